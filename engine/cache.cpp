@@ -1,0 +1,60 @@
+#include "cache.h"
+
+#include "message.h"
+
+#include <algorithm>
+
+namespace qpalm {
+
+std::optional<std::string> Cache::get(const std::string &key) const
+{
+    const auto it = m_values.find(key);
+    if (it == m_values.end())
+        return std::nullopt;
+    return it->second;
+}
+
+std::vector<std::string> Cache::keys() const
+{
+    std::vector<std::string> out;
+    out.reserve(m_values.size());
+    for (const auto &[key, value] : m_values)
+        out.push_back(key);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string Cache::handleRequest(const Message &request, std::string *verb)
+{
+    std::string_view server;
+    std::string_view instruction;
+    if (!splitFunction(request.function, server, instruction))
+        instruction = {};
+    if (verb)
+        verb->assign(instruction);
+
+    if (instruction == "set") {
+        std::string key = request.cache.empty() ? newUuid() : request.cache;
+        set(key, request.payload);
+        return key;
+    }
+    if (instruction == "get") {
+        return get(request.payload).value_or(std::string());
+    }
+    if (instruction == "delete") {
+        remove(request.payload);
+        return request.payload;
+    }
+    if (instruction == "keys") {
+        std::string out;
+        for (const std::string &key : keys()) {
+            if (!out.empty())
+                out.push_back('\0');
+            out += key;
+        }
+        return out;
+    }
+    return {};
+}
+
+} // namespace qpalm

@@ -1,0 +1,311 @@
+#include "client.h"
+
+#include "message.h"
+#include "zmqsupport.h"
+
+#include <chrono>
+
+namespace qpalm {
+
+namespace {
+qint64 steadyMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+std::string_view view(const zmq::message_t &frame)
+{
+    return {static_cast<const char *>(frame.data()), frame.size()};
+}
+} // namespace
+
+struct Client::Sockets
+{
+    std::optional<zmq::socket_t> db;
+    std::optional<zmq::socket_t> push;
+    std::optional<zmq::socket_t> sub;
+};
+
+Client::Client(Options options)
+    : m_options(std::move(options))
+    , m_uuid(newUuid())
+    , m_sockets(std::make_unique<Sockets>())
+{
+    if (m_options.pipeline.empty())
+        m_options.pipeline = newUuid();
+}
+
+Client::~Client() = default;
+
+bool Client::connect()
+{
+    m_error.clear();
+    auto name = get("name");
+    if (!name) {
+        if (m_error.empty())
+            m_error = "no answer from " + m_options.dbAddress;
+        return false;
+    }
+    if (*name != m_options.serverName) {
+        m_error = "the server at " + m_options.dbAddress + " is named '" + *name + "', not '"
+                  + m_options.serverName + "'";
+        return false;
+    }
+    if (m_options.subAddress.empty()) {
+        auto address = get("pub_address");
+        if (!address || address->empty()) {
+            m_error = "server '" + m_options.serverName + "' did not give its pub_address";
+            return false;
+        }
+        m_options.subAddress = *address;
+    }
+    if (m_options.pushAddress.empty()) {
+        auto address = get("pull_address");
+        if (!address || address->empty()) {
+            m_error = "server '" + m_options.serverName + "' did not give its pull_address";
+            return false;
+        }
+        m_options.pushAddress = *address;
+    }
+    return true;
+}
+
+std::optional<std::string> Client::cacheRequest(const std::string &verb, const std::string &payload,
+                                                const std::string &key)
+{
+    if (!m_sockets->db) {
+        m_sockets->db.emplace(makeSocket(zmq::socket_type::req));
+        m_sockets->db->connect(m_options.dbAddress);
+    }
+    Message request;
+    request.pipeline = newUuid();
+    request.client = m_uuid;
+    request.function = m_options.serverName + "." + verb;
+    request.payload = payload;
+    request.cache = key;
+    const std::string bytes = encodeMessage(request);
+    (void)m_sockets->db->send(zmq::buffer(bytes), zmq::send_flags::none);
+    zmq::pollitem_t item{m_sockets->db->handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, std::chrono::milliseconds(m_options.timeoutMs));
+    if (!(item.revents & ZMQ_POLLIN)) {
+        m_error = "timed out after " + std::to_string(m_options.timeoutMs) + " ms waiting for the cache at "
+                  + m_options.dbAddress;
+        m_sockets->db.reset(); // a REQ that lost its reply is unusable
+        return std::nullopt;
+    }
+    zmq::message_t reply;
+    (void)m_sockets->db->recv(reply, zmq::recv_flags::none);
+    return std::string(view(reply));
+}
+
+std::optional<std::string> Client::set(const std::string &value, const std::string &key)
+{
+    return cacheRequest("set", value, key);
+}
+
+std::optional<std::string> Client::get(const std::string &key)
+{
+    return cacheRequest("get", key);
+}
+
+std::optional<std::string> Client::remove(const std::string &key)
+{
+    return cacheRequest("delete", key);
+}
+
+std::optional<std::vector<std::string>> Client::keys()
+{
+    auto reply = cacheRequest("keys", {});
+    if (!reply)
+        return std::nullopt;
+    std::vector<std::string> out;
+    std::string_view rest = *reply;
+    while (!rest.empty()) {
+        const auto zero = rest.find('\0');
+        out.emplace_back(rest.substr(0, zero));
+        if (zero == std::string_view::npos)
+            break;
+        rest.remove_prefix(zero + 1);
+    }
+    return out;
+}
+
+bool Client::ensureStreams()
+{
+    if (m_sockets->sub)
+        return true;
+    if (m_options.pushAddress.empty() || m_options.subAddress.empty()) {
+        if (!connect())
+            return false;
+    }
+    zmq::socket_t sub = makeSocket(zmq::socket_type::sub);
+    sub.set(zmq::sockopt::subscribe, m_uuid);
+    sub.set(zmq::sockopt::rcvhwm, 0);
+
+    // Watch the subscriber's handshake so the subscription is on its way before the first request.
+    const std::string monitorEndpoint = "inproc://qpalm-client-monitor-" + newUuid();
+    zmq_socket_monitor(sub.handle(), monitorEndpoint.c_str(), ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    zmq::socket_t monitor = makeSocket(zmq::socket_type::pair);
+    monitor.connect(monitorEndpoint);
+    try {
+        sub.connect(m_options.subAddress);
+    } catch (const zmq::error_t &e) {
+        m_error = "cannot connect to " + m_options.subAddress + ": " + e.what();
+        return false;
+    }
+    zmq::pollitem_t item{monitor.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, std::chrono::milliseconds(m_options.timeoutMs));
+    zmq_socket_monitor(sub.handle(), nullptr, 0);
+    if (!(item.revents & ZMQ_POLLIN)) {
+        m_error = "could not reach the publisher at " + m_options.subAddress;
+        return false;
+    }
+    (void)sub.get(zmq::sockopt::events); // lets the socket attach the pipe and send the subscription
+
+    zmq::socket_t push = makeSocket(zmq::socket_type::push);
+    try {
+        push.connect(m_options.pushAddress);
+    } catch (const zmq::error_t &e) {
+        m_error = "cannot connect to " + m_options.pushAddress + ": " + e.what();
+        return false;
+    }
+    m_sockets->sub.emplace(std::move(sub));
+    m_sockets->push.emplace(std::move(push));
+    return true;
+}
+
+std::optional<std::vector<std::string>> Client::eval(const std::string &function, const std::string &payload,
+                                                     int replies, const std::string &cache)
+{
+    bool sent = false;
+    std::vector<std::string> out;
+    const bool ok = job(
+        function,
+        [&](std::string &next) {
+            if (sent)
+                return false;
+            next = payload;
+            sent = true;
+            return true;
+        },
+        [&](std::string &&reply) { out.push_back(std::move(reply)); }, replies, cache);
+    if (!ok)
+        return std::nullopt;
+    return out;
+}
+
+std::optional<std::vector<std::string>> Client::job(const std::string &function,
+                                                    const std::vector<std::string> &payloads,
+                                                    int repliesPerMessage)
+{
+    std::size_t index = 0;
+    std::vector<std::string> out;
+    out.reserve(payloads.size() * std::size_t(std::max(repliesPerMessage, 1)));
+    const bool ok = job(
+        function,
+        [&](std::string &next) {
+            if (index >= payloads.size())
+                return false;
+            next = payloads[index++];
+            return true;
+        },
+        [&](std::string &&reply) { out.push_back(std::move(reply)); }, repliesPerMessage);
+    if (!ok)
+        return std::nullopt;
+    return out;
+}
+
+bool Client::job(const std::string &function, const std::function<bool(std::string &)> &next,
+                 const std::function<void(std::string &&)> &onReply, int repliesPerMessage,
+                 const std::string &cache)
+{
+    m_error.clear();
+    if (!ensureStreams())
+        return false;
+    zmq::socket_t &push = *m_sockets->push;
+    zmq::socket_t &sub = *m_sockets->sub;
+
+    Message message;
+    message.pipeline = m_options.pipeline;
+    message.client = m_uuid;
+    message.stage = 0;
+    message.function = function;
+    message.cache = cache;
+    std::string encoded;
+    Message reply;
+
+    bool moreToSend = true;
+    bool haveStaged = false;
+    std::uint64_t sent = 0;
+    std::uint64_t received = 0;
+    qint64 lastProgress = steadyMs();
+
+    while (true) {
+        const std::uint64_t expected = sent * std::uint64_t(std::max(repliesPerMessage, 0));
+        if (!moreToSend && !haveStaged && received >= expected)
+            return true;
+
+        if (moreToSend && !haveStaged) {
+            if (next(message.payload)) {
+                encodeMessage(message, encoded);
+                haveStaged = true;
+            } else {
+                moreToSend = false;
+                continue;
+            }
+        }
+
+        zmq::pollitem_t items[2] = {{sub.handle(), 0, ZMQ_POLLIN, 0},
+                                    {push.handle(), 0, short(haveStaged ? ZMQ_POLLOUT : 0), 0}};
+        const qint64 left = m_options.timeoutMs - (steadyMs() - lastProgress);
+        if (left <= 0) {
+            if (haveStaged)
+                m_error = "timed out after " + std::to_string(m_options.timeoutMs) + " ms sending message "
+                          + std::to_string(sent + 1);
+            else
+                m_error = "timed out after " + std::to_string(m_options.timeoutMs) + " ms waiting for reply "
+                          + std::to_string(received + 1) + " of " + std::to_string(expected);
+            return false;
+        }
+        zmq::poll(items, 2, std::chrono::milliseconds(left));
+
+        if (items[1].revents & ZMQ_POLLOUT) {
+            for (int burst = 0; burst < 256 && haveStaged; ++burst) {
+                if (!push.send(zmq::buffer(encoded), zmq::send_flags::dontwait))
+                    break;
+                ++sent;
+                lastProgress = steadyMs();
+                haveStaged = false;
+                if (moreToSend && next(message.payload)) {
+                    encodeMessage(message, encoded);
+                    haveStaged = true;
+                } else {
+                    moreToSend = false;
+                }
+            }
+        }
+        if (items[0].revents & ZMQ_POLLIN) {
+            for (int burst = 0; burst < 256; ++burst) {
+                zmq::message_t topic;
+                if (!sub.recv(topic, zmq::recv_flags::dontwait))
+                    break;
+                if (!topic.more())
+                    continue;
+                zmq::message_t data;
+                (void)sub.recv(data, zmq::recv_flags::none);
+                while (data.more()) {
+                    zmq::message_t extra;
+                    (void)sub.recv(extra, zmq::recv_flags::none);
+                    data.move(extra);
+                }
+                if (view(topic) != m_uuid || !decodeMessage(view(data), reply))
+                    continue;
+                ++received;
+                lastProgress = steadyMs();
+                onReply(std::move(reply.payload));
+            }
+        }
+    }
+}
+
+} // namespace qpalm

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qpalm {
+
+// A pylm-compatible client; use each instance from one thread only.
+class Client
+{
+public:
+    struct Options
+    {
+        std::string serverName;
+        std::string dbAddress;
+        std::string pushAddress; // read from the server's cache when empty
+        std::string subAddress;  // read from the server's cache when empty
+        std::string pipeline;    // a fresh uuid when empty
+        int timeoutMs = 10000;   // per reply, and per cache request
+    };
+
+    explicit Client(Options options);
+    ~Client();
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    // Reads the server's cache and connects; false with lastError() on failure.
+    bool connect();
+    const std::string &lastError() const { return m_error; }
+    const std::string &uuid() const { return m_uuid; }
+    const std::string &pushAddress() const { return m_options.pushAddress; }
+    const std::string &subAddress() const { return m_options.subAddress; }
+
+    // Sends one message and waits for `replies` replies.
+    std::optional<std::vector<std::string>> eval(const std::string &function, const std::string &payload,
+                                                 int replies = 1, const std::string &cache = {});
+    // Streams payloads from next() (false ends) while receiving; onReply sees each reply.
+    // Waits for repliesPerMessage replies per message sent (0: do not wait).
+    bool job(const std::string &function, const std::function<bool(std::string &)> &next,
+             const std::function<void(std::string &&)> &onReply, int repliesPerMessage = 1,
+             const std::string &cache = {});
+    // Convenience: all payloads in, all replies out (in arrival order).
+    std::optional<std::vector<std::string>> job(const std::string &function,
+                                                const std::vector<std::string> &payloads,
+                                                int repliesPerMessage = 1);
+
+    // pylm's cache verbs; set takes the value first and returns the key.
+    std::optional<std::string> set(const std::string &value, const std::string &key = {});
+    std::optional<std::string> get(const std::string &key);
+    std::optional<std::string> remove(const std::string &key);
+    // qpalm extension: every key in the server's cache.
+    std::optional<std::vector<std::string>> keys();
+
+private:
+    struct Sockets;
+    std::optional<std::string> cacheRequest(const std::string &verb, const std::string &payload,
+                                            const std::string &key = {});
+    bool ensureStreams();
+
+    Options m_options;
+    std::string m_uuid;
+    std::string m_error;
+    std::unique_ptr<Sockets> m_sockets;
+};
+
+} // namespace qpalm

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "serverconfig.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// Cluster file format (JSON), checked strictly: unknown keys and keys that do not apply to
+// the entry's kind are errors.
+//   {"servers": [ {
+//       "kind": "server" | "master" | "hub" | "worker" | "pipeline" | "sink",
+//       "name": "my_server",                      // no spaces, dots or quotes
+//       "db_address": "tcp://127.0.0.1:5555",      // and the other pylm address parameters:
+//       "pull_address", "pub_address", "worker_pull_address", "worker_push_address",
+//       "sub_address",                             // pipeline, hub
+//       "sub_addresses": ["tcp://..."],            // sink
+//       "previous": "topic" | ["topic", ...],      // pipeline/hub: a string; sink: a list
+//       "pipelined": false,                        // server, master, hub
+//       "to_client": true,                         // pipeline, sink
+//       "log_level": "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL",
+//       "script": "worker.lua",                    // relative to the cluster file
+//       "replicas": 1,                             // workers: name-1, name-2, ...
+//       "limits": {"time_ms": 5000, "memory_mb": 256, "stack_depth": 200}
+//   } ] }
+// Required addresses: server: db, pull, pub; master: db, pull, pub, worker_pull, worker_push;
+// hub: db, sub, previous, pub, worker_pull, worker_push; worker: db; pipeline: db, sub,
+// previous, pub; sink: db, sub_addresses, previous (one topic per sub address), pub.
+
+namespace qpalm {
+
+// A cluster file's error: which entry, which field, what was wrong.
+struct ClusterError
+{
+    QString entry;   // server name, or "#3" when it has none; empty for the file itself
+    QString field;   // JSON key, or empty
+    QString message;
+    // "cluster.json: server 'w': field 'db_address': not a valid address 'tcp:/x'"
+    QString toString(const QString &fileName = {}) const;
+};
+
+// Parses and validates a cluster file's JSON; scripts resolve against baseDir. Nothing partial is returned.
+std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, const QString &baseDir,
+                                                    ClusterError *error);
+// Reads, parses and validates a cluster file.
+std::optional<QList<ServerConfig>> loadClusterFile(const QString &path, ClusterError *error);
+// Serializes configs (scripts relative to the file's folder) in the format loadClusterFile reads.
+QByteArray clusterJson(const QList<ServerConfig> &configs, const QString &baseDir);
+bool saveClusterFile(const QString &path, const QList<ServerConfig> &configs, QString *errorText);
+// Checks one config on its own (required addresses for its kind, address syntax, names).
+std::optional<ClusterError> validateServer(const ServerConfig &config);
+// Checks the set: duplicate names, two servers binding one address, each server on its own.
+std::optional<ClusterError> validateCluster(const QList<ServerConfig> &configs);
+// True for tcp://host:port (port may be *), ipc://path, inproc://name.
+bool isValidAddress(const QString &address);
+// True when binding both addresses at once would fail (same endpoint; a tcp port * never conflicts).
+bool addressesConflict(const QString &a, const QString &b);
+
+} // namespace qpalm

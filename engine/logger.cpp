@@ -1,0 +1,43 @@
+#include "logger.h"
+
+#include <QDateTime>
+
+#include <cstdio>
+#include <mutex>
+
+namespace qpalm {
+
+Logger::Logger(QString name, LogLevel level)
+    : m_name(std::move(name))
+    , m_level(static_cast<int>(level))
+{
+}
+
+void Logger::log(LogLevel level, const QString &text, const QString &traceback)
+{
+    if (!isEnabled(level))
+        return;
+    LogRecord record;
+    record.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+    record.server = m_name;
+    record.level = level;
+    record.text = text;
+    record.traceback = traceback;
+    record.sequence = ++m_sequence;
+    if (m_sink)
+        m_sink(std::move(record));
+    else
+        printPylmLine(record);
+}
+
+void printPylmLine(const LogRecord &record)
+{
+    static std::mutex mutex;
+    const QByteArray line = formatPylmLine(record).toUtf8();
+    std::lock_guard lock(mutex);
+    std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+} // namespace qpalm

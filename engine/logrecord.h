@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+namespace qpalm {
+
+// Python logging's levels, with the same numbers.
+enum class LogLevel : int { Debug = 10, Info = 20, Warning = 30, Error = 40, Critical = 50 };
+
+// One log record of one server.
+struct LogRecord
+{
+    qint64 msecsSinceEpoch = 0;
+    QString server;
+    LogLevel level = LogLevel::Info;
+    QString text;
+    QString traceback;     // empty unless the record carries a traceback
+    quint64 sequence = 0;  // per server, increasing from 1; gaps mean lost records
+};
+
+using LogBatch = QList<LogRecord>;
+
+// "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL".
+QString levelName(LogLevel level);
+// Accepts names (any case, WARN too) or Python's numbers; nullopt when unknown.
+std::optional<LogLevel> parseLevel(QStringView text);
+// pylm's line: "2016-08-26 09:41:59,053 - name - LEVEL - text" (local time).
+QString formatTimestamp(qint64 msecsSinceEpoch);
+// The record as pylm prints it; a traceback follows on its own lines.
+QString formatPylmLine(const LogRecord &record);
+
+} // namespace qpalm
+
+Q_DECLARE_METATYPE(qpalm::LogRecord)
+Q_DECLARE_METATYPE(qpalm::LogBatch)
+Q_DECLARE_METATYPE(qpalm::LogLevel)

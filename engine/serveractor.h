@@ -1,0 +1,138 @@
+#pragma once
+
+#include "cache.h"
+#include "dispatcher.h"
+#include "logger.h"
+#include "message.h"
+#include "serverconfig.h"
+#include "serverstats.h"
+
+#include <QMap>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include <zmq.hpp>
+
+class QThread;
+
+namespace qpalm {
+
+class LocalServer;
+
+// The thread body of one server: alone owns its sockets, commanded over an inproc pipe (zactor style).
+class ServerActor final : public ServerContext
+{
+public:
+    ServerActor(LocalServer *handle, ServerConfig config);
+    ~ServerActor() override;
+
+    // Caller's thread: spawns the thread and waits for the ready handshake.
+    bool start(int timeoutMs, QString *error, QMap<QString, QString> *addresses);
+    // Caller's thread: asks the loop to end, interrupts user code and joins.
+    void stop();
+    // Caller's thread: sends a command and waits for its reply.
+    std::optional<std::vector<std::string>> command(const std::vector<std::string> &frames, int timeoutMs);
+
+    // ServerContext, used by user code on the actor thread.
+    const QString &serverName() const override { return m_config.name; }
+    Logger &logger() override { return m_logger; }
+    std::optional<std::string> cacheGet(const std::string &key) override;
+    std::string cacheSet(const std::string &value, const std::string &key = {}) override;
+    void cacheDelete(const std::string &key) override;
+
+private:
+    using Frames = std::vector<std::string>;
+
+    // An output socket and what waits for room on it (backpressure, never silent drops).
+    struct Output
+    {
+        std::optional<zmq::socket_t> socket;
+        std::deque<Frames> pending;
+        bool blocked() const { return !pending.empty(); }
+    };
+    // Messages held until their topic's first subscriber appears, or the grace time ends.
+    struct Held
+    {
+        qint64 deadline = 0;
+        std::deque<Frames> messages;
+    };
+
+    void run();
+    bool setUp(QString *error);
+    bool configureWorker(QString *error);
+    void loop();
+    void tearDown();
+
+    bool handleCommand();
+    void readInput(int index);
+    void readPublisher();
+    void serveCache();
+    void flushLogs(bool force);
+    void postStats();
+
+    // The message paths of the kinds.
+    void onRequest(std::string_view bytes, const char *socketName);
+    void onWorkerResult(std::string_view bytes);
+    void onWorkerTask(std::string_view bytes);
+    bool decodeOrLog(std::string_view bytes, const char *socketName);
+    // Resolves the method for this server; logs and returns false when the message is not ours.
+    bool resolveMethod(const Message &message, std::string_view &method, bool ignoreServer);
+    void callAndRoute(Message &&message);
+    void route(Message &&message);
+    void publish(std::string &&topic, const Message &message);
+    void reportUserError(const UserError &error);
+
+    bool send(Output &output, Frames &&frames);
+    void flushPending(Output &output);
+    bool subscribed(const std::string &topic) const;
+    void flushHeld(qint64 now, bool onlySubscribed);
+
+    std::optional<std::string> workerCacheRequest(const std::string &verb, const std::string &payload,
+                                                  const std::string &key);
+
+    // Set on the caller's thread.
+    LocalServer *m_handle;
+    ServerConfig m_config;
+    std::string m_name;
+    std::string m_pipeEndpoint;
+    std::optional<zmq::socket_t> m_callerPipe;
+    QThread *m_thread = nullptr;
+    std::atomic<bool> m_stopRequested{false};
+    std::atomic<Dispatcher *> m_running{nullptr};
+
+    // Owned by the actor thread.
+    Logger m_logger;
+    std::optional<zmq::socket_t> m_pipe;
+    std::vector<zmq::socket_t> m_inputs;          // client pull or subs, in order
+    std::vector<std::string> m_inputNames;
+    std::optional<zmq::socket_t> m_workerResults; // master/hub: results from workers
+    std::optional<zmq::socket_t> m_rep;           // cache service
+    std::optional<zmq::socket_t> m_req;           // worker: the master's cache
+    Output m_pub;
+    Output m_toWorkers;
+    Output m_toMaster;
+    std::unordered_map<std::string, int> m_subscriptions;
+    std::unordered_map<std::string, Held> m_held;
+    std::size_t m_heldCount = 0;
+    Cache m_cache;
+    std::unique_ptr<CompositeDispatcher> m_dispatcher;
+    ServerStats m_stats;
+    LogBatch m_batch;
+    qint64 m_lastLogFlush = 0;
+    qint64 m_lastStats = 0;
+    bool m_pipelinedOut = false;
+    QMap<QString, QString> m_addresses;
+    std::string m_workerPushAddress; // worker: where tasks come from
+    std::string m_workerPullAddress; // worker: where results go
+    Message m_message;
+    std::vector<std::string> m_results;
+    std::vector<Message> m_fanOut;
+    std::string m_encoded;
+};
+
+} // namespace qpalm

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "logrecord.h"
+
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+namespace qpalm {
+
+class NativeHandlers;
+
+// pylm's server kinds.
+enum class ServerKind { Server, Master, Hub, Worker, Pipeline, Sink };
+
+// "server", "master", "hub", "worker", "pipeline", "sink".
+QString kindName(ServerKind kind);
+std::optional<ServerKind> parseKind(QStringView text);
+
+// Limits on one server's script; each breach is a caught user error.
+struct ScriptLimits
+{
+    int timeLimitMs = 5000;                      // per call
+    qint64 memoryLimitBytes = 256LL * 1024 * 1024; // per Lua state
+    int stackDepth = 200;                        // nested Lua calls
+};
+
+// Everything one server needs to run; parameter names follow pylm.
+struct ServerConfig
+{
+    ServerKind kind = ServerKind::Server;
+    QString name;
+    QString dbAddress;
+    QString pullAddress;
+    QString pubAddress;
+    QString workerPullAddress;
+    QString workerPushAddress;
+    QString subAddress;        // pipeline, hub
+    QStringList subAddresses;  // sink
+    QStringList previous;      // pipeline and hub: one topic; sink: one per sub address
+    bool pipelined = false;
+    bool toClient = true;      // pipeline: topic = client (true) or pipelined (false)
+    LogLevel logLevel = LogLevel::Info;
+    QString scriptPath;        // absolute once loaded from a cluster file
+    ScriptLimits limits;
+    int replicas = 1;          // workers, in cluster files only
+    std::shared_ptr<const NativeHandlers> handlers;
+    bool printLog = false;     // also print pylm lines on stdout from the server thread
+    int publishGraceMs = 1000; // how long a reply waits for its topic's first subscriber
+    int configTimeoutMs = 5000; // worker: how long to wait for the master's cache
+
+    // Addresses by pylm parameter name, only those that are set.
+    QList<std::pair<QString, QString>> namedAddresses() const;
+    // Addresses this server binds (not connects to).
+    QStringList boundAddresses() const;
+};
+
+} // namespace qpalm

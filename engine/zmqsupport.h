@@ -1,0 +1,33 @@
+#pragma once
+
+#include <zmq.hpp>
+
+#include <QString>
+
+#include <string>
+#include <vector>
+
+namespace qpalm {
+
+// The process-wide ZeroMQ context shared by every server, client and pipe.
+zmq::context_t &zmqContext();
+
+// A socket with linger 0 so closing never blocks.
+zmq::socket_t makeSocket(zmq::socket_type type);
+
+// The endpoint a socket actually bound to (wildcard port resolved).
+std::string lastEndpoint(zmq::socket_t &socket);
+
+// Receives every frame of one message without waiting; empty when nothing is queued.
+bool receiveFrames(zmq::socket_t &socket, std::vector<zmq::message_t> &frames, bool wait = false);
+
+inline std::string toStd(const QString &text)
+{
+    return text.toStdString();
+}
+inline QString fromStd(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+} // namespace qpalm
