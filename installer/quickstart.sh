@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds what is missing and runs the demo cluster: in the desktop app when there is a display,
+# headless (qpalm-server + a qpalm-client job, pylm-format log on the terminal) when there is none.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/installer/build.sh"
+DEMO="$ROOT/resources/demo/cluster.json"
+BIN="$ROOT/build/app"
+
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && "${1:-}" != "--headless" ]]; then
+  exec "$BIN/gui/qpalm" "$DEMO"
+fi
+
+echo "quickstart: no display, running the demo cluster headless (the app: qpalm $DEMO)"
+LOG="$(mktemp)"
+"$BIN/server/qpalm-server" "$DEMO" > "$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -f "$LOG"' EXIT
+for _ in $(seq 50); do grep -q "serving" "$LOG" && break; sleep 0.1; done
+DB="$(python3 -c 'import json,sys; print([s for s in json.load(open(sys.argv[1]))["servers"] if s["kind"]=="master"][0]["db_address"])' "$DEMO")"
+NAME="$(python3 -c 'import json,sys; print([s for s in json.load(open(sys.argv[1]))["servers"] if s["kind"]=="master"][0]["name"])' "$DEMO")"
+echo "--- qpalm-client job: 10 messages to $NAME.process"
+"$BIN/client/qpalm-client" --db "$DB" --server "$NAME" job "$NAME.process" --repeat 10 "hello qpalm"
+sleep 0.3
+echo "--- server log"
+cat "$LOG"
