@@ -1,5 +1,6 @@
 #include "client.h"
 
+#include "localendpoints.h"
 #include "message.h"
 #include "zmqsupport.h"
 
@@ -75,7 +76,7 @@ std::optional<std::string> Client::cacheRequest(const std::string &verb, const s
 {
     if (!m_sockets->db) {
         m_sockets->db.emplace(makeSocket(zmq::socket_type::req));
-        m_sockets->db->connect(m_options.dbAddress);
+        connectPreferLocal(*m_sockets->db, m_options.dbAddress);
     }
     Message request;
     request.pipeline = newUuid();
@@ -147,16 +148,18 @@ bool Client::ensureStreams()
     zmq_socket_monitor(sub.handle(), monitorEndpoint.c_str(), ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
     zmq::socket_t monitor = makeSocket(zmq::socket_type::pair);
     monitor.connect(monitorEndpoint);
+    bool local = false;
     try {
-        sub.connect(m_options.subAddress);
+        local = connectPreferLocal(sub, m_options.subAddress);
     } catch (const zmq::error_t &e) {
         m_error = "cannot connect to " + m_options.subAddress + ": " + e.what();
         return false;
     }
     zmq::pollitem_t item{monitor.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::chrono::milliseconds(m_options.timeoutMs));
+    if (!local) // an inproc pipe is attached at connect; tcp needs its handshake first
+        zmq::poll(&item, 1, std::chrono::milliseconds(m_options.timeoutMs));
     zmq_socket_monitor(sub.handle(), nullptr, 0);
-    if (!(item.revents & ZMQ_POLLIN)) {
+    if (!local && !(item.revents & ZMQ_POLLIN)) {
         m_error = "could not reach the publisher at " + m_options.subAddress;
         return false;
     }
@@ -164,7 +167,7 @@ bool Client::ensureStreams()
 
     zmq::socket_t push = makeSocket(zmq::socket_type::push);
     try {
-        push.connect(m_options.pushAddress);
+        connectPreferLocal(push, m_options.pushAddress);
     } catch (const zmq::error_t &e) {
         m_error = "cannot connect to " + m_options.pushAddress + ": " + e.what();
         return false;

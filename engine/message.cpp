@@ -48,6 +48,66 @@ bool decodeMessage(std::string_view bytes, Message &out)
     return true;
 }
 
+namespace {
+bool readVarint(const unsigned char *&p, const unsigned char *end, std::uint64_t &value)
+{
+    value = 0;
+    for (int shift = 0; shift < 64 && p < end; shift += 7) {
+        const unsigned char byte = *p++;
+        value |= std::uint64_t(byte & 0x7F) << shift;
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+bool peekMessage(std::string_view bytes, MessageView &out)
+{
+    out = MessageView();
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
+    const auto *end = p + bytes.size();
+    while (p < end) {
+        std::uint64_t tag = 0;
+        if (!readVarint(p, end, tag) || (tag >> 3) == 0)
+            return false;
+        const unsigned field = unsigned(tag >> 3);
+        const unsigned wire = unsigned(tag & 7);
+        if (wire == 0) {
+            std::uint64_t value = 0;
+            if (!readVarint(p, end, value))
+                return false;
+            if (field == 3)
+                out.stage = std::int64_t(value);
+            else if (field <= 6)
+                return false;
+        } else if (wire == 2) {
+            std::uint64_t length = 0;
+            if (!readVarint(p, end, length) || length > std::uint64_t(end - p))
+                return false;
+            const std::string_view value(reinterpret_cast<const char *>(p), std::size_t(length));
+            p += length;
+            switch (field) {
+            case 1: out.pipeline = value; break;
+            case 2: out.client = value; break;
+            case 4: out.function = value; break;
+            case 5: out.cache = value; break;
+            case 6: out.payload = value; break;
+            case 3: return false;
+            default: break;
+            }
+        } else if (wire == 1 || wire == 5) {
+            const std::size_t size = wire == 1 ? 8 : 4;
+            if (field <= 6 || std::size_t(end - p) < size)
+                return false;
+            p += size;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 std::string_view currentFunction(const Message &message)
 {
     std::string_view rest = message.function;

@@ -26,6 +26,20 @@ void encodeMessage(const Message &message, std::string &out);
 // Parses pylm's wire format; false when the bytes are not a PalmMessage.
 bool decodeMessage(std::string_view bytes, Message &out);
 
+// A PalmMessage read in place: views into the wire bytes, valid while they live.
+struct MessageView
+{
+    std::string_view pipeline;
+    std::string_view client;
+    std::int64_t stage = 0;
+    std::string_view function;
+    std::string_view cache;
+    std::string_view payload;
+};
+
+// Reads the wire format without copying (hot paths that only route); false when malformed.
+bool peekMessage(std::string_view bytes, MessageView &out);
+
 // The entry of `function` at index `stage` ("server.method"); empty when out of range.
 std::string_view currentFunction(const Message &message);
 // Splits "server.method" at its first dot; false when there is no dot.

@@ -1,5 +1,6 @@
 #include "serveractor.h"
 
+#include "localendpoints.h"
 #include "localserver.h"
 #if __has_include("script/luadispatcher.h")
 #include "script/luadispatcher.h"
@@ -33,6 +34,11 @@ qint64 steadyMs()
 std::string_view view(const zmq::message_t &frame)
 {
     return {static_cast<const char *>(frame.data()), frame.size()};
+}
+
+zmq::message_t frameOf(std::string_view bytes)
+{
+    return zmq::message_t(bytes.data(), bytes.size());
 }
 
 QString quote(std::string_view text)
@@ -211,14 +217,21 @@ bool ServerActor::setUp(QString *error)
                          .arg(m_config.name, QString::fromLatin1(parameter), address, QString::fromUtf8(e.what()));
             return false;
         }
-        const QString resolved = fromStd(lastEndpoint(socket));
+        const std::string endpoint = lastEndpoint(socket);
+        try {
+            bindLocalTwin(socket, endpoint);
+        } catch (const zmq::error_t &) {
+            // No shortcut for this endpoint; peers use tcp.
+        }
+        m_boundEndpoints.push_back(endpoint);
+        const QString resolved = fromStd(endpoint);
         m_addresses.insert(QString::fromLatin1(parameter), resolved);
         m_cache.set(parameter, resolved.toStdString());
         return true;
     };
     auto connectSocket = [&](zmq::socket_t &socket, const char *parameter, const QString &address) {
         try {
-            socket.connect(address.toStdString());
+            connectPreferLocal(socket, address.toStdString());
         } catch (const zmq::error_t &e) {
             *error = QStringLiteral("server '%1' cannot connect %2 %3: %4")
                          .arg(m_config.name, QString::fromLatin1(parameter), address, QString::fromUtf8(e.what()));
@@ -257,7 +270,7 @@ bool ServerActor::setUp(QString *error)
                 m_inputs.back().set(zmq::sockopt::subscribe, m_config.previous.value(i).toStdString());
                 const QString name = QStringLiteral("sub_addresses[%1]").arg(i);
                 try {
-                    m_inputs.back().connect(m_config.subAddresses.at(i).toStdString());
+                    connectPreferLocal(m_inputs.back(), m_config.subAddresses.at(i).toStdString());
                 } catch (const zmq::error_t &e) {
                     *error = QStringLiteral("server '%1' cannot connect %2 %3: %4")
                                  .arg(m_config.name, name, m_config.subAddresses.at(i), QString::fromUtf8(e.what()));
@@ -306,7 +319,7 @@ bool ServerActor::setUp(QString *error)
 bool ServerActor::configureWorker(QString *error)
 {
     m_req.emplace(makeSocket(zmq::socket_type::req));
-    m_req->connect(m_config.dbAddress.toStdString());
+    connectPreferLocal(*m_req, m_config.dbAddress.toStdString());
     m_addresses.insert(QStringLiteral("db_address"), m_config.dbAddress);
 
     m_workerPushAddress = m_config.workerPushAddress.toStdString();
@@ -331,9 +344,9 @@ bool ServerActor::configureWorker(QString *error)
     try {
         m_inputs.push_back(makeSocket(zmq::socket_type::pull));
         m_inputNames.emplace_back("worker_push_address");
-        m_inputs.back().connect(m_workerPushAddress);
+        connectPreferLocal(m_inputs.back(), m_workerPushAddress);
         m_toMaster.socket.emplace(makeSocket(zmq::socket_type::push));
-        m_toMaster.socket->connect(m_workerPullAddress);
+        connectPreferLocal(*m_toMaster.socket, m_workerPullAddress);
     } catch (const zmq::error_t &e) {
         *error = QStringLiteral("worker '%1' cannot connect to its master: %2").arg(m_config.name, QString::fromUtf8(e.what()));
         return false;
@@ -370,7 +383,7 @@ std::optional<std::string> ServerActor::workerCacheRequest(const std::string &ve
     }
     // Lazy pirate: a REQ that lost its reply is unusable, so start over with a fresh one.
     m_req.emplace(makeSocket(zmq::socket_type::req));
-    m_req->connect(m_config.dbAddress.toStdString());
+    connectPreferLocal(*m_req, m_config.dbAddress.toStdString());
     return std::nullopt;
 }
 
@@ -474,7 +487,7 @@ void ServerActor::loop()
                         m_logger.error(QStringLiteral("Expected 1 frame on worker_pull_address, got %1").arg(rest.size() + 1));
                         continue;
                     }
-                    onWorkerResult(view(frame));
+                    onWorkerResult(std::move(frame));
                 }
                 break;
             case Publisher:
@@ -584,11 +597,10 @@ void ServerActor::readInput(int index)
                                .arg(frames.size()));
             continue;
         }
-        const std::string_view bytes = view(frames.back());
         if (m_config.kind == ServerKind::Worker)
-            onWorkerTask(bytes);
+            onWorkerTask(view(frames.back()));
         else
-            onRequest(bytes, name);
+            onRequest(std::move(frames.back()), name);
     }
 }
 
@@ -691,9 +703,22 @@ bool ServerActor::resolveMethod(const Message &message, std::string_view &method
     return true;
 }
 
-void ServerActor::onRequest(std::string_view bytes, const char *socketName)
+void ServerActor::onRequest(zmq::message_t &&frame, const char *socketName)
 {
-    if (!decodeOrLog(bytes, socketName))
+    if (hasWorkers(m_config.kind) && !m_dispatcher->hasScatter()) {
+        // Nothing to scatter: validate in place and hand the very same frame to a worker.
+        MessageView peek;
+        if (!peekMessage(view(frame), peek)) {
+            decodeOrLog(view(frame), socketName);
+            return;
+        }
+        ++m_stats.toWorkers;
+        Frames frames;
+        frames.push_back(std::move(frame));
+        send(m_toWorkers, std::move(frames));
+        return;
+    }
+    if (!decodeOrLog(view(frame), socketName))
         return;
     if (hasWorkers(m_config.kind)) {
         // Master and hub: scatter towards the workers.
@@ -714,7 +739,9 @@ void ServerActor::onRequest(std::string_view bytes, const char *socketName)
         for (const Message &message : m_fanOut) {
             encodeMessage(message, m_encoded);
             ++m_stats.toWorkers;
-            send(m_toWorkers, Frames{m_encoded});
+            Frames frames;
+            frames.push_back(frameOf(m_encoded));
+            send(m_toWorkers, std::move(frames));
         }
         return;
     }
@@ -768,7 +795,9 @@ void ServerActor::onWorkerTask(std::string_view bytes)
     auto sendBack = [this](const Message &m) {
         encodeMessage(m, m_encoded);
         ++m_stats.messagesOut;
-        send(m_toMaster, Frames{m_encoded});
+        Frames frames;
+        frames.push_back(frameOf(m_encoded));
+        send(m_toMaster, std::move(frames));
     };
     std::string_view method;
     if (!resolveMethod(message, method, true)) {
@@ -798,10 +827,26 @@ void ServerActor::onWorkerTask(std::string_view bytes)
     }
 }
 
-void ServerActor::onWorkerResult(std::string_view bytes)
+void ServerActor::onWorkerResult(zmq::message_t &&frame)
 {
     ++m_stats.fromWorkers;
-    if (!decodeOrLog(bytes, "worker_pull_address"))
+    if (!m_pipelinedOut && !m_dispatcher->hasGather() && !m_dispatcher->hasHandleStream()) {
+        // Plain reply to a client: route by the client field without decoding the rest.
+        MessageView peek;
+        if (!peekMessage(view(frame), peek)) {
+            decodeOrLog(view(frame), "worker_pull_address");
+            return;
+        }
+        ++m_stats.messagesOut;
+        Frames frames;
+        frames.reserve(2);
+        frames.push_back(frameOf(peek.client));
+        frames.push_back(std::move(frame));
+        const std::string_view topic = view(frames.front());
+        publishFrames(topic, std::move(frames));
+        return;
+    }
+    if (!decodeOrLog(view(frame), "worker_pull_address"))
         return;
     m_fanOut.clear();
     UserError error;
@@ -839,14 +884,22 @@ void ServerActor::route(Message &&message)
     } else {
         topic = message.client;
     }
-    publish(std::move(topic), message);
+    publish(topic, message);
 }
 
-void ServerActor::publish(std::string &&topic, const Message &message)
+void ServerActor::publish(std::string_view topic, const Message &message)
 {
     encodeMessage(message, m_encoded);
-    Frames frames{topic, m_encoded};
+    Frames frames;
+    frames.reserve(2);
+    frames.push_back(frameOf(topic));
+    frames.push_back(frameOf(m_encoded));
     ++m_stats.messagesOut;
+    publishFrames(topic, std::move(frames));
+}
+
+void ServerActor::publishFrames(std::string_view topic, Frames &&frames)
+{
     auto held = m_held.find(topic);
     if (held != m_held.end()) {
         held->second.messages.push_back(std::move(frames));
@@ -854,7 +907,7 @@ void ServerActor::publish(std::string &&topic, const Message &message)
     } else if (subscribed(topic)) {
         send(m_pub, std::move(frames));
     } else {
-        Held &entry = m_held[topic];
+        Held &entry = m_held[std::string(topic)];
         entry.deadline = steadyMs() + m_config.publishGraceMs;
         entry.messages.push_back(std::move(frames));
         ++m_heldCount;
@@ -862,12 +915,12 @@ void ServerActor::publish(std::string &&topic, const Message &message)
     m_stats.heldForSubscriber = int(m_heldCount);
 }
 
-bool ServerActor::subscribed(const std::string &topic) const
+bool ServerActor::subscribed(std::string_view topic) const
 {
-    if (m_subscriptions.count(topic) || m_subscriptions.count(std::string()))
+    if (m_subscriptions.find(topic) != m_subscriptions.end())
         return true;
     for (const auto &[prefix, count] : m_subscriptions) {
-        if (topic.compare(0, prefix.size(), prefix) == 0)
+        if (topic.substr(0, prefix.size()) == prefix)
             return true;
     }
     return false;
@@ -908,7 +961,7 @@ bool ServerActor::send(Output &output, Frames &&frames)
     for (std::size_t i = 0; i < frames.size(); ++i) {
         const bool last = i + 1 == frames.size();
         auto flags = last ? zmq::send_flags::dontwait : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
-        auto sent = output.socket->send(zmq::buffer(frames[i]), flags);
+        auto sent = output.socket->send(frames[i], flags);
         if (!sent) {
             // Only the first frame can hit the high-water mark; later frames always follow it.
             output.pending.push_back(std::move(frames));
@@ -926,7 +979,7 @@ void ServerActor::flushPending(Output &output)
         for (std::size_t i = 0; i < frames.size(); ++i) {
             const bool last = i + 1 == frames.size();
             auto flags = last ? zmq::send_flags::dontwait : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
-            if (!output.socket->send(zmq::buffer(frames[i]), flags)) {
+            if (!output.socket->send(frames[i], flags)) {
                 m_stats.pendingOut = int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
                 return;
             }
@@ -972,6 +1025,9 @@ void ServerActor::postStats()
 
 void ServerActor::tearDown()
 {
+    for (const std::string &endpoint : m_boundEndpoints)
+        forgetLocalTwin(endpoint);
+    m_boundEndpoints.clear();
     m_dispatcher.reset();
     m_inputs.clear();
     m_workerResults.reset();

@@ -46,7 +46,15 @@ public:
     void cacheDelete(const std::string &key) override;
 
 private:
-    using Frames = std::vector<std::string>;
+    using Frames = std::vector<zmq::message_t>;
+    // Heterogeneous lookup so routing by a string_view topic allocates nothing.
+    struct TopicHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    template<typename T>
+    using TopicMap = std::unordered_map<std::string, T, TopicHash, std::equal_to<>>;
 
     // An output socket and what waits for room on it (backpressure, never silent drops).
     struct Output
@@ -76,20 +84,21 @@ private:
     void postStats();
 
     // The message paths of the kinds.
-    void onRequest(std::string_view bytes, const char *socketName);
-    void onWorkerResult(std::string_view bytes);
+    void onRequest(zmq::message_t &&frame, const char *socketName);
+    void onWorkerResult(zmq::message_t &&frame);
     void onWorkerTask(std::string_view bytes);
     bool decodeOrLog(std::string_view bytes, const char *socketName);
     // Resolves the method for this server; logs and returns false when the message is not ours.
     bool resolveMethod(const Message &message, std::string_view &method, bool ignoreServer);
     void callAndRoute(Message &&message);
     void route(Message &&message);
-    void publish(std::string &&topic, const Message &message);
+    void publish(std::string_view topic, const Message &message);
+    void publishFrames(std::string_view topic, Frames &&frames);
     void reportUserError(const UserError &error);
 
     bool send(Output &output, Frames &&frames);
     void flushPending(Output &output);
-    bool subscribed(const std::string &topic) const;
+    bool subscribed(std::string_view topic) const;
     void flushHeld(qint64 now, bool onlySubscribed);
 
     std::optional<std::string> workerCacheRequest(const std::string &verb, const std::string &payload,
@@ -116,8 +125,8 @@ private:
     Output m_pub;
     Output m_toWorkers;
     Output m_toMaster;
-    std::unordered_map<std::string, int> m_subscriptions;
-    std::unordered_map<std::string, Held> m_held;
+    TopicMap<int> m_subscriptions;
+    TopicMap<Held> m_held;
     std::size_t m_heldCount = 0;
     Cache m_cache;
     std::unique_ptr<CompositeDispatcher> m_dispatcher;
@@ -127,6 +136,7 @@ private:
     qint64 m_lastStats = 0;
     bool m_pipelinedOut = false;
     QMap<QString, QString> m_addresses;
+    std::vector<std::string> m_boundEndpoints;
     std::string m_workerPushAddress; // worker: where tasks come from
     std::string m_workerPullAddress; // worker: where results go
     Message m_message;

@@ -2,6 +2,7 @@
 // Usage: bench_engine [messages=1000000] [rounds=5] [evals=5000]
 #include "client.h"
 #include "dispatcher.h"
+#include "localendpoints.h"
 #include "localserver.h"
 
 #include <QCoreApplication>
@@ -40,14 +41,16 @@ double percentile(std::vector<double> values, double p)
 }
 
 // PUSH -> 2 echo threads -> PULL, the floor any PALM cluster stands on.
-double rawRing(zmq::context_t &context, int messages)
+double rawRing(zmq::context_t &context, int messages, bool inproc)
 {
     zmq::socket_t out(context, zmq::socket_type::push);
     zmq::socket_t in(context, zmq::socket_type::pull);
     out.set(zmq::sockopt::linger, 0);
     in.set(zmq::sockopt::linger, 0);
-    out.bind("tcp://127.0.0.1:*");
-    in.bind("tcp://127.0.0.1:*");
+    static int ring = 0;
+    ++ring;
+    out.bind(inproc ? "inproc://ring-out-" + std::to_string(ring) : std::string("tcp://127.0.0.1:*"));
+    in.bind(inproc ? "inproc://ring-in-" + std::to_string(ring) : std::string("tcp://127.0.0.1:*"));
     const std::string outAddress = out.get(zmq::sockopt::last_endpoint);
     const std::string inAddress = in.get(zmq::sockopt::last_endpoint);
     std::vector<std::thread> workers;
@@ -221,44 +224,78 @@ int main(int argc, char **argv)
                    "function prefix(payload) return 'processed: ' .. payload end\n");
     }
 
-    std::printf("method: %d messages of 100 bytes per round, %d rounds alternating raw/engine, medians;\n"
-                "        %d evals per round for latency. 2 worker threads everywhere, tcp on 127.0.0.1.\n",
+    std::printf("method: %d messages of 100 bytes per round, %d rounds, each round runs every variant\n"
+                "        back to back; medians of the per-round values and of the per-round ratios.\n"
+                "        %d evals per round for latency. 2 worker threads everywhere.\n"
+                "        'tcp' = every hop over tcp on 127.0.0.1; 'local' = the engine's in-process\n"
+                "        shortcuts (inproc twins of tcp endpoints, used when peers share the process).\n",
                 messages, rounds, evals);
-    std::vector<double> raw, native, lua, luaPrefix, rawRatio, nativeRatio, luaRatio, prefixRatio;
-    std::vector<double> p50Raw, p99Raw, p50Eval, p99Eval, p50Ratio;
-    EngineCluster nativeCluster = startCluster(handlers, {});
-    EngineCluster luaCluster = startCluster(nullptr, script);
+    struct Series
+    {
+        const char *name;
+        std::vector<double> values;
+        std::vector<double> ratios;
+    };
+    Series rawTcp{"raw ring, tcp", {}, {}}, rawInproc{"raw ring, inproc", {}, {}};
+    Series nativeTcp{"engine native, tcp", {}, {}}, nativeLocal{"engine native, local", {}, {}};
+    Series luaTcp{"engine lua echo, tcp", {}, {}}, luaLocal{"engine lua echo, local", {}, {}};
+    Series prefixLocal{"engine lua prefix, local", {}, {}};
+    std::vector<double> p50Raw, p99Raw, p50Tcp, p99Tcp, p50Local, p99Local, p50RatioTcp, p50RatioLocal;
+
+    setLocalShortcutsEnabled(false);
+    EngineCluster nativeTcpCluster = startCluster(handlers, {});
+    EngineCluster luaTcpCluster = startCluster(nullptr, script);
+    setLocalShortcutsEnabled(true);
+    EngineCluster nativeLocalCluster = startCluster(handlers, {});
+    EngineCluster luaLocalCluster = startCluster(nullptr, script);
+
     for (int round = 0; round < rounds; ++round) {
-        const double r = rawRing(context, messages);
-        const double n = engineRing(nativeCluster, "master.echo", messages, 100);
-        const double l = engineRing(luaCluster, "master.luaecho", messages, 100);
-        const double lp = engineRing(luaCluster, "master.prefix", messages, 111);
-        raw.push_back(r);
-        native.push_back(n);
-        lua.push_back(l);
-        luaPrefix.push_back(lp);
-        nativeRatio.push_back(n / r);
-        luaRatio.push_back(l / r);
-        prefixRatio.push_back(lp / r);
+        const double rt = rawRing(context, messages, false);
+        const double ri = rawRing(context, messages, true);
+        setLocalShortcutsEnabled(false);
+        const double nt = engineRing(nativeTcpCluster, "master.echo", messages, 100);
+        const double lt = engineRing(luaTcpCluster, "master.luaecho", messages, 100);
+        setLocalShortcutsEnabled(true);
+        const double nl = engineRing(nativeLocalCluster, "master.echo", messages, 100);
+        const double ll = engineRing(luaLocalCluster, "master.luaecho", messages, 100);
+        const double pl = engineRing(luaLocalCluster, "master.prefix", messages, 111);
+        rawTcp.values.push_back(rt);
+        rawInproc.values.push_back(ri);
+        for (auto [series, value] : {std::pair{&nativeTcp, nt}, {&luaTcp, lt}, {&nativeLocal, nl},
+                                     {&luaLocal, ll}, {&prefixLocal, pl}}) {
+            series->values.push_back(value);
+            series->ratios.push_back(value / rt);
+        }
+        rawInproc.ratios.push_back(ri / rt);
+
         const auto rawLat = rawReqRep(context, evals);
-        const auto evalLat = engineEval(nativeCluster, evals);
+        setLocalShortcutsEnabled(false);
+        const auto tcpLat = engineEval(nativeTcpCluster, evals);
+        setLocalShortcutsEnabled(true);
+        const auto localLat = engineEval(nativeLocalCluster, evals);
         p50Raw.push_back(percentile(rawLat, 0.5));
         p99Raw.push_back(percentile(rawLat, 0.99));
-        p50Eval.push_back(percentile(evalLat, 0.5));
-        p99Eval.push_back(percentile(evalLat, 0.99));
-        p50Ratio.push_back(p50Eval.back() / p50Raw.back());
-        std::printf("round %d: raw %.0f/s native %.0f/s (%.2fx) lua %.0f/s (%.2fx) lua-prefix %.0f/s (%.2fx) | "
-                    "eval p50 %.0f us vs raw %.0f us (%.2fx)\n",
-                    round + 1, r, n, n / r, l, l / r, lp, lp / r, p50Eval.back(), p50Raw.back(), p50Ratio.back());
+        p50Tcp.push_back(percentile(tcpLat, 0.5));
+        p99Tcp.push_back(percentile(tcpLat, 0.99));
+        p50Local.push_back(percentile(localLat, 0.5));
+        p99Local.push_back(percentile(localLat, 0.99));
+        p50RatioTcp.push_back(p50Tcp.back() / p50Raw.back());
+        p50RatioLocal.push_back(p50Local.back() / p50Raw.back());
+        std::printf("round %d: raw tcp %.0f/s | native tcp %.2fx local %.2fx | lua tcp %.2fx local %.2fx "
+                    "prefix local %.2fx | eval p50 raw %.0f us, tcp %.0f us, local %.0f us\n",
+                    round + 1, rt, nt / rt, nl / rt, lt / rt, ll / rt, pl / rt, p50Raw.back(), p50Tcp.back(),
+                    p50Local.back());
         std::fflush(stdout);
     }
-    std::printf("\nmedians over %d rounds (0 messages lost in every engine round):\n", rounds);
-    std::printf("  raw ring          %10.0f msg/s\n", median(raw));
-    std::printf("  engine, native    %10.0f msg/s   ratio %.2f\n", median(native), median(nativeRatio));
-    std::printf("  engine, lua echo  %10.0f msg/s   ratio %.2f\n", median(lua), median(luaRatio));
-    std::printf("  engine, lua prefix%10.0f msg/s   ratio %.2f\n", median(luaPrefix), median(prefixRatio));
-    std::printf("  raw REQ/REP       p50 %6.0f us  p99 %6.0f us\n", median(p50Raw), median(p99Raw));
-    std::printf("  engine eval       p50 %6.0f us  p99 %6.0f us   p50 ratio %.2f\n", median(p50Eval),
-                median(p99Eval), median(p50Ratio));
+    std::printf("\nmedians over %d rounds (every engine round checked: 0 messages lost)\n", rounds);
+    std::printf("  %-26s %10s   %s\n", "variant", "msg/s", "ratio to raw ring over tcp");
+    for (const Series *series : {&rawTcp, &rawInproc, &nativeTcp, &nativeLocal, &luaTcp, &luaLocal, &prefixLocal})
+        std::printf("  %-26s %10.0f   %s\n", series->name, median(series->values),
+                    series->ratios.empty() ? "1.00" : QByteArray::number(median(series->ratios), 'f', 2).constData());
+    std::printf("  raw REQ/REP, tcp          p50 %6.0f us  p99 %6.0f us\n", median(p50Raw), median(p99Raw));
+    std::printf("  engine eval, tcp          p50 %6.0f us  p99 %6.0f us   p50 ratio %.2f\n", median(p50Tcp),
+                median(p99Tcp), median(p50RatioTcp));
+    std::printf("  engine eval, local        p50 %6.0f us  p99 %6.0f us   p50 ratio %.2f\n", median(p50Local),
+                median(p99Local), median(p50RatioLocal));
     return 0;
 }
