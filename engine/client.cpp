@@ -220,7 +220,7 @@ std::optional<std::vector<std::string>> Client::job(const std::string &function,
 
 bool Client::job(const std::string &function, const std::function<bool(std::string &)> &next,
                  const std::function<void(std::string &&)> &onReply, int repliesPerMessage,
-                 const std::string &cache)
+                 const std::string &cache, int totalReplies)
 {
     m_error.clear();
     if (!ensureStreams())
@@ -244,7 +244,8 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
     qint64 lastProgress = steadyMs();
 
     while (true) {
-        const std::uint64_t expected = sent * std::uint64_t(std::max(repliesPerMessage, 0));
+        const std::uint64_t expected = totalReplies >= 0 ? std::uint64_t(totalReplies)
+                                                         : sent * std::uint64_t(std::max(repliesPerMessage, 0));
         if (!moreToSend && !haveStaged && received >= expected)
             return true;
 

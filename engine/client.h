@@ -38,10 +38,11 @@ public:
     std::optional<std::vector<std::string>> eval(const std::string &function, const std::string &payload,
                                                  int replies = 1, const std::string &cache = {});
     // Streams payloads from next() (false ends) while receiving; onReply sees each reply.
-    // Waits for repliesPerMessage replies per message sent (0: do not wait).
+    // Waits for repliesPerMessage replies per message sent (0: do not wait), or, when
+    // totalReplies >= 0, for that many replies in all (some messages may have none).
     bool job(const std::string &function, const std::function<bool(std::string &)> &next,
              const std::function<void(std::string &&)> &onReply, int repliesPerMessage = 1,
-             const std::string &cache = {});
+             const std::string &cache = {}, int totalReplies = -1);
     // Convenience: all payloads in, all replies out (in arrival order).
     std::optional<std::vector<std::string>> job(const std::string &function,
                                                 const std::vector<std::string> &payloads,

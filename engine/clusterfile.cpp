@@ -21,8 +21,22 @@ namespace {
 
 // Every key a cluster entry may have, in the order files are written and checked.
 enum class Key {
-    Kind, Name, DbAddress, PullAddress, PubAddress, WorkerPullAddress, WorkerPushAddress,
-    SubAddress, SubAddresses, Previous, Pipelined, ToClient, LogLevel, Script, Replicas, Limits
+    Kind,
+    Name,
+    DbAddress,
+    PullAddress,
+    PubAddress,
+    WorkerPullAddress,
+    WorkerPushAddress,
+    SubAddress,
+    SubAddresses,
+    Previous,
+    Pipelined,
+    ToClient,
+    LogLevel,
+    Script,
+    Replicas,
+    Limits
 };
 
 struct KeyInfo
@@ -85,41 +99,47 @@ const KindRules &rulesFor(ServerKind kind)
         allowed += common;
         return KindRules{allowed, required, binds};
     };
-    static const KindRules server = make(
-        {Key::DbAddress, Key::PullAddress, Key::PubAddress, Key::Pipelined},
-        {Key::DbAddress, Key::PullAddress, Key::PubAddress},
-        {Key::DbAddress, Key::PullAddress, Key::PubAddress});
-    static const KindRules master = make(
-        {Key::DbAddress, Key::PullAddress, Key::PubAddress, Key::WorkerPullAddress,
-         Key::WorkerPushAddress, Key::Pipelined},
-        {Key::DbAddress, Key::PullAddress, Key::PubAddress, Key::WorkerPullAddress,
-         Key::WorkerPushAddress},
-        {Key::DbAddress, Key::PullAddress, Key::PubAddress, Key::WorkerPullAddress,
-         Key::WorkerPushAddress});
-    static const KindRules hub = make(
-        {Key::DbAddress, Key::SubAddress, Key::Previous, Key::PubAddress, Key::WorkerPullAddress,
-         Key::WorkerPushAddress, Key::Pipelined},
-        {Key::DbAddress, Key::SubAddress, Key::Previous, Key::PubAddress, Key::WorkerPullAddress,
-         Key::WorkerPushAddress},
-        {Key::DbAddress, Key::PubAddress, Key::WorkerPullAddress, Key::WorkerPushAddress});
-    static const KindRules worker = make(
-        {Key::DbAddress, Key::WorkerPullAddress, Key::WorkerPushAddress, Key::Replicas},
-        {Key::DbAddress}, {});
-    static const KindRules pipeline = make(
-        {Key::DbAddress, Key::SubAddress, Key::Previous, Key::PubAddress, Key::ToClient},
-        {Key::DbAddress, Key::SubAddress, Key::Previous, Key::PubAddress},
-        {Key::DbAddress, Key::PubAddress});
-    static const KindRules sink = make(
-        {Key::DbAddress, Key::SubAddresses, Key::Previous, Key::PubAddress, Key::ToClient},
-        {Key::DbAddress, Key::SubAddresses, Key::Previous, Key::PubAddress},
-        {Key::DbAddress, Key::PubAddress});
+    static const KindRules server =
+        make({Key::DbAddress, Key::PullAddress, Key::PubAddress, Key::Pipelined},
+             {Key::DbAddress, Key::PullAddress, Key::PubAddress},
+             {Key::DbAddress, Key::PullAddress, Key::PubAddress});
+    static const KindRules master =
+        make({Key::DbAddress, Key::PullAddress, Key::PubAddress, Key::WorkerPullAddress,
+              Key::WorkerPushAddress, Key::Pipelined},
+             {Key::DbAddress, Key::PullAddress, Key::PubAddress, Key::WorkerPullAddress,
+              Key::WorkerPushAddress},
+             {Key::DbAddress, Key::PullAddress, Key::PubAddress, Key::WorkerPullAddress,
+              Key::WorkerPushAddress});
+    static const KindRules hub =
+        make({Key::DbAddress, Key::SubAddress, Key::Previous, Key::PubAddress,
+              Key::WorkerPullAddress, Key::WorkerPushAddress, Key::Pipelined},
+             {Key::DbAddress, Key::SubAddress, Key::Previous, Key::PubAddress,
+              Key::WorkerPullAddress, Key::WorkerPushAddress},
+             {Key::DbAddress, Key::PubAddress, Key::WorkerPullAddress, Key::WorkerPushAddress});
+    static const KindRules worker =
+        make({Key::DbAddress, Key::WorkerPullAddress, Key::WorkerPushAddress, Key::Replicas},
+             {Key::DbAddress}, {});
+    static const KindRules pipeline =
+        make({Key::DbAddress, Key::SubAddress, Key::Previous, Key::PubAddress, Key::ToClient},
+             {Key::DbAddress, Key::SubAddress, Key::Previous, Key::PubAddress},
+             {Key::DbAddress, Key::PubAddress});
+    static const KindRules sink =
+        make({Key::DbAddress, Key::SubAddresses, Key::Previous, Key::PubAddress, Key::ToClient},
+             {Key::DbAddress, Key::SubAddresses, Key::Previous, Key::PubAddress},
+             {Key::DbAddress, Key::PubAddress});
     switch (kind) {
-    case ServerKind::Server: return server;
-    case ServerKind::Master: return master;
-    case ServerKind::Hub: return hub;
-    case ServerKind::Worker: return worker;
-    case ServerKind::Pipeline: return pipeline;
-    case ServerKind::Sink: return sink;
+    case ServerKind::Server:
+        return server;
+    case ServerKind::Master:
+        return master;
+    case ServerKind::Hub:
+        return hub;
+    case ServerKind::Worker:
+        return worker;
+    case ServerKind::Pipeline:
+        return pipeline;
+    case ServerKind::Sink:
+        return sink;
     }
     return server;
 }
@@ -140,13 +160,20 @@ QString allowedList(ServerKind kind)
 QString *addressField(ServerConfig &config, Key key)
 {
     switch (key) {
-    case Key::DbAddress: return &config.dbAddress;
-    case Key::PullAddress: return &config.pullAddress;
-    case Key::PubAddress: return &config.pubAddress;
-    case Key::WorkerPullAddress: return &config.workerPullAddress;
-    case Key::WorkerPushAddress: return &config.workerPushAddress;
-    case Key::SubAddress: return &config.subAddress;
-    default: return nullptr;
+    case Key::DbAddress:
+        return &config.dbAddress;
+    case Key::PullAddress:
+        return &config.pullAddress;
+    case Key::PubAddress:
+        return &config.pubAddress;
+    case Key::WorkerPullAddress:
+        return &config.workerPullAddress;
+    case Key::WorkerPushAddress:
+        return &config.workerPushAddress;
+    case Key::SubAddress:
+        return &config.subAddress;
+    default:
+        return nullptr;
     }
 }
 
@@ -157,9 +184,8 @@ QString addressValue(const ServerConfig &config, Key key)
 
 bool isAddressKey(Key key)
 {
-    return key == Key::DbAddress || key == Key::PullAddress || key == Key::PubAddress
-        || key == Key::WorkerPullAddress || key == Key::WorkerPushAddress
-        || key == Key::SubAddress;
+    return key == Key::DbAddress || key == Key::PullAddress || key == Key::PubAddress ||
+           key == Key::WorkerPullAddress || key == Key::WorkerPushAddress || key == Key::SubAddress;
 }
 
 // Names become topics and "name.method" entries: no whitespace, dots or quotes.
@@ -190,13 +216,20 @@ std::optional<QString> scriptProblem(const QString &path)
 QString typeName(const QJsonValue &value)
 {
     switch (value.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("a list");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("a list");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
     }
     return QStringLiteral("undefined");
 }
@@ -207,7 +240,8 @@ QString expected(const QString &what, const QJsonValue &value)
 }
 
 // A whole number in [min, max], or the reason it is not.
-std::optional<qint64> integerValue(const QJsonValue &value, qint64 min, qint64 max, QString *problem)
+std::optional<qint64> integerValue(const QJsonValue &value, qint64 min, qint64 max,
+                                   QString *problem)
 {
     if (!value.isDouble()) {
         *problem = expected(QStringLiteral("a whole number"), value);
@@ -261,8 +295,8 @@ struct EntryParser
         for (qsizetype i = 0; i < list.size(); ++i) {
             const QJsonValue item = list.at(i);
             if (!item.isString())
-                return fail(field, QStringLiteral("item %1: ").arg(i + 1)
-                                       + expected(QStringLiteral("an address string"), item));
+                return fail(field, QStringLiteral("item %1: ").arg(i + 1) +
+                                       expected(QStringLiteral("an address string"), item));
             if (!isValidAddress(item.toString()))
                 return fail(field, QStringLiteral("item %1: not a valid address '%2'")
                                        .arg(i + 1)
@@ -278,15 +312,18 @@ struct EntryParser
         const QJsonValue value = object.value(field);
         if (config.kind == ServerKind::Sink) {
             if (!value.isArray())
-                return fail(field, expected(QStringLiteral("a list of topics (one per sub address)"),
-                                            value));
+                return fail(
+                    field,
+                    expected(QStringLiteral("a list of topics (one per sub address)"), value));
             const QJsonArray list = value.toArray();
             for (qsizetype i = 0; i < list.size(); ++i) {
                 const QJsonValue item = list.at(i);
                 if (!item.isString() || item.toString().isEmpty())
-                    return fail(field, QStringLiteral("item %1: ").arg(i + 1)
-                                           + (item.isString() ? QStringLiteral("topic must not be empty")
-                                                              : expected(QStringLiteral("a topic string"), item)));
+                    return fail(field,
+                                QStringLiteral("item %1: ").arg(i + 1) +
+                                    (item.isString()
+                                         ? QStringLiteral("topic must not be empty")
+                                         : expected(QStringLiteral("a topic string"), item)));
                 config.previous << item.toString();
             }
             return true;
@@ -317,7 +354,9 @@ struct EntryParser
             return fail(field, expected(levels, value));
         const auto level = parseLevel(value.toString());
         if (!level)
-            return fail(field, QStringLiteral("unknown level '%1' (expected %2)").arg(value.toString(), levels));
+            return fail(
+                field,
+                QStringLiteral("unknown level '%1' (expected %2)").arg(value.toString(), levels));
         config.logLevel = *level;
         return true;
     }
@@ -352,8 +391,9 @@ struct EntryParser
         const QString field = keyName(Key::Limits);
         const QJsonValue value = object.value(field);
         if (!value.isObject())
-            return fail(field, expected(QStringLiteral("an object with time_ms, memory_mb, stack_depth"),
-                                        value));
+            return fail(
+                field,
+                expected(QStringLiteral("an object with time_ms, memory_mb, stack_depth"), value));
         const QJsonObject limits = value.toObject();
         for (auto it = limits.begin(); it != limits.end(); ++it) {
             const QString sub = field + u'.' + it.key();
@@ -374,7 +414,8 @@ struct EntryParser
                     return fail(sub, problem);
                 config.limits.stackDepth = int(*n);
             } else {
-                return fail(sub, QStringLiteral("unknown key (limits take: time_ms, memory_mb, stack_depth)"));
+                return fail(sub, QStringLiteral(
+                                     "unknown key (limits take: time_ms, memory_mb, stack_depth)"));
             }
         }
         return true;
@@ -392,14 +433,17 @@ struct EntryParser
 
         const QJsonValue kind = object.value(QLatin1String("kind"));
         if (kind.isUndefined())
-            return fail(QStringLiteral("kind"), QStringLiteral("missing (server, master, hub, worker, pipeline or sink)"));
+            return fail(QStringLiteral("kind"),
+                        QStringLiteral("missing (server, master, hub, worker, pipeline or sink)"));
         if (!kind.isString())
             return fail(QStringLiteral("kind"), expected(QStringLiteral("a string"), kind));
         const auto parsedKind = parseKind(kind.toString());
         if (!parsedKind)
-            return fail(QStringLiteral("kind"),
-                        QStringLiteral("unknown kind '%1' (expected server, master, hub, worker, pipeline or sink)")
-                            .arg(kind.toString()));
+            return fail(
+                QStringLiteral("kind"),
+                QStringLiteral(
+                    "unknown kind '%1' (expected server, master, hub, worker, pipeline or sink)")
+                    .arg(kind.toString()));
         config.kind = *parsedKind;
 
         if (name.isUndefined())
@@ -426,7 +470,9 @@ struct EntryParser
                 continue;
             if (!object.contains(keyName(key))) {
                 if (rules.required.contains(key))
-                    return fail(keyName(key), QStringLiteral("missing (required for %1)").arg(article(config.kind)));
+                    return fail(
+                        keyName(key),
+                        QStringLiteral("missing (required for %1)").arg(article(config.kind)));
                 continue;
             }
             bool ok = true;
@@ -453,10 +499,12 @@ struct EntryParser
         }
 
         if (config.kind == ServerKind::Sink && config.previous.size() != config.subAddresses.size())
-            return fail(keyName(Key::Previous),
-                        QStringLiteral("has %1 topic(s) but sub_addresses has %2 address(es); they pair up in order")
-                            .arg(config.previous.size())
-                            .arg(config.subAddresses.size()));
+            return fail(
+                keyName(Key::Previous),
+                QStringLiteral(
+                    "has %1 topic(s) but sub_addresses has %2 address(es); they pair up in order")
+                    .arg(config.previous.size())
+                    .arg(config.subAddresses.size()));
         return true;
     }
 };
@@ -471,14 +519,10 @@ bool splitTcp(const QString &rest, QString &host, QString &port)
     port = rest.mid(colon + 1);
     if (host == QLatin1String("localhost"))
         host = QStringLiteral("127.0.0.1");
-    if (host == QLatin1String("0.0.0.0") || host == QLatin1String("[::]") || host == QLatin1String("[*]"))
+    if (host == QLatin1String("0.0.0.0") || host == QLatin1String("[::]") ||
+        host == QLatin1String("[*]"))
         host = QStringLiteral("*");
     return true;
-}
-
-QString quoted(const QString &name)
-{
-    return u'\'' + name + u'\'';
 }
 
 QByteArray jsonValueText(const QJsonValue &value)
@@ -537,7 +581,8 @@ bool isValidAddress(const QString &address)
             return true;
         }
         static const QRegularExpression hostName(
-            QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"));
+            QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-"
+                           "Za-z0-9])?)*$"));
         static const QRegularExpression allDigitsAndDots(QStringLiteral("^[0-9.]+$"));
         return hostName.match(host).hasMatch() && !allDigitsAndDots.match(host).hasMatch();
     }
@@ -577,14 +622,16 @@ std::optional<ClusterError> validateServer(const ServerConfig &config)
             const QString address = addressValue(config, key);
             if (address.isEmpty()) {
                 if (rules.required.contains(key))
-                    return error(key, QStringLiteral("missing (required for %1)").arg(article(config.kind)));
+                    return error(
+                        key, QStringLiteral("missing (required for %1)").arg(article(config.kind)));
                 continue;
             }
             if (!isValidAddress(address))
                 return error(key, QStringLiteral("not a valid address '%1'").arg(address));
         } else if (key == Key::SubAddresses) {
             if (config.subAddresses.isEmpty())
-                return error(key, QStringLiteral("missing (required for %1)").arg(article(config.kind)));
+                return error(key,
+                             QStringLiteral("missing (required for %1)").arg(article(config.kind)));
             for (qsizetype i = 0; i < config.subAddresses.size(); ++i) {
                 if (!isValidAddress(config.subAddresses.at(i)))
                     return error(key, QStringLiteral("item %1: not a valid address '%2'")
@@ -593,27 +640,36 @@ std::optional<ClusterError> validateServer(const ServerConfig &config)
             }
         } else if (key == Key::Previous) {
             if (config.previous.isEmpty())
-                return error(key, QStringLiteral("missing (required for %1)").arg(article(config.kind)));
+                return error(key,
+                             QStringLiteral("missing (required for %1)").arg(article(config.kind)));
             if (config.kind != ServerKind::Sink && config.previous.size() != 1)
-                return error(key, QStringLiteral("%1 takes exactly one topic").arg(article(config.kind)));
+                return error(
+                    key, QStringLiteral("%1 takes exactly one topic").arg(article(config.kind)));
             for (const QString &topic : config.previous) {
                 if (topic.isEmpty())
                     return error(key, QStringLiteral("topic must not be empty"));
             }
-            if (config.kind == ServerKind::Sink && config.previous.size() != config.subAddresses.size())
-                return error(key, QStringLiteral("has %1 topic(s) but sub_addresses has %2 address(es); they pair up in order")
+            if (config.kind == ServerKind::Sink &&
+                config.previous.size() != config.subAddresses.size())
+                return error(key, QStringLiteral("has %1 topic(s) but sub_addresses has %2 "
+                                                 "address(es); they pair up in order")
                                       .arg(config.previous.size())
                                       .arg(config.subAddresses.size()));
         }
     }
     if (config.kind == ServerKind::Worker && (config.replicas < 1 || config.replicas > 1000))
-        return error(Key::Replicas, QStringLiteral("expected a whole number from 1 to 1000, got %1").arg(config.replicas));
+        return error(
+            Key::Replicas,
+            QStringLiteral("expected a whole number from 1 to 1000, got %1").arg(config.replicas));
     if (config.limits.timeLimitMs < 1)
-        return ClusterError{label, QStringLiteral("limits.time_ms"), QStringLiteral("must be at least 1")};
+        return ClusterError{label, QStringLiteral("limits.time_ms"),
+                            QStringLiteral("must be at least 1")};
     if (config.limits.memoryLimitBytes < 1024 * 1024)
-        return ClusterError{label, QStringLiteral("limits.memory_mb"), QStringLiteral("must be at least 1")};
+        return ClusterError{label, QStringLiteral("limits.memory_mb"),
+                            QStringLiteral("must be at least 1")};
     if (config.limits.stackDepth < 1)
-        return ClusterError{label, QStringLiteral("limits.stack_depth"), QStringLiteral("must be at least 1")};
+        return ClusterError{label, QStringLiteral("limits.stack_depth"),
+                            QStringLiteral("must be at least 1")};
     if (!config.scriptPath.isEmpty()) {
         if (auto problem = scriptProblem(config.scriptPath))
             return error(Key::Script, *problem);
@@ -624,8 +680,9 @@ std::optional<ClusterError> validateServer(const ServerConfig &config)
             const QString a = addressValue(config, rules.binds.at(j));
             const QString b = addressValue(config, rules.binds.at(i));
             if (addressesConflict(a, b))
-                return error(rules.binds.at(i), QStringLiteral("address '%1' is also this server's %2")
-                                                    .arg(b, keyName(rules.binds.at(j))));
+                return error(rules.binds.at(i),
+                             QStringLiteral("address '%1' is also this server's %2")
+                                 .arg(b, keyName(rules.binds.at(j))));
         }
     }
     return std::nullopt;
@@ -638,22 +695,25 @@ std::optional<ClusterError> validateCluster(const QList<ServerConfig> &configs)
             return error;
     }
 
-    // Names after replica expansion, each mapped to the entry that produced it.
+    // Names after replica expansion, each mapped to the worker it is a replica of (empty: none).
     QMap<QString, QString> owners;
     for (const ServerConfig &config : configs) {
         const QList<ServerConfig> expanded = Cluster::expandReplicas({config});
         for (const ServerConfig &concrete : expanded) {
+            const bool isReplica = concrete.name != config.name;
             const auto it = owners.constFind(concrete.name);
             if (it != owners.constEnd()) {
-                QString message = QStringLiteral("duplicate name '%1'").arg(concrete.name);
-                if (*it != concrete.name || config.name != concrete.name)
-                    message += QStringLiteral(" (server %1 and server %2 both use it after replica expansion)")
-                                   .arg(quoted(*it), quoted(config.name));
-                else
-                    message += QStringLiteral(" (used by an earlier server)");
+                const QString earlier = it->isEmpty()
+                                            ? QStringLiteral("an earlier server")
+                                            : QStringLiteral("a replica of worker '%1'").arg(*it);
+                const QString message = isReplica
+                                            ? QStringLiteral("its replica '%1' has the name of %2")
+                                                  .arg(concrete.name, earlier)
+                                            : QStringLiteral("name '%1' is already used by %2")
+                                                  .arg(concrete.name, earlier);
                 return ClusterError{config.name, QStringLiteral("name"), message};
             }
-            owners.insert(concrete.name, config.name);
+            owners.insert(concrete.name, isReplica ? config.name : QString());
         }
     }
 
@@ -670,9 +730,10 @@ std::optional<ClusterError> validateCluster(const QList<ServerConfig> &configs)
             const QString address = addressValue(config, key);
             for (const Bound &other : std::as_const(bound)) {
                 if (other.server != config.name && addressesConflict(other.address, address))
-                    return ClusterError{config.name, keyName(key),
-                                        QStringLiteral("address '%1' is already bound by server '%2' (%3)")
-                                            .arg(address, other.server, other.field)};
+                    return ClusterError{
+                        config.name, keyName(key),
+                        QStringLiteral("address '%1' is already bound by server '%2' (%3)")
+                            .arg(address, other.server, other.field)};
             }
         }
         for (Key key : binds)
@@ -697,27 +758,32 @@ std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, cons
         const QByteArray before = json.left(parseError.offset);
         const qsizetype line = before.count('\n') + 1;
         const qsizetype column = parseError.offset - (before.lastIndexOf('\n') + 1) + 1;
-        return failWith(ClusterError{{}, {},
+        return failWith(ClusterError{{},
+                                     {},
                                      QStringLiteral("not valid JSON: %1 at line %2, column %3")
                                          .arg(parseError.errorString())
                                          .arg(line)
                                          .arg(column)});
     }
     if (!document.isObject())
-        return failWith(ClusterError{{}, {}, QStringLiteral("expected a JSON object {\"servers\": [...]}")});
+        return failWith(
+            ClusterError{{}, {}, QStringLiteral("expected a JSON object {\"servers\": [...]}")});
     const QJsonObject root = document.object();
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (it.key() != QLatin1String("servers"))
-            return failWith(ClusterError{{}, it.key(), QStringLiteral("unknown key (a cluster file has only \"servers\")")});
+            return failWith(ClusterError{
+                {}, it.key(), QStringLiteral("unknown key (a cluster file has only \"servers\")")});
     }
     const QJsonValue servers = root.value(QLatin1String("servers"));
     if (servers.isUndefined())
         return failWith(ClusterError{{}, QStringLiteral("servers"), QStringLiteral("missing")});
     if (!servers.isArray())
-        return failWith(ClusterError{{}, QStringLiteral("servers"), expected(QStringLiteral("a list"), servers)});
+        return failWith(ClusterError{
+            {}, QStringLiteral("servers"), expected(QStringLiteral("a list"), servers)});
     const QJsonArray list = servers.toArray();
     if (list.isEmpty())
-        return failWith(ClusterError{{}, QStringLiteral("servers"), QStringLiteral("the list is empty")});
+        return failWith(
+            ClusterError{{}, QStringLiteral("servers"), QStringLiteral("the list is empty")});
 
     QList<ServerConfig> configs;
     for (qsizetype i = 0; i < list.size(); ++i) {
@@ -737,7 +803,8 @@ std::optional<QList<ServerConfig>> loadClusterFile(const QString &path, ClusterE
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = ClusterError{{}, {}, QStringLiteral("cannot open: %1").arg(file.errorString())};
+            *error =
+                ClusterError{{}, {}, QStringLiteral("cannot open: %1").arg(file.errorString())};
         return std::nullopt;
     }
     const QByteArray json = file.readAll();
@@ -794,7 +861,8 @@ QByteArray clusterJson(const QList<ServerConfig> &configs, const QString &baseDi
                     limits.insert(QStringLiteral("time_ms"), config.limits.timeLimitMs);
                 if (config.limits.memoryLimitBytes != defaults.memoryLimitBytes)
                     limits.insert(QStringLiteral("memory_mb"),
-                                  (config.limits.memoryLimitBytes + 1024 * 1024 - 1) / (1024 * 1024));
+                                  (config.limits.memoryLimitBytes + 1024 * 1024 - 1) /
+                                      (1024 * 1024));
                 if (config.limits.stackDepth != defaults.stackDepth)
                     limits.insert(QStringLiteral("stack_depth"), config.limits.stackDepth);
                 if (!limits.isEmpty())

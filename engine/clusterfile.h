@@ -33,14 +33,15 @@ namespace qpalm {
 // A cluster file's error: which entry, which field, what was wrong.
 struct ClusterError
 {
-    QString entry;   // server name, or "#3" when it has none; empty for the file itself
-    QString field;   // JSON key, or empty
+    QString entry; // server name, or "#3" when it has none; empty for the file itself
+    QString field; // JSON key, or empty
     QString message;
     // "cluster.json: server 'w': field 'db_address': not a valid address 'tcp:/x'"
     QString toString(const QString &fileName = {}) const;
 };
 
-// Parses and validates a cluster file's JSON; scripts resolve against baseDir. Nothing partial is returned.
+// Parses and validates a cluster file's JSON; scripts resolve against baseDir. Nothing partial is
+// returned.
 std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, const QString &baseDir,
                                                     ClusterError *error);
 // Reads, parses and validates a cluster file.
@@ -54,7 +55,8 @@ std::optional<ClusterError> validateServer(const ServerConfig &config);
 std::optional<ClusterError> validateCluster(const QList<ServerConfig> &configs);
 // True for tcp://host:port (port may be *), ipc://path, inproc://name.
 bool isValidAddress(const QString &address);
-// True when binding both addresses at once would fail (same endpoint; a tcp port * never conflicts).
+// True when binding both addresses at once would fail (same endpoint; a tcp port * never
+// conflicts).
 bool addressesConflict(const QString &a, const QString &b);
 
 } // namespace qpalm

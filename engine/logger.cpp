@@ -33,10 +33,9 @@ void Logger::log(LogLevel level, const QString &text, const QString &traceback)
 void printPylmLine(const LogRecord &record)
 {
     static std::mutex mutex;
-    const QByteArray line = formatPylmLine(record).toUtf8();
+    const QByteArray line = formatPylmLine(record).toUtf8() + '\n';
     std::lock_guard lock(mutex);
     std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stdout);
-    std::fputc('\n', stdout);
     std::fflush(stdout);
 }
 

@@ -2,11 +2,19 @@
 
 #include "palmmessage.pb.h"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <random>
 
 namespace qpalm {
 
 namespace {
+// Hostile input must not make libprotobuf print to stderr; our servers log what was wrong.
+const bool g_quietProtobuf = [] {
+    google::protobuf::SetLogHandler(nullptr);
+    return true;
+}();
+
 PalmMessage &scratch()
 {
     thread_local PalmMessage message;
@@ -36,6 +44,7 @@ std::string encodeMessage(const Message &message)
 
 bool decodeMessage(std::string_view bytes, Message &out)
 {
+    (void)g_quietProtobuf;
     PalmMessage &pb = scratch();
     if (!pb.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
         return false;
@@ -60,6 +69,89 @@ bool readVarint(const unsigned char *&p, const unsigned char *end, std::uint64_t
     }
     return false;
 }
+
+// proto3 rejects string fields that are not UTF-8, so the in-place reader does too.
+bool isUtf8(std::string_view text)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+    const auto *end = p + text.size();
+    while (p < end) {
+        const unsigned char c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int extra = 0;
+        std::uint32_t code = 0;
+        if ((c & 0xE0) == 0xC0) {
+            extra = 1;
+            code = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2;
+            code = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            extra = 3;
+            code = c & 0x07;
+        } else {
+            return false;
+        }
+        if (end - p <= extra)
+            return false;
+        for (int i = 1; i <= extra; ++i) {
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+            code = (code << 6) | (p[i] & 0x3F);
+        }
+        static const std::uint32_t minimum[] = {0, 0x80, 0x800, 0x10000};
+        if (code < minimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return false;
+        p += extra + 1;
+    }
+    return true;
+}
+
+// Skips one field's value the way protobuf skips unknown fields; false when truncated.
+bool skipField(const unsigned char *&p, const unsigned char *end, unsigned field, unsigned wire, int depth)
+{
+    switch (wire) {
+    case 0: {
+        std::uint64_t ignored = 0;
+        return readVarint(p, end, ignored);
+    }
+    case 1:
+    case 5: {
+        const std::size_t size = wire == 1 ? 8 : 4;
+        if (std::size_t(end - p) < size)
+            return false;
+        p += size;
+        return true;
+    }
+    case 2: {
+        std::uint64_t length = 0;
+        if (!readVarint(p, end, length) || length > std::uint64_t(end - p))
+            return false;
+        p += length;
+        return true;
+    }
+    case 3: {
+        if (depth > 64)
+            return false;
+        while (p < end) {
+            std::uint64_t tag = 0;
+            if (!readVarint(p, end, tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1FFFFFFF)
+                return false;
+            const unsigned innerWire = unsigned(tag & 7);
+            if (innerWire == 4)
+                return unsigned(tag >> 3) == field;
+            if (!skipField(p, end, unsigned(tag >> 3), innerWire, depth + 1))
+                return false;
+        }
+        return false;
+    }
+    default:
+        return false;
+    }
+}
 } // namespace
 
 bool peekMessage(std::string_view bytes, MessageView &out)
@@ -69,39 +161,31 @@ bool peekMessage(std::string_view bytes, MessageView &out)
     const auto *end = p + bytes.size();
     while (p < end) {
         std::uint64_t tag = 0;
-        if (!readVarint(p, end, tag) || (tag >> 3) == 0)
+        if (!readVarint(p, end, tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1FFFFFFF)
             return false;
         const unsigned field = unsigned(tag >> 3);
         const unsigned wire = unsigned(tag & 7);
-        if (wire == 0) {
+        if (field == 3 && wire == 0) {
             std::uint64_t value = 0;
             if (!readVarint(p, end, value))
                 return false;
-            if (field == 3)
-                out.stage = std::int64_t(value);
-            else if (field <= 6)
-                return false;
-        } else if (wire == 2) {
+            out.stage = std::int64_t(value);
+        } else if (field >= 1 && field <= 6 && field != 3 && wire == 2) {
             std::uint64_t length = 0;
             if (!readVarint(p, end, length) || length > std::uint64_t(end - p))
                 return false;
             const std::string_view value(reinterpret_cast<const char *>(p), std::size_t(length));
             p += length;
+            if (field != 6 && !isUtf8(value))
+                return false;
             switch (field) {
             case 1: out.pipeline = value; break;
             case 2: out.client = value; break;
             case 4: out.function = value; break;
             case 5: out.cache = value; break;
-            case 6: out.payload = value; break;
-            case 3: return false;
-            default: break;
+            default: out.payload = value; break;
             }
-        } else if (wire == 1 || wire == 5) {
-            const std::size_t size = wire == 1 ? 8 : 4;
-            if (field <= 6 || std::size_t(end - p) < size)
-                return false;
-            p += size;
-        } else {
+        } else if (wire == 4 || !skipField(p, end, field, wire, 0)) {
             return false;
         }
     }

@@ -2,18 +2,14 @@
 
 #include "localendpoints.h"
 #include "localserver.h"
-#if __has_include("script/luadispatcher.h")
 #include "script/luadispatcher.h"
-#define QPALM_HAS_LUA 1
-#else
-#define QPALM_HAS_LUA 0
-#endif
 #include "zmqsupport.h"
 
 #include <QDateTime>
 #include <QThread>
 
 #include <chrono>
+#include <map>
 
 namespace qpalm {
 
@@ -200,6 +196,11 @@ void ServerActor::run()
     } catch (const std::exception &e) {
         m_logger.critical(QStringLiteral("Server loop ended by an internal error: %1").arg(QString::fromUtf8(e.what())));
     }
+    const std::size_t unsent = m_heldCount + m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size();
+    if (unsent > 0) {
+        m_stats.dropped += unsent;
+        m_logger.warning(QStringLiteral("Stopping with %1 message(s) not yet sent: dropped").arg(unsent));
+    }
     m_logger.info(QStringLiteral("%1 '%2' stopped").arg(kindName(m_config.kind), m_config.name));
     flushLogs(true);
     postStats();
@@ -218,8 +219,10 @@ bool ServerActor::setUp(QString *error)
             return false;
         }
         const std::string endpoint = lastEndpoint(socket);
+        m_bindings.emplace_back(socket.handle(), endpoint);
         try {
             bindLocalTwin(socket, endpoint);
+            m_bindings.emplace_back(socket.handle(), lastEndpoint(socket));
         } catch (const zmq::error_t &) {
             // No shortcut for this endpoint; peers use tcp.
         }
@@ -299,12 +302,7 @@ bool ServerActor::setUp(QString *error)
     m_dispatcher = std::make_unique<CompositeDispatcher>();
     if (!m_config.scriptPath.isEmpty()) {
         QString scriptError;
-#if QPALM_HAS_LUA
         auto script = createLuaDispatcher(*this, m_config, &scriptError);
-#else
-        std::unique_ptr<Dispatcher> script;
-        scriptError = QStringLiteral("scripts are not built in");
-#endif
         if (!script) {
             *error = QStringLiteral("server '%1' cannot load its script: %2").arg(m_config.name, scriptError);
             return false;
@@ -542,12 +540,7 @@ bool ServerActor::handleCommand()
         } else {
             ServerConfig config = m_config;
             config.scriptPath = path;
-#if QPALM_HAS_LUA
             auto script = createLuaDispatcher(*this, config, &error);
-#else
-            std::unique_ptr<Dispatcher> script;
-            error = QStringLiteral("scripts are not built in");
-#endif
             if (script) {
                 auto composite = std::make_unique<CompositeDispatcher>();
                 composite->append(std::move(script));
@@ -708,15 +701,14 @@ void ServerActor::onRequest(zmq::message_t &&frame, const char *socketName)
     if (hasWorkers(m_config.kind) && !m_dispatcher->hasScatter()) {
         // Nothing to scatter: validate in place and hand the very same frame to a worker.
         MessageView peek;
-        if (!peekMessage(view(frame), peek)) {
-            decodeOrLog(view(frame), socketName);
+        if (peekMessage(view(frame), peek)) {
+            ++m_stats.toWorkers;
+            Frames frames;
+            frames.push_back(std::move(frame));
+            send(m_toWorkers, std::move(frames));
             return;
         }
-        ++m_stats.toWorkers;
-        Frames frames;
-        frames.push_back(std::move(frame));
-        send(m_toWorkers, std::move(frames));
-        return;
+        // Unusual encodings fall through to the full decoder, which has the last word.
     }
     if (!decodeOrLog(view(frame), socketName))
         return;
@@ -833,18 +825,16 @@ void ServerActor::onWorkerResult(zmq::message_t &&frame)
     if (!m_pipelinedOut && !m_dispatcher->hasGather() && !m_dispatcher->hasHandleStream()) {
         // Plain reply to a client: route by the client field without decoding the rest.
         MessageView peek;
-        if (!peekMessage(view(frame), peek)) {
-            decodeOrLog(view(frame), "worker_pull_address");
+        if (peekMessage(view(frame), peek)) {
+            ++m_stats.messagesOut;
+            Frames frames;
+            frames.reserve(2);
+            frames.push_back(frameOf(peek.client));
+            frames.push_back(std::move(frame));
+            const std::string_view topic = view(frames.front());
+            publishFrames(topic, std::move(frames));
             return;
         }
-        ++m_stats.messagesOut;
-        Frames frames;
-        frames.reserve(2);
-        frames.push_back(frameOf(peek.client));
-        frames.push_back(std::move(frame));
-        const std::string_view topic = view(frames.front());
-        publishFrames(topic, std::move(frames));
-        return;
     }
     if (!decodeOrLog(view(frame), "worker_pull_address"))
         return;
@@ -1028,6 +1018,12 @@ void ServerActor::tearDown()
     for (const std::string &endpoint : m_boundEndpoints)
         forgetLocalTwin(endpoint);
     m_boundEndpoints.clear();
+    std::map<void *, std::vector<std::string>> bySocket;
+    for (const auto &[handle, endpoint] : m_bindings)
+        bySocket[handle].push_back(endpoint);
+    for (const auto &[handle, endpoints] : bySocket)
+        unbindAndWait(handle, endpoints, 250);
+    m_bindings.clear();
     m_dispatcher.reset();
     m_inputs.clear();
     m_workerResults.reset();

@@ -137,6 +137,7 @@ private:
     bool m_pipelinedOut = false;
     QMap<QString, QString> m_addresses;
     std::vector<std::string> m_boundEndpoints;
+    std::vector<std::pair<void *, std::string>> m_bindings; // socket handle, endpoint (tcp and twin)
     std::string m_workerPushAddress; // worker: where tasks come from
     std::string m_workerPullAddress; // worker: where results go
     Message m_message;

@@ -1,5 +1,8 @@
 #include "zmqsupport.h"
 
+#include <atomic>
+#include <chrono>
+
 namespace qpalm {
 
 zmq::context_t &zmqContext()
@@ -41,6 +44,33 @@ bool receiveFrames(zmq::socket_t &socket, std::vector<zmq::message_t> &frames, b
         frames.push_back(std::move(part));
     }
     return true;
+}
+
+void unbindAndWait(void *socketHandle, const std::vector<std::string> &endpoints, int timeoutMs)
+{
+    static std::atomic<unsigned> counter{0};
+    const std::string monitorEndpoint = "inproc://qpalm-unbind-" + std::to_string(++counter);
+    if (zmq_socket_monitor(socketHandle, monitorEndpoint.c_str(), ZMQ_EVENT_CLOSED) != 0)
+        return;
+    zmq::socket_t monitor = makeSocket(zmq::socket_type::pair);
+    monitor.connect(monitorEndpoint);
+    int waiting = 0;
+    for (const std::string &endpoint : endpoints) {
+        if (zmq_unbind(socketHandle, endpoint.c_str()) == 0 && endpoint.rfind("tcp://", 0) == 0)
+            ++waiting;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (waiting > 0) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            break;
+        zmq::pollitem_t item{monitor.handle(), 0, ZMQ_POLLIN, 0};
+        zmq::poll(&item, 1, left);
+        std::vector<zmq::message_t> event;
+        while (receiveFrames(monitor, event))
+            --waiting;
+    }
+    zmq_socket_monitor(socketHandle, nullptr, 0);
 }
 
 } // namespace qpalm

@@ -21,6 +21,10 @@ std::string lastEndpoint(zmq::socket_t &socket);
 // Receives every frame of one message without waiting; empty when nothing is queued.
 bool receiveFrames(zmq::socket_t &socket, std::vector<zmq::message_t> &frames, bool wait = false);
 
+// Unbinds tcp endpoints and waits (up to timeoutMs) until their ports are really closed,
+// so a restart on the same fixed address succeeds right away.
+void unbindAndWait(void *socketHandle, const std::vector<std::string> &endpoints, int timeoutMs);
+
 inline std::string toStd(const QString &text)
 {
     return text.toStdString();

@@ -13,6 +13,7 @@
 #include <zmq.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -54,20 +55,20 @@ double rawRing(zmq::context_t &context, int messages, bool inproc)
     const std::string outAddress = out.get(zmq::sockopt::last_endpoint);
     const std::string inAddress = in.get(zmq::sockopt::last_endpoint);
     std::vector<std::thread> workers;
+    std::atomic<bool> done{false};
     for (int w = 0; w < 2; ++w) {
-        workers.emplace_back([&context, outAddress, inAddress] {
+        workers.emplace_back([&context, &done, outAddress, inAddress] {
             zmq::socket_t pull(context, zmq::socket_type::pull);
             zmq::socket_t push(context, zmq::socket_type::push);
             pull.set(zmq::sockopt::linger, 0);
             push.set(zmq::sockopt::linger, 0);
             pull.connect(outAddress);
             push.connect(inAddress);
-            while (true) {
+            pull.set(zmq::sockopt::rcvtimeo, 50);
+            while (!done) {
                 zmq::message_t message;
-                (void)pull.recv(message);
-                if (message.size() == 0)
-                    break;
-                (void)push.send(message, zmq::send_flags::none);
+                if (pull.recv(message))
+                    (void)push.send(message, zmq::send_flags::none);
             }
         });
     }
@@ -85,8 +86,7 @@ double rawRing(zmq::context_t &context, int messages, bool inproc)
     }
     const double elapsed = seconds(start);
     sender.join();
-    for (int w = 0; w < 2; ++w)
-        (void)out.send(zmq::message_t(), zmq::send_flags::none);
+    done = true;
     for (auto &thread : workers)
         thread.join();
     return messages / elapsed;
