@@ -10,7 +10,7 @@ PACKAGES=(
   liblua5.4-dev
   python3 python3-zmq python3-protobuf
   xvfb xauth imagemagick fonts-dejavu-core
-  dpkg-dev file
+  dpkg-dev file appstream desktop-file-utils
 )
 
 missing=()

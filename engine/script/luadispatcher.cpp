@@ -14,8 +14,7 @@ class LuaDispatcher final : public Dispatcher
 {
 public:
     LuaDispatcher(ServerContext &context, const ScriptLimits &limits)
-        : m_context(context)
-        , m_limits(limits)
+        : m_context(context), m_limits(limits)
     {
     }
 
@@ -24,18 +23,28 @@ public:
     {
         return m_runtime->call(method, payload, results, error);
     }
-    bool hasScatter() const override { return m_runtime->hasGlobalFunction(LuaRuntime::Global::Scatter); }
+    bool hasScatter() const override
+    {
+        return m_runtime->hasGlobalFunction(LuaRuntime::Global::Scatter);
+    }
     CallResult scatter(Message &&in, std::vector<Message> &out, UserError &error) override
     {
         // Without a scatter function the message passes through, as in Dispatcher.
-        const CallResult result = m_runtime->fanOut(LuaRuntime::Global::Scatter, std::move(in), out, error);
-        return result == CallResult::NotFound ? Dispatcher::scatter(std::move(in), out, error) : result;
+        const CallResult result =
+            m_runtime->fanOut(LuaRuntime::Global::Scatter, std::move(in), out, error);
+        return result == CallResult::NotFound ? Dispatcher::scatter(std::move(in), out, error)
+                                              : result;
     }
-    bool hasGather() const override { return m_runtime->hasGlobalFunction(LuaRuntime::Global::Gather); }
+    bool hasGather() const override
+    {
+        return m_runtime->hasGlobalFunction(LuaRuntime::Global::Gather);
+    }
     CallResult gather(Message &&in, std::vector<Message> &out, UserError &error) override
     {
-        const CallResult result = m_runtime->fanOut(LuaRuntime::Global::Gather, std::move(in), out, error);
-        return result == CallResult::NotFound ? Dispatcher::gather(std::move(in), out, error) : result;
+        const CallResult result =
+            m_runtime->fanOut(LuaRuntime::Global::Gather, std::move(in), out, error);
+        return result == CallResult::NotFound ? Dispatcher::gather(std::move(in), out, error)
+                                              : result;
     }
     bool hasHandleStream() const override
     {
@@ -55,7 +64,8 @@ public:
             *errorText = QStringLiteral("no script file given");
             return false;
         }
-        std::unique_ptr<LuaRuntime> fresh = LuaRuntime::create(m_context, m_limits, scriptPath, errorText);
+        std::unique_ptr<LuaRuntime> fresh =
+            LuaRuntime::create(m_context, m_limits, scriptPath, errorText);
         if (!fresh)
             return false;
         {

@@ -143,8 +143,7 @@ struct LuaApi
 class LuaRuntime::CallScope
 {
 public:
-    explicit CallScope(LuaRuntime &runtime)
-        : m_runtime(runtime)
+    explicit CallScope(LuaRuntime &runtime) : m_runtime(runtime)
     {
         m_runtime.m_hookRaised = false;
         m_runtime.m_wentDeep = false;
@@ -183,8 +182,8 @@ void *LuaApi::allocate(void *ud, void *ptr, std::size_t osize, std::size_t nsize
         if (ptr) {
             // lua_close frees the block holding the main thread last: stop the watchdog
             // from arming it first.
-            if (rt->m_closing && static_cast<void *>(rt->m_L) >= ptr
-                && static_cast<void *>(rt->m_L) < static_cast<char *>(ptr) + osize) {
+            if (rt->m_closing && static_cast<void *>(rt->m_L) >= ptr &&
+                static_cast<void *>(rt->m_L) < static_cast<char *>(ptr) + osize) {
                 std::lock_guard lock(rt->m_hookMutex);
                 rt->m_running.store(nullptr, std::memory_order_relaxed);
             }
@@ -312,7 +311,8 @@ int LuaApi::raiseStop(lua_State *L, LuaRuntime *rt)
 {
     rt->m_hookRaised = true;
     pushWhere(L);
-    if (rt->m_stopReason.load(std::memory_order_relaxed) == int(LuaRuntime::StopReason::Interrupted))
+    if (rt->m_stopReason.load(std::memory_order_relaxed) ==
+        int(LuaRuntime::StopReason::Interrupted))
         lua_pushliteral(L, "call interrupted");
     else
         lua_pushfstring(L, "time limit of %d ms exceeded", rt->m_limits.timeLimitMs);
@@ -372,17 +372,17 @@ void LuaRuntime::disarm()
 
 // ---------------------------------------------------------------- state setup
 
-LuaRuntime::LuaRuntime(ServerContext &context, const ScriptLimits &limits, const QString &scriptPath)
-    : m_context(context)
-    , m_limits(limits)
-    , m_scriptPath(scriptPath)
-    , m_fileName(QFileInfo(scriptPath).fileName().toStdString())
-    , m_memoryLimit(limits.memoryLimitBytes > 0
-                        ? std::min(std::size_t(limits.memoryLimitBytes), std::numeric_limits<std::size_t>::max() / 4)
-                        : std::numeric_limits<std::size_t>::max())
-    , m_memorySlack(limits.memoryLimitBytes > 0 ? m_memoryLimit / 8 + 64 * 1024 : 0)
-    , m_collectAbove(m_memoryLimit - m_memoryLimit / 8)
-    , m_probeBytes(limits.stackDepth > 0
+LuaRuntime::LuaRuntime(ServerContext &context, const ScriptLimits &limits,
+                       const QString &scriptPath)
+    : m_context(context), m_limits(limits), m_scriptPath(scriptPath),
+      m_fileName(QFileInfo(scriptPath).fileName().toStdString()),
+      m_memoryLimit(limits.memoryLimitBytes > 0
+                        ? std::min(std::size_t(limits.memoryLimitBytes),
+                                   std::numeric_limits<std::size_t>::max() / 4)
+                        : std::numeric_limits<std::size_t>::max()),
+      m_memorySlack(limits.memoryLimitBytes > 0 ? m_memoryLimit / 8 + 64 * 1024 : 0),
+      m_collectAbove(m_memoryLimit - m_memoryLimit / 8),
+      m_probeBytes(limits.stackDepth > 0
                        ? std::clamp<std::size_t>(std::size_t(limits.stackDepth) * 16, 512, 4096)
                        : std::numeric_limits<std::size_t>::max())
 {
@@ -394,7 +394,8 @@ std::unique_ptr<LuaRuntime> LuaRuntime::create(ServerContext &context, const Scr
     std::unique_ptr<LuaRuntime> runtime(new LuaRuntime(context, limits, scriptPath));
     if (!runtime->open()) {
         if (errorText)
-            *errorText = QStringLiteral("%1: cannot create a Lua state (out of memory)").arg(scriptPath);
+            *errorText =
+                QStringLiteral("%1: cannot create a Lua state (out of memory)").arg(scriptPath);
         return nullptr;
     }
     return runtime;
@@ -492,8 +493,8 @@ int LuaApi::setup(lua_State *L)
     lua_createtable(L, 0, 5);
     const int logger = lua_gettop(L);
     static const std::pair<const char *, LogLevel> levels[] = {
-        {"debug", LogLevel::Debug},     {"info", LogLevel::Info},
-        {"warning", LogLevel::Warning}, {"error", LogLevel::Error},
+        {"debug", LogLevel::Debug},       {"info", LogLevel::Info},
+        {"warning", LogLevel::Warning},   {"error", LogLevel::Error},
         {"critical", LogLevel::Critical},
     };
     for (const auto &[name, level] : levels) {
@@ -555,7 +556,8 @@ bool LuaRuntime::loadScript(QString *errorText)
     QFile file(m_scriptPath);
     if (!file.open(QIODevice::ReadOnly)) {
         if (errorText)
-            *errorText = QStringLiteral("%1: cannot read the script: %2").arg(m_scriptPath, file.errorString());
+            *errorText = QStringLiteral("%1: cannot read the script: %2")
+                             .arg(m_scriptPath, file.errorString());
         return false;
     }
     QByteArray source = file.readAll();
@@ -581,7 +583,8 @@ bool LuaRuntime::loadScript(QString *errorText)
         if (status == LUA_ERRMEM)
             text = memoryLimitText();
         else
-            text = oneLine(lua_tostring(m_driver, -1) ? lua_tostring(m_driver, -1) : "cannot compile");
+            text =
+                oneLine(lua_tostring(m_driver, -1) ? lua_tostring(m_driver, -1) : "cannot compile");
         lua_settop(m_driver, 0);
         error.text = QString::fromStdString(text);
     } else {
@@ -591,7 +594,8 @@ bool LuaRuntime::loadScript(QString *errorText)
     }
     if (!loaded && errorText) {
         const QString prefix = QString::fromStdString(m_fileName) + QLatin1Char(':');
-        *errorText = error.text.startsWith(prefix) ? error.text : prefix + QLatin1Char(' ') + error.text;
+        *errorText =
+            error.text.startsWith(prefix) ? error.text : prefix + QLatin1Char(' ') + error.text;
     }
     return loaded;
 }
@@ -675,19 +679,20 @@ bool LuaRuntime::acceptYielded(int count, UserError &error)
             continue;
         if (m_mode == Mode::Handler) {
             if (const char *got = appendResult(co, index)) {
-                fail(error, std::string("coroutine.yield got a ") + got + "; yield strings or numbers");
+                fail(error,
+                     std::string("coroutine.yield got a ") + got + "; yield strings or numbers");
                 return false;
             }
         } else if (m_mode == Mode::FanOut) {
             if (type != LUA_TTABLE) {
-                fail(error, std::string("coroutine.yield got a ") + lua_typename(co, type)
-                                + "; yield message tables");
+                fail(error, std::string("coroutine.yield got a ") + lua_typename(co, type) +
+                                "; yield message tables");
                 return false;
             }
             const FieldProblem problem = appendMessage(co, index);
             if (problem.field) {
-                fail(error, std::string("yielded message field '") + problem.field + "' must be "
-                                + problem.expected + ", not " + problem.got);
+                fail(error, std::string("yielded message field '") + problem.field + "' must be " +
+                                problem.expected + ", not " + problem.got);
                 return false;
             }
         } else {
@@ -716,9 +721,9 @@ void LuaRuntime::describeFailure(int status, UserError &error)
     lua_checkstack(co, 2);
     std::string text;
     const int type = lua_type(co, -1);
-    const bool memory = status == LUA_ERRMEM
-                        || (m_memoryExceeded && type == LUA_TSTRING
-                            && std::strcmp(lua_tostring(co, -1), "not enough memory") == 0);
+    const bool memory =
+        status == LUA_ERRMEM || (m_memoryExceeded && type == LUA_TSTRING &&
+                                 std::strcmp(lua_tostring(co, -1), "not enough memory") == 0);
     if (memory) {
         text = whereOf(co) + memoryLimitText();
     } else if (type == LUA_TSTRING || type == LUA_TNUMBER) {
@@ -831,8 +836,8 @@ CallResult LuaRuntime::call(std::string_view method, const std::string &payload,
             continue;
         if (const char *got = appendResult(co, index)) {
             results.resize(base);
-            fail(error, "function '" + std::string(method) + "' returned a " + got
-                            + "; handlers return strings, numbers or nil");
+            fail(error, "function '" + std::string(method) + "' returned a " + got +
+                            "; handlers return strings, numbers or nil");
             lua_settop(co, 0);
             return CallResult::Failed;
         }
@@ -841,7 +846,8 @@ CallResult LuaRuntime::call(std::string_view method, const std::string &payload,
     return CallResult::Ok;
 }
 
-CallResult LuaRuntime::fanOut(Global global, Message &&in, std::vector<Message> &out, UserError &error)
+CallResult LuaRuntime::fanOut(Global global, Message &&in, std::vector<Message> &out,
+                              UserError &error)
 {
     CallScope scope(*this);
     pushGlobal(global);
@@ -868,11 +874,12 @@ CallResult LuaRuntime::fanOut(Global global, Message &&in, std::vector<Message> 
             continue;
         std::string problemText;
         if (type != LUA_TTABLE) {
-            problemText = std::string(kGlobalNames[int(global)]) + " returned a " + lua_typename(co, type)
-                          + "; return message tables or nil";
+            problemText = std::string(kGlobalNames[int(global)]) + " returned a " +
+                          lua_typename(co, type) + "; return message tables or nil";
         } else if (const FieldProblem problem = appendMessage(co, index); problem.field) {
-            problemText = std::string(kGlobalNames[int(global)]) + " returned a message whose field '"
-                          + problem.field + "' is not " + problem.expected + " but " + problem.got;
+            problemText = std::string(kGlobalNames[int(global)]) +
+                          " returned a message whose field '" + problem.field + "' is not " +
+                          problem.expected + " but " + problem.got;
         }
         if (!problemText.empty()) {
             out.erase(out.begin() + std::ptrdiff_t(base), out.end());
@@ -895,7 +902,8 @@ CallResult LuaRuntime::handleStream(Message &message, std::string &topic, UserEr
     }
     pushMessage(m_L, message);
     lua_pushvalue(m_L, -1);
-    lua_insert(m_L, kGlobalsIndex + 1); // kept: edits made in place count when no message is returned
+    lua_insert(m_L,
+               kGlobalsIndex + 1); // kept: edits made in place count when no message is returned
     lua_xmove(m_L, m_driver, 2);
 
     m_mode = Mode::Stream;
@@ -909,11 +917,13 @@ CallResult LuaRuntime::handleStream(Message &message, std::string &topic, UserEr
     const int topicType = count >= 1 ? lua_type(co, 1) : LUA_TNIL;
     const int messageType = count >= 2 ? lua_type(co, 2) : LUA_TNIL;
     if (topicType != LUA_TSTRING && topicType != LUA_TNUMBER) {
-        problemText = std::string("handle_stream returned a ") + lua_typename(co, topicType)
-                      + " as topic; return topic, message";
+        problemText = topicType == LUA_TNIL
+                          ? std::string("handle_stream returned no topic; return topic, message")
+                          : std::string("handle_stream returned a ") + lua_typename(co, topicType) +
+                                " as topic; return topic, message";
     } else if (messageType != LUA_TNIL && messageType != LUA_TTABLE) {
-        problemText = std::string("handle_stream returned a ") + lua_typename(co, messageType)
-                      + " as message; return topic, message";
+        problemText = std::string("handle_stream returned a ") + lua_typename(co, messageType) +
+                      " as message; return topic, message";
     } else {
         std::size_t length = 0;
         const char *text = lua_tolstring(co, 1, &length);
@@ -922,8 +932,8 @@ CallResult LuaRuntime::handleStream(Message &message, std::string &topic, UserEr
                                          ? readMessage(co, 2, message, nullptr)
                                          : readMessage(m_L, kGlobalsIndex + 1, message, nullptr);
         if (problem.field) {
-            problemText = std::string("handle_stream message field '") + problem.field + "' is not "
-                          + problem.expected + " but " + problem.got;
+            problemText = std::string("handle_stream message field '") + problem.field +
+                          "' is not " + problem.expected + " but " + problem.got;
         }
     }
     lua_settop(co, 0);
@@ -969,7 +979,7 @@ void LuaRuntime::pushMessage(lua_State *L, const Message &message)
 {
     lua_createtable(L, 0, FieldCount);
     const std::string *texts[FieldCount] = {&message.pipeline, &message.client, nullptr,
-                                            &message.function, &message.cache, &message.payload};
+                                            &message.function, &message.cache,  &message.payload};
     for (int field = 0; field < FieldCount; ++field) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, m_fieldKeys[field]);
         if (field == Stage)
@@ -985,7 +995,7 @@ LuaRuntime::FieldProblem LuaRuntime::readMessage(lua_State *L, int index, Messag
 {
     index = lua_absindex(L, index);
     std::string *texts[FieldCount] = {&message.pipeline, &message.client, nullptr,
-                                      &message.function, &message.cache, &message.payload};
+                                      &message.function, &message.cache,  &message.payload};
     for (int field = 0; field < FieldCount; ++field) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, m_fieldKeys[field]);
         int type = lua_rawget(L, index);
@@ -1002,11 +1012,11 @@ LuaRuntime::FieldProblem LuaRuntime::readMessage(lua_State *L, int index, Messag
                 if (field == Stage)
                     message.stage = defaults->stage;
                 else
-                    *texts[field] = field == Pipeline ? defaults->pipeline
-                                    : field == Client ? defaults->client
+                    *texts[field] = field == Pipeline   ? defaults->pipeline
+                                    : field == Client   ? defaults->client
                                     : field == Function ? defaults->function
-                                    : field == Cache ? defaults->cache
-                                                      : defaults->payload;
+                                    : field == Cache    ? defaults->cache
+                                                        : defaults->payload;
             } catch (...) {
                 return {kFieldNames[field], "a string", "out of memory"};
             }
@@ -1017,7 +1027,8 @@ LuaRuntime::FieldProblem LuaRuntime::readMessage(lua_State *L, int index, Messag
             const lua_Integer stage = lua_tointegerx(L, -1, &isInteger);
             lua_pop(L, 1);
             if (!isInteger)
-                return {kFieldNames[field], "an integer", type == LUA_TNUMBER ? "a fraction" : lua_typename(L, type)};
+                return {kFieldNames[field], "an integer",
+                        type == LUA_TNUMBER ? "a fraction" : lua_typename(L, type)};
             message.stage = std::int64_t(stage);
             continue;
         }
@@ -1118,7 +1129,8 @@ int LuaApi::yield(lua_State *L)
             if (lua_isnil(L, index))
                 continue;
             if (!lua_istable(L, index))
-                return luaL_error(L, "yield: expected a message table, got a %s", luaL_typename(L, index));
+                return luaL_error(L, "yield: expected a message table, got a %s",
+                                  luaL_typename(L, index));
             const LuaRuntime::FieldProblem problem = rt->appendMessage(L, index);
             if (problem.field)
                 return luaL_error(L, "yield: message field '%s' must be %s, not %s", problem.field,
@@ -1174,7 +1186,8 @@ int LuaApi::cacheSet(lua_State *L)
     LuaRuntime *rt = runtimeOf(L);
     const char *failure = nullptr;
     try {
-        rt->m_scratch = rt->m_context.cacheSet(std::string(value, valueLength), std::string(key, keyLength));
+        rt->m_scratch =
+            rt->m_context.cacheSet(std::string(value, valueLength), std::string(key, keyLength));
     } catch (...) {
         failure = takeException(rt);
     }

@@ -29,7 +29,8 @@ public:
     enum class Global { Scatter, Gather, HandleStream };
     enum class StopReason { TimeLimit, Interrupted };
 
-    // A sandboxed state with the script API installed but no script yet; nullptr when out of memory.
+    // A sandboxed state with the script API installed but no script yet; nullptr when out of
+    // memory.
     static std::unique_ptr<LuaRuntime> create(ServerContext &context, const ScriptLimits &limits,
                                               const QString &scriptPath, QString *errorText);
     ~LuaRuntime();
@@ -93,7 +94,7 @@ private:
     const QString m_scriptPath;
     const std::string m_fileName;
 
-    lua_State *m_L = nullptr;  // main thread; its stack holds the globals table at index 1
+    lua_State *m_L = nullptr;      // main thread; its stack holds the globals table at index 1
     lua_State *m_driver = nullptr; // thread that runs every call, replaced after a failure
     int m_driverRef = -1;
     int m_fieldKeys[FieldCount] = {};

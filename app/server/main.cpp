@@ -1,0 +1,292 @@
+// qpalm-server: runs the servers of a cluster file headless until SIGINT/SIGTERM.
+// SIGHUP reloads every server's script from its file. Exit codes: 0 clean stop,
+// 1 bad cluster file or a server failed to start, 2 bad command line.
+
+#include "cluster.h"
+#include "clusterfile.h"
+#include "logrecord.h"
+#include "serverhandle.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSet>
+#include <QSocketNotifier>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace qpalm;
+
+int g_signalPipe[2] = {-1, -1};
+
+std::atomic<int> g_stopSignals{0};
+
+extern "C" void forwardSignal(int signo)
+{
+    // A second SIGINT/SIGTERM ends the process at once, even while servers are stopping.
+    if (signo != SIGHUP && g_stopSignals.fetch_add(1) >= 1)
+        ::_exit(130);
+    const int saved = errno;
+    const unsigned char byte = static_cast<unsigned char>(signo);
+    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
+    errno = saved;
+}
+
+void printLine(FILE *stream, const QString &line)
+{
+    const QByteArray bytes = line.toUtf8() + '\n';
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+void say(const QString &line)
+{
+    printLine(stdout, QStringLiteral("qpalm-server: ") + line);
+}
+
+void complain(const QString &line)
+{
+    printLine(stderr, QStringLiteral("qpalm-server: ") + line);
+}
+
+bool installSignalHandlers()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) != 0)
+        return false;
+    ::fcntl(g_signalPipe[1], F_SETFL, ::fcntl(g_signalPipe[1], F_GETFL) | O_NONBLOCK);
+    struct sigaction action = {};
+    action.sa_handler = forwardSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (int signo : {SIGINT, SIGTERM, SIGHUP}) {
+        if (::sigaction(signo, &action, nullptr) != 0)
+            return false;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    return true;
+}
+
+// "pull=tcp://... pub=... db=..." in a fixed order, wildcard ports resolved.
+QString describeAddresses(const ServerHandle *server)
+{
+    const QMap<QString, QString> addresses = server->addresses();
+    static const QStringList order = {
+        QStringLiteral("pull_address"),        QStringLiteral("pub_address"),
+        QStringLiteral("db_address"),          QStringLiteral("worker_pull_address"),
+        QStringLiteral("worker_push_address"), QStringLiteral("sub_address"),
+        QStringLiteral("sub_addresses")};
+    QStringList keys;
+    for (const QString &key : order) {
+        if (addresses.contains(key))
+            keys << key;
+    }
+    for (auto it = addresses.begin(); it != addresses.end(); ++it) {
+        if (!keys.contains(it.key()))
+            keys << it.key();
+    }
+    QStringList parts;
+    for (const QString &key : std::as_const(keys)) {
+        QString shortName = key;
+        if (shortName.endsWith(QLatin1String("_address")))
+            shortName.chop(8);
+        parts << shortName + u'=' + addresses.value(key);
+    }
+    return parts.join(u' ');
+}
+
+// The configs --only asks for: a base name selects all its replicas.
+std::optional<QList<ServerConfig>> selectServers(const QList<ServerConfig> &configs,
+                                                 const QStringList &only, QString *problem)
+{
+    QList<ServerConfig> selected;
+    QSet<QString> wanted;
+    for (const QString &name : only) {
+        bool found = false;
+        for (const ServerConfig &config : configs) {
+            const QList<ServerConfig> expanded = Cluster::expandReplicas({config});
+            for (const ServerConfig &concrete : expanded) {
+                if (concrete.name == name || config.name == name) {
+                    wanted.insert(concrete.name);
+                    found = true;
+                }
+            }
+        }
+        if (!found) {
+            QStringList names;
+            for (const ServerConfig &concrete : Cluster::expandReplicas(configs))
+                names << concrete.name;
+            *problem = QStringLiteral("--only: no server named '%1' (the cluster has: %2)")
+                           .arg(name, names.join(QStringLiteral(", ")));
+            return std::nullopt;
+        }
+    }
+    for (const ServerConfig &concrete : Cluster::expandReplicas(configs)) {
+        if (only.isEmpty() || wanted.contains(concrete.name))
+            selected << concrete;
+    }
+    return selected;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("qpalm-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(QPALM_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs the servers of a pylm-style cluster file headless, printing pylm log lines.\n"
+        "Prints \"qpalm-server: NAME (KIND) serving pull=... pub=... db=...\" per server.\n"
+        "SIGINT/SIGTERM stop every server and exit 0; SIGHUP reloads every server's script."));
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+    const QCommandLineOption onlyOption(
+        QStringLiteral("only"),
+        QStringLiteral(
+            "Runs only the server NAME (repeatable; a worker's name selects all its replicas)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption levelOption(
+        QStringLiteral("log-level"),
+        QStringLiteral(
+            "Overrides every server's log level: DEBUG, INFO, WARNING, ERROR or CRITICAL."),
+        QStringLiteral("LEVEL"));
+    const QCommandLineOption checkOption(
+        QStringLiteral("check"),
+        QStringLiteral("Validates the cluster file and exits without starting anything."));
+    parser.addOption(onlyOption);
+    parser.addOption(levelOption);
+    parser.addOption(checkOption);
+    parser.addPositionalArgument(QStringLiteral("cluster"),
+                                 QStringLiteral("The cluster file (JSON)."),
+                                 QStringLiteral("CLUSTER.json"));
+
+    if (!parser.parse(QCoreApplication::arguments())) {
+        complain(parser.errorText() + QStringLiteral(" (see --help)"));
+        return 2;
+    }
+    if (parser.isSet(helpOption))
+        parser.showHelp(0);
+    if (parser.isSet(versionOption))
+        parser.showVersion();
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        complain(positional.isEmpty()
+                     ? QStringLiteral("missing the cluster file (see --help)")
+                     : QStringLiteral("expected one cluster file, got %1 arguments (see --help)")
+                           .arg(positional.size()));
+        return 2;
+    }
+    std::optional<LogLevel> levelOverride;
+    if (parser.isSet(levelOption)) {
+        levelOverride = parseLevel(parser.value(levelOption));
+        if (!levelOverride) {
+            complain(QStringLiteral("--log-level: unknown level '%1' (expected DEBUG, INFO, "
+                                    "WARNING, ERROR or CRITICAL)")
+                         .arg(parser.value(levelOption)));
+            return 2;
+        }
+    }
+
+    const QString path = positional.first();
+    ClusterError error;
+    const auto configs = loadClusterFile(path, &error);
+    if (!configs) {
+        complain(error.toString(path));
+        return 1;
+    }
+    QString problem;
+    auto selected = selectServers(*configs, parser.values(onlyOption), &problem);
+    if (!selected) {
+        complain(problem);
+        return 2;
+    }
+    if (parser.isSet(checkOption)) {
+        say(QStringLiteral("%1: %2 server(s), valid").arg(path).arg(selected->size()));
+        return 0;
+    }
+
+    if (!installSignalHandlers()) {
+        complain(QStringLiteral("cannot install signal handlers: %1")
+                     .arg(QString::fromLocal8Bit(std::strerror(errno))));
+        return 1;
+    }
+
+    Cluster cluster;
+    for (ServerConfig config : std::as_const(*selected)) {
+        config.printLog = true;
+        if (levelOverride)
+            config.logLevel = *levelOverride;
+        cluster.addServer(config);
+    }
+
+    if (!cluster.startAll()) {
+        for (ServerHandle *server : cluster.servers()) {
+            if (server->state() == ServerHandle::State::Failed)
+                complain(QStringLiteral("%1 (%2) did not start: %3")
+                             .arg(server->name(), kindName(server->kind()), server->errorString()));
+        }
+        cluster.stopAll();
+        return 1;
+    }
+    for (ServerHandle *server : cluster.servers()) {
+        QObject::connect(server, &ServerHandle::failed, server, [server](const QString &reason) {
+            complain(QStringLiteral("%1: failed: %2").arg(server->name(), reason));
+        });
+    }
+    for (const ServerHandle *server : cluster.servers())
+        say(QStringLiteral("%1 (%2) serving %3")
+                .arg(server->name(), kindName(server->kind()), describeAddresses(server)));
+    say(QStringLiteral("ready, %1 server(s) running; SIGINT/SIGTERM stops, SIGHUP reloads scripts")
+            .arg(cluster.servers().size()));
+
+    bool stopping = false;
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&] {
+        unsigned char byte = 0;
+        if (::read(g_signalPipe[0], &byte, 1) != 1)
+            return;
+        const int signo = byte;
+        if (signo == SIGHUP) {
+            for (ServerHandle *server : cluster.servers()) {
+                const QString script = server->config().scriptPath;
+                if (script.isEmpty())
+                    continue;
+                QString reason;
+                if (server->reloadScript(script, &reason))
+                    say(QStringLiteral("%1: reloaded %2").arg(server->name(), script));
+                else
+                    complain(QStringLiteral("%1: reload of %2 failed, old script kept: %3")
+                                 .arg(server->name(), script, reason));
+            }
+            return;
+        }
+        if (stopping)
+            return;
+        stopping = true;
+        // Never hang on the way out, whatever a server does.
+        std::thread([] {
+            std::this_thread::sleep_for(std::chrono::seconds(5));
+            complain(QStringLiteral("servers did not stop within 5 s, exiting"));
+            std::_Exit(1);
+        }).detach();
+        cluster.stopAll();
+        say(QStringLiteral("stopped"));
+        QCoreApplication::exit(0);
+    });
+
+    return app.exec();
+}

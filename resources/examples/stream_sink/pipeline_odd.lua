@@ -1,0 +1,5 @@
+-- pylm's stream_sink example: the pipeline of the odd messages.
+function foo(message)
+    self.logger.info('Got a message')
+    return 'and I pipelined ' .. message
+end

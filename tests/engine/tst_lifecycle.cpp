@@ -1,0 +1,368 @@
+// LocalServer's life: start, stop, start again; its signals, stats and batched records;
+// failures that name their cause; Cluster replicas.
+
+#include "cluster.h"
+#include "enginetest.h"
+
+#include <memory>
+
+using namespace qpalm;
+using namespace qpalm::test;
+
+
+namespace {
+
+QList<ServerHandle::State> states(const QSignalSpy &spy)
+{
+    QList<ServerHandle::State> out;
+    for (const QList<QVariant> &arguments : spy)
+        out << arguments.first().value<ServerHandle::State>();
+    return out;
+}
+
+std::shared_ptr<NativeHandlers> echoHandlers()
+{
+    auto handlers = newHandlers();
+    handlers->add("echo", suffixHandler(""));
+    return handlers;
+}
+
+} // namespace
+
+class TestLifecycle : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<qpalm::ServerHandle::State>();
+        qRegisterMetaType<qpalm::ServerHandle *>();
+        qRegisterMetaType<qpalm::ServerStats>();
+        qRegisterMetaType<qpalm::LogLevel>();
+    }
+
+    void startStopStartAgain()
+    {
+        LocalServer server(serverConfig(QStringLiteral("phoenix"), echoHandlers()));
+        QSignalSpy startedSpy(&server, &ServerHandle::started);
+        QSignalSpy stoppedSpy(&server, &ServerHandle::stopped);
+        QSignalSpy failedSpy(&server, &ServerHandle::failed);
+        QSignalSpy stateSpy(&server, &ServerHandle::stateChanged);
+        QCOMPARE(server.state(), ServerHandle::State::Stopped);
+        QVERIFY(server.addresses().isEmpty());
+        QCOMPARE(server.name(), QStringLiteral("phoenix"));
+        QCOMPARE(server.kind(), ServerKind::Server);
+
+        for (int round = 0; round < 3; ++round) {
+            QVERIFY2(server.start(), qPrintable(server.errorString()));
+            QCOMPARE(server.state(), ServerHandle::State::Running);
+            QCOMPARE(startedSpy.count(), round + 1);
+            QVERIFY(server.errorString().isEmpty());
+            for (const QString &parameter : {QStringLiteral("db_address"), QStringLiteral("pull_address"),
+                                             QStringLiteral("pub_address")}) {
+                const QString address = server.address(parameter);
+                QVERIFY2(address.startsWith(QStringLiteral("tcp://127.0.0.1:")) && !address.contains(u'*'),
+                         qPrintable(parameter + u'=' + address));
+            }
+            Client::Options options;
+            options.serverName = "phoenix";
+            options.dbAddress = str(server.address(QStringLiteral("db_address")));
+            options.timeoutMs = 5000;
+            Client client(options);
+            QVERIFY2(client.connect(), client.lastError().c_str());
+            const auto reply = client.eval("phoenix.echo", "round " + std::to_string(round));
+            QVERIFY2(reply.has_value(), client.lastError().c_str());
+            QCOMPARE(reply->front(), "round " + std::to_string(round));
+
+            server.stop();
+            QCOMPARE(server.state(), ServerHandle::State::Stopped);
+            QCOMPARE(stoppedSpy.count(), round + 1);
+        }
+        QCOMPARE(failedSpy.count(), 0);
+        QCOMPARE(states(stateSpy),
+                 (QList<ServerHandle::State>{ServerHandle::State::Starting, ServerHandle::State::Running,
+                                             ServerHandle::State::Stopping, ServerHandle::State::Stopped,
+                                             ServerHandle::State::Starting, ServerHandle::State::Running,
+                                             ServerHandle::State::Stopping, ServerHandle::State::Stopped,
+                                             ServerHandle::State::Starting, ServerHandle::State::Running,
+                                             ServerHandle::State::Stopping, ServerHandle::State::Stopped}));
+    }
+
+    void restartOnSameFixedAddresses()
+    {
+        // Stopping releases the ports: the same resolved addresses can be bound again at once.
+        LocalServer first(serverConfig(QStringLiteral("again"), echoHandlers()));
+        QVERIFY2(first.start(), qPrintable(first.errorString()));
+        ServerConfig config = serverConfig(QStringLiteral("again"), echoHandlers());
+        config.dbAddress = first.address(QStringLiteral("db_address"));
+        config.pullAddress = first.address(QStringLiteral("pull_address"));
+        config.pubAddress = first.address(QStringLiteral("pub_address"));
+        first.stop();
+        LocalServer second(config);
+        QVERIFY2(second.start(), qPrintable(second.errorString()));
+        QCOMPARE(second.address(QStringLiteral("pull_address")), config.pullAddress);
+        second.stop();
+    }
+
+    void stopWhenNotRunningDoesNothing()
+    {
+        LocalServer server(serverConfig(QStringLiteral("idle"), echoHandlers()));
+        QSignalSpy stoppedSpy(&server, &ServerHandle::stopped);
+        QSignalSpy stateSpy(&server, &ServerHandle::stateChanged);
+        server.stop();
+        QCOMPARE(stoppedSpy.count(), 0);
+        QCOMPARE(stateSpy.count(), 0);
+        QVERIFY(server.start());
+        server.stop();
+        server.stop();
+        QCOMPARE(stoppedSpy.count(), 1);
+    }
+
+    void startWhenRunningDoesNothing()
+    {
+        LocalServer server(serverConfig(QStringLiteral("once"), echoHandlers()));
+        QSignalSpy startedSpy(&server, &ServerHandle::started);
+        QVERIFY(server.start());
+        const auto addresses = server.addresses();
+        QVERIFY(server.start());
+        QCOMPARE(startedSpy.count(), 1);
+        QCOMPARE(server.addresses(), addresses);
+        server.stop();
+    }
+
+    void destroyRunningServerIsPrompt()
+    {
+        auto server = std::make_unique<LocalServer>(serverConfig(QStringLiteral("doomed"), echoHandlers()));
+        QVERIFY(server->start());
+        QElapsedTimer timer;
+        timer.start();
+        server.reset();
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
+    }
+
+    void failedNamesBadAddress()
+    {
+        ServerConfig config = serverConfig(QStringLiteral("bad_address"), echoHandlers());
+        config.pullAddress = QStringLiteral("tcp://not-an-address");
+        LocalServer server(config);
+        QSignalSpy failedSpy(&server, &ServerHandle::failed);
+        QSignalSpy startedSpy(&server, &ServerHandle::started);
+        QVERIFY(!server.start());
+        QCOMPARE(server.state(), ServerHandle::State::Failed);
+        QCOMPARE(failedSpy.count(), 1);
+        QCOMPARE(startedSpy.count(), 0);
+        const QString reason = failedSpy.first().first().toString();
+        QVERIFY2(reason.contains(QStringLiteral("tcp://not-an-address")), qPrintable(reason));
+        QVERIFY2(reason.contains(QStringLiteral("pull_address")) || reason.contains(QStringLiteral("bad_address")),
+                 qPrintable(reason));
+        // Fixing the config is a new server; this one can still be asked to start again and fails the same.
+        QVERIFY(!server.start());
+        QCOMPARE(failedSpy.count(), 2);
+    }
+
+    void workerWithoutMasterFails()
+    {
+        // Nobody answers on the master's db_address: start fails after configTimeoutMs, naming it.
+        ServerConfig config = workerConfig(QStringLiteral("orphan"), QStringLiteral("tcp://127.0.0.1:9"), echoHandlers());
+        config.configTimeoutMs = 300;
+        LocalServer server(config);
+        QSignalSpy failedSpy(&server, &ServerHandle::failed);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(!server.start());
+        QVERIFY2(timer.elapsed() < 3000, qPrintable(QStringLiteral("start took %1 ms").arg(timer.elapsed())));
+        QCOMPARE(failedSpy.count(), 1);
+        const QString reason = failedSpy.first().first().toString();
+        QVERIFY2(reason.contains(QStringLiteral("tcp://127.0.0.1:9")), qPrintable(reason));
+    }
+
+    void statsUpdatedArrives()
+    {
+        LocalServer server(serverConfig(QStringLiteral("counted"), echoHandlers()));
+        QList<ServerStats> updates;
+        connect(&server, &ServerHandle::statsUpdated, this, [&](const ServerStats &stats) { updates << stats; });
+        QVERIFY(server.start());
+        Client::Options options;
+        options.serverName = "counted";
+        options.dbAddress = str(server.address(QStringLiteral("db_address")));
+        Client client(options);
+        QVERIFY2(client.connect(), client.lastError().c_str());
+        std::vector<std::string> payloads(25, "x");
+        QVERIFY(client.job("counted.echo", payloads, 1).has_value());
+        QVERIFY(waitUntil([&] {
+            return !updates.isEmpty() && updates.last().messagesIn >= 25 && updates.last().messagesOut >= 25;
+        }, 3000));
+        const ServerStats last = updates.last();
+        QCOMPARE(last.messagesIn, quint64(25));
+        QCOMPARE(last.messagesOut, quint64(25));
+        QCOMPARE(last.errors, quint64(0));
+        QVERIFY(last.cacheRequests >= 3); // name, pub_address, pull_address
+        QVERIFY(last.msecsSinceEpoch > 0);
+        QCOMPARE(server.stats().messagesIn, last.messagesIn);
+        // Updates keep coming about twice a second, but are not a flood.
+        const qsizetype before = updates.size();
+        QTest::qWait(1100);
+        QVERIFY2(updates.size() - before >= 1 && updates.size() - before <= 25,
+                 qPrintable(QStringLiteral("%1 updates in 1.1 s").arg(updates.size() - before)));
+        server.stop();
+    }
+
+    void recordsArriveInBatches()
+    {
+        auto handlers = newHandlers();
+        handlers->add("burst", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+            const int count = std::stoi(payload);
+            for (int i = 0; i < count; ++i)
+                context.logger().info(QStringLiteral("burst %1").arg(i));
+            return payload;
+        });
+        Rig rig;
+        QPALM_START(server, rig, serverConfig(QStringLiteral("chatty"), handlers));
+        QPALM_CLIENT(client, rig, server, QString());
+        const int batchesBefore = rig.batches();
+        QPALM_EVAL(client, "chatty.burst", "2000", 1, QStringList{QStringLiteral("2000")});
+        QVERIFY2(rig.waitForText(QStringLiteral("burst 1999")), qPrintable(rig.dump()));
+        const int batches = rig.batches() - batchesBefore;
+        QVERIFY2(batches >= 1 && batches <= 20, qPrintable(QStringLiteral("2000 records came in %1 batches").arg(batches)));
+
+        // Every record, in order, numbered without gaps, stamped, named.
+        const QList<LogRecord> records = rig.records(QStringLiteral("chatty"));
+        QVERIFY(!records.isEmpty());
+        QCOMPARE(records.first().sequence, quint64(1));
+        int burst = 0;
+        for (qsizetype i = 0; i < records.size(); ++i) {
+            const LogRecord &record = records.at(i);
+            QCOMPARE(record.server, QStringLiteral("chatty"));
+            QVERIFY(record.msecsSinceEpoch > 0);
+            if (i > 0) {
+                QCOMPARE(record.sequence, records.at(i - 1).sequence + 1);
+                QVERIFY(record.msecsSinceEpoch >= records.at(i - 1).msecsSinceEpoch);
+            }
+            if (record.text.startsWith(QStringLiteral("burst "))) {
+                QCOMPARE(record.text, QStringLiteral("burst %1").arg(burst));
+                QCOMPARE(record.level, LogLevel::Info);
+                ++burst;
+            }
+        }
+        QCOMPARE(burst, 2000);
+    }
+
+    void recordsFlushedOnStop()
+    {
+        // Records logged just before a stop are still delivered.
+        auto handlers = newHandlers();
+        handlers->add("last", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+            context.logger().warning(QStringLiteral("last words ") + QString::fromStdString(payload));
+            return payload;
+        });
+        Rig rig;
+        QPALM_START(server, rig, serverConfig(QStringLiteral("last"), handlers));
+        QPALM_CLIENT(client, rig, server, QString());
+        QPALM_EVAL(client, "last.last", "now", 1, QStringList{QStringLiteral("now")});
+        server->stop();
+        QVERIFY2(rig.waitForText(QStringLiteral("last words now")), qPrintable(rig.dump()));
+        QVERIFY2(rig.waitForText(QStringLiteral("stopped"), QStringLiteral("last")), qPrintable(rig.dump()));
+    }
+
+    void logLevelWhileStopped()
+    {
+        LocalServer server(serverConfig(QStringLiteral("quiet"), echoHandlers()));
+        QSignalSpy levelSpy(&server, &ServerHandle::logLevelChanged);
+        server.setLogLevel(LogLevel::Error);
+        QCOMPARE(server.logLevel(), LogLevel::Error);
+        QCOMPARE(levelSpy.count(), 1);
+        QList<LogRecord> records;
+        connect(&server, &ServerHandle::recordsLogged, this, [&](const LogBatch &batch) { records += batch; });
+        QVERIFY(server.start());
+        server.stop();
+        QTest::qWait(200);
+        for (const LogRecord &record : records)
+            QVERIFY2(record.level >= LogLevel::Error, qPrintable(formatPylmLine(record)));
+    }
+
+    void clusterReplicas()
+    {
+        Rig rig;
+        QPALM_START(master, rig, masterConfig(QStringLiteral("cluster_master")));
+        auto handlers = newHandlers();
+        handlers->add("who", tagHandler());
+        ServerConfig worker = workerConfig(QStringLiteral("cw"), master->address(QStringLiteral("db_address")), handlers);
+        worker.replicas = 2;
+
+        Cluster cluster;
+        QSignalSpy addedSpy(&cluster, &Cluster::serverAdded);
+        QSignalSpy removedSpy(&cluster, &Cluster::serverAboutToBeRemoved);
+        cluster.addServers({worker});
+        QCOMPARE(addedSpy.count(), 2);
+        QStringList names;
+        for (ServerHandle *server : cluster.servers())
+            names << server->name();
+        QCOMPARE(names, (QStringList{QStringLiteral("cw-1"), QStringLiteral("cw-2")}));
+        QVERIFY(cluster.startAll());
+        for (ServerHandle *server : cluster.servers())
+            QCOMPARE(server->state(), ServerHandle::State::Running);
+
+        ServerHandle *third = cluster.addReplica(QStringLiteral("cw"), true);
+        QVERIFY(third);
+        QCOMPARE(third->name(), QStringLiteral("cw-3"));
+        QCOMPARE(third->state(), ServerHandle::State::Running);
+        QCOMPARE(cluster.replicas(QStringLiteral("cw")).size(), 3);
+        QCOMPARE(cluster.server(QStringLiteral("cw-3")), third);
+
+        QPALM_CLIENT(client, rig, master, QString());
+        const QString problem = spreadOverWorkers(*client, "cluster_master.who",
+                                                  {QStringLiteral("cw-1"), QStringLiteral("cw-2"), QStringLiteral("cw-3")},
+                                                  [](const std::string &p) { return p; });
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+        QVERIFY(cluster.removeReplica(QStringLiteral("cw")));
+        QCOMPARE(removedSpy.count(), 1);
+        QCOMPARE(cluster.replicas(QStringLiteral("cw")).size(), 2);
+        QVERIFY(cluster.server(QStringLiteral("cw-3")) == nullptr);
+        QVERIFY(cluster.removeReplica(QStringLiteral("cw")));
+        QVERIFY(cluster.removeReplica(QStringLiteral("cw")));
+        QVERIFY(!cluster.removeReplica(QStringLiteral("cw")));
+        // The rest still serve the master's clients? None left: a new replica takes over.
+        ServerHandle *fresh = cluster.addReplica(QStringLiteral("cw"), true);
+        QVERIFY(fresh);
+        QCOMPARE(fresh->name(), QStringLiteral("cw-1"));
+        // The master's PUSH may still hold a pipe to a replica that just stopped, and a message
+        // dealt to it is lost (pylm's PUSH/PULL has no acknowledgement): retry a few times.
+        auto shortClient = rig.client(master, QString(), 1000);
+        QVERIFY2(shortClient, qPrintable(rig.lastError()));
+        std::optional<std::vector<std::string>> reply;
+        int attempts = 0;
+        while (!reply && attempts < 5) {
+            ++attempts;
+            reply = shortClient->eval("cluster_master.who", "again");
+        }
+        QVERIFY2(reply.has_value(), shortClient->lastError().c_str());
+        QCOMPARE(reply->front(), std::string("cw-1:again"));
+        if (attempts > 1)
+            qInfo("the new replica answered at attempt %d: earlier messages went to a stopped replica", attempts);
+        QElapsedTimer timer;
+        timer.start();
+        cluster.stopAll();
+        QVERIFY(timer.elapsed() < 1000);
+        QCOMPARE(fresh->state(), ServerHandle::State::Stopped);
+    }
+
+    void clusterStartAllReportsFailure()
+    {
+        Rig rig;
+        QPALM_START(first, rig, serverConfig(QStringLiteral("holder"), echoHandlers()));
+        ServerConfig clash = serverConfig(QStringLiteral("clash"), echoHandlers());
+        clash.pullAddress = first->address(QStringLiteral("pull_address"));
+        ServerConfig fine = serverConfig(QStringLiteral("fine"), echoHandlers());
+        Cluster cluster;
+        cluster.addServers({clash, fine});
+        QVERIFY(!cluster.startAll());
+        QCOMPARE(cluster.server(QStringLiteral("clash"))->state(), ServerHandle::State::Failed);
+        QCOMPARE(cluster.server(QStringLiteral("fine"))->state(), ServerHandle::State::Running);
+        cluster.stopAll();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLifecycle)
+#include "tst_lifecycle.moc"

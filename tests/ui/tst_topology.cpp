@@ -1,0 +1,183 @@
+// TopologyView: edges from the servers' addresses, live state on nodes, clicks pick a server.
+#include "topologyview.h"
+
+#include "cluster.h"
+#include "clustermodel.h"
+#include "serverhandle.h"
+#include "uitestutil.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace qpalm;
+using Edge = TopologyView::Edge;
+using Kind = TopologyView::EdgeKind;
+using namespace Qt::StringLiterals;
+
+namespace {
+ServerConfig entry(ServerKind kind, const QString &name, int port)
+{
+    ServerConfig c;
+    c.kind = kind;
+    c.name = name;
+    const auto at = [](int p) { return QStringLiteral("tcp://127.0.0.1:%1").arg(p); };
+    c.dbAddress = at(port);
+    if (kind == ServerKind::Server || kind == ServerKind::Master)
+        c.pullAddress = at(port + 1);
+    if (kind != ServerKind::Worker)
+        c.pubAddress = at(port + 2);
+    if (kind == ServerKind::Master || kind == ServerKind::Hub) {
+        c.workerPullAddress = at(port + 3);
+        c.workerPushAddress = at(port + 4);
+    }
+    return c;
+}
+} // namespace
+
+class TestTopology : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void masterWorkersPipeline();
+    void fanOutToSink();
+    void wildcardHostsMatch();
+    void liveStateAndClicks();
+};
+
+void TestTopology::masterWorkersPipeline()
+{
+    // Nothing is started: edges come from the configured addresses alone.
+    Cluster cluster;
+    ServerConfig m = entry(ServerKind::Master, QStringLiteral("m"), 41000);
+    m.pipelined = true;
+    ServerConfig w = entry(ServerKind::Worker, QStringLiteral("w"), 0);
+    w.dbAddress = m.dbAddress;
+    w.replicas = 2;
+    ServerConfig p = entry(ServerKind::Pipeline, QStringLiteral("p"), 41010);
+    p.subAddress = m.pubAddress;
+    p.previous = {QStringLiteral("m")};
+    cluster.addServers({m, w, p});
+
+    const QString c = TopologyView::clientNodeName();
+    const QList<Edge> edges = TopologyView::computeEdges(cluster.servers());
+    const QList<Edge> expected{
+        {c, u"m"_s, Kind::Request},
+        {u"m"_s, u"w-1"_s, Kind::Task}, {u"w-1"_s, u"m"_s, Kind::Result},
+        {u"m"_s, u"w-2"_s, Kind::Task}, {u"w-2"_s, u"m"_s, Kind::Result},
+        {u"m"_s, u"p"_s, Kind::Stream},
+        {u"p"_s, c, Kind::Reply},
+    };
+    QCOMPARE(edges, expected);
+
+    ClusterModel model;
+    model.setCluster(&cluster);
+    TopologyView view;
+    view.setModel(&model);
+    QCOMPARE(view.nodeNames(), (QStringList{c, u"m"_s, u"p"_s, u"w-1"_s, u"w-2"_s}));
+    QCOMPARE(view.edges(), expected);
+    QVERIFY(view.nodeText(QStringLiteral("w-1")).contains(QStringLiteral("worker · stopped")));
+    // Flow left to right: clients, master, workers, then the pipeline after them.
+    view.resize(900, 500);
+    const int xc = view.nodeViewPosition(c).x();
+    const int xm = view.nodeViewPosition(QStringLiteral("m")).x();
+    const int xw = view.nodeViewPosition(QStringLiteral("w-1")).x();
+    const int xp = view.nodeViewPosition(QStringLiteral("p")).x();
+    QVERIFY(xc < xm && xm < xw && xw < xp);
+    QCOMPARE(view.nodeViewPosition(QStringLiteral("w-2")).x(), xw);
+
+    // Rows follow the cluster.
+    QVERIFY(cluster.removeReplica(QStringLiteral("w")));
+    QVERIFY(!view.nodeNames().contains(QStringLiteral("w-2")));
+    QVERIFY(!view.edges().contains(Edge{u"m"_s, u"w-2"_s, Kind::Task}));
+}
+
+void TestTopology::fanOutToSink()
+{
+    Cluster cluster;
+    ServerConfig s = entry(ServerKind::Server, QStringLiteral("s"), 42000);
+    s.pipelined = true;
+    ServerConfig even = entry(ServerKind::Pipeline, QStringLiteral("even"), 42010);
+    even.subAddress = s.pubAddress;
+    ServerConfig odd = entry(ServerKind::Pipeline, QStringLiteral("odd"), 42020);
+    odd.subAddress = s.pubAddress;
+    ServerConfig sink = entry(ServerKind::Sink, QStringLiteral("sink"), 42030);
+    sink.subAddresses = {even.pubAddress, odd.pubAddress};
+    ServerConfig lonely = entry(ServerKind::Pipeline, QStringLiteral("lonely"), 42040);
+    lonely.subAddress = QStringLiteral("tcp://127.0.0.1:1");
+    cluster.addServers({s, even, odd, sink, lonely});
+
+    const QList<Edge> edges = TopologyView::computeEdges(cluster.servers());
+    QVERIFY(edges.contains(Edge{u"s"_s, u"even"_s, Kind::Stream}));
+    QVERIFY(edges.contains(Edge{u"s"_s, u"odd"_s, Kind::Stream}));
+    QVERIFY(edges.contains(Edge{u"even"_s, u"sink"_s, Kind::Stream}));
+    QVERIFY(edges.contains(Edge{u"odd"_s, u"sink"_s, Kind::Stream}));
+    QVERIFY(edges.contains(Edge{u"sink"_s, TopologyView::clientNodeName(), Kind::Reply}));
+    QVERIFY(!edges.contains(Edge{u"s"_s, TopologyView::clientNodeName(), Kind::Reply}));
+    QVERIFY(!edges.contains(Edge{u"even"_s, TopologyView::clientNodeName(), Kind::Reply}));
+    for (const Edge &e : edges)
+        QVERIFY2(e.to != QStringLiteral("lonely") || e.kind != Kind::Stream, "nothing publishes where lonely listens");
+}
+
+void TestTopology::wildcardHostsMatch()
+{
+    Cluster cluster;
+    ServerConfig m = entry(ServerKind::Master, QStringLiteral("m"), 43000);
+    m.dbAddress = QStringLiteral("tcp://*:43000");
+    m.pubAddress = QStringLiteral("tcp://0.0.0.0:43002");
+    ServerConfig w = entry(ServerKind::Worker, QStringLiteral("w"), 0);
+    w.dbAddress = QStringLiteral("tcp://localhost:43000");
+    ServerConfig p = entry(ServerKind::Pipeline, QStringLiteral("p"), 43010);
+    p.subAddress = QStringLiteral("tcp://127.0.0.1:43002");
+    ServerConfig other = entry(ServerKind::Pipeline, QStringLiteral("other"), 43020);
+    other.subAddress = QStringLiteral("tcp://127.0.0.1:43003");
+    cluster.addServers({m, w, p, other});
+    const QList<Edge> edges = TopologyView::computeEdges(cluster.servers());
+    QVERIFY(edges.contains(Edge{u"m"_s, u"w"_s, Kind::Task}));
+    QVERIFY(edges.contains(Edge{u"m"_s, u"p"_s, Kind::Stream}));
+    QVERIFY(!edges.contains(Edge{u"m"_s, u"other"_s, Kind::Stream}));
+}
+
+void TestTopology::liveStateAndClicks()
+{
+    Cluster cluster;
+    cluster.addServers({uitest::master(QStringLiteral("m"))});
+    QVERIFY(cluster.server(QStringLiteral("m"))->start());
+    const QString db = cluster.server(QStringLiteral("m"))->address(QStringLiteral("db_address"));
+    cluster.addServers({uitest::worker(QStringLiteral("w"), db, 1)});
+    ServerConfig clash = uitest::server(QStringLiteral("bad"));
+    clash.pubAddress = cluster.server(QStringLiteral("m"))->address(QStringLiteral("pub_address"));
+    cluster.addServers({clash});
+    QVERIFY(!cluster.startAll());
+
+    ClusterModel model;
+    model.setCluster(&cluster);
+    TopologyView view;
+    view.setModel(&model);
+    view.resize(800, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    // Wildcard ports resolved: the worker is linked to its master through the resolved db address.
+    QVERIFY(view.edges().contains(Edge{u"m"_s, u"w"_s, Kind::Task}));
+    QVERIFY(view.nodeText(QStringLiteral("m")).contains(QStringLiteral("running")));
+    QVERIFY(view.nodeText(QStringLiteral("bad")).contains(QStringLiteral("failed")));
+    QCOMPARE(view.edgeLabel(QStringLiteral("m"), QStringLiteral("w")), QStringLiteral("0/s"));
+    QCOMPARE(view.edgeLabel(TopologyView::clientNodeName(), QStringLiteral("bad")), QString());
+
+    QSignalSpy activated(&view, &TopologyView::serverActivated);
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.nodeViewPosition(QStringLiteral("w")));
+    QCOMPARE(activated.size(), 1);
+    QCOMPARE(activated.last().at(0).toString(), QStringLiteral("w"));
+    QCOMPARE(view.highlightedServer(), QStringLiteral("w"));
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, QPoint(2, 2));
+    QCOMPARE(activated.size(), 2);
+    QCOMPARE(activated.last().at(0).toString(), QString());
+
+    cluster.server(QStringLiteral("w"))->stop();
+    QVERIFY(view.nodeText(QStringLiteral("w")).contains(QStringLiteral("stopped")));
+    QCOMPARE(view.edgeLabel(QStringLiteral("m"), QStringLiteral("w")), QString());
+}
+
+QTEST_MAIN(TestTopology)
+#include "tst_topology.moc"

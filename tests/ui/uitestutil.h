@@ -1,0 +1,83 @@
+#pragma once
+// Shared helpers of the ui suites: in-process servers on ephemeral loopback ports with native handlers.
+
+#include "client.h"
+#include "dispatcher.h"
+#include "logger.h"
+#include "serverconfig.h"
+
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace uitest {
+
+inline const QString kAnyPort = QStringLiteral("tcp://127.0.0.1:*");
+
+// echo: returns "<server name>:<payload>"; chatty: logs at DEBUG then echoes; fail: raises a user error.
+inline std::shared_ptr<const qpalm::NativeHandlers> handlers()
+{
+    auto h = std::make_shared<qpalm::NativeHandlers>();
+    h->add("echo", [](qpalm::ServerContext &ctx, const std::string &payload) {
+        return std::optional<std::string>(ctx.serverName().toStdString() + ":" + payload);
+    });
+    h->add("chatty", [](qpalm::ServerContext &ctx, const std::string &payload) {
+        ctx.logger().debug(QStringLiteral("chatty got %1").arg(QString::fromStdString(payload)));
+        return std::optional<std::string>(payload);
+    });
+    return h;
+}
+
+inline qpalm::ServerConfig server(const QString &name)
+{
+    qpalm::ServerConfig c;
+    c.kind = qpalm::ServerKind::Server;
+    c.name = name;
+    c.dbAddress = kAnyPort;
+    c.pullAddress = kAnyPort;
+    c.pubAddress = kAnyPort;
+    c.handlers = handlers();
+    c.logLevel = qpalm::LogLevel::Info;
+    return c;
+}
+
+inline qpalm::ServerConfig master(const QString &name)
+{
+    qpalm::ServerConfig c = server(name);
+    c.kind = qpalm::ServerKind::Master;
+    c.workerPullAddress = kAnyPort;
+    c.workerPushAddress = kAnyPort;
+    return c;
+}
+
+inline qpalm::ServerConfig worker(const QString &name, const QString &dbAddress, int replicas)
+{
+    qpalm::ServerConfig c;
+    c.kind = qpalm::ServerKind::Worker;
+    c.name = name;
+    c.dbAddress = dbAddress;
+    c.replicas = replicas;
+    c.handlers = handlers();
+    c.logLevel = qpalm::LogLevel::Info;
+    return c;
+}
+
+// A connected pylm client of server (its cache at dbAddress); nullptr with the reason in error when it cannot connect.
+inline std::unique_ptr<qpalm::Client> client(const QString &serverName, const QString &dbAddress, QString *error,
+                                             int timeoutMs = 5000)
+{
+    qpalm::Client::Options options;
+    options.serverName = serverName.toStdString();
+    options.dbAddress = dbAddress.toStdString();
+    options.timeoutMs = timeoutMs;
+    auto c = std::make_unique<qpalm::Client>(options);
+    if (!c->connect()) {
+        *error = QString::fromStdString(c->lastError());
+        return nullptr;
+    }
+    return c;
+}
+
+} // namespace uitest

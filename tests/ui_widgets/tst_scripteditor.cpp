@@ -1,0 +1,374 @@
+// ScriptEditor: tabs, line navigation, save/revert, error markers, and Apply into a running Lua
+// server.
+#include "scripteditor.h"
+
+#include "client.h"
+#include "localserver.h"
+
+// QScintilla's headers use the signals/slots keywords that QT_NO_KEYWORDS removes.
+#define signals Q_SIGNALS
+#define slots Q_SLOTS
+#include <Qsci/qscilexer.h>
+#include <Qsci/qsciscintilla.h>
+#undef signals
+#undef slots
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace qpalm;
+
+namespace {
+bool writeFile(const QString &path, const QByteArray &text)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QByteArray numberedLines(int count)
+{
+    QByteArray text;
+    for (int i = 1; i <= count; ++i)
+        text += "-- line " + QByteArray::number(i) + "\n";
+    return text;
+}
+
+int cursorLine(QsciScintilla *editor)
+{
+    int line = -1;
+    int index = -1;
+    editor->getCursorPosition(&line, &index);
+    return line + 1;
+}
+} // namespace
+
+class TestScriptEditor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void parseLocations_data();
+    void parseLocations();
+    void openAtLine();
+    void openMissingFileFails();
+    void modifiedSaveAndRevert();
+    void markersFollowErrorsAndClearOnEdit();
+    void markersWaitForTheFile();
+    void openByTracebackName();
+    void applyWithoutServerSaves();
+    void applyReloadsLiveServer();
+
+private:
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+    QTemporaryDir m_dir;
+};
+
+void TestScriptEditor::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+void TestScriptEditor::parseLocations_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<QList<int>>("lines");
+
+    QTest::newRow("load error") << QStringLiteral(
+                                       "/tmp/a/handlers.lua:3: unexpected symbol near 'end'")
+                                << QStringList{QStringLiteral("/tmp/a/handlers.lua")}
+                                << QList<int>{3};
+    QTest::newRow("traceback")
+        << QStringLiteral(
+               "/s/h.lua:12: boom\nstack traceback:\n\t[C]: in function 'error'\n"
+               "\t/s/h.lua:12: in function 'inner'\n\t/s/h.lua:20: in function </s/h.lua:18>\n")
+        << QStringList{QStringLiteral("/s/h.lua"), QStringLiteral("/s/h.lua"),
+                       QStringLiteral("/s/h.lua")}
+        << QList<int>{12, 20, 18};
+    QTest::newRow("shortened") << QStringLiteral(
+                                      "...ery/long/folder/x.lua:7: attempt to index a nil value")
+                               << QStringList{QStringLiteral("...ery/long/folder/x.lua")}
+                               << QList<int>{7};
+    QTest::newRow("relative in quotes")
+        << QStringLiteral("error in 'worker.lua:44'") << QStringList{QStringLiteral("worker.lua")}
+        << QList<int>{44};
+    QTest::newRow("none") << QStringLiteral("attempt to call a nil value (global 'foo')")
+                          << QStringList{} << QList<int>{};
+}
+
+void TestScriptEditor::parseLocations()
+{
+    QFETCH(QString, text);
+    QFETCH(QStringList, files);
+    QFETCH(QList<int>, lines);
+    const auto locations = ScriptEditor::parseLocations(text);
+    QStringList gotFiles;
+    QList<int> gotLines;
+    for (const auto &location : locations) {
+        gotFiles.append(location.file);
+        gotLines.append(location.line);
+    }
+    QCOMPARE(gotFiles, files);
+    QCOMPARE(gotLines, lines);
+}
+
+void TestScriptEditor::openAtLine()
+{
+    const QString a = path(QStringLiteral("a.lua"));
+    const QString b = path(QStringLiteral("b.lua"));
+    QVERIFY(writeFile(a, numberedLines(40)));
+    QVERIFY(writeFile(b, numberedLines(5)));
+    ScriptEditor editor;
+    QSignalSpy current(&editor, &ScriptEditor::currentFileChanged);
+    QVERIFY2(editor.open(a, 30), qPrintable(editor.lastError()));
+    QCOMPARE(editor.currentFile(), a);
+    QCOMPARE(cursorLine(editor.editor(a)), 30);
+    QVERIFY(editor.open(b));
+    QCOMPARE(editor.openFiles(), (QStringList{a, b}));
+    // Opening again focuses the existing tab and moves to the line.
+    QVERIFY(editor.open(a, 3));
+    QCOMPARE(editor.openFiles().size(), 2);
+    QCOMPARE(editor.currentFile(), a);
+    QCOMPARE(cursorLine(editor.editor(a)), 3);
+    // A path spelled differently is the same file.
+    QVERIFY(editor.open(m_dir.path() + QStringLiteral("/./b.lua"), 99));
+    QCOMPARE(editor.openFiles().size(), 2);
+    QCOMPARE(editor.currentFile(), b);
+    QCOMPARE(cursorLine(editor.editor(b)), 5); // clamped to the last line with text
+    QVERIFY(current.size() >= 3);
+    // Line numbers are shown.
+    QVERIFY(editor.editor(a)->marginWidth(0) > 0);
+    QVERIFY(editor.editor(a)->lexer());
+    QCOMPARE(QString::fromLatin1(editor.editor(a)->lexer()->language()), QStringLiteral("Lua"));
+}
+
+void TestScriptEditor::openMissingFileFails()
+{
+    ScriptEditor editor;
+    QVERIFY(!editor.open(path(QStringLiteral("nope.lua"))));
+    QVERIFY2(editor.lastError().contains(QLatin1String("nope.lua")),
+             qPrintable(editor.lastError()));
+    QVERIFY(editor.openFiles().isEmpty());
+}
+
+void TestScriptEditor::modifiedSaveAndRevert()
+{
+    const QString file = path(QStringLiteral("edit.lua"));
+    QVERIFY(writeFile(file, "return 1\n"));
+    ScriptEditor editor;
+    editor.show();
+    QVERIFY(editor.open(file));
+    auto *tabs = editor.findChild<QTabWidget *>(QStringLiteral("tabs"));
+    QVERIFY(tabs);
+    QCOMPARE(tabs->tabText(0), QStringLiteral("edit.lua"));
+    QsciScintilla *sci = editor.editor(file);
+    sci->insertAt(QStringLiteral("-- hi\n"), 0, 0);
+    QVERIFY(editor.isModified(file));
+    QVERIFY(editor.hasUnsavedChanges());
+    QCOMPARE(tabs->tabText(0), QStringLiteral("edit.lua*"));
+
+    // Ctrl+S inside the editor saves.
+    QSignalSpy saved(&editor, &ScriptEditor::fileSaved);
+    sci->setFocus();
+    QTest::keyClick(sci, Qt::Key_S, Qt::ControlModifier);
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(readFile(file), QByteArray("-- hi\nreturn 1\n"));
+    QVERIFY(!editor.isModified(file));
+    QCOMPARE(tabs->tabText(0), QStringLiteral("edit.lua"));
+
+    // Revert drops edits.
+    sci->insertAt(QStringLiteral("garbage "), 1, 0);
+    QVERIFY(editor.isModified(file));
+    QVERIFY(editor.revert());
+    QCOMPARE(sci->text(), QStringLiteral("-- hi\nreturn 1\n"));
+    QVERIFY(!editor.isModified(file));
+    QVERIFY(!editor.closeFile(path(QStringLiteral("other.lua"))));
+    QVERIFY(editor.closeFile(file));
+    QVERIFY(editor.openFiles().isEmpty());
+}
+
+void TestScriptEditor::markersFollowErrorsAndClearOnEdit()
+{
+    const QString file = path(QStringLiteral("marks.lua"));
+    QVERIFY(writeFile(file, numberedLines(20)));
+    ScriptEditor editor;
+    QVERIFY(editor.open(file));
+    QCOMPARE(editor.markedLines(file), QList<int>{});
+
+    // A traceback naming the file by its full path.
+    const QString traceback =
+        file + QStringLiteral(":7: boom\nstack traceback:\n\t[C]: in function 'error'\n\t") + file +
+        QStringLiteral(":7: in function 'f'\n\t") + file + QStringLiteral(":15: in function <") +
+        file + QStringLiteral(":14>");
+    QCOMPARE(editor.markLocations(traceback), 3);
+    QCOMPARE(editor.markedLines(file), (QList<int>{7, 14, 15}));
+    // Shortened by Lua ("...tail") and unnamed chunks resolve through the fallback file.
+    QCOMPARE(editor.markLocations(QStringLiteral("...marks.lua:3: oops"), file), 1);
+    QCOMPARE(editor.markedLines(file), QList<int>{3});
+    QCOMPARE(editor.markLocations(QStringLiteral("[string \"marks\"]:9: oops"), file), 1);
+    QCOMPARE(editor.markedLines(file), QList<int>{9});
+
+    // An edit clears the markers.
+    editor.editor(file)->insertAt(QStringLiteral(" "), 0, 0);
+    QCOMPARE(editor.markedLines(file), QList<int>{});
+}
+
+void TestScriptEditor::markersWaitForTheFile()
+{
+    const QString file = path(QStringLiteral("later.lua"));
+    QVERIFY(writeFile(file, numberedLines(10)));
+    ScriptEditor editor;
+    editor.markError(file, 4, QStringLiteral("bad"));
+    QCOMPARE(editor.markedLines(file), QList<int>{4});
+    QVERIFY(editor.open(file, 4));
+    QCOMPARE(editor.markedLines(file), QList<int>{4});
+    editor.clearMarkers();
+    QCOMPARE(editor.markedLines(file), QList<int>{});
+}
+
+void TestScriptEditor::openByTracebackName()
+{
+    QTemporaryDir other;
+    QVERIFY(other.isValid());
+    const QString served = other.filePath(QStringLiteral("served.lua"));
+    QVERIFY(writeFile(served, numberedLines(8)));
+    ServerConfig config;
+    config.name = QStringLiteral("s");
+    config.scriptPath = served;
+    LocalServer server(config); // never started: only its script path matters here
+    ScriptEditor editor;
+    editor.setServers({&server});
+    // Lua names a script by its file name, or "...tail" when the path is long.
+    QVERIFY2(editor.open(QStringLiteral("served.lua"), 6), qPrintable(editor.lastError()));
+    QCOMPARE(editor.currentFile(), served);
+    QCOMPARE(cursorLine(editor.editor(served)), 6);
+    QVERIFY(editor.closeFile(served));
+    QVERIFY(editor.open(QStringLiteral("...rved.lua"), 2));
+    QCOMPARE(editor.currentFile(), served);
+    QVERIFY(!editor.open(QStringLiteral("unknown.lua")));
+    QVERIFY2(editor.lastError().contains(QLatin1String("unknown.lua")),
+             qPrintable(editor.lastError()));
+}
+
+void TestScriptEditor::applyWithoutServerSaves()
+{
+    const QString file = path(QStringLiteral("alone.lua"));
+    QVERIFY(writeFile(file, "function f(p) return p end\n"));
+    ScriptEditor editor;
+    QVERIFY(editor.open(file));
+    editor.editor(file)->setText(QStringLiteral("function f(p) return p .. p end\n"));
+    QSignalSpy applied(&editor, &ScriptEditor::scriptApplied);
+    QVERIFY(editor.apply());
+    QCOMPARE(applied.size(), 1);
+    QCOMPARE(applied.first().first().toString(), file);
+    QCOMPARE(readFile(file), QByteArray("function f(p) return p .. p end\n"));
+    QVERIFY(editor.serversForFile(file).isEmpty());
+}
+
+void TestScriptEditor::applyReloadsLiveServer()
+{
+    const QString file = path(QStringLiteral("live.lua"));
+    QVERIFY(writeFile(file, "function hello(payload)\n    return 'v1:' .. payload\nend\n"
+                            "function fails(payload)\n    error('boom')\nend\n"));
+    ServerConfig config;
+    config.kind = ServerKind::Server;
+    config.name = QStringLiteral("live");
+    config.dbAddress = QStringLiteral("tcp://127.0.0.1:*");
+    config.pullAddress = QStringLiteral("tcp://127.0.0.1:*");
+    config.pubAddress = QStringLiteral("tcp://127.0.0.1:*");
+    config.scriptPath = file;
+    config.logLevel = LogLevel::Info;
+    LocalServer server(config);
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    ServerConfig otherConfig = config;
+    otherConfig.name = QStringLiteral("unrelated");
+    otherConfig.scriptPath.clear();
+    LocalServer other(otherConfig);
+
+    Client::Options options;
+    options.serverName = "live";
+    options.dbAddress = server.address(QStringLiteral("db_address")).toStdString();
+    options.timeoutMs = 5000;
+    Client client(options);
+    QVERIFY2(client.connect(), client.lastError().c_str());
+    auto call = [&client](const char *function) {
+        const auto replies = client.eval(function, "x");
+        return replies && replies->size() == 1 ? QByteArray::fromStdString(replies->front())
+                                               : QByteArray("<none>");
+    };
+    QCOMPARE(call("live.hello"), QByteArray("v1:x"));
+
+    ScriptEditor editor;
+    editor.setServers({&server, &other});
+    QCOMPARE(editor.serversForFile(file), QList<ServerHandle *>{&server});
+    QVERIFY(editor.open(file));
+    QSignalSpy applied(&editor, &ScriptEditor::scriptApplied);
+    QSignalSpy applyFailed(&editor, &ScriptEditor::scriptApplyFailed);
+
+    // A good edit goes live.
+    editor.editor(file)->setText(
+        QStringLiteral("function hello(payload)\n    return 'v2:' .. payload\nend\n"
+                       "function fails(payload)\n    error('boom')\nend\n"));
+    QVERIFY2(editor.apply(), qPrintable(editor.lastError()));
+    QCOMPARE(applied.size(), 1);
+    QVERIFY(applyFailed.isEmpty());
+    QCOMPARE(call("live.hello"), QByteArray("v2:x"));
+
+    // A broken edit is refused: the old script keeps running and the error line is marked.
+    editor.editor(file)->setText(
+        QStringLiteral("function hello(payload)\n    return 'v3:' ..\nend\n"));
+    QVERIFY(!editor.apply());
+    QCOMPARE(applyFailed.size(), 1);
+    QCOMPARE(applyFailed.first().at(0).toString(), file);
+    const QString error = applyFailed.first().at(1).toString();
+    QVERIFY2(!error.isEmpty(), "no error text");
+    QVERIFY2(!editor.markedLines(file).isEmpty(), qPrintable(error));
+    QVERIFY2(editor.markedLines(file).first() == 2 || editor.markedLines(file).first() == 3,
+             qPrintable(error));
+    QVERIFY(editor.lastError().contains(QLatin1String("old script keeps running")));
+    QCOMPARE(readFile(file), QByteArray("function hello(payload)\n    return 'v3:' ..\nend\n"));
+    QCOMPARE(call("live.hello"), QByteArray("v2:x"));
+
+    // Revert brings back the file on disk (the broken one); a fix then applies and clears the
+    // markers.
+    editor.editor(file)->setText(
+        QStringLiteral("function hello(payload)\n    return 'v4:' .. payload\nend\n"
+                       "function fails(payload)\n    local t = nil\n    return t.x\nend\n"));
+    QVERIFY(editor.markedLines(file).isEmpty());
+    QVERIFY2(editor.apply(), qPrintable(editor.lastError()));
+    QCOMPARE(call("live.hello"), QByteArray("v4:x"));
+
+    // A runtime traceback from the server's log marks the failing line.
+    QSignalSpy logged(&server, &ServerHandle::recordsLogged);
+    (void)call("live.fails");
+    QString traceback;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const auto &args : std::as_const(logged)) {
+                for (const LogRecord &record : args.first().value<LogBatch>()) {
+                    if (!record.traceback.isEmpty())
+                        traceback = record.text + QLatin1Char('\n') + record.traceback;
+                }
+            }
+            return !traceback.isEmpty();
+        }(),
+        5000);
+    QVERIFY2(editor.markLocations(traceback) >= 1, qPrintable(traceback));
+    QVERIFY2(editor.markedLines(file).contains(6), qPrintable(traceback));
+    server.stop();
+}
+
+QTEST_MAIN(TestScriptEditor)
+#include "tst_scripteditor.moc"

@@ -1,0 +1,615 @@
+#include "clientworker.h"
+
+#include "client.h"
+#include "cluster.h"
+#include "latencystats.h"
+#include "serverhandle.h"
+
+#include <QStringDecoder>
+#include <QThread>
+
+#include <chrono>
+#include <cmath>
+#include <deque>
+
+namespace qpalm {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string toStd(const QByteArray &bytes)
+{
+    return std::string(bytes.constData(), std::size_t(bytes.size()));
+}
+
+std::string toStd(const QString &text)
+{
+    return text.toStdString();
+}
+
+QByteArray toBytes(const std::string &bytes)
+{
+    return QByteArray(bytes.data(), qsizetype(bytes.size()));
+}
+
+double millisecondsBetween(Clock::time_point from, Clock::time_point to)
+{
+    return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+bool isCancelled(const CancelFlag &flag)
+{
+    return flag && flag->load(std::memory_order_relaxed);
+}
+
+// Keeps the newest replies of a job for the next report.
+class ReplyTail
+{
+public:
+    explicit ReplyTail(int keep) : m_keep(std::max(0, keep)) {}
+    void add(std::string &&reply)
+    {
+        if (m_keep == 0)
+            return;
+        m_replies.push_back(toBytes(reply));
+        if (m_replies.size() > std::size_t(m_keep))
+            m_replies.pop_front();
+    }
+    QList<QByteArray> take()
+    {
+        QList<QByteArray> out(m_replies.begin(), m_replies.end());
+        m_replies.clear();
+        return out;
+    }
+
+private:
+    int m_keep;
+    std::deque<QByteArray> m_replies;
+};
+
+} // namespace
+
+ClientWorker::ClientWorker(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<qpalm::ClientEndpoint>();
+    qRegisterMetaType<qpalm::JobRequest>();
+    qRegisterMetaType<qpalm::JobReport>();
+}
+
+ClientWorker::~ClientWorker() = default;
+
+void ClientWorker::disconnectClient()
+{
+    m_client.reset();
+}
+
+Client *ClientWorker::clientFor(const ClientEndpoint &endpoint, bool streams, QString *error)
+{
+    if (!m_client || !(m_endpoint == endpoint)) {
+        m_client.reset();
+        m_connected = false;
+        if (endpoint.serverName.isEmpty() || endpoint.dbAddress.isEmpty()) {
+            *error = tr("No server chosen, or the server has no db_address.");
+            return nullptr;
+        }
+        Client::Options options;
+        options.serverName = toStd(endpoint.serverName);
+        options.dbAddress = toStd(endpoint.dbAddress);
+        options.subAddress = toStd(endpoint.subAddress);
+        options.timeoutMs = std::max(1, endpoint.timeoutMs);
+        m_client = std::make_unique<Client>(std::move(options));
+        m_endpoint = endpoint;
+    }
+    // Cache verbs need only the REQ socket; streams need the server's pull and pub addresses too.
+    if (streams && !m_connected) {
+        if (!m_client->connect()) {
+            *error = tr("Cannot connect to server '%1' at %2: %3")
+                         .arg(endpoint.serverName, endpoint.dbAddress,
+                              QString::fromStdString(m_client->lastError()));
+            m_client.reset();
+            return nullptr;
+        }
+        m_connected = true;
+    }
+    return m_client.get();
+}
+
+void ClientWorker::run(const JobRequest &request)
+{
+    QString error;
+    if (request.function.trimmed().isEmpty())
+        error = tr(
+            "No function given: enter server.method (several separated by spaces for a pipeline).");
+    else if (!request.eval && request.count < 1)
+        error = tr("The message count must be at least 1 (got %1).").arg(request.count);
+    else if (request.rate < 0)
+        error = tr("The rate must be 0 (as fast as possible) or more (got %1).").arg(request.rate);
+    else if (request.repliesPerMessage < 0)
+        error =
+            tr("Replies per message must be 0 or more (got %1).").arg(request.repliesPerMessage);
+    Client *client = error.isEmpty() ? clientFor(request.endpoint, true, &error) : nullptr;
+    if (!client) {
+        JobReport report;
+        report.finished = true;
+        report.error = error;
+        Q_EMIT jobFinished(report);
+        return;
+    }
+    if (request.eval)
+        runEval(*client, request);
+    else
+        runJob(*client, request);
+}
+
+void ClientWorker::runEval(Client &client, const JobRequest &request)
+{
+    JobReport report;
+    const auto start = Clock::now();
+    const auto replies = client.eval(toStd(request.function.simplified()), toStd(request.payload),
+                                     request.repliesPerMessage);
+    const auto end = Clock::now();
+    report.sent = 1;
+    report.finished = true;
+    report.elapsedMs = qint64(millisecondsBetween(start, end));
+    if (replies) {
+        report.received = qint64(replies->size());
+        report.p50Ms = report.p99Ms = millisecondsBetween(start, end);
+        const std::size_t keep = std::size_t(std::max(0, request.keepReplies));
+        const std::size_t first = replies->size() > keep ? replies->size() - keep : 0;
+        for (std::size_t i = first; i < replies->size(); ++i)
+            report.replies.append(toBytes((*replies)[i]));
+    } else {
+        report.error =
+            tr("Eval of '%1' failed: %2")
+                .arg(request.function.simplified(), QString::fromStdString(client.lastError()));
+        m_client.reset(); // a timed-out REQ/SUB pair may hold stale replies
+    }
+    Q_EMIT jobFinished(report);
+}
+
+void ClientWorker::runJob(Client &client, const JobRequest &request)
+{
+    const auto start = Clock::now();
+    auto lastReport = start;
+    LatencyStats latency;
+    std::deque<Clock::time_point> sendTimes; // of messages still waiting for replies, oldest first
+    const int perMessage = std::max(1, request.repliesPerMessage);
+    int repliesOfFront = 0;
+    qint64 sent = 0;
+    qint64 received = 0;
+    bool cancelled = false;
+    ReplyTail tail(request.keepReplies);
+    const std::string payload = toStd(request.payload);
+
+    auto makeReport = [&](Clock::time_point now) {
+        JobReport report;
+        report.sent = sent;
+        report.received = received;
+        report.p50Ms = latency.percentile(0.50);
+        report.p99Ms = latency.percentile(0.99);
+        report.elapsedMs = qint64(millisecondsBetween(start, now));
+        report.replies = tail.take();
+        report.cancelled = cancelled;
+        return report;
+    };
+    auto maybeReport = [&](Clock::time_point now) {
+        if (now - lastReport < std::chrono::milliseconds(ReportIntervalMs))
+            return;
+        lastReport = now;
+        Q_EMIT jobProgressed(makeReport(now));
+    };
+
+    // next() must never block: the client only receives between two calls of it, and its timeout
+    // runs.
+    qint64 batchEnd = request.count;
+    auto next = [&](std::string &out) -> bool {
+        if (sent >= batchEnd)
+            return false;
+        if (isCancelled(request.cancel)) {
+            cancelled = true;
+            return false;
+        }
+        out = payload;
+        const auto now = Clock::now();
+        sendTimes.push_back(now);
+        ++sent;
+        maybeReport(now);
+        return true;
+    };
+    // Replies carry no message id: they are matched to messages in send order (exact for one
+    // server).
+    auto onReply = [&](std::string &&reply) {
+        const auto now = Clock::now();
+        ++received;
+        if (!sendTimes.empty()) {
+            latency.add(millisecondsBetween(sendTimes.front(), now));
+            if (++repliesOfFront >= perMessage) {
+                sendTimes.pop_front();
+                repliesOfFront = 0;
+            }
+        }
+        tail.add(std::move(reply));
+        maybeReport(now);
+    };
+
+    const std::string function = toStd(request.function.simplified());
+    bool ok = true;
+    if (request.rate <= 0) {
+        ok = client.job(function, next, onReply, request.repliesPerMessage);
+    } else {
+        // Paced: send the messages due so far as one short job (collecting their replies), then
+        // sleep until the next one is due. A slow reply delays the next batch, which then catches
+        // up.
+        while (ok && sent < request.count && !cancelled) {
+            const auto now = Clock::now();
+            const double seconds = std::chrono::duration<double>(now - start).count();
+            const qint64 due =
+                std::min<qint64>(request.count, qint64(std::floor(seconds * request.rate)) + 1);
+            if (due > sent) {
+                batchEnd = due;
+                ok = client.job(function, next, onReply, request.repliesPerMessage);
+                continue;
+            }
+            if (isCancelled(request.cancel)) {
+                cancelled = true;
+                break;
+            }
+            maybeReport(now);
+            const auto nextDue =
+                start + std::chrono::duration_cast<Clock::duration>(
+                            std::chrono::duration<double>(double(sent) / request.rate));
+            const auto slice =
+                std::min<Clock::duration>(nextDue - now, std::chrono::milliseconds(10));
+            QThread::usleep(std::max<qint64>(
+                1, std::chrono::duration_cast<std::chrono::microseconds>(slice).count()));
+        }
+    }
+    JobReport report = makeReport(Clock::now());
+    report.finished = true;
+    if (!ok) {
+        report.error = tr("Job on '%1' failed after %2 of %3 messages sent, %4 replies: %5")
+                           .arg(request.function.simplified())
+                           .arg(sent)
+                           .arg(request.count)
+                           .arg(received)
+                           .arg(QString::fromStdString(client.lastError()));
+        m_client.reset();
+    }
+    Q_EMIT jobFinished(report);
+}
+
+void ClientWorker::listKeys(const ClientEndpoint &endpoint)
+{
+    QString error;
+    Client *client = clientFor(endpoint, false, &error);
+    if (!client) {
+        Q_EMIT cacheFailed(QStringLiteral("keys"), error);
+        return;
+    }
+    const auto keys = client->keys();
+    if (!keys) {
+        Q_EMIT cacheFailed(
+            QStringLiteral("keys"),
+            tr("Listing the keys of '%1' failed: %2")
+                .arg(endpoint.serverName, QString::fromStdString(client->lastError())));
+        m_client.reset();
+        return;
+    }
+    QList<QByteArray> out;
+    out.reserve(qsizetype(keys->size()));
+    for (const std::string &key : *keys)
+        out.append(toBytes(key));
+    Q_EMIT keysListed(out);
+}
+
+void ClientWorker::fetchValue(const ClientEndpoint &endpoint, const QByteArray &key)
+{
+    QString error;
+    Client *client = clientFor(endpoint, false, &error);
+    if (!client) {
+        Q_EMIT cacheFailed(QStringLiteral("get"), error);
+        return;
+    }
+    const auto value = client->get(toStd(key));
+    if (!value) {
+        Q_EMIT cacheFailed(QStringLiteral("get"),
+                           tr("Getting key '%1' from '%2' failed: %3")
+                               .arg(displayBytes(key, 80), endpoint.serverName,
+                                    QString::fromStdString(client->lastError())));
+        m_client.reset();
+        return;
+    }
+    Q_EMIT valueFetched(key, toBytes(*value));
+}
+
+void ClientWorker::storeValue(const ClientEndpoint &endpoint, const QByteArray &key,
+                              const QByteArray &value)
+{
+    QString error;
+    Client *client = clientFor(endpoint, false, &error);
+    if (!client) {
+        Q_EMIT cacheFailed(QStringLiteral("set"), error);
+        return;
+    }
+    const auto stored = client->set(toStd(value), toStd(key));
+    if (!stored) {
+        Q_EMIT cacheFailed(QStringLiteral("set"),
+                           tr("Setting key '%1' on '%2' failed: %3")
+                               .arg(displayBytes(key, 80), endpoint.serverName,
+                                    QString::fromStdString(client->lastError())));
+        m_client.reset();
+        return;
+    }
+    Q_EMIT valueStored(toBytes(*stored));
+}
+
+void ClientWorker::removeKey(const ClientEndpoint &endpoint, const QByteArray &key)
+{
+    QString error;
+    Client *client = clientFor(endpoint, false, &error);
+    if (!client) {
+        Q_EMIT cacheFailed(QStringLiteral("delete"), error);
+        return;
+    }
+    if (!client->remove(toStd(key))) {
+        Q_EMIT cacheFailed(QStringLiteral("delete"),
+                           tr("Deleting key '%1' on '%2' failed: %3")
+                               .arg(displayBytes(key, 80), endpoint.serverName,
+                                    QString::fromStdString(client->lastError())));
+        m_client.reset();
+        return;
+    }
+    Q_EMIT keyRemoved(key);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+ServerChooser::ServerChooser(QWidget *parent) : QComboBox(parent)
+{
+    m_filter = [](const ServerHandle *server) { return server->kind() != ServerKind::Worker; };
+    setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(this, &QComboBox::currentIndexChanged, this,
+            [this] { Q_EMIT currentServerChanged(currentServer()); });
+}
+
+void ServerChooser::setFilter(Filter filter)
+{
+    m_filter = std::move(filter);
+    rebuild();
+}
+
+void ServerChooser::setEmptyChoice(const QString &text)
+{
+    m_emptyChoice = text;
+    rebuild();
+}
+
+void ServerChooser::setServers(const QList<ServerHandle *> &servers)
+{
+    if (m_cluster) {
+        disconnect(m_clusterAdded);
+        disconnect(m_clusterRemoved);
+        m_cluster = nullptr;
+    }
+    for (const auto &server : std::as_const(m_servers)) {
+        if (server)
+            disconnect(server, nullptr, this, nullptr);
+    }
+    m_servers.clear();
+    for (ServerHandle *server : servers)
+        track(server);
+    rebuild();
+}
+
+void ServerChooser::setCluster(Cluster *cluster)
+{
+    setServers(cluster ? cluster->servers() : QList<ServerHandle *>());
+    m_cluster = cluster;
+    if (!cluster)
+        return;
+    m_clusterAdded = connect(cluster, &Cluster::serverAdded, this, [this](ServerHandle *server) {
+        track(server);
+        rebuild();
+    });
+    m_clusterRemoved =
+        connect(cluster, &Cluster::serverAboutToBeRemoved, this, [this](ServerHandle *server) {
+            disconnect(server, nullptr, this, nullptr);
+            m_servers.removeIf(
+                [server](const QPointer<ServerHandle> &p) { return p == server || !p; });
+            rebuild();
+        });
+}
+
+void ServerChooser::track(ServerHandle *server)
+{
+    if (!server)
+        return;
+    for (const auto &known : std::as_const(m_servers)) {
+        if (known == server)
+            return;
+    }
+    m_servers.append(server);
+    connect(server, &ServerHandle::stateChanged, this, &ServerChooser::refreshTexts);
+    connect(server, &QObject::destroyed, this, [this](QObject *gone) {
+        m_servers.removeIf([gone](const QPointer<ServerHandle> &p) {
+            return !p || static_cast<QObject *>(p.data()) == gone;
+        });
+        rebuild();
+    });
+}
+
+QList<ServerHandle *> ServerChooser::servers() const
+{
+    QList<ServerHandle *> out;
+    for (const auto &server : m_servers) {
+        if (server)
+            out.append(server);
+    }
+    return out;
+}
+
+ServerHandle *ServerChooser::currentServer() const
+{
+    const auto pointer = reinterpret_cast<ServerHandle *>(currentData().value<quintptr>());
+    if (!pointer)
+        return nullptr;
+    for (const auto &server : m_servers) {
+        if (server == pointer)
+            return pointer;
+    }
+    return nullptr;
+}
+
+bool ServerChooser::setCurrentServer(const QString &name)
+{
+    for (int i = 0; i < count(); ++i) {
+        const auto pointer = reinterpret_cast<ServerHandle *>(itemData(i).value<quintptr>());
+        if (pointer && pointer->name() == name) {
+            setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+void ServerChooser::rebuild()
+{
+    ServerHandle *previous = currentServer();
+    const QString previousName = previous ? previous->name() : QString();
+    {
+        const QSignalBlocker blocker(this);
+        clear();
+        if (!m_emptyChoice.isEmpty())
+            addItem(m_emptyChoice, QVariant::fromValue(quintptr(0)));
+        for (const auto &server : std::as_const(m_servers)) {
+            if (server && (!m_filter || m_filter(server)))
+                addItem(QString(), QVariant::fromValue(quintptr(server.data())));
+        }
+        refreshTexts();
+        int index = count() > 0 ? 0 : -1;
+        for (int i = 0; i < count(); ++i) {
+            const auto pointer = reinterpret_cast<ServerHandle *>(itemData(i).value<quintptr>());
+            if (pointer && pointer->name() == previousName)
+                index = i;
+        }
+        setCurrentIndex(index);
+    }
+    if (currentServer() != previous)
+        Q_EMIT currentServerChanged(currentServer());
+}
+
+void ServerChooser::refreshTexts()
+{
+    for (int i = 0; i < count(); ++i) {
+        const auto pointer = reinterpret_cast<ServerHandle *>(itemData(i).value<quintptr>());
+        if (!pointer)
+            continue;
+        ServerHandle *server = nullptr;
+        for (const auto &known : std::as_const(m_servers)) {
+            if (known == pointer)
+                server = known;
+        }
+        if (!server)
+            continue;
+        QString text = QStringLiteral("%1 (%2)").arg(server->name(), kindName(server->kind()));
+        if (server->state() != ServerHandle::State::Running)
+            text += tr(" - not running");
+        setItemText(i, text);
+    }
+}
+
+ClientEndpoint endpointFor(const ServerHandle *server, QString *error)
+{
+    ClientEndpoint endpoint;
+    QString why;
+    if (!server) {
+        why = QObject::tr("No server chosen.");
+    } else {
+        endpoint.serverName = server->name();
+        if (server->state() != ServerHandle::State::Running)
+            why = QObject::tr("Server '%1' is not running; start it first.").arg(server->name());
+        else if ((endpoint.dbAddress = server->address(QStringLiteral("db_address"))).isEmpty())
+            why = QObject::tr("Server '%1' has no db_address to connect to.").arg(server->name());
+    }
+    if (!why.isEmpty())
+        endpoint.dbAddress.clear();
+    if (error)
+        *error = why;
+    return endpoint;
+}
+
+QString displayBytes(const QByteArray &bytes, int maxChars)
+{
+    QString text;
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString decoded = decoder(bytes);
+    if (!decoder.hasError()) {
+        text = decoded;
+    } else {
+        text.reserve(bytes.size());
+        for (char c : bytes) {
+            const auto byte = uchar(c);
+            if (byte >= 0x20 && byte < 0x7f && byte != '\\')
+                text += QLatin1Char(char(byte));
+            else if (byte == '\\')
+                text += QLatin1String("\\\\");
+            else
+                text += QStringLiteral("\\x%1").arg(uint(byte), 2, 16, QLatin1Char('0'));
+        }
+    }
+    if (maxChars > 0 && text.size() > maxChars)
+        text = text.left(maxChars) + QChar(0x2026);
+    return text;
+}
+
+QString formatHex(const QByteArray &bytes)
+{
+    QString out;
+    out.reserve(bytes.size() * 3);
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        if (i > 0)
+            out += (i % 16 == 0) ? QLatin1Char('\n') : QLatin1Char(' ');
+        out += QStringLiteral("%1").arg(uint(uchar(bytes[i])), 2, 16, QLatin1Char('0'));
+    }
+    return out;
+}
+
+bool parseHex(const QString &text, QByteArray *out, QString *error)
+{
+    QByteArray bytes;
+    int high = -1;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c.isSpace())
+            continue;
+        int digit = -1;
+        if (c >= u'0' && c <= u'9')
+            digit = c.unicode() - u'0';
+        else if (c >= u'a' && c <= u'f')
+            digit = c.unicode() - u'a' + 10;
+        else if (c >= u'A' && c <= u'F')
+            digit = c.unicode() - u'A' + 10;
+        if (digit < 0) {
+            if (error)
+                *error = QObject::tr("'%1' at position %2 is not a hex digit.").arg(c).arg(i + 1);
+            return false;
+        }
+        if (high < 0) {
+            high = digit;
+        } else {
+            bytes.append(char(high * 16 + digit));
+            high = -1;
+        }
+    }
+    if (high >= 0) {
+        if (error)
+            *error = QObject::tr("Odd number of hex digits: the last byte is incomplete.");
+        return false;
+    }
+    if (out)
+        *out = bytes;
+    return true;
+}
+
+} // namespace qpalm

@@ -1,0 +1,169 @@
+#pragma once
+
+#include <QByteArray>
+#include <QComboBox>
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace qpalm {
+
+class Client;
+class Cluster;
+class ServerHandle;
+
+// Where a client connects: the server's name and cache address, optionally another server's PUB for
+// replies.
+struct ClientEndpoint
+{
+    QString serverName;
+    QString dbAddress;
+    QString subAddress;   // empty: the server's own pub_address (read from its cache)
+    int timeoutMs = 5000; // per reply and per cache request
+
+    bool operator==(const ClientEndpoint &) const = default;
+};
+
+// Set from any thread to stop a running job soon; shared by the requester and the worker.
+using CancelFlag = std::shared_ptr<std::atomic<bool>>;
+
+// One eval or job for ClientWorker::run.
+struct JobRequest
+{
+    ClientEndpoint endpoint;
+    QString function; // "server.method", or several separated by spaces (a pipeline)
+    QByteArray payload;
+    bool eval =
+        false; // true: one message (count and rate ignored); false: a stream of count messages
+    qint64 count = 1;
+    double rate = 0.0;         // messages per second; 0 = as fast as possible
+    int repliesPerMessage = 1; // 0: do not wait for replies
+    int keepReplies = 100;     // at most this many of the newest replies travel with each report
+    CancelFlag cancel;         // may be null
+};
+
+// Progress or outcome of a job, reported by ClientWorker.
+struct JobReport
+{
+    qint64 sent = 0;
+    qint64 received = 0;
+    double p50Ms = 0.0;
+    double p99Ms = 0.0;
+    qint64 elapsedMs = 0;
+    QList<QByteArray> replies; // newest replies since the previous report (bounded by keepReplies)
+    bool finished = false;
+    bool cancelled = false;
+    QString error; // empty on success
+};
+
+// Runs qpalm::Client calls on the thread it lives on (never the GUI thread); results come back as
+// signals.
+class ClientWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ClientWorker(QObject *parent = nullptr);
+    ~ClientWorker() override;
+
+    // Minimum time between two jobProgressed signals.
+    static constexpr int ReportIntervalMs = 100;
+
+public Q_SLOTS:
+    // Sends an eval or a job; emits jobProgressed at most every ReportIntervalMs, then jobFinished.
+    void run(const qpalm::JobRequest &request);
+    // Cache verbs on the endpoint's server; each emits its result signal or cacheFailed.
+    void listKeys(const qpalm::ClientEndpoint &endpoint);
+    void fetchValue(const qpalm::ClientEndpoint &endpoint, const QByteArray &key);
+    void storeValue(const qpalm::ClientEndpoint &endpoint, const QByteArray &key,
+                    const QByteArray &value);
+    void removeKey(const qpalm::ClientEndpoint &endpoint, const QByteArray &key);
+    // Closes the connection (it reopens on the next call); call before the thread ends.
+    void disconnectClient();
+
+Q_SIGNALS:
+    // Worker thread: a job is under way (sent/received so far, newest replies).
+    void jobProgressed(const qpalm::JobReport &report);
+    // Worker thread: the job ended (finished is true; error set when it failed).
+    void jobFinished(const qpalm::JobReport &report);
+    // Worker thread: the server's keys (order as the server gave them).
+    void keysListed(const QList<QByteArray> &keys);
+    // Worker thread: the value stored under key (empty when there is none, as in pylm).
+    void valueFetched(const QByteArray &key, const QByteArray &value);
+    // Worker thread: set succeeded; key is the one used (a fresh uuid when none was given).
+    void valueStored(const QByteArray &key);
+    // Worker thread: key deleted.
+    void keyRemoved(const QByteArray &key);
+    // Worker thread: a cache call failed; operation is "keys", "get", "set" or "delete".
+    void cacheFailed(const QString &operation, const QString &error);
+
+private:
+    Client *clientFor(const ClientEndpoint &endpoint, bool streams, QString *error);
+    void runEval(Client &client, const JobRequest &request);
+    void runJob(Client &client, const JobRequest &request);
+
+    std::unique_ptr<Client> m_client;
+    ClientEndpoint m_endpoint;
+    bool m_connected = false; // connect() done: the pull and pub addresses are known
+};
+
+// A combo box of servers, kept up to date as servers start, stop, join or leave; shared by the
+// client panels.
+class ServerChooser : public QComboBox
+{
+    Q_OBJECT
+public:
+    using Filter = std::function<bool(const ServerHandle *)>;
+
+    explicit ServerChooser(QWidget *parent = nullptr);
+
+    // Which servers to list (default: those that serve a cache, i.e. not workers).
+    void setFilter(Filter filter);
+    // Lists these servers (previous ones are forgotten; a cluster set earlier is detached).
+    void setServers(const QList<ServerHandle *> &servers);
+    // Follows a cluster's servers as they are added and removed.
+    void setCluster(Cluster *cluster);
+    QList<ServerHandle *> servers() const;
+    ServerHandle *currentServer() const;
+    // Selects a server by name; false when it is not listed.
+    bool setCurrentServer(const QString &name);
+    // Adds a first entry with this text that stands for "no server" (currentServer() is nullptr).
+    void setEmptyChoice(const QString &text);
+
+Q_SIGNALS:
+    // GUI thread: the selection changed (nullptr when the list became empty).
+    void currentServerChanged(qpalm::ServerHandle *server);
+
+private:
+    void rebuild();
+    void refreshTexts();
+    void track(ServerHandle *server);
+
+    QList<QPointer<ServerHandle>> m_servers;
+    QPointer<Cluster> m_cluster;
+    Filter m_filter;
+    QString m_emptyChoice;
+    QMetaObject::Connection m_clusterAdded;
+    QMetaObject::Connection m_clusterRemoved;
+};
+
+// The endpoint for a running server ("" dbAddress when it is not running); error names the reason.
+ClientEndpoint endpointFor(const ServerHandle *server, QString *error = nullptr);
+// Payload bytes as readable text: UTF-8 when valid, otherwise escaped (\xNN); cut to maxChars.
+QString displayBytes(const QByteArray &bytes, int maxChars = 200);
+// Bytes as lowercase hex pairs separated by spaces, 16 to a line.
+QString formatHex(const QByteArray &bytes);
+// Parses hex pairs (whitespace ignored); false with the reason when a character is not hex or a
+// digit is left over.
+bool parseHex(const QString &text, QByteArray *out, QString *error = nullptr);
+
+} // namespace qpalm
+
+Q_DECLARE_METATYPE(qpalm::ClientEndpoint)
+Q_DECLARE_METATYPE(qpalm::JobRequest)
+Q_DECLARE_METATYPE(qpalm::JobReport)

@@ -1,0 +1,389 @@
+#include "clusterpanel.h"
+
+#include "cluster.h"
+#include "clustermodel.h"
+#include "serverhandle.h"
+#include "topologyview.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QMenu>
+#include <QRegularExpression>
+#include <QStyledItemDelegate>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace qpalm {
+
+namespace {
+
+const QList<LogLevel> kLevels{LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error,
+                              LogLevel::Critical};
+
+// A combo box of log levels for the level column; the choice applies as soon as it is made.
+class LogLevelDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &) const override
+    {
+        auto *combo = new QComboBox(parent);
+        for (LogLevel level : kLevels)
+            combo->addItem(levelName(level), int(level));
+        connect(combo, &QComboBox::activated, this, [this, combo] {
+            auto *self = const_cast<LogLevelDelegate *>(this);
+            Q_EMIT self->commitData(combo);
+            Q_EMIT self->closeEditor(combo);
+        });
+        return combo;
+    }
+
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override
+    {
+        auto *combo = static_cast<QComboBox *>(editor);
+        combo->setCurrentIndex(qMax(0, combo->findData(index.data(ClusterModel::LogLevelRole))));
+    }
+
+    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override
+    {
+        auto *combo = static_cast<QComboBox *>(editor);
+        model->setData(index, combo->currentData(), Qt::EditRole);
+    }
+};
+
+bool isWorker(const ServerHandle *server)
+{
+    return server->kind() == ServerKind::Worker;
+}
+
+int startRank(const ServerHandle *server)
+{
+    switch (server->kind()) {
+    case ServerKind::Server:
+    case ServerKind::Master:
+    case ServerKind::Hub:
+        return 0;
+    case ServerKind::Pipeline:
+    case ServerKind::Sink:
+        return 1;
+    case ServerKind::Worker:
+        break;
+    }
+    return 2;
+}
+
+// Binding kinds first so subscribers and workers find them; the reverse when stopping.
+void sortForStart(QList<ServerHandle *> &servers)
+{
+    std::stable_sort(servers.begin(), servers.end(),
+                     [](const ServerHandle *a, const ServerHandle *b) { return startRank(a) < startRank(b); });
+}
+
+class WaitCursor
+{
+public:
+    WaitCursor() { QApplication::setOverrideCursor(Qt::WaitCursor); }
+    ~WaitCursor() { QApplication::restoreOverrideCursor(); }
+};
+
+} // namespace
+
+ClusterPanel::ClusterPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new ClusterModel(this))
+    , m_view(new QTreeView(this))
+{
+    m_view->setObjectName(QStringLiteral("clusterView"));
+    m_view->setModel(m_model);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setAllColumnsShowFocus(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    m_view->setItemDelegateForColumn(ClusterModel::LogLevelColumn, new LogLevelDelegate(m_view));
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->header()->setSectionResizeMode(ClusterModel::StateColumn, QHeaderView::Stretch);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+
+    connect(m_view, &QWidget::customContextMenuRequested, this, &ClusterPanel::showContextMenu);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ClusterPanel::selectionChanged);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { Q_EMIT currentServerChanged(currentServer()); });
+    connect(m_view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex &index) {
+        if (index.column() != ClusterModel::LogLevelColumn)
+            Q_EMIT editRequested(index.data(ClusterModel::ServerNameRole).toString());
+    });
+    // Rows removed under the selection also change it.
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ClusterPanel::selectionChanged);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ClusterPanel::selectionChanged);
+}
+
+ClusterPanel::~ClusterPanel() = default;
+
+void ClusterPanel::setCluster(Cluster *cluster)
+{
+    m_cluster = cluster;
+    m_model->setCluster(cluster);
+}
+
+ServerHandle *ClusterPanel::handle(const QString &name) const
+{
+    return m_cluster ? m_cluster->server(name) : nullptr;
+}
+
+QStringList ClusterPanel::selectedServers() const
+{
+    QList<int> rows;
+    const QModelIndexList selected = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &index : selected)
+        rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    QStringList names;
+    for (int row : rows) {
+        if (const ServerHandle *server = m_model->serverAt(row))
+            names.append(server->name());
+    }
+    return names;
+}
+
+QString ClusterPanel::currentServer() const
+{
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    return current.isValid() ? current.siblingAtColumn(0).data(ClusterModel::ServerNameRole).toString() : QString();
+}
+
+void ClusterPanel::selectServer(const QString &name)
+{
+    const int row = m_model->rowOf(name);
+    if (row < 0) {
+        m_view->selectionModel()->clearSelection();
+        return;
+    }
+    const QModelIndex index = m_model->index(row, 0);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+}
+
+QString ClusterPanel::replicaBase(const QString &name) const
+{
+    const ServerHandle *server = handle(name);
+    if (!server || !isWorker(server))
+        return {};
+    static const QRegularExpression suffix(QStringLiteral("^(.+)-(\\d+)$"));
+    const QRegularExpressionMatch match = suffix.match(name);
+    if (match.hasMatch() && m_cluster->replicas(match.captured(1)).contains(server))
+        return match.captured(1);
+    if (!m_cluster->replicas(name).isEmpty())
+        return name;
+    return {};
+}
+
+ServerHandle *ClusterPanel::masterOf(const ServerHandle *worker) const
+{
+    if (!m_cluster || !isWorker(worker))
+        return nullptr;
+    const QList<TopologyView::Edge> edges = TopologyView::computeEdges(m_cluster->servers());
+    for (const TopologyView::Edge &edge : edges) {
+        if (edge.kind == TopologyView::EdgeKind::Task && edge.to == worker->name())
+            return m_cluster->server(edge.from);
+    }
+    return nullptr;
+}
+
+bool ClusterPanel::startServers(const QStringList &names)
+{
+    QList<ServerHandle *> servers;
+    for (const QString &name : names) {
+        if (ServerHandle *server = handle(name))
+            servers.append(server);
+    }
+    sortForStart(servers);
+    QStringList failures;
+    {
+        WaitCursor wait;
+        for (ServerHandle *server : std::as_const(servers)) {
+            const auto state = server->state();
+            if (state == ServerHandle::State::Running || state == ServerHandle::State::Starting)
+                continue;
+            // A worker would wait for its master's cache in vain (and freeze the window meanwhile).
+            if (const ServerHandle *master = masterOf(server);
+                master && master->state() != ServerHandle::State::Running) {
+                failures.append(tr("%1: not started, its master %2 is not running").arg(server->name(), master->name()));
+                continue;
+            }
+            if (!server->start())
+                failures.append(tr("%1: %2").arg(server->name(), server->errorString()));
+        }
+    }
+    Q_EMIT startFinished(failures);
+    return failures.isEmpty();
+}
+
+void ClusterPanel::stopServers(const QStringList &names)
+{
+    QList<ServerHandle *> servers;
+    for (const QString &name : names) {
+        if (ServerHandle *server = handle(name))
+            servers.append(server);
+    }
+    sortForStart(servers);
+    WaitCursor wait;
+    for (auto it = servers.crbegin(); it != servers.crend(); ++it)
+        (*it)->stop();
+}
+
+bool ClusterPanel::startSelected()
+{
+    return startServers(selectedServers());
+}
+
+void ClusterPanel::stopSelected()
+{
+    stopServers(selectedServers());
+}
+
+bool ClusterPanel::startAll()
+{
+    return m_cluster && startServers(m_model->serverNames());
+}
+
+void ClusterPanel::stopAll()
+{
+    if (!m_cluster)
+        return;
+    WaitCursor wait;
+    m_cluster->stopAll();
+}
+
+bool ClusterPanel::addReplica()
+{
+    const QString name = currentServer().isEmpty() ? selectedServers().value(0) : currentServer();
+    return addReplicaOf(name);
+}
+
+bool ClusterPanel::removeReplica()
+{
+    const QString name = currentServer().isEmpty() ? selectedServers().value(0) : currentServer();
+    return removeReplicaOf(name);
+}
+
+bool ClusterPanel::addReplicaOf(const QString &name)
+{
+    const QString base = replicaBase(name);
+    if (base.isEmpty())
+        return false;
+    const QList<ServerHandle *> siblings = m_cluster->replicas(base);
+    bool running = std::any_of(siblings.cbegin(), siblings.cend(), [](const ServerHandle *s) {
+        return s->state() == ServerHandle::State::Running;
+    });
+    ServerHandle *added = nullptr;
+    {
+        WaitCursor wait;
+        added = m_cluster->addReplica(base, running);
+    }
+    if (!added)
+        return false;
+    Q_EMIT replicasChanged(base, int(m_cluster->replicas(base).size()));
+    if (running && added->state() == ServerHandle::State::Failed)
+        Q_EMIT startFinished({tr("%1: %2").arg(added->name(), added->errorString())});
+    return true;
+}
+
+bool ClusterPanel::removeReplicaOf(const QString &name)
+{
+    const QString base = replicaBase(name);
+    if (base.isEmpty())
+        return false;
+    bool removed = false;
+    {
+        WaitCursor wait;
+        removed = m_cluster->removeReplica(base);
+    }
+    if (removed)
+        Q_EMIT replicasChanged(base, int(m_cluster->replicas(base).size()));
+    return removed;
+}
+
+bool ClusterPanel::setLogLevel(const QString &name, LogLevel level, int revertAfterMs)
+{
+    return m_model->setLogLevel(name, level, revertAfterMs);
+}
+
+void ClusterPanel::setSelectedLogLevel(LogLevel level, int revertAfterMs)
+{
+    const QStringList names = selectedServers();
+    for (const QString &name : names)
+        m_model->setLogLevel(name, level, revertAfterMs);
+}
+
+QMenu *ClusterPanel::createContextMenu(QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    for (QAction *action : std::as_const(m_contextActions)) {
+        if (action)
+            menu->addAction(action);
+        else
+            menu->addSeparator();
+    }
+    const QStringList names = selectedServers();
+    if (names.isEmpty())
+        return menu;
+    if (!menu->isEmpty())
+        menu->addSeparator();
+
+    const ServerHandle *first = handle(names.first());
+    QMenu *levels = menu->addMenu(tr("&Log Level"));
+    levels->setObjectName(QStringLiteral("logLevelMenu"));
+    for (LogLevel level : kLevels) {
+        QAction *action = levels->addAction(levelName(level), this, [this, level] { setSelectedLogLevel(level); });
+        action->setCheckable(true);
+        action->setChecked(first && first->logLevel() == level);
+    }
+    QMenu *temporary = menu->addMenu(tr("&Temporary Log Level"));
+    temporary->setObjectName(QStringLiteral("temporaryLevelMenu"));
+    for (LogLevel level : {LogLevel::Debug, LogLevel::Info}) {
+        for (int minutes : std::as_const(m_temporaryMinutes)) {
+            QString duration;
+            if (minutes == 60)
+                duration = tr("1 hour");
+            else if (minutes % 60 == 0)
+                duration = tr("%1 hours").arg(minutes / 60);
+            else
+                duration = tr("%1 min").arg(minutes);
+            const QString label = tr("%1 for %2").arg(levelName(level), duration);
+            temporary->addAction(label, this, [this, level, minutes] { setSelectedLogLevel(level, minutes * 60 * 1000); });
+        }
+        temporary->addSeparator();
+    }
+    const bool pending = std::any_of(names.cbegin(), names.cend(),
+                                     [this](const QString &n) { return m_model->hasPendingRevert(n); });
+    QAction *cancel = temporary->addAction(tr("Keep Current Level"), this, [this] {
+        const QStringList selected = selectedServers();
+        for (const QString &n : selected)
+            m_model->cancelRevert(n);
+    });
+    cancel->setEnabled(pending);
+    menu->addSeparator();
+    menu->addAction(tr("Show Only This Server's &Log"), this, [this] { Q_EMIT serverActivated(currentServer()); });
+    return menu;
+}
+
+void ClusterPanel::showContextMenu(const QPoint &pos)
+{
+    QMenu *menu = createContextMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(m_view->viewport()->mapToGlobal(pos));
+}
+
+} // namespace qpalm

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "logrecord.h"
+
+#include <QStringList>
+#include <QWidget>
+
+class QAction;
+class QMenu;
+class QTreeView;
+
+namespace qpalm {
+
+class Cluster;
+class ClusterModel;
+class ServerHandle;
+
+// The cluster's servers in a table: start/stop, live log level and worker replicas.
+class ClusterPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ClusterPanel(QWidget *parent = nullptr);
+    ~ClusterPanel() override;
+
+    // Shows and steers cluster (not owned; nullptr clears).
+    void setCluster(Cluster *cluster);
+    Cluster *cluster() const { return m_cluster; }
+    ClusterModel *model() const { return m_model; }
+    QTreeView *view() const { return m_view; }
+
+    // Names of the selected servers, in table order.
+    QStringList selectedServers() const;
+    // The server with the focus, or empty.
+    QString currentServer() const;
+    // Makes name the current and only selected server.
+    void selectServer(const QString &name);
+    // Actions shown first in the context menu (start, stop, edit, replicas; owned by the caller).
+    void setContextActions(const QList<QAction *> &actions) { m_contextActions = actions; }
+    // The durations offered for a temporary log level, in minutes.
+    void setTemporaryLevelChoices(const QList<int> &minutes) { m_temporaryMinutes = minutes; }
+    // The worker entry name a replica belongs to ("w" for "w-2"), or empty when name is no replica.
+    QString replicaBase(const QString &name) const;
+    // The master or hub a worker in the cluster takes its work from (matched by address), or nullptr.
+    ServerHandle *masterOf(const ServerHandle *worker) const;
+    // The context menu for the current selection (built fresh each time).
+    QMenu *createContextMenu(QWidget *parent);
+
+public Q_SLOTS:
+    // Starts servers (binding kinds before workers; a worker whose master is down is skipped);
+    // false when any did not start. startFinished lists why.
+    bool startServers(const QStringList &names);
+    // Stops servers (workers first).
+    void stopServers(const QStringList &names);
+    bool startSelected();
+    void stopSelected();
+    bool startAll();
+    void stopAll();
+    // Adds a replica of the selected worker (started when its siblings run); false when none fits.
+    bool addReplica();
+    // Removes the highest-numbered replica of the selected worker.
+    bool removeReplica();
+    bool addReplicaOf(const QString &name);
+    bool removeReplicaOf(const QString &name);
+    // Changes a server's log level now; revertAfterMs > 0 restores the level before after that time.
+    bool setLogLevel(const QString &name, qpalm::LogLevel level, int revertAfterMs = 0);
+    // Same for every selected server.
+    void setSelectedLogLevel(qpalm::LogLevel level, int revertAfterMs = 0);
+
+Q_SIGNALS:
+    // GUI thread: the current server changed (empty when none).
+    void currentServerChanged(const QString &name);
+    // GUI thread: the selection changed.
+    void selectionChanged();
+    // GUI thread: the user asked to edit a server's settings (double-click outside the level column).
+    void editRequested(const QString &name);
+    // GUI thread: the user asked to see only this server's log.
+    void serverActivated(const QString &name);
+    // GUI thread: a worker entry now has count replicas.
+    void replicasChanged(const QString &baseName, int count);
+    // GUI thread: a start from the panel ended; failures lists "name: reason" (empty: all started).
+    void startFinished(const QStringList &failures);
+
+private:
+    void showContextMenu(const QPoint &pos);
+    ServerHandle *handle(const QString &name) const;
+
+    Cluster *m_cluster = nullptr;
+    ClusterModel *m_model = nullptr;
+    QTreeView *m_view = nullptr;
+    QList<QAction *> m_contextActions;
+    QList<int> m_temporaryMinutes{1, 5, 15, 60};
+};
+
+} // namespace qpalm

@@ -1,0 +1,130 @@
+#pragma once
+
+#include "logrecord.h"
+#include "logview.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QList>
+#include <QWidget>
+
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace qpalm {
+
+class TracebackView;
+
+// Caught errors (records at ERROR and above) grouped by message and first traceback frame.
+class ErrorInboxModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column {
+        CountColumn,
+        MessageColumn,
+        LocationColumn,
+        ServersColumn,
+        FirstSeenColumn,
+        LastSeenColumn,
+        ColumnCount
+    };
+    enum Role {
+        SortRole = Qt::UserRole + 1,  // numbers for count and times, text otherwise
+        CountRole,                    // qint64
+        FirstSeenRole,                // qint64 ms since the epoch
+        LastSeenRole,                 // qint64 ms since the epoch
+        FileRole,                     // QString, first frame's file (empty when none)
+        LineRole,                     // int, first frame's line (0 when none)
+        TextRole,                     // QString, the latest record's text
+        TracebackRole,                // QString, the latest record's traceback
+    };
+
+    struct Group
+    {
+        QString message;
+        SourceLocation frame;
+        qint64 count = 0;
+        qint64 firstSeen = 0;
+        qint64 lastSeen = 0;
+        QStringList servers;     // distinct, in order of appearance, at most MaxServersTracked
+        LogLevel level = LogLevel::Error;  // the highest seen
+        LogRecord latest;        // the most recent occurrence
+    };
+    static constexpr int MaxServersListed = 8;    // shown in the Servers column
+    static constexpr int MaxServersTracked = 256;
+    static constexpr int DefaultMaxGroups = 10'000;
+
+    explicit ErrorInboxModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    const Group &group(int row) const { return m_groups.at(row); }
+    // Errors counted in the groups held.
+    qint64 errorCount() const { return m_errorCount; }
+    int maxGroups() const { return m_maxGroups; }
+    // Past this many groups, the least recently seen tenth is dropped.
+    void setMaxGroups(int groups);
+
+    // What an error says: a Lua/Python traceback's message line, else the record's first line.
+    static QString errorMessage(const LogRecord &record);
+
+public Q_SLOTS:
+    // Counts the records at ERROR and above; others are ignored.
+    void appendRecords(const qpalm::LogBatch &records);
+    void removeGroup(int row);
+    void clear();
+
+Q_SIGNALS:
+    // GUI thread: groups or counts changed.
+    void countsChanged(int groups, qint64 errors);
+
+private:
+    static QString keyOf(const QString &message, const SourceLocation &frame);
+    void trim();
+    void reindex();
+
+    QList<Group> m_groups;
+    QHash<QString, int> m_rowByKey;
+    qint64 m_errorCount = 0;
+    int m_maxGroups = DefaultMaxGroups;
+};
+
+// The error inbox: groups sorted by last seen, the latest traceback of the selected one.
+class ErrorInbox : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ErrorInbox(QWidget *parent = nullptr);
+
+    ErrorInboxModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    TracebackView *tracebackView() const { return m_traceback; }
+
+public Q_SLOTS:
+    // Counts the errors among records (connect to ServerHandle::recordsLogged).
+    void appendRecords(const qpalm::LogBatch &records);
+    void clear();
+
+Q_SIGNALS:
+    // GUI thread: a traceback line or a group's first frame was clicked/activated.
+    void tracebackLineActivated(const QString &file, int line);
+    // GUI thread: groups or counts changed (for a badge).
+    void countsChanged(int groups, qint64 errors);
+
+private:
+    void showCurrent();
+
+    ErrorInboxModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_view;
+    TracebackView *m_traceback;
+    QLabel *m_summary;
+};
+
+} // namespace qpalm

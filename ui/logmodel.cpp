@@ -1,0 +1,342 @@
+#include "logmodel.h"
+
+#include <QTimer>
+
+#include <algorithm>
+
+namespace qpalm {
+
+namespace {
+
+constexpr qsizetype MaxToolTipChars = 4000;
+
+QString firstLine(const QString &text)
+{
+    const qsizetype nl = text.indexOf(QLatin1Char('\n'));
+    if (nl < 0)
+        return text;
+    qsizetype end = nl;
+    if (end > 0 && text.at(end - 1) == QLatin1Char('\r'))
+        --end;
+    return text.left(end) + QStringLiteral(" \u2026");
+}
+
+} // namespace
+
+LogModel::LogModel(QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_matcher(std::make_unique<LogMatcher>(m_filter, m_store))
+    , m_flushTimer(new QTimer(this))
+{
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(m_batchInterval);
+    connect(m_flushTimer, &QTimer::timeout, this, &LogModel::flush);
+    m_boldFont.setBold(true);
+}
+
+LogModel::~LogModel() = default;
+
+int LogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_index.size() - m_indexBegin);
+}
+
+int LogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QColor LogModel::levelForeground(LogLevel level)
+{
+    const int v = static_cast<int>(level);
+    if (v < static_cast<int>(LogLevel::Info))
+        return QColor(0x80, 0x80, 0x80);
+    if (v < static_cast<int>(LogLevel::Warning))
+        return {};
+    if (v < static_cast<int>(LogLevel::Error))
+        return QColor(0xC8, 0x82, 0x00);
+    if (v < static_cast<int>(LogLevel::Critical))
+        return QColor(0xD0, 0x1C, 0x1C);
+    return QColor(Qt::white);
+}
+
+QColor LogModel::levelBackground(LogLevel level)
+{
+    if (static_cast<int>(level) >= static_cast<int>(LogLevel::Critical))
+        return QColor(0xC0, 0x10, 0x10);
+    return {};
+}
+
+QVariant LogModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()
+        || index.column() < 0 || index.column() >= ColumnCount)
+        return {};
+    const quint64 serial = serialAt(index.row());
+    const LogStore::Entry &e = m_store.at(serial);
+    const LogLevel level = LogStore::level(e);
+
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case TimeColumn:
+            return formatTimestamp(e.msecsSinceEpoch);
+        case ServerColumn:
+            return m_store.serverName(e.server);
+        case LevelColumn:
+            return levelName(level);
+        case TextColumn:
+            return e.hasTraceback ? QStringLiteral("\u25B8 ") + firstLine(e.text)
+                                  : firstLine(e.text);
+        }
+        return {};
+    case Qt::ToolTipRole: {
+        if (index.column() != TextColumn)
+            return {};
+        QString tip = e.text.left(MaxToolTipChars);
+        if (e.hasTraceback)
+            tip += QLatin1Char('\n') + m_store.traceback(serial).left(MaxToolTipChars);
+        return tip;
+    }
+    case Qt::ForegroundRole: {
+        const QColor c = levelForeground(level);
+        return c.isValid() ? QVariant(c) : QVariant();
+    }
+    case Qt::BackgroundRole: {
+        const QColor c = levelBackground(level);
+        return c.isValid() ? QVariant(c) : QVariant();
+    }
+    case Qt::FontRole:
+        return static_cast<int>(level) >= static_cast<int>(LogLevel::Critical)
+                   ? QVariant(m_boldFont)
+                   : QVariant();
+    case SerialRole:
+        return serial;
+    case LevelRole:
+        return static_cast<int>(level);
+    case MsecsRole:
+        return e.msecsSinceEpoch;
+    case SequenceRole:
+        return e.sequence;
+    case ServerRole:
+        return m_store.serverName(e.server);
+    case FullTextRole:
+        return e.text;
+    case TracebackRole:
+        return e.hasTraceback ? m_store.traceback(serial) : QString();
+    case HasTracebackRole:
+        return e.hasTraceback;
+    }
+    return {};
+}
+
+QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case ServerColumn:
+        return tr("Server");
+    case LevelColumn:
+        return tr("Level");
+    case TextColumn:
+        return tr("Message");
+    }
+    return {};
+}
+
+int LogModel::rowForSerial(quint64 serial) const
+{
+    const int row = lowerBoundRow(serial);
+    return row < rowCount() && serialAt(row) == serial ? row : -1;
+}
+
+int LogModel::lowerBoundRow(quint64 serial) const
+{
+    const auto begin = m_index.cbegin() + qsizetype(m_indexBegin);
+    return int(std::lower_bound(begin, m_index.cend(), serial) - begin);
+}
+
+void LogModel::appendRecords(const LogBatch &records)
+{
+    if (records.isEmpty())
+        return;
+    m_pending.append(records);
+    m_pendingCount += records.size();
+    // Whole batches older than a full store's worth would be evicted on arrival: drop them now.
+    while (m_pending.size() > 1 && m_pendingCount - m_pending.first().size() >= capacity()) {
+        m_pendingCount -= m_pending.first().size();
+        m_pending.removeFirst();
+    }
+    if (!m_flushTimer->isActive())
+        m_flushTimer->start();
+}
+
+void LogModel::flush()
+{
+    m_flushTimer->stop();
+    if (m_pendingCount == 0)
+        return;
+    const quint64 newFirst = m_store.firstSerial() + quint64(m_store.evictionCount(m_pendingCount));
+    const int removed = removeEvictedRows(newFirst);
+    for (const LogBatch &batch : std::as_const(m_pending))
+        m_store.append(batch);
+    m_pending.clear();
+    m_pendingCount = 0;
+    if (m_store.serverCount() != m_knownServers) {
+        m_knownServers = m_store.serverCount();
+        m_matcher->refreshServers(m_store);
+        Q_EMIT serversChanged(m_store.serverNames());
+    }
+    const int inserted = m_paused ? 0 : indexNewRecords();
+    if (inserted || removed)
+        Q_EMIT flushed(inserted, removed);
+}
+
+int LogModel::removeEvictedRows(quint64 newFirst)
+{
+    const int count = lowerBoundRow(newFirst);
+    if (count == 0)
+        return 0;
+    beginRemoveRows({}, 0, count - 1);
+    m_indexBegin += size_t(count);
+    compactIndex();
+    endRemoveRows();
+    return count;
+}
+
+void LogModel::compactIndex()
+{
+    if (m_indexBegin == m_index.size()) {
+        m_index.clear();
+        m_indexBegin = 0;
+    } else if (m_indexBegin >= 65536 && m_indexBegin * 2 >= m_index.size()) {
+        m_index.erase(m_index.begin(), m_index.begin() + qsizetype(m_indexBegin));
+        m_indexBegin = 0;
+    }
+}
+
+int LogModel::indexNewRecords()
+{
+    const quint64 from = std::max(m_indexedUpTo, m_store.firstSerial());
+    const quint64 to = m_store.endSerial();
+    m_indexedUpTo = to;
+    if (from >= to)
+        return 0;
+    std::vector<quint64> fresh;
+    m_matcher->collect(m_store, from, to, fresh);
+    if (fresh.empty())
+        return 0;
+    const int first = rowCount();
+    beginInsertRows({}, first, first + int(fresh.size()) - 1);
+    m_index.insert(m_index.end(), fresh.cbegin(), fresh.cend());
+    endInsertRows();
+    return int(fresh.size());
+}
+
+void LogModel::rebuildIndex()
+{
+    const quint64 to = m_paused ? std::min(m_indexedUpTo, m_store.endSerial())
+                                : m_store.endSerial();
+    m_indexedUpTo = std::max(to, m_store.firstSerial());
+    std::vector<quint64>().swap(m_index);
+    m_indexBegin = 0;
+    if (m_filter.isTrivial()) {
+        m_index.resize(size_t(m_indexedUpTo - m_store.firstSerial()));
+        quint64 s = m_store.firstSerial();
+        for (quint64 &v : m_index)
+            v = s++;
+    } else {
+        m_matcher->collect(m_store, m_store.firstSerial(), m_indexedUpTo, m_index);
+    }
+}
+
+bool LogModel::setFilter(const LogFilter &filter)
+{
+    if (!filter.isValid()) {
+        m_filterError = filter.errorString();
+        Q_EMIT filterErrorChanged(m_filterError);
+        return false;
+    }
+    const bool hadError = !m_filterError.isEmpty();
+    m_filterError.clear();
+    if (hadError)
+        Q_EMIT filterErrorChanged(QString());
+    if (filter == m_filter)
+        return true;
+
+    beginResetModel();
+    for (const LogBatch &batch : std::as_const(m_pending))
+        m_store.append(batch);
+    m_pending.clear();
+    m_pendingCount = 0;
+    m_flushTimer->stop();
+    m_filter = filter;
+    m_matcher = std::make_unique<LogMatcher>(m_filter, m_store);
+    rebuildIndex();
+    endResetModel();
+    if (m_store.serverCount() != m_knownServers) {
+        m_knownServers = m_store.serverCount();
+        Q_EMIT serversChanged(m_store.serverNames());
+    }
+    return true;
+}
+
+void LogModel::setCapacity(int capacity)
+{
+    capacity = std::max(1, capacity);
+    if (capacity == m_store.capacity())
+        return;
+    flush();
+    const quint64 newFirst = std::max(m_store.firstSerial(),
+                                      m_store.endSerial() - std::min<quint64>(
+                                                                m_store.endSerial(),
+                                                                quint64(capacity)));
+    const int removed = removeEvictedRows(newFirst);
+    m_store.setCapacity(capacity);
+    m_indexedUpTo = std::max(m_indexedUpTo, m_store.firstSerial());
+    if (removed)
+        Q_EMIT flushed(0, removed);
+}
+
+void LogModel::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    if (!m_paused) {
+        const int inserted = indexNewRecords();
+        if (inserted)
+            Q_EMIT flushed(inserted, 0);
+        flush();
+    }
+    Q_EMIT pausedChanged(m_paused);
+}
+
+void LogModel::clear()
+{
+    beginResetModel();
+    m_flushTimer->stop();
+    m_pending.clear();
+    m_pendingCount = 0;
+    m_store.clear();
+    std::vector<quint64>().swap(m_index);
+    m_indexBegin = 0;
+    m_indexedUpTo = m_store.endSerial();
+    m_matcher = std::make_unique<LogMatcher>(m_filter, m_store);
+    endResetModel();
+    if (m_knownServers != 0) {
+        m_knownServers = 0;
+        Q_EMIT serversChanged({});
+    }
+}
+
+void LogModel::setBatchInterval(int msecs)
+{
+    m_batchInterval = std::max(0, msecs);
+    m_flushTimer->setInterval(m_batchInterval);
+}
+
+} // namespace qpalm

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <QListWidget>
+#include <QString>
+#include <QTableView>
+
+namespace qpalm {
+
+class LogModel;
+struct LogRecord;
+
+// A script position named by a traceback line.
+struct SourceLocation
+{
+    QString file;
+    int line = 0;
+    bool isValid() const { return line > 0 && !file.isEmpty(); }
+};
+
+// Finds the position a traceback line points at: "  error.lua:7: in function 'foo'",
+// "[string \"x\"]:3:" (file "x"), "/path/to/file.lua:12:", Python's "File \"a.py\", line 3".
+SourceLocation parseSourceLocation(QStringView line);
+// The first position in a traceback that is a real file (skips "[C]:" and header lines).
+SourceLocation firstFrame(const QString &traceback);
+
+// The records table: fixed row height, only visible rows painted, follow (stick to the end).
+class LogView : public QTableView
+{
+    Q_OBJECT
+public:
+    explicit LogView(QWidget *parent = nullptr);
+
+    void setModel(QAbstractItemModel *model) override;
+    // Also right after rows changed (lays out pending rows first).
+    void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override;
+    bool follow() const { return m_follow; }
+    // Rows selected, as pylm lines, one per line (at most MaxCopyRows).
+    QString selectedText() const;
+    static constexpr int MaxCopyRows = 100'000;
+
+public Q_SLOTS:
+    // Keeps the last row in view as rows arrive; scrolling up by hand turns it off.
+    void setFollow(bool follow);
+
+Q_SIGNALS:
+    // GUI thread: follow turned on or off (by setFollow or by the user scrolling).
+    void followChanged(bool follow);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    void onRowsInserted();
+    void onRowsRemoved(const QModelIndex &parent, int first, int last);
+
+    bool m_follow = true;
+};
+
+// Lines of one record's text and traceback; a line naming a script position acts as a link.
+class TracebackView : public QListWidget
+{
+    Q_OBJECT
+public:
+    enum Role { FileRole = Qt::UserRole + 1, LineRole };
+    static constexpr int MaxLines = 5000;
+
+    explicit TracebackView(QWidget *parent = nullptr);
+
+    // Shows text then traceback, one item per line; empty strings clear the view.
+    void setContent(const QString &text, const QString &traceback);
+    // The item of the first line that is a link, or nullptr.
+    QListWidgetItem *firstLinkItem() const;
+
+Q_SIGNALS:
+    // GUI thread: a link line was clicked or activated with Enter.
+    void locationActivated(const QString &file, int line);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+
+private:
+    void activate(QListWidgetItem *item);
+};
+
+} // namespace qpalm

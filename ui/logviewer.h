@@ -1,0 +1,118 @@
+#pragma once
+
+#include "logrecord.h"
+
+#include <QStringList>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QThread;
+class QTimer;
+class QToolButton;
+
+namespace qpalm {
+
+class LogModel;
+class LogView;
+class TracebackView;
+
+// The log panel: live records of all or some servers, filters, follow/pause, traceback pane,
+// export. Feed it with appendRecords (e.g. from ServerHandle::recordsLogged).
+class LogViewer : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LogViewer(QWidget *parent = nullptr);
+    ~LogViewer() override;
+
+    LogModel *model() const { return m_model; }
+    LogView *view() const { return m_view; }
+    TracebackView *tracebackView() const { return m_traceback; }
+
+    QStringList serverFilter() const;
+    LogLevel minimumLevel() const;
+    QString textFilter() const;
+    bool isRegexFilter() const;
+    bool follow() const;
+    bool isPaused() const;
+    int capacity() const;
+    // Why the current text filter is refused (invalid regex), or empty.
+    QString filterError() const;
+
+    // Writes the rows shown to path (.log, .csv or .jsonl by suffix); false with the reason.
+    // Blocks: about 2 s per million rows.
+    bool exportTo(const QString &path, QString *errorText = nullptr);
+    bool isExporting() const { return m_exportThread != nullptr; }
+
+public Q_SLOTS:
+    // Adds records; shown within ~100 ms, in arrival order.
+    void appendRecords(const qpalm::LogBatch &records);
+    // Shows only these servers; an empty list shows all.
+    void setServerFilter(const QStringList &servers);
+    // Names offered in the server menu besides those that logged already (e.g. the cluster's).
+    void setKnownServers(const QStringList &servers);
+    void setMinimumLevel(qpalm::LogLevel level);
+    // Shows records whose text or traceback contains text (or matches it as a regex).
+    void setTextFilter(const QString &text, bool regex = false);
+    void setCaseSensitive(bool caseSensitive);
+    // Keeps the newest record in view.
+    void setFollow(bool follow);
+    // Freezes the rows shown; records keep being stored and appear on resume.
+    void setPaused(bool paused);
+    void clear();
+    // Ring size in records (default 1'000'000); the oldest are dropped first.
+    void setCapacity(int capacity);
+    // Copies the rows shown (cheap) and writes them on a worker thread; see exportFinished.
+    void exportInBackground(const QString &path);
+    // Asks for a file name and exports the rows shown in the background.
+    void exportWithDialog();
+
+Q_SIGNALS:
+    // GUI thread: the user clicked/activated a traceback line naming a script position.
+    void tracebackLineActivated(const QString &file, int line);
+    // GUI thread: follow turned on or off (also when the user scrolls away from the end).
+    void followChanged(bool follow);
+    // GUI thread: pause turned on or off.
+    void pausedChanged(bool paused);
+    // GUI thread: the text filter became invalid (message) or valid again (empty).
+    void filterErrorChanged(const QString &message);
+    // GUI thread: a background export ended; errorText says why when ok is false.
+    void exportFinished(const QString &path, bool ok, const QString &errorText);
+
+private:
+    void applyFilter();
+    void updateServerMenu();
+    void updateServerButton();
+    void updateStatus();
+    void showCurrentRecord();
+    void activateRow(const QModelIndex &index);
+
+    LogModel *m_model;
+    LogView *m_view;
+    TracebackView *m_traceback;
+    QToolButton *m_serverButton;
+    QMenu *m_serverMenu;
+    QComboBox *m_levelCombo;
+    QLineEdit *m_textEdit;
+    QToolButton *m_regexButton;
+    QToolButton *m_caseButton;
+    QToolButton *m_followButton;
+    QToolButton *m_pauseButton;
+    QToolButton *m_exportButton;
+    QLabel *m_status;
+    QLabel *m_error;
+    QTimer *m_textDebounce;
+    QStringList m_serverFilter;
+    QStringList m_knownServers;   // as listed in the menu
+    QStringList m_offeredServers; // from setKnownServers
+    QThread *m_exportThread = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_exportCancel;
+};
+
+} // namespace qpalm

@@ -1,0 +1,144 @@
+#pragma once
+
+#include "serverconfig.h"
+
+#include <QList>
+#include <QMainWindow>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+
+namespace qpalm {
+
+class AppSettings;
+class CachePanel;
+class ClientPanel;
+class Cluster;
+class ClusterPanel;
+class ErrorInbox;
+class LogViewer;
+class ScriptEditor;
+class ServerHandle;
+class TopologyView;
+
+// The desktop app's window: a cluster file as the document, its servers run in-process and
+// watched through docks (cluster, topology, logs, errors, client, cache) around the script editor.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // settings may be nullptr (the user's settings are used); not owned.
+    explicit MainWindow(AppSettings *settings = nullptr, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a cluster file; on error shows it (entry and field named) and keeps the current cluster.
+    bool openClusterFile(const QString &path, bool start);
+    // Saves the entries to path (becomes the current file); false with the reason shown.
+    bool saveClusterFileAs(const QString &path);
+    // Replaces the document with these entries (path may be empty: untitled).
+    void setClusterConfigs(const QList<ServerConfig> &configs, const QString &path = {});
+    // Adds an entry (worker replicas expanded) to the document and the cluster; false when invalid.
+    bool addServerEntry(const ServerConfig &config);
+    // Replaces the entry named name; its servers restart when they ran. False when invalid.
+    bool replaceServerEntry(const QString &name, const ServerConfig &config);
+    // Removes the entry a server belongs to, stopping its servers.
+    bool removeServerEntry(const QString &serverName);
+
+    // The document: entries as the cluster file holds them (workers with their replica count).
+    QList<ServerConfig> clusterConfigs() const { return m_configs; }
+    QString filePath() const { return m_filePath; }
+    bool isModified() const { return isWindowModified(); }
+    Cluster *cluster() const { return m_cluster; }
+
+    ClusterPanel *clusterPanel() const { return m_clusterPanel; }
+    TopologyView *topologyView() const { return m_topology; }
+    LogViewer *logViewer() const { return m_logViewer; }
+    ErrorInbox *errorInbox() const { return m_errorInbox; }
+    ClientPanel *clientPanel() const { return m_clientPanel; }
+    CachePanel *cachePanel() const { return m_cachePanel; }
+    ScriptEditor *scriptEditor() const { return m_scriptEditor; }
+    // An action by object name ("actionStartAll", ...), or nullptr.
+    QAction *action(const QString &objectName) const;
+    // The totals shown in the status bar, as text.
+    QString statusText() const;
+
+    // False: errors go to lastError() instead of message boxes, questions take their default (tests, scripts).
+    void setInteractive(bool interactive) { m_interactive = interactive; }
+    QString lastError() const { return m_lastError; }
+
+public Q_SLOTS:
+    void newCluster();
+    void open();
+    bool save();
+    bool saveAs();
+    void newServer();
+    void editServer();
+    void removeSelectedServers();
+    void showPreferences();
+    // Filters the logs to one server and highlights it everywhere (empty shows every server).
+    void focusServer(const QString &name);
+    // Puts every dock back where it was at first start.
+    void resetLayout();
+    // Opens a script in the editor at line (from a traceback).
+    void openScript(const QString &file, int line = 0);
+
+Q_SIGNALS:
+    // GUI thread: a cluster file was opened or the document replaced.
+    void clusterLoaded(const QString &path);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void sizeDocks();
+    void applyPreferences();
+    QDockWidget *addDock(const QString &objectName, const QString &title, QWidget *widget, Qt::DockWidgetArea area);
+    void wireServer(ServerHandle *server);
+    void replaceCluster(const QList<ServerConfig> &configs);
+    void setDocumentModified(bool modified);
+    void updateTitle();
+    void updateActions();
+    void updateStatus();
+    void rebuildRecentMenu();
+    void reportStartFailures(const QStringList &failures);
+    void onReplicasChanged(const QString &base, int count);
+    int entryIndexOf(const QString &serverName) const;
+    bool maybeSave();
+    void showError(const QString &title, const QString &text);
+    void editEntry(int index);
+    void openScriptsOf(const QList<ServerConfig> &configs);
+
+    AppSettings *m_settings = nullptr;
+    bool m_ownSettings = false;
+    Cluster *m_cluster = nullptr;
+    QList<ServerConfig> m_configs;
+    QString m_filePath;
+    bool m_interactive = true;
+    QString m_lastError;
+    QByteArray m_defaultState;
+    bool m_sizeDocksOnShow = false;
+
+    ClusterPanel *m_clusterPanel = nullptr;
+    TopologyView *m_topology = nullptr;
+    LogViewer *m_logViewer = nullptr;
+    ErrorInbox *m_errorInbox = nullptr;
+    ClientPanel *m_clientPanel = nullptr;
+    CachePanel *m_cachePanel = nullptr;
+    ScriptEditor *m_scriptEditor = nullptr;
+
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QLabel *m_serversLabel = nullptr;
+    QLabel *m_ratesLabel = nullptr;
+    QLabel *m_errorsLabel = nullptr;
+};
+
+} // namespace qpalm

@@ -1,0 +1,146 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+
+class QAction;
+class QFileSystemWatcher;
+class QLabel;
+class QTabWidget;
+class QsciScintilla;
+
+namespace qpalm {
+
+class Cluster;
+class ServerHandle;
+
+// Tabs of Lua scripts: save, revert, and Apply (save + hot reload into every running server that
+// uses the file). Load errors and tracebacks put markers on the lines they name.
+// Files are identified by their absolute (canonical when it exists) path.
+class ScriptEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    // A file:line named by an error message or a traceback (file as written there, line 1-based).
+    struct Location
+    {
+        QString file;
+        int line = 0;
+        bool operator==(const Location &) const = default;
+    };
+    // Returns the servers that run the given script (absolute path).
+    using ServerResolver = std::function<QList<ServerHandle *>(const QString &file)>;
+
+    explicit ScriptEditor(QWidget *parent = nullptr);
+    ~ScriptEditor() override;
+
+    // Opens file in a tab (or focuses its tab) and, when line > 0, puts the cursor on that 1-based
+    // line. A name as Lua writes it ("x.lua", "...dir/x.lua") is matched against open and served
+    // scripts. False (reason in lastError) when the file cannot be read.
+    bool open(const QString &file, int line = 0);
+    // Closes file's tab; a modified file is kept open unless discardChanges is true.
+    bool closeFile(const QString &file, bool discardChanges = false);
+    QString currentFile() const;
+    QStringList openFiles() const;
+    bool isModified(const QString &file) const;
+    bool hasUnsavedChanges() const;
+    // Asks the user about unsaved files (save all / discard / cancel); false when the user cancels.
+    bool confirmClose();
+
+    // Writes the file (current one when empty); false with lastError.
+    bool save(const QString &file = {});
+    bool saveAll();
+    // Saves, then reloads the script into every running server that uses it. On failure the servers
+    // keep the old script, the error is shown and its line marked; emits scriptApplied or
+    // scriptApplyFailed.
+    bool apply(const QString &file = {});
+    // Reloads the file from disk, dropping edits.
+    bool revert(const QString &file = {});
+
+    // Which servers Apply reloads: those set here whose config().scriptPath is the file,
+    // plus the ones given with setServerForFile, unless a resolver replaces both.
+    void setServers(const QList<ServerHandle *> &servers);
+    void setCluster(Cluster *cluster);
+    void setServerForFile(const QString &file, ServerHandle *server);
+    void setServerResolver(ServerResolver resolver);
+    // Running servers that use file.
+    QList<ServerHandle *> serversForFile(const QString &file) const;
+
+    // Replaces every marker with the locations named in an error or traceback text; an unnamed
+    // "...:N:" line goes to fallbackFile. Files not open yet get their markers when opened. Returns
+    // markers placed.
+    int markLocations(const QString &text, const QString &fallbackFile = {});
+    // Adds one marker (with message as an annotation under the line).
+    void markError(const QString &file, int line, const QString &message = {});
+    // Removes markers of file (all files when empty).
+    void clearMarkers(const QString &file = {});
+    // 1-based lines of file that carry an error marker.
+    QList<int> markedLines(const QString &file) const;
+    // The file:line pairs in a Lua error message or traceback, in order, without duplicates.
+    static QList<Location> parseLocations(const QString &text);
+
+    // The editor of an open file, or nullptr.
+    QsciScintilla *editor(const QString &file) const;
+    // For menus and toolbars; they act on the current tab.
+    QAction *saveAction() const { return m_saveAction; }
+    QAction *applyAction() const { return m_applyAction; }
+    QAction *revertAction() const { return m_revertAction; }
+    QString lastError() const { return m_lastError; }
+
+Q_SIGNALS:
+    // GUI thread: every running server that uses file now runs the saved script (or none uses it).
+    void scriptApplied(const QString &file);
+    // GUI thread: a reload failed; the servers kept the old script.
+    void scriptApplyFailed(const QString &file, const QString &error);
+    // GUI thread: file was written.
+    void fileSaved(const QString &file);
+    // GUI thread: the current tab changed (empty when no tab is left).
+    void currentFileChanged(const QString &file);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    struct Mark
+    {
+        int line;
+        QString message;
+    };
+    static QString normalized(const QString &file);
+    QsciScintilla *createEditor();
+    int indexOf(const QString &file) const;
+    QString fileOf(const QsciScintilla *editor) const;
+    QString resolve(const QString &file, const QString &fallbackFile) const;
+    bool load(QsciScintilla *editor, const QString &file);
+    void renderMarks(QsciScintilla *editor, const QString &file);
+    void updateTabTitle(QsciScintilla *editor);
+    void updateServersLabel();
+    void updateActions();
+    void setStatus(const QString &text, bool isError);
+    void onFileChangedOnDisk(const QString &file);
+    bool fail(const QString &error);
+
+    QTabWidget *m_tabs = nullptr;
+    QLabel *m_serversLabel = nullptr;
+    QLabel *m_status = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_applyAction = nullptr;
+    QAction *m_revertAction = nullptr;
+    QFileSystemWatcher *m_watcher = nullptr;
+    QHash<QsciScintilla *, QString> m_files;
+    QHash<QString, QList<Mark>> m_marks;
+    QList<QPointer<ServerHandle>> m_servers;
+    QPointer<Cluster> m_cluster;
+    QHash<QString, QList<QPointer<ServerHandle>>> m_fileServers;
+    ServerResolver m_resolver;
+    QString m_lastError;
+    bool m_loading = false;
+    int m_errorStyle = -1;
+};
+
+} // namespace qpalm
