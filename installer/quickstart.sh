@@ -17,10 +17,16 @@ LOG="$(mktemp)"
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 50); do grep -q "serving" "$LOG" && break; sleep 0.1; done
-DB="$(python3 -c 'import json,sys; print([s for s in json.load(open(sys.argv[1]))["servers"] if s["kind"]=="master"][0]["db_address"])' "$DEMO")"
-NAME="$(python3 -c 'import json,sys; print([s for s in json.load(open(sys.argv[1]))["servers"] if s["kind"]=="master"][0]["name"])' "$DEMO")"
-echo "--- qpalm-client job: 10 messages to $NAME.process"
-"$BIN/client/qpalm-client" --db "$DB" --server "$NAME" job "$NAME.process" --repeat 10 "hello qpalm"
+read -r DB SUB < <(python3 -c '
+import json, sys
+servers = json.load(open(sys.argv[1]))["servers"]
+master = [s for s in servers if s["kind"] == "master"][0]
+pipeline = [s for s in servers if s["kind"] == "pipeline"][0]
+print(master["db_address"], pipeline["pub_address"])' "$DEMO")
+echo "--- qpalm-client job: 10 messages through master.process (2 workers) and pipeline.tag"
+"$BIN/client/qpalm-client" --db "$DB" --server master --sub "$SUB" \
+  job "master.process pipeline.tag" --repeat 10 "hello qpalm"
 sleep 0.3
-echo "--- server log"
+echo "--- server log (pylm format)"
 cat "$LOG"
+echo "--- done. The desktop app: $BIN/gui/qpalm $DEMO (needs a display)"
