@@ -9,7 +9,7 @@ PACKAGES=(
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler
   liblua5.4-dev
   python3 python3-zmq python3-protobuf
-  xvfb xauth imagemagick fonts-dejavu-core
+  xvfb xauth x11-utils imagemagick fonts-dejavu-core
   dpkg-dev file appstream desktop-file-utils
 )
 
