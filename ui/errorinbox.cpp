@@ -124,15 +124,15 @@ QVariant ErrorInboxModel::data(const QModelIndex &index, int role) const
             return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
         return {};
     case Qt::ForegroundRole:
-        if (index.column() == MessageColumn) {
-            const QColor c = LogModel::levelForeground(g.level);
-            return c.isValid() ? QVariant(c) : QVariant();
-        }
+        // Red for errors; CRITICAL in bold red (white on red would swamp a list of errors).
+        if (index.column() == MessageColumn)
+            return LogModel::levelForeground(LogLevel::Error);
         return {};
-    case Qt::BackgroundRole:
-        if (index.column() == MessageColumn) {
-            const QColor c = LogModel::levelBackground(g.level);
-            return c.isValid() ? QVariant(c) : QVariant();
+    case Qt::FontRole:
+        if (index.column() == MessageColumn && static_cast<int>(g.level) >= static_cast<int>(LogLevel::Critical)) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
         }
         return {};
     case CountRole:

@@ -175,7 +175,10 @@ void LogView::setModel(QAbstractItemModel *model)
     connect(model, &QAbstractItemModel::rowsInserted, this, &LogView::onRowsInserted);
     connect(model, &QAbstractItemModel::modelReset, this, &LogView::onRowsInserted);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &LogView::onRowsRemoved);
-    const QFontMetrics fm = fontMetrics();
+    // Bold (CRITICAL) rows are the widest.
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics fm(bold);
     setColumnWidth(LogModel::TimeColumn,
                    fm.horizontalAdvance(QStringLiteral("2016-08-26 09:41:59,053")) + 16);
     setColumnWidth(LogModel::ServerColumn, fm.horizontalAdvance(QStringLiteral("worker-name-10")) + 16);

@@ -31,10 +31,12 @@ public:
     explicit LogViewer(QWidget *parent = nullptr);
     ~LogViewer() override;
 
+    // The parts, for tests and for callers that need more than the slots below.
     LogModel *model() const { return m_model; }
     LogView *view() const { return m_view; }
     TracebackView *tracebackView() const { return m_traceback; }
 
+    // The filter in force (as set by the slots below or the toolbar).
     QStringList serverFilter() const;
     LogLevel minimumLevel() const;
     QString textFilter() const;
@@ -48,6 +50,7 @@ public:
     // Writes the rows shown to path (.log, .csv or .jsonl by suffix); false with the reason.
     // Blocks: about 2 s per million rows.
     bool exportTo(const QString &path, QString *errorText = nullptr);
+    // True while exportInBackground is writing.
     bool isExporting() const { return m_exportThread != nullptr; }
 
 public Q_SLOTS:
@@ -57,14 +60,17 @@ public Q_SLOTS:
     void setServerFilter(const QStringList &servers);
     // Names offered in the server menu besides those that logged already (e.g. the cluster's).
     void setKnownServers(const QStringList &servers);
+    // Hides records below level (a number between two levels picks the next one up).
     void setMinimumLevel(qpalm::LogLevel level);
     // Shows records whose text or traceback contains text (or matches it as a regex).
     void setTextFilter(const QString &text, bool regex = false);
+    // Text and regex filters match case when on (off by default).
     void setCaseSensitive(bool caseSensitive);
     // Keeps the newest record in view.
     void setFollow(bool follow);
     // Freezes the rows shown; records keep being stored and appear on resume.
     void setPaused(bool paused);
+    // Drops every record shown and stored.
     void clear();
     // Ring size in records (default 1'000'000); the oldest are dropped first.
     void setCapacity(int capacity);

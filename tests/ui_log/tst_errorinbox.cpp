@@ -1,5 +1,6 @@
 // ErrorInboxModel grouping (message + first frame), counts, first/last seen; the widget's links.
 #include "errorinbox.h"
+#include "logmodel.h"
 #include "logtestutil.h"
 
 #include <QAbstractItemModelTester>
@@ -125,8 +126,10 @@ private Q_SLOTS:
         QVERIFY(other >= 0);
         QCOMPARE(model.group(other).count, 1);
         QCOMPARE(model.group(other).level, LogLevel::Critical);
-        QCOMPARE(model.index(other, ErrorInboxModel::MessageColumn).data(Qt::BackgroundRole).value<QColor>(),
-                 QColor(0xC0, 0x10, 0x10));
+        QVERIFY(model.index(other, ErrorInboxModel::MessageColumn).data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY(!model.index(row, ErrorInboxModel::MessageColumn).data(Qt::FontRole).isValid());
+        QCOMPARE(model.index(row, ErrorInboxModel::MessageColumn).data(Qt::ForegroundRole).value<QColor>(),
+                 LogModel::levelForeground(LogLevel::Error));
 
         model.removeGroup(other);
         QCOMPARE(model.rowCount(), 2);

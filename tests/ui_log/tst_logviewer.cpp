@@ -335,7 +335,6 @@ private Q_SLOTS:
 
     void copyAndExport()
     {
-        qputenv("TZ", "UTC");
         m_viewer->appendRecords(makeBatch(0, 3));
         m_viewer->model()->flush();
         LogView *view = m_viewer->view();
