@@ -235,7 +235,7 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
     message.function = function;
     message.cache = cache;
     std::string encoded;
-    Message reply;
+    MessageView reply;
 
     bool moreToSend = true;
     bool haveStaged = false;
@@ -274,11 +274,11 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
         zmq::poll(items, 2, std::chrono::milliseconds(left));
 
         if (items[1].revents & ZMQ_POLLOUT) {
+            const std::uint64_t sentBefore = sent;
             for (int burst = 0; burst < 256 && haveStaged; ++burst) {
                 if (!push.send(zmq::buffer(encoded), zmq::send_flags::dontwait))
                     break;
                 ++sent;
-                lastProgress = steadyMs();
                 haveStaged = false;
                 if (moreToSend && next(message.payload)) {
                     encodeMessage(message, encoded);
@@ -287,8 +287,11 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
                     moreToSend = false;
                 }
             }
+            if (sent != sentBefore)
+                lastProgress = steadyMs();
         }
         if (items[0].revents & ZMQ_POLLIN) {
+            lastProgress = steadyMs();
             for (int burst = 0; burst < 256; ++burst) {
                 zmq::message_t topic;
                 if (!sub.recv(topic, zmq::recv_flags::dontwait))
@@ -302,11 +305,18 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
                     (void)sub.recv(extra, zmq::recv_flags::none);
                     data.move(extra);
                 }
-                if (view(topic) != m_uuid || !decodeMessage(view(data), reply))
+                if (view(topic) != m_uuid)
                     continue;
+                if (!peekMessage(view(data), reply)) {
+                    Message full; // unusual encodings: protobuf has the last word
+                    if (!decodeMessage(view(data), full))
+                        continue;
+                    ++received;
+                    onReply(std::move(full.payload));
+                    continue;
+                }
                 ++received;
-                lastProgress = steadyMs();
-                onReply(std::move(reply.payload));
+                onReply(std::string(reply.payload));
             }
         }
     }

@@ -890,7 +890,7 @@ void ServerActor::publish(std::string_view topic, const Message &message)
 
 void ServerActor::publishFrames(std::string_view topic, Frames &&frames)
 {
-    auto held = m_held.find(topic);
+    auto held = m_held.empty() ? m_held.end() : m_held.find(topic);
     if (held != m_held.end()) {
         held->second.messages.push_back(std::move(frames));
         ++m_heldCount;

@@ -46,7 +46,17 @@ public:
     void cacheDelete(const std::string &key) override;
 
 private:
-    using Frames = std::vector<zmq::message_t>;
+    // One outgoing message of one or two frames, held without a heap allocation.
+    struct Frames
+    {
+        zmq::message_t parts[2];
+        std::size_t count = 0;
+        void push_back(zmq::message_t &&frame) { parts[count++] = std::move(frame); }
+        void reserve(std::size_t) {}
+        std::size_t size() const { return count; }
+        zmq::message_t &operator[](std::size_t i) { return parts[i]; }
+        zmq::message_t &front() { return parts[0]; }
+    };
     // Heterogeneous lookup so routing by a string_view topic allocates nothing.
     struct TopicHash
     {
