@@ -1,6 +1,7 @@
 #include "zmqsupport.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 
 namespace qpalm {
@@ -9,7 +10,10 @@ zmq::context_t &zmqContext()
 {
     // Never destroyed: terminating it while another static tears down a socket would hang at exit.
     static zmq::context_t *context = [] {
-        auto *c = new zmq::context_t(2);
+        int ioThreads = 2;
+        if (const char *env = std::getenv("QPALM_IO_THREADS"); env && std::atoi(env) > 0)
+            ioThreads = std::atoi(env);
+        auto *c = new zmq::context_t(ioThreads);
         c->set(zmq::ctxopt::max_sockets, 8192);
         return c;
     }();

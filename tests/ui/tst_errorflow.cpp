@@ -1,0 +1,141 @@
+// The error path a user walks in the app: a Lua handler fails, the log shows the record with its
+// traceback while the server keeps answering, clicking the traceback line opens the script at
+// that line, the fix is applied live and the next reply shows it. All on a real cluster.
+#include "appsettings.h"
+#include "errorinbox.h"
+#include "logmodel.h"
+#include "logview.h"
+#include "logviewer.h"
+#include "mainwindow.h"
+#include "scripteditor.h"
+
+#include "client.h"
+#include "cluster.h"
+#include "serverhandle.h"
+
+#include <QFile>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#define signals Q_SIGNALS
+#define slots Q_SLOTS
+#include <Qsci/qsciscintilla.h>
+#undef signals
+#undef slots
+
+using namespace qpalm;
+
+namespace {
+const char *kBroken = "-- a handler with a bug on line 4\n"
+                      "function foo(payload)\n"
+                      "    if payload == 'boom' then\n"
+                      "        return missing .. payload\n"
+                      "    end\n"
+                      "    return 'ok ' .. payload\n"
+                      "end\n";
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
+}
+} // namespace
+
+class TestErrorFlow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void tracebackToEditorAndLiveFix();
+};
+
+void TestErrorFlow::tracebackToEditorAndLiveFix()
+{
+    QTemporaryDir dir;
+    const QString script = dir.filePath(QStringLiteral("handler.lua"));
+    QVERIFY(writeFile(script, kBroken));
+    const QString cluster = dir.filePath(QStringLiteral("cluster.json"));
+    QVERIFY(writeFile(cluster, "{\"servers\": [{\"kind\": \"server\", \"name\": \"srv\", "
+                               "\"script\": \"handler.lua\", \"db_address\": \"tcp://127.0.0.1:*\", "
+                               "\"pull_address\": \"tcp://127.0.0.1:*\", \"pub_address\": \"tcp://127.0.0.1:*\"}]}"));
+
+
+    AppSettings settings(dir.filePath(QStringLiteral("settings.ini")));
+    MainWindow window(&settings);
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY2(window.openClusterFile(cluster, true), qPrintable(window.lastError()));
+    ServerHandle *server = window.cluster()->server(QStringLiteral("srv"));
+    QVERIFY(server);
+    QTRY_COMPARE(server->state(), ServerHandle::State::Running);
+
+    Client client({"srv", server->address(QStringLiteral("db_address")).toStdString()});
+    QVERIFY2(client.connect(), client.lastError().c_str());
+    auto reply = client.eval("srv.foo", "boom");
+    QVERIFY2(reply, client.lastError().c_str());
+    QCOMPARE(reply->front(), std::string("0")); // pylm's answer to a failed handler
+    reply = client.eval("srv.foo", "next");
+    QVERIFY(reply);
+    QCOMPARE(reply->front(), std::string("ok next")); // the server carries on
+
+    // The log shows one ERROR record carrying the Lua traceback with the script's file:line.
+    LogModel *model = window.logViewer()->model();
+    int errorRow = -1;
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 for (int row = 0; row < model->rowCount(); ++row) {
+                                     const LogRecord record = model->recordAt(row);
+                                     if (record.level == LogLevel::Error
+                                         && record.text == QStringLiteral("User function gave an error")) {
+                                         errorRow = row;
+                                         return true;
+                                     }
+                                 }
+                                 return false;
+                             }()),
+                             5000);
+    const LogRecord record = model->recordAt(errorRow);
+    QVERIFY2(record.traceback.contains(QStringLiteral("handler.lua:4:")), qPrintable(record.traceback));
+    QTRY_VERIFY(window.errorInbox()->findChildren<QAbstractItemView *>().size() > 0);
+
+    // Select the record: its traceback shows below; click the line naming handler.lua:4.
+    LogView *view = window.logViewer()->view();
+    view->setCurrentIndex(model->index(errorRow, 0));
+    QListWidget *traceback = window.logViewer()->tracebackView();
+    QListWidgetItem *frame = nullptr;
+    QTRY_VERIFY(([&] {
+        for (int i = 0; i < traceback->count(); ++i) {
+            if (traceback->item(i)->text().contains(QStringLiteral("handler.lua:4:"))) {
+                frame = traceback->item(i);
+                return true;
+            }
+        }
+        return false;
+    }()));
+    traceback->scrollToItem(frame);
+    QTest::mouseClick(traceback->viewport(), Qt::LeftButton, {}, traceback->visualItemRect(frame).center());
+
+    ScriptEditor *editor = window.scriptEditor();
+    QTRY_VERIFY(editor->currentFile().endsWith(QStringLiteral("handler.lua")));
+    QsciScintilla *text = editor->editor(editor->currentFile());
+    QVERIFY(text);
+    int line = -1;
+    int index = -1;
+    text->getCursorPosition(&line, &index);
+    QCOMPARE(line + 1, 4);
+
+    // Fix the line in the editor and Apply: the running server swaps scripts between messages.
+    text->setText(QString::fromUtf8(kBroken).replace(QStringLiteral("missing .. payload"),
+                                                     QStringLiteral("'fixed ' .. payload")));
+    QSignalSpy applied(editor, &ScriptEditor::scriptApplied);
+    QVERIFY2(editor->apply(), qPrintable(editor->lastError()));
+    QCOMPARE(applied.count(), 1);
+    reply = client.eval("srv.foo", "boom");
+    QVERIFY(reply);
+    QCOMPARE(reply->front(), std::string("fixed boom"));
+    QCOMPARE(server->state(), ServerHandle::State::Running);
+}
+
+QTEST_MAIN(TestErrorFlow)
+#include "tst_errorflow.moc"
