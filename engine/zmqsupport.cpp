@@ -10,7 +10,7 @@ zmq::context_t &zmqContext()
 {
     // Never destroyed: terminating it while another static tears down a socket would hang at exit.
     static zmq::context_t *context = [] {
-        int ioThreads = 2;
+        int ioThreads = 1; // one is plenty below ~1 GB/s, and each extra one costs a wakeup per hop
         if (const char *env = std::getenv("QPALM_IO_THREADS"); env && std::atoi(env) > 0)
             ioThreads = std::atoi(env);
         auto *c = new zmq::context_t(ioThreads);

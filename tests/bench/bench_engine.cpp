@@ -210,7 +210,10 @@ int main(int argc, char **argv)
     const int messages = argc > 1 ? std::atoi(argv[1]) : 1000000;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
     const int evals = argc > 3 ? std::atoi(argv[3]) : 5000;
-    zmq::context_t context(2);
+    // The raw peers get as many I/O threads as the engine's context (QPALM_IO_THREADS, default 1).
+    const char *ioEnv = std::getenv("QPALM_IO_THREADS");
+    const int ioThreads = ioEnv && std::atoi(ioEnv) > 0 ? std::atoi(ioEnv) : 1;
+    zmq::context_t context(ioThreads);
 
     auto handlers = std::make_shared<NativeHandlers>();
     handlers->add("echo", [](ServerContext &, const std::string &payload) { return std::optional<std::string>(payload); });
@@ -226,10 +229,11 @@ int main(int argc, char **argv)
 
     std::printf("method: %d messages of 100 bytes per round, %d rounds, each round runs every variant\n"
                 "        back to back; medians of the per-round values and of the per-round ratios.\n"
-                "        %d evals per round for latency. 2 worker threads everywhere.\n"
+                "        %d evals per round for latency. 2 worker threads everywhere; %d ZeroMQ I/O thread(s)\n"
+                "        for the raw peers and for the engine alike.\n"
                 "        'tcp' = every hop over tcp on 127.0.0.1; 'local' = the engine's in-process\n"
                 "        shortcuts (inproc twins of tcp endpoints, used when peers share the process).\n",
-                messages, rounds, evals);
+                messages, rounds, evals, ioThreads);
     struct Series
     {
         const char *name;
