@@ -28,9 +28,7 @@ struct Client::Sockets
 };
 
 Client::Client(Options options)
-    : m_options(std::move(options))
-    , m_uuid(newUuid())
-    , m_sockets(std::make_unique<Sockets>())
+    : m_options(std::move(options)), m_uuid(newUuid()), m_sockets(std::make_unique<Sockets>())
 {
     if (m_options.pipeline.empty())
         m_options.pipeline = newUuid();
@@ -48,8 +46,8 @@ bool Client::connect()
         return false;
     }
     if (*name != m_options.serverName) {
-        m_error = "the server at " + m_options.dbAddress + " is named '" + *name + "', not '"
-                  + m_options.serverName + "'";
+        m_error = "the server at " + m_options.dbAddress + " is named '" + *name + "', not '" +
+                  m_options.serverName + "'";
         return false;
     }
     if (m_options.subAddress.empty()) {
@@ -89,8 +87,8 @@ std::optional<std::string> Client::cacheRequest(const std::string &verb, const s
     zmq::pollitem_t item{m_sockets->db->handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(m_options.timeoutMs));
     if (!(item.revents & ZMQ_POLLIN)) {
-        m_error = "timed out after " + std::to_string(m_options.timeoutMs) + " ms waiting for the cache at "
-                  + m_options.dbAddress;
+        m_error = "timed out after " + std::to_string(m_options.timeoutMs) +
+                  " ms waiting for the cache at " + m_options.dbAddress;
         m_sockets->db.reset(); // a REQ that lost its reply is unusable
         return std::nullopt;
     }
@@ -163,7 +161,8 @@ bool Client::ensureStreams()
         m_error = "could not reach the publisher at " + m_options.subAddress;
         return false;
     }
-    (void)sub.get(zmq::sockopt::events); // lets the socket attach the pipe and send the subscription
+    (void)sub.get(
+        zmq::sockopt::events); // lets the socket attach the pipe and send the subscription
 
     zmq::socket_t push = makeSocket(zmq::socket_type::push);
     try {
@@ -177,8 +176,9 @@ bool Client::ensureStreams()
     return true;
 }
 
-std::optional<std::vector<std::string>> Client::eval(const std::string &function, const std::string &payload,
-                                                     int replies, const std::string &cache)
+std::optional<std::vector<std::string>> Client::eval(const std::string &function,
+                                                     const std::string &payload, int replies,
+                                                     const std::string &cache)
 {
     bool sent = false;
     std::vector<std::string> out;
@@ -244,8 +244,9 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
     qint64 lastProgress = steadyMs();
 
     while (true) {
-        const std::uint64_t expected = totalReplies >= 0 ? std::uint64_t(totalReplies)
-                                                         : sent * std::uint64_t(std::max(repliesPerMessage, 0));
+        const std::uint64_t expected = totalReplies >= 0
+                                           ? std::uint64_t(totalReplies)
+                                           : sent * std::uint64_t(std::max(repliesPerMessage, 0));
         if (!moreToSend && !haveStaged && received >= expected)
             return true;
 
@@ -264,11 +265,12 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
         const qint64 left = m_options.timeoutMs - (steadyMs() - lastProgress);
         if (left <= 0) {
             if (haveStaged)
-                m_error = "timed out after " + std::to_string(m_options.timeoutMs) + " ms sending message "
-                          + std::to_string(sent + 1);
+                m_error = "timed out after " + std::to_string(m_options.timeoutMs) +
+                          " ms sending message " + std::to_string(sent + 1);
             else
-                m_error = "timed out after " + std::to_string(m_options.timeoutMs) + " ms waiting for reply "
-                          + std::to_string(received + 1) + " of " + std::to_string(expected);
+                m_error = "timed out after " + std::to_string(m_options.timeoutMs) +
+                          " ms waiting for reply " + std::to_string(received + 1) + " of " +
+                          std::to_string(expected);
             return false;
         }
         zmq::poll(items, 2, std::chrono::milliseconds(left));

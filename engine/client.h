@@ -35,8 +35,9 @@ public:
     const std::string &subAddress() const { return m_options.subAddress; }
 
     // Sends one message and waits for `replies` replies.
-    std::optional<std::vector<std::string>> eval(const std::string &function, const std::string &payload,
-                                                 int replies = 1, const std::string &cache = {});
+    std::optional<std::vector<std::string>> eval(const std::string &function,
+                                                 const std::string &payload, int replies = 1,
+                                                 const std::string &cache = {});
     // Streams payloads from next() (false ends) while receiving; onReply sees each reply.
     // Waits for repliesPerMessage replies per message sent (0: do not wait), or, when
     // totalReplies >= 0, for that many replies in all (some messages may have none).

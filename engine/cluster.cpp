@@ -15,19 +15,19 @@ int startRank(ServerKind kind)
     switch (kind) {
     case ServerKind::Master:
     case ServerKind::Hub:
-    case ServerKind::Server: return 0;
+    case ServerKind::Server:
+        return 0;
     case ServerKind::Pipeline:
-    case ServerKind::Sink: return 1;
-    case ServerKind::Worker: return 2;
+    case ServerKind::Sink:
+        return 1;
+    case ServerKind::Worker:
+        return 2;
     }
     return 3;
 }
 } // namespace
 
-Cluster::Cluster(QObject *parent)
-    : QObject(parent)
-{
-}
+Cluster::Cluster(QObject *parent) : QObject(parent) {}
 
 Cluster::~Cluster()
 {

@@ -27,7 +27,8 @@ public:
     QList<ServerHandle *> servers() const { return m_servers; }
     ServerHandle *server(const QString &name) const;
 
-    // Starts every stopped server, binding ones first; false when any failed (the rest keep running).
+    // Starts every stopped server, binding ones first; false when any failed (the rest keep
+    // running).
     bool startAll();
     // Stops every running server, workers first.
     void stopAll();

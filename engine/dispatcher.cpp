@@ -89,14 +89,15 @@ UserError describeCurrentException(std::string_view where)
         }
     }
     error.text = what.isEmpty() ? type : type + QStringLiteral(": ") + what;
-    error.traceback = QStringLiteral("Traceback (most recent call last):\n  native handler '%1'\n%2")
-                          .arg(QString::fromUtf8(where.data(), qsizetype(where.size())), error.text);
+    error.traceback =
+        QStringLiteral("Traceback (most recent call last):\n  native handler '%1'\n%2")
+            .arg(QString::fromUtf8(where.data(), qsizetype(where.size())), error.text);
     return error;
 }
 
-NativeDispatcher::NativeDispatcher(ServerContext &context, std::shared_ptr<const NativeHandlers> handlers)
-    : m_context(context)
-    , m_handlers(std::move(handlers))
+NativeDispatcher::NativeDispatcher(ServerContext &context,
+                                   std::shared_ptr<const NativeHandlers> handlers)
+    : m_context(context), m_handlers(std::move(handlers))
 {
 }
 

@@ -39,8 +39,8 @@ public:
 };
 
 // One user function returning zero or more results (zero drops the message).
-using NativeFunction =
-    std::function<void(ServerContext &, const std::string &payload, std::vector<std::string> &results)>;
+using NativeFunction = std::function<void(ServerContext &, const std::string &payload,
+                                          std::vector<std::string> &results)>;
 // A user function with exactly one optional result.
 using NativeSimpleFunction =
     std::function<std::optional<std::string>(ServerContext &, const std::string &payload)>;
@@ -59,7 +59,10 @@ public:
     NativeHandlers &setGather(NativeFanOut gather);
     NativeHandlers &setHandleStream(NativeStream handleStream);
 
-    const std::map<std::string, NativeFunction, std::less<>> &functions() const { return m_functions; }
+    const std::map<std::string, NativeFunction, std::less<>> &functions() const
+    {
+        return m_functions;
+    }
     const NativeFanOut &scatter() const { return m_scatter; }
     const NativeFanOut &gather() const { return m_gather; }
     const NativeStream &handleStream() const { return m_handleStream; }
@@ -116,7 +119,10 @@ private:
 class CompositeDispatcher final : public Dispatcher
 {
 public:
-    void append(std::unique_ptr<Dispatcher> dispatcher) { m_parts.push_back(std::move(dispatcher)); }
+    void append(std::unique_ptr<Dispatcher> dispatcher)
+    {
+        m_parts.push_back(std::move(dispatcher));
+    }
     bool isEmpty() const { return m_parts.empty(); }
 
     CallResult call(std::string_view method, const std::string &payload,

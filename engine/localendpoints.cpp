@@ -12,7 +12,8 @@ namespace qpalm {
 
 namespace {
 std::mutex g_mutex;
-std::map<std::string, std::string> g_twins; // any spelling of a bound tcp endpoint -> its inproc twin
+std::map<std::string, std::string>
+    g_twins; // any spelling of a bound tcp endpoint -> its inproc twin
 
 std::atomic<bool> &enabledFlag()
 {

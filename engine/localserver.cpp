@@ -16,8 +16,7 @@ const int kMetaTypes = [] {
 } // namespace
 
 LocalServer::LocalServer(ServerConfig config, QObject *parent)
-    : ServerHandle(parent)
-    , m_config(std::move(config))
+    : ServerHandle(parent), m_config(std::move(config))
 {
     (void)kMetaTypes;
 }
@@ -88,14 +87,17 @@ bool LocalServer::reloadScript(const QString &scriptPath, QString *errorText)
         Q_EMIT scriptReloaded(path);
         return true;
     }
-    const auto reply = m_actor->command({"RELOAD", path.toStdString()}, m_config.limits.timeLimitMs + 5000);
+    const auto reply =
+        m_actor->command({"RELOAD", path.toStdString()}, m_config.limits.timeLimitMs + 5000);
     if (reply && !reply->empty() && reply->front() == "OK") {
         m_config.scriptPath = path;
         Q_EMIT scriptReloaded(path);
         return true;
     }
-    const QString reason = reply && reply->size() > 1 ? QString::fromStdString(reply->at(1))
-                                                     : QStringLiteral("server '%1' did not answer the reload").arg(m_config.name);
+    const QString reason =
+        reply && reply->size() > 1
+            ? QString::fromStdString(reply->at(1))
+            : QStringLiteral("server '%1' did not answer the reload").arg(m_config.name);
     if (errorText)
         *errorText = reason;
     Q_EMIT scriptReloadFailed(reason);

@@ -8,8 +8,7 @@
 namespace qpalm {
 
 Logger::Logger(QString name, LogLevel level)
-    : m_name(std::move(name))
-    , m_level(static_cast<int>(level))
+    : m_name(std::move(name)), m_level(static_cast<int>(level))
 {
 }
 

@@ -16,8 +16,14 @@ public:
     explicit Logger(QString name, LogLevel level = LogLevel::Info);
 
     const QString &name() const { return m_name; }
-    LogLevel level() const { return static_cast<LogLevel>(m_level.load(std::memory_order_relaxed)); }
-    void setLevel(LogLevel level) { m_level.store(static_cast<int>(level), std::memory_order_relaxed); }
+    LogLevel level() const
+    {
+        return static_cast<LogLevel>(m_level.load(std::memory_order_relaxed));
+    }
+    void setLevel(LogLevel level)
+    {
+        m_level.store(static_cast<int>(level), std::memory_order_relaxed);
+    }
     bool isEnabled(LogLevel level) const
     {
         return static_cast<int>(level) >= m_level.load(std::memory_order_relaxed);
@@ -27,8 +33,7 @@ public:
     // Logs text at level, with an optional traceback; a no-op below the level.
     void log(LogLevel level, const QString &text, const QString &traceback = {});
     // Builds the text only when the level is enabled.
-    template<typename F>
-    void logLazy(LogLevel level, F &&makeText)
+    template <typename F> void logLazy(LogLevel level, F &&makeText)
     {
         if (isEnabled(level))
             log(level, makeText());
@@ -37,7 +42,10 @@ public:
     void debug(const QString &text) { log(LogLevel::Debug, text); }
     void info(const QString &text) { log(LogLevel::Info, text); }
     void warning(const QString &text) { log(LogLevel::Warning, text); }
-    void error(const QString &text, const QString &traceback = {}) { log(LogLevel::Error, text, traceback); }
+    void error(const QString &text, const QString &traceback = {})
+    {
+        log(LogLevel::Error, text, traceback);
+    }
     void critical(const QString &text) { log(LogLevel::Critical, text); }
 
 private:

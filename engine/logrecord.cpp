@@ -7,11 +7,16 @@ namespace qpalm {
 QString levelName(LogLevel level)
 {
     switch (level) {
-    case LogLevel::Debug: return QStringLiteral("DEBUG");
-    case LogLevel::Info: return QStringLiteral("INFO");
-    case LogLevel::Warning: return QStringLiteral("WARNING");
-    case LogLevel::Error: return QStringLiteral("ERROR");
-    case LogLevel::Critical: return QStringLiteral("CRITICAL");
+    case LogLevel::Debug:
+        return QStringLiteral("DEBUG");
+    case LogLevel::Info:
+        return QStringLiteral("INFO");
+    case LogLevel::Warning:
+        return QStringLiteral("WARNING");
+    case LogLevel::Error:
+        return QStringLiteral("ERROR");
+    case LogLevel::Critical:
+        return QStringLiteral("CRITICAL");
     }
     return QStringLiteral("LEVEL %1").arg(static_cast<int>(level));
 }
@@ -40,9 +45,9 @@ QString formatTimestamp(qint64 msecsSinceEpoch)
 
 QString formatPylmLine(const LogRecord &record)
 {
-    QString line = formatTimestamp(record.msecsSinceEpoch) + QStringLiteral(" - ") + record.server
-                   + QStringLiteral(" - ") + levelName(record.level) + QStringLiteral(" - ")
-                   + record.text;
+    QString line = formatTimestamp(record.msecsSinceEpoch) + QStringLiteral(" - ") + record.server +
+                   QStringLiteral(" - ") + levelName(record.level) + QStringLiteral(" - ") +
+                   record.text;
     if (!record.traceback.isEmpty()) {
         line += u'\n';
         line += record.traceback;

@@ -18,8 +18,8 @@ struct LogRecord
     QString server;
     LogLevel level = LogLevel::Info;
     QString text;
-    QString traceback;     // empty unless the record carries a traceback
-    quint64 sequence = 0;  // per server, increasing from 1; gaps mean lost records
+    QString traceback;    // empty unless the record carries a traceback
+    quint64 sequence = 0; // per server, increasing from 1; gaps mean lost records
 };
 
 using LogBatch = QList<LogRecord>;

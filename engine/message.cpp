@@ -120,7 +120,8 @@ bool isUtf8(std::string_view text)
 }
 
 // Skips one field's value the way protobuf skips unknown fields; false when truncated.
-bool skipField(const unsigned char *&p, const unsigned char *end, unsigned field, unsigned wire, int depth)
+bool skipField(const unsigned char *&p, const unsigned char *end, unsigned field, unsigned wire,
+               int depth)
 {
     switch (wire) {
     case 0: {
@@ -188,11 +189,21 @@ bool peekMessage(std::string_view bytes, MessageView &out)
             if (field != 6 && !isUtf8(value))
                 return false;
             switch (field) {
-            case 1: out.pipeline = value; break;
-            case 2: out.client = value; break;
-            case 4: out.function = value; break;
-            case 5: out.cache = value; break;
-            default: out.payload = value; break;
+            case 1:
+                out.pipeline = value;
+                break;
+            case 2:
+                out.client = value;
+                break;
+            case 4:
+                out.function = value;
+                break;
+            case 5:
+                out.cache = value;
+                break;
+            default:
+                out.payload = value;
+                break;
             }
         } else if (wire == 4 || !skipField(p, end, field, wire, 0)) {
             return false;

@@ -15,10 +15,10 @@ namespace qpalm {
 
 namespace {
 
-constexpr int kBurst = 256;          // messages read from one socket per loop turn
-constexpr qint64 kLogFlushMs = 100;  // batching of log records towards the handle
+constexpr int kBurst = 256;         // messages read from one socket per loop turn
+constexpr qint64 kLogFlushMs = 100; // batching of log records towards the handle
 constexpr qint64 kStatsMs = 500;
-constexpr int kMaxBatch = 20000;     // records kept between two flushes
+constexpr int kMaxBatch = 20000; // records kept between two flushes
 constexpr std::size_t kStackSize = 8u * 1024 * 1024;
 
 qint64 steadyMs()
@@ -58,13 +58,12 @@ bool hasWorkers(ServerKind kind)
 } // namespace
 
 ServerActor::ServerActor(LocalServer *handle, ServerConfig config)
-    : m_handle(handle)
-    , m_config(std::move(config))
-    , m_name(m_config.name.toStdString())
-    , m_logger(m_config.name, m_config.logLevel)
+    : m_handle(handle), m_config(std::move(config)), m_name(m_config.name.toStdString()),
+      m_logger(m_config.name, m_config.logLevel)
 {
-    const bool toClientOff = (m_config.kind == ServerKind::Pipeline || m_config.kind == ServerKind::Sink)
-                             && !m_config.toClient;
+    const bool toClientOff =
+        (m_config.kind == ServerKind::Pipeline || m_config.kind == ServerKind::Sink) &&
+        !m_config.toClient;
     m_pipelinedOut = m_config.pipelined || toClientOff;
 }
 
@@ -90,13 +89,16 @@ bool ServerActor::start(int timeoutMs, QString *error, QMap<QString, QString> *a
     std::vector<zmq::message_t> frames;
     if (!(item.revents & ZMQ_POLLIN) || !receiveFrames(*m_callerPipe, frames)) {
         if (error)
-            *error = QStringLiteral("server '%1' did not become ready within %2 ms").arg(m_config.name).arg(timeoutMs);
+            *error = QStringLiteral("server '%1' did not become ready within %2 ms")
+                         .arg(m_config.name)
+                         .arg(timeoutMs);
         stop();
         return false;
     }
     if (view(frames.front()) != "READY") {
         if (error)
-            *error = frames.size() > 1 ? fromStd(view(frames[1])) : QStringLiteral("unknown failure");
+            *error =
+                frames.size() > 1 ? fromStd(view(frames[1])) : QStringLiteral("unknown failure");
         m_thread->wait();
         delete m_thread;
         m_thread = nullptr;
@@ -131,13 +133,14 @@ void ServerActor::stop()
 }
 
 std::optional<std::vector<std::string>> ServerActor::command(const std::vector<std::string> &frames,
-                                                               int timeoutMs)
+                                                             int timeoutMs)
 {
     if (!m_thread || !m_callerPipe)
         return std::nullopt;
     for (std::size_t i = 0; i < frames.size(); ++i) {
-        (void)m_callerPipe->send(zmq::buffer(frames[i]),
-                                 i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+        (void)m_callerPipe->send(zmq::buffer(frames[i]), i + 1 < frames.size()
+                                                             ? zmq::send_flags::sndmore
+                                                             : zmq::send_flags::none);
     }
     zmq::pollitem_t item{m_callerPipe->handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(timeoutMs));
@@ -169,7 +172,8 @@ void ServerActor::run()
     try {
         ready = setUp(&error);
     } catch (const std::exception &e) {
-        error = QStringLiteral("server '%1' could not start: %2").arg(m_config.name, QString::fromUtf8(e.what()));
+        error = QStringLiteral("server '%1' could not start: %2")
+                    .arg(m_config.name, QString::fromUtf8(e.what()));
     }
     if (!ready) {
         m_logger.error(error);
@@ -187,19 +191,23 @@ void ServerActor::run()
         handshake.push_back(it.value().toStdString());
     }
     for (std::size_t i = 0; i < handshake.size(); ++i)
-        (void)m_pipe->send(zmq::buffer(handshake[i]),
-                           i + 1 < handshake.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+        (void)m_pipe->send(zmq::buffer(handshake[i]), i + 1 < handshake.size()
+                                                          ? zmq::send_flags::sndmore
+                                                          : zmq::send_flags::none);
 
     m_logger.info(QStringLiteral("%1 '%2' started").arg(kindName(m_config.kind), m_config.name));
     try {
         loop();
     } catch (const std::exception &e) {
-        m_logger.critical(QStringLiteral("Server loop ended by an internal error: %1").arg(QString::fromUtf8(e.what())));
+        m_logger.critical(QStringLiteral("Server loop ended by an internal error: %1")
+                              .arg(QString::fromUtf8(e.what())));
     }
-    const std::size_t unsent = m_heldCount + m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size();
+    const std::size_t unsent =
+        m_heldCount + m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size();
     if (unsent > 0) {
         m_stats.dropped += unsent;
-        m_logger.warning(QStringLiteral("Stopping with %1 message(s) not yet sent: dropped").arg(unsent));
+        m_logger.warning(
+            QStringLiteral("Stopping with %1 message(s) not yet sent: dropped").arg(unsent));
     }
     m_logger.info(QStringLiteral("%1 '%2' stopped").arg(kindName(m_config.kind), m_config.name));
     flushLogs(true);
@@ -215,7 +223,8 @@ bool ServerActor::setUp(QString *error)
             socket.bind(address.toStdString());
         } catch (const zmq::error_t &e) {
             *error = QStringLiteral("server '%1' cannot bind %2 %3: %4")
-                         .arg(m_config.name, QString::fromLatin1(parameter), address, QString::fromUtf8(e.what()));
+                         .arg(m_config.name, QString::fromLatin1(parameter), address,
+                              QString::fromUtf8(e.what()));
             return false;
         }
         const std::string endpoint = lastEndpoint(socket);
@@ -237,7 +246,8 @@ bool ServerActor::setUp(QString *error)
             connectPreferLocal(socket, address.toStdString());
         } catch (const zmq::error_t &e) {
             *error = QStringLiteral("server '%1' cannot connect %2 %3: %4")
-                         .arg(m_config.name, QString::fromLatin1(parameter), address, QString::fromUtf8(e.what()));
+                         .arg(m_config.name, QString::fromLatin1(parameter), address,
+                              QString::fromUtf8(e.what()));
             return false;
         }
         m_addresses.insert(QString::fromLatin1(parameter), address);
@@ -270,13 +280,15 @@ bool ServerActor::setUp(QString *error)
             for (int i = 0; i < m_config.subAddresses.size(); ++i) {
                 m_inputs.push_back(makeSocket(zmq::socket_type::sub));
                 m_inputNames.push_back("sub_addresses[" + std::to_string(i) + "]");
-                m_inputs.back().set(zmq::sockopt::subscribe, m_config.previous.value(i).toStdString());
+                m_inputs.back().set(zmq::sockopt::subscribe,
+                                    m_config.previous.value(i).toStdString());
                 const QString name = QStringLiteral("sub_addresses[%1]").arg(i);
                 try {
                     connectPreferLocal(m_inputs.back(), m_config.subAddresses.at(i).toStdString());
                 } catch (const zmq::error_t &e) {
                     *error = QStringLiteral("server '%1' cannot connect %2 %3: %4")
-                                 .arg(m_config.name, name, m_config.subAddresses.at(i), QString::fromUtf8(e.what()));
+                                 .arg(m_config.name, name, m_config.subAddresses.at(i),
+                                      QString::fromUtf8(e.what()));
                     return false;
                 }
                 m_addresses.insert(name, m_config.subAddresses.at(i));
@@ -304,7 +316,8 @@ bool ServerActor::setUp(QString *error)
         QString scriptError;
         auto script = createLuaDispatcher(*this, m_config, &scriptError);
         if (!script) {
-            *error = QStringLiteral("server '%1' cannot load its script: %2").arg(m_config.name, scriptError);
+            *error = QStringLiteral("server '%1' cannot load its script: %2")
+                         .arg(m_config.name, scriptError);
             return false;
         }
         m_dispatcher->append(std::move(script));
@@ -327,16 +340,19 @@ bool ServerActor::configureWorker(QString *error)
             return true;
         auto value = workerCacheRequest("get", key, {});
         if (!value || value->empty()) {
-            *error = QStringLiteral("worker '%1' could not read '%2' from the master's cache at %3 within %4 ms")
-                         .arg(m_config.name, QString::fromLatin1(key), m_config.dbAddress)
-                         .arg(m_config.configTimeoutMs);
+            *error =
+                QStringLiteral(
+                    "worker '%1' could not read '%2' from the master's cache at %3 within %4 ms")
+                    .arg(m_config.name, QString::fromLatin1(key), m_config.dbAddress)
+                    .arg(m_config.configTimeoutMs);
             return false;
         }
         into = *value;
         m_logger.info(QStringLiteral("Got %1: %2").arg(QString::fromLatin1(key), fromStd(into)));
         return true;
     };
-    if (!fetch("worker_push_address", m_workerPushAddress) || !fetch("worker_pull_address", m_workerPullAddress))
+    if (!fetch("worker_push_address", m_workerPushAddress) ||
+        !fetch("worker_pull_address", m_workerPullAddress))
         return false;
 
     try {
@@ -346,7 +362,8 @@ bool ServerActor::configureWorker(QString *error)
         m_toMaster.socket.emplace(makeSocket(zmq::socket_type::push));
         connectPreferLocal(*m_toMaster.socket, m_workerPullAddress);
     } catch (const zmq::error_t &e) {
-        *error = QStringLiteral("worker '%1' cannot connect to its master: %2").arg(m_config.name, QString::fromUtf8(e.what()));
+        *error = QStringLiteral("worker '%1' cannot connect to its master: %2")
+                     .arg(m_config.name, QString::fromUtf8(e.what()));
         return false;
     }
     m_addresses.insert(QStringLiteral("worker_push_address"), fromStd(m_workerPushAddress));
@@ -354,7 +371,8 @@ bool ServerActor::configureWorker(QString *error)
     return true;
 }
 
-std::optional<std::string> ServerActor::workerCacheRequest(const std::string &verb, const std::string &payload,
+std::optional<std::string> ServerActor::workerCacheRequest(const std::string &verb,
+                                                           const std::string &payload,
                                                            const std::string &key)
 {
     Message request;
@@ -427,9 +445,9 @@ void ServerActor::loop()
         roles.emplace_back(Pipe, 0);
 
         // Backpressure: an input is read only while the output it feeds has room.
-        const bool inputsBlocked = hasWorkers(m_config.kind) ? m_toWorkers.blocked()
+        const bool inputsBlocked = hasWorkers(m_config.kind)             ? m_toWorkers.blocked()
                                    : m_config.kind == ServerKind::Worker ? m_toMaster.blocked()
-                                                                          : m_pub.blocked();
+                                                                         : m_pub.blocked();
         if (!inputsBlocked) {
             for (std::size_t i = 0; i < m_inputs.size(); ++i) {
                 items.push_back({m_inputs[i].handle(), 0, ZMQ_POLLIN, 0});
@@ -482,7 +500,9 @@ void ServerActor::loop()
                         receiveFrames(*m_workerResults, rest, true);
                         ++m_stats.errors;
                         ++m_stats.malformed;
-                        m_logger.error(QStringLiteral("Expected 1 frame on worker_pull_address, got %1").arg(rest.size() + 1));
+                        m_logger.error(
+                            QStringLiteral("Expected 1 frame on worker_pull_address, got %1")
+                                .arg(rest.size() + 1));
                         continue;
                     }
                     onWorkerResult(std::move(frame));
@@ -519,7 +539,8 @@ bool ServerActor::handleCommand()
     auto reply = [this](std::initializer_list<std::string> parts) {
         std::size_t i = 0;
         for (const std::string &part : parts) {
-            (void)m_pipe->send(zmq::buffer(part), ++i < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+            (void)m_pipe->send(zmq::buffer(part), ++i < parts.size() ? zmq::send_flags::sndmore
+                                                                     : zmq::send_flags::none);
         }
     };
     if (verb == "$TERM")
@@ -527,7 +548,8 @@ bool ServerActor::handleCommand()
     if (verb == "LEVEL" && frames.size() == 2) {
         const int level = std::stoi(std::string(view(frames[1])));
         m_logger.setLevel(static_cast<LogLevel>(level));
-        m_logger.info(QStringLiteral("Log level set to %1").arg(levelName(static_cast<LogLevel>(level))));
+        m_logger.info(
+            QStringLiteral("Log level set to %1").arg(levelName(static_cast<LogLevel>(level))));
         reply({"OK"});
         return true;
     }
@@ -555,7 +577,8 @@ bool ServerActor::handleCommand()
             m_logger.info(QStringLiteral("Script reloaded from %1").arg(path));
             reply({"OK"});
         } else {
-            m_logger.error(QStringLiteral("Script reload failed, the old script keeps running: %1").arg(error));
+            m_logger.error(QStringLiteral("Script reload failed, the old script keeps running: %1")
+                               .arg(error));
             reply({"ERR", error.toStdString()});
         }
         return true;
@@ -568,13 +591,13 @@ void ServerActor::readInput(int index)
 {
     zmq::socket_t &socket = m_inputs[std::size_t(index)];
     const char *name = m_inputNames[std::size_t(index)].c_str();
-    const bool isSub = m_config.kind == ServerKind::Pipeline || m_config.kind == ServerKind::Sink
-                       || m_config.kind == ServerKind::Hub;
+    const bool isSub = m_config.kind == ServerKind::Pipeline || m_config.kind == ServerKind::Sink ||
+                       m_config.kind == ServerKind::Hub;
     std::vector<zmq::message_t> frames;
     for (int n = 0; n < kBurst; ++n) {
-        const bool blocked = hasWorkers(m_config.kind) ? m_toWorkers.blocked()
+        const bool blocked = hasWorkers(m_config.kind)             ? m_toWorkers.blocked()
                              : m_config.kind == ServerKind::Worker ? m_toMaster.blocked()
-                                                                    : m_pub.blocked();
+                                                                   : m_pub.blocked();
         if (blocked || m_stopRequested)
             break;
         if (!receiveFrames(socket, frames))
@@ -610,7 +633,9 @@ void ServerActor::readPublisher()
         std::string topic(data.substr(1));
         if (data[0] == 1) {
             ++m_subscriptions[topic];
-            m_logger.logLazy(LogLevel::Debug, [&] { return QStringLiteral("Subscriber joined topic %1").arg(quote(topic)); });
+            m_logger.logLazy(LogLevel::Debug, [&] {
+                return QStringLiteral("Subscriber joined topic %1").arg(quote(topic));
+            });
         } else if (data[0] == 0) {
             auto it = m_subscriptions.find(topic);
             if (it != m_subscriptions.end() && --it->second <= 0)
@@ -633,22 +658,25 @@ void ServerActor::serveCache()
         if (frames.size() != 1) {
             ++m_stats.errors;
             ++m_stats.malformed;
-            m_logger.error(QStringLiteral("Expected 1 frame on db_address, got %1").arg(frames.size()));
+            m_logger.error(
+                QStringLiteral("Expected 1 frame on db_address, got %1").arg(frames.size()));
         } else if (!decodeMessage(view(frames.front()), request)) {
             ++m_stats.errors;
             ++m_stats.malformed;
-            m_logger.error(QStringLiteral("Cache request could not be decoded (%1 bytes on db_address)")
-                               .arg(frames.front().size()));
+            m_logger.error(
+                QStringLiteral("Cache request could not be decoded (%1 bytes on db_address)")
+                    .arg(frames.front().size()));
         } else {
             std::string verb;
             reply = m_cache.handleRequest(request, &verb);
             if (verb != "set" && verb != "get" && verb != "delete" && verb != "keys") {
                 ++m_stats.errors;
-                m_logger.error(QStringLiteral("Unknown cache verb in %1").arg(quote(request.function)));
+                m_logger.error(
+                    QStringLiteral("Unknown cache verb in %1").arg(quote(request.function)));
             } else {
                 m_logger.logLazy(LogLevel::Debug, [&] {
-                    return QStringLiteral("Cache %1 %2").arg(fromStd(verb),
-                                                             quote(verb == "set" ? reply : request.payload));
+                    return QStringLiteral("Cache %1 %2")
+                        .arg(fromStd(verb), quote(verb == "set" ? reply : request.payload));
                 });
             }
         }
@@ -678,13 +706,16 @@ bool ServerActor::resolveMethod(const Message &message, std::string_view &method
     const std::string_view entry = currentFunction(message);
     if (entry.empty()) {
         ++m_stats.errors;
-        m_logger.error(QStringLiteral("No function at stage %1 of %2").arg(message.stage).arg(quote(message.function)));
+        m_logger.error(QStringLiteral("No function at stage %1 of %2")
+                           .arg(message.stage)
+                           .arg(quote(message.function)));
         return false;
     }
     std::string_view server;
     if (!splitFunction(entry, server, method) || method.empty()) {
         ++m_stats.errors;
-        m_logger.error(QStringLiteral("Function %1 is not of the form server.method").arg(quote(entry)));
+        m_logger.error(
+            QStringLiteral("Function %1 is not of the form server.method").arg(quote(entry)));
         return false;
     }
     if (!ignoreServer && server != m_name) {
@@ -767,7 +798,9 @@ void ServerActor::callAndRoute(Message &&message)
         return;
     }
     if (m_results.empty()) {
-        m_logger.logLazy(LogLevel::Debug, [&] { return QStringLiteral("%1 returned nothing: message dropped").arg(quote(method)); });
+        m_logger.logLazy(LogLevel::Debug, [&] {
+            return QStringLiteral("%1 returned nothing: message dropped").arg(quote(method));
+        });
         return;
     }
     for (std::size_t i = 0; i + 1 < m_results.size(); ++i) {
@@ -931,10 +964,11 @@ void ServerActor::flushHeld(qint64 now, bool onlySubscribed)
                 send(m_pub, std::move(frames));
         } else {
             m_stats.dropped += count;
-            m_logger.warning(QStringLiteral("Dropped %1 message(s) for topic %2: no subscriber within %3 ms")
-                                 .arg(count)
-                                 .arg(quote(it->first))
-                                 .arg(m_config.publishGraceMs));
+            m_logger.warning(
+                QStringLiteral("Dropped %1 message(s) for topic %2: no subscriber within %3 ms")
+                    .arg(count)
+                    .arg(quote(it->first))
+                    .arg(m_config.publishGraceMs));
         }
         it = m_held.erase(it);
     }
@@ -945,17 +979,20 @@ bool ServerActor::send(Output &output, Frames &&frames)
 {
     if (!output.pending.empty()) {
         output.pending.push_back(std::move(frames));
-        m_stats.pendingOut = int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
+        m_stats.pendingOut =
+            int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
         return false;
     }
     for (std::size_t i = 0; i < frames.size(); ++i) {
         const bool last = i + 1 == frames.size();
-        auto flags = last ? zmq::send_flags::dontwait : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
+        auto flags = last ? zmq::send_flags::dontwait
+                          : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
         auto sent = output.socket->send(frames[i], flags);
         if (!sent) {
             // Only the first frame can hit the high-water mark; later frames always follow it.
             output.pending.push_back(std::move(frames));
-            m_stats.pendingOut = int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
+            m_stats.pendingOut =
+                int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
             return false;
         }
     }
@@ -968,15 +1005,18 @@ void ServerActor::flushPending(Output &output)
         Frames &frames = output.pending.front();
         for (std::size_t i = 0; i < frames.size(); ++i) {
             const bool last = i + 1 == frames.size();
-            auto flags = last ? zmq::send_flags::dontwait : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
+            auto flags = last ? zmq::send_flags::dontwait
+                              : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
             if (!output.socket->send(frames[i], flags)) {
-                m_stats.pendingOut = int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
+                m_stats.pendingOut = int(m_pub.pending.size() + m_toWorkers.pending.size() +
+                                         m_toMaster.pending.size());
                 return;
             }
         }
         output.pending.pop_front();
     }
-    m_stats.pendingOut = int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
+    m_stats.pendingOut =
+        int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
 }
 
 void ServerActor::reportUserError(const UserError &error)
@@ -999,7 +1039,8 @@ void ServerActor::flushLogs(bool force)
     batch.swap(m_batch);
     LocalServer *handle = m_handle;
     QMetaObject::invokeMethod(
-        handle, [handle, batch = std::move(batch)]() mutable { handle->deliverRecords(std::move(batch)); },
+        handle,
+        [handle, batch = std::move(batch)]() mutable { handle->deliverRecords(std::move(batch)); },
         Qt::QueuedConnection);
 }
 

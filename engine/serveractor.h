@@ -24,7 +24,8 @@ namespace qpalm {
 
 class LocalServer;
 
-// The thread body of one server: alone owns its sockets, commanded over an inproc pipe (zactor style).
+// The thread body of one server: alone owns its sockets, commanded over an inproc pipe (zactor
+// style).
 class ServerActor final : public ServerContext
 {
 public:
@@ -36,7 +37,8 @@ public:
     // Caller's thread: asks the loop to end, interrupts user code and joins.
     void stop();
     // Caller's thread: sends a command and waits for its reply.
-    std::optional<std::vector<std::string>> command(const std::vector<std::string> &frames, int timeoutMs);
+    std::optional<std::vector<std::string>> command(const std::vector<std::string> &frames,
+                                                    int timeoutMs);
 
     // ServerContext, used by user code on the actor thread.
     const QString &serverName() const override { return m_config.name; }
@@ -61,9 +63,12 @@ private:
     struct TopicHash
     {
         using is_transparent = void;
-        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+        std::size_t operator()(std::string_view text) const
+        {
+            return std::hash<std::string_view>{}(text);
+        }
     };
-    template<typename T>
+    template <typename T>
     using TopicMap = std::unordered_map<std::string, T, TopicHash, std::equal_to<>>;
 
     // An output socket and what waits for room on it (backpressure, never silent drops).
@@ -111,8 +116,8 @@ private:
     bool subscribed(std::string_view topic) const;
     void flushHeld(qint64 now, bool onlySubscribed);
 
-    std::optional<std::string> workerCacheRequest(const std::string &verb, const std::string &payload,
-                                                  const std::string &key);
+    std::optional<std::string>
+    workerCacheRequest(const std::string &verb, const std::string &payload, const std::string &key);
 
     // Set on the caller's thread.
     LocalServer *m_handle;
@@ -127,7 +132,7 @@ private:
     // Owned by the actor thread.
     Logger m_logger;
     std::optional<zmq::socket_t> m_pipe;
-    std::vector<zmq::socket_t> m_inputs;          // client pull or subs, in order
+    std::vector<zmq::socket_t> m_inputs; // client pull or subs, in order
     std::vector<std::string> m_inputNames;
     std::optional<zmq::socket_t> m_workerResults; // master/hub: results from workers
     std::optional<zmq::socket_t> m_rep;           // cache service
@@ -147,7 +152,8 @@ private:
     bool m_pipelinedOut = false;
     QMap<QString, QString> m_addresses;
     std::vector<std::string> m_boundEndpoints;
-    std::vector<std::pair<void *, std::string>> m_bindings; // socket handle, endpoint (tcp and twin)
+    std::vector<std::pair<void *, std::string>>
+        m_bindings;                  // socket handle, endpoint (tcp and twin)
     std::string m_workerPushAddress; // worker: where tasks come from
     std::string m_workerPullAddress; // worker: where results go
     Message m_message;

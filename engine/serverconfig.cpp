@@ -5,20 +5,26 @@ namespace qpalm {
 QString kindName(ServerKind kind)
 {
     switch (kind) {
-    case ServerKind::Server: return QStringLiteral("server");
-    case ServerKind::Master: return QStringLiteral("master");
-    case ServerKind::Hub: return QStringLiteral("hub");
-    case ServerKind::Worker: return QStringLiteral("worker");
-    case ServerKind::Pipeline: return QStringLiteral("pipeline");
-    case ServerKind::Sink: return QStringLiteral("sink");
+    case ServerKind::Server:
+        return QStringLiteral("server");
+    case ServerKind::Master:
+        return QStringLiteral("master");
+    case ServerKind::Hub:
+        return QStringLiteral("hub");
+    case ServerKind::Worker:
+        return QStringLiteral("worker");
+    case ServerKind::Pipeline:
+        return QStringLiteral("pipeline");
+    case ServerKind::Sink:
+        return QStringLiteral("sink");
     }
     return {};
 }
 
 std::optional<ServerKind> parseKind(QStringView text)
 {
-    for (ServerKind kind : {ServerKind::Server, ServerKind::Master, ServerKind::Hub, ServerKind::Worker,
-                            ServerKind::Pipeline, ServerKind::Sink}) {
+    for (ServerKind kind : {ServerKind::Server, ServerKind::Master, ServerKind::Hub,
+                            ServerKind::Worker, ServerKind::Pipeline, ServerKind::Sink}) {
         if (text.compare(kindName(kind), Qt::CaseInsensitive) == 0)
             return kind;
     }

@@ -21,9 +21,9 @@ std::optional<ServerKind> parseKind(QStringView text);
 // Limits on one server's script; each breach is a caught user error.
 struct ScriptLimits
 {
-    int timeLimitMs = 5000;                      // per call
+    int timeLimitMs = 5000;                        // per call
     qint64 memoryLimitBytes = 256LL * 1024 * 1024; // per Lua state
-    int stackDepth = 200;                        // nested Lua calls
+    int stackDepth = 200;                          // nested Lua calls
 };
 
 // Everything one server needs to run; parameter names follow pylm.
@@ -36,18 +36,18 @@ struct ServerConfig
     QString pubAddress;
     QString workerPullAddress;
     QString workerPushAddress;
-    QString subAddress;        // pipeline, hub
-    QStringList subAddresses;  // sink
-    QStringList previous;      // pipeline and hub: one topic; sink: one per sub address
+    QString subAddress;       // pipeline, hub
+    QStringList subAddresses; // sink
+    QStringList previous;     // pipeline and hub: one topic; sink: one per sub address
     bool pipelined = false;
-    bool toClient = true;      // pipeline: topic = client (true) or pipelined (false)
+    bool toClient = true; // pipeline: topic = client (true) or pipelined (false)
     LogLevel logLevel = LogLevel::Info;
-    QString scriptPath;        // absolute once loaded from a cluster file
+    QString scriptPath; // absolute once loaded from a cluster file
     ScriptLimits limits;
-    int replicas = 1;          // workers, in cluster files only
+    int replicas = 1; // workers, in cluster files only
     std::shared_ptr<const NativeHandlers> handlers;
-    bool printLog = false;     // also print pylm lines on stdout from the server thread
-    int publishGraceMs = 1000; // how long a reply waits for its topic's first subscriber
+    bool printLog = false;      // also print pylm lines on stdout from the server thread
+    int publishGraceMs = 1000;  // how long a reply waits for its topic's first subscriber
     int configTimeoutMs = 5000; // worker: how long to wait for the master's cache
 
     // Addresses by pylm parameter name, only those that are set.

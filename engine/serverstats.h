@@ -8,17 +8,17 @@ namespace qpalm {
 struct ServerStats
 {
     qint64 msecsSinceEpoch = 0;
-    quint64 messagesIn = 0;   // from clients or the previous stage
-    quint64 messagesOut = 0;  // published (or, for a worker, sent back)
-    quint64 errors = 0;       // user errors, unknown functions, malformed input
-    quint64 malformed = 0;    // frames that were not a PalmMessage
-    quint64 dropped = 0;      // published with no subscriber after the grace time
-    quint64 toWorkers = 0;    // master/hub: sent to workers
-    quint64 fromWorkers = 0;  // master/hub: received from workers
+    quint64 messagesIn = 0;  // from clients or the previous stage
+    quint64 messagesOut = 0; // published (or, for a worker, sent back)
+    quint64 errors = 0;      // user errors, unknown functions, malformed input
+    quint64 malformed = 0;   // frames that were not a PalmMessage
+    quint64 dropped = 0;     // published with no subscriber after the grace time
+    quint64 toWorkers = 0;   // master/hub: sent to workers
+    quint64 fromWorkers = 0; // master/hub: received from workers
     quint64 cacheRequests = 0;
-    int pendingOut = 0;       // messages waiting for a full socket (backpressure)
+    int pendingOut = 0;        // messages waiting for a full socket (backpressure)
     int heldForSubscriber = 0; // replies waiting for their topic's first subscriber
-    qint64 inFlight = 0;      // master/hub: toWorkers - fromWorkers
+    qint64 inFlight = 0;       // master/hub: toWorkers - fromWorkers
 };
 
 } // namespace qpalm

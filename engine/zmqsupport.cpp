@@ -1,8 +1,8 @@
 #include "zmqsupport.h"
 
 #include <atomic>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 
 namespace qpalm {
 
@@ -65,7 +65,8 @@ void unbindAndWait(void *socketHandle, const std::vector<std::string> &endpoints
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     while (waiting > 0) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0)
             break;
         zmq::pollitem_t item{monitor.handle(), 0, ZMQ_POLLIN, 0};

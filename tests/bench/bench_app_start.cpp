@@ -41,12 +41,13 @@ QString writeCluster(const QTemporaryDir &dir)
 {
     auto tcp = [](int port) { return QStringLiteral("tcp://127.0.0.1:%1").arg(port); };
     const QString db = tcp(freePort());
-    const QString json = QStringLiteral(R"({"servers": [
+    const QString json =
+        QStringLiteral(R"({"servers": [
   {"kind": "master", "name": "master", "db_address": "%1", "pull_address": "%2", "pub_address": "%3",
    "worker_pull_address": "%4", "worker_push_address": "%5"},
   {"kind": "worker", "name": "worker", "db_address": "%1", "script": "echo.lua", "replicas": 8}
 ]})")
-                             .arg(db, tcp(freePort()), tcp(freePort()), tcp(freePort()), tcp(freePort()));
+            .arg(db, tcp(freePort()), tcp(freePort()), tcp(freePort()), tcp(freePort()));
     QFile cluster(dir.filePath(QStringLiteral("cluster.json")));
     cluster.open(QIODevice::WriteOnly);
     cluster.write(json.toUtf8());
@@ -89,7 +90,8 @@ int main(int argc, char **argv)
             qFatal("open failed: %s", qPrintable(window.lastError()));
         auto allRunning = [&] {
             const auto servers = window.cluster()->servers();
-            return servers.size() == 9 && std::all_of(servers.begin(), servers.end(), [](qpalm::ServerHandle *s) {
+            return servers.size() == 9 &&
+                   std::all_of(servers.begin(), servers.end(), [](qpalm::ServerHandle *s) {
                        return s->state() == qpalm::ServerHandle::State::Running;
                    });
         };
@@ -98,12 +100,14 @@ int main(int argc, char **argv)
         if (!allRunning())
             qFatal("cluster did not start");
         startMs.push_back(double(timer.nsecsElapsed()) / 1e6);
-        std::printf("run %d: window shown after %.1f ms; master + 8 workers running %.1f ms after it showed\n",
+        std::printf("run %d: window shown after %.1f ms; master + 8 workers running %.1f ms after "
+                    "it showed\n",
                     run + 1, showMs.back(), startMs.back());
         std::fflush(stdout);
         window.cluster()->stopAll();
     }
-    std::printf("median over %d runs: window shown %.1f ms, cluster running %.1f ms after the window showed\n",
+    std::printf("median over %d runs: window shown %.1f ms, cluster running %.1f ms after the "
+                "window showed\n",
                 runs, median(showMs), median(startMs));
     return 0;
 }

@@ -50,7 +50,8 @@ double rawRing(zmq::context_t &context, int messages, bool inproc)
     in.set(zmq::sockopt::linger, 0);
     static int ring = 0;
     ++ring;
-    out.bind(inproc ? "inproc://ring-out-" + std::to_string(ring) : std::string("tcp://127.0.0.1:*"));
+    out.bind(inproc ? "inproc://ring-out-" + std::to_string(ring)
+                    : std::string("tcp://127.0.0.1:*"));
     in.bind(inproc ? "inproc://ring-in-" + std::to_string(ring) : std::string("tcp://127.0.0.1:*"));
     const std::string outAddress = out.get(zmq::sockopt::last_endpoint);
     const std::string inAddress = in.get(zmq::sockopt::last_endpoint);
@@ -126,7 +127,8 @@ EngineCluster startCluster(std::shared_ptr<NativeHandlers> handlers, const QStri
 }
 
 // client -> Master -> 2 Workers -> Master -> client; returns messages/s and checks nothing is lost.
-double engineRing(EngineCluster &cluster, const std::string &function, int messages, std::size_t replySize)
+double engineRing(EngineCluster &cluster, const std::string &function, int messages,
+                  std::size_t replySize)
 {
     Client client({"master", cluster.master->address(QStringLiteral("db_address")).toStdString()});
     if (!client.connect())
@@ -151,7 +153,8 @@ double engineRing(EngineCluster &cluster, const std::string &function, int messa
         });
     const double elapsed = seconds(start);
     if (!ok || received != messages || !sizesOk)
-        qFatal("engine ring lost messages: %d of %d (%s)", received, messages, client.lastError().c_str());
+        qFatal("engine ring lost messages: %d of %d (%s)", received, messages,
+               client.lastError().c_str());
     return messages / elapsed;
 }
 
@@ -216,7 +219,9 @@ int main(int argc, char **argv)
     zmq::context_t context(ioThreads);
 
     auto handlers = std::make_shared<NativeHandlers>();
-    handlers->add("echo", [](ServerContext &, const std::string &payload) { return std::optional<std::string>(payload); });
+    handlers->add("echo", [](ServerContext &, const std::string &payload) {
+        return std::optional<std::string>(payload);
+    });
 
     QTemporaryDir dir;
     const QString script = dir.filePath(QStringLiteral("echo.lua"));
@@ -227,13 +232,15 @@ int main(int argc, char **argv)
                    "function prefix(payload) return 'processed: ' .. payload end\n");
     }
 
-    std::printf("method: %d messages of 100 bytes per round, %d rounds, each round runs every variant\n"
-                "        back to back; medians of the per-round values and of the per-round ratios.\n"
-                "        %d evals per round for latency. 2 worker threads everywhere; %d ZeroMQ I/O thread(s)\n"
-                "        for the raw peers and for the engine alike.\n"
-                "        'tcp' = every hop over tcp on 127.0.0.1; 'local' = the engine's in-process\n"
-                "        shortcuts (inproc twins of tcp endpoints, used when peers share the process).\n",
-                messages, rounds, evals, ioThreads);
+    std::printf(
+        "method: %d messages of 100 bytes per round, %d rounds, each round runs every variant\n"
+        "        back to back; medians of the per-round values and of the per-round ratios.\n"
+        "        %d evals per round for latency. 2 worker threads everywhere; %d ZeroMQ I/O "
+        "thread(s)\n"
+        "        for the raw peers and for the engine alike.\n"
+        "        'tcp' = every hop over tcp on 127.0.0.1; 'local' = the engine's in-process\n"
+        "        shortcuts (inproc twins of tcp endpoints, used when peers share the process).\n",
+        messages, rounds, evals, ioThreads);
     struct Series
     {
         const char *name;
@@ -244,7 +251,8 @@ int main(int argc, char **argv)
     Series nativeTcp{"engine native, tcp", {}, {}}, nativeLocal{"engine native, local", {}, {}};
     Series luaTcp{"engine lua echo, tcp", {}, {}}, luaLocal{"engine lua echo, local", {}, {}};
     Series prefixLocal{"engine lua prefix, local", {}, {}};
-    std::vector<double> p50Raw, p99Raw, p50Tcp, p99Tcp, p50Local, p99Local, p50RatioTcp, p50RatioLocal;
+    std::vector<double> p50Raw, p99Raw, p50Tcp, p99Tcp, p50Local, p99Local, p50RatioTcp,
+        p50RatioLocal;
 
     setLocalShortcutsEnabled(false);
     EngineCluster nativeTcpCluster = startCluster(handlers, {});
@@ -265,8 +273,11 @@ int main(int argc, char **argv)
         const double pl = engineRing(luaLocalCluster, "master.prefix", messages, 111);
         rawTcp.values.push_back(rt);
         rawInproc.values.push_back(ri);
-        for (auto [series, value] : {std::pair{&nativeTcp, nt}, {&luaTcp, lt}, {&nativeLocal, nl},
-                                     {&luaLocal, ll}, {&prefixLocal, pl}}) {
+        for (auto [series, value] : {std::pair{&nativeTcp, nt},
+                                     {&luaTcp, lt},
+                                     {&nativeLocal, nl},
+                                     {&luaLocal, ll},
+                                     {&prefixLocal, pl}}) {
             series->values.push_back(value);
             series->ratios.push_back(value / rt);
         }
@@ -285,21 +296,26 @@ int main(int argc, char **argv)
         p99Local.push_back(percentile(localLat, 0.99));
         p50RatioTcp.push_back(p50Tcp.back() / p50Raw.back());
         p50RatioLocal.push_back(p50Local.back() / p50Raw.back());
-        std::printf("round %d: raw tcp %.0f/s | native tcp %.2fx local %.2fx | lua tcp %.2fx local %.2fx "
-                    "prefix local %.2fx | eval p50 raw %.0f us, tcp %.0f us, local %.0f us\n",
-                    round + 1, rt, nt / rt, nl / rt, lt / rt, ll / rt, pl / rt, p50Raw.back(), p50Tcp.back(),
-                    p50Local.back());
+        std::printf(
+            "round %d: raw tcp %.0f/s | native tcp %.2fx local %.2fx | lua tcp %.2fx local %.2fx "
+            "prefix local %.2fx | eval p50 raw %.0f us, tcp %.0f us, local %.0f us\n",
+            round + 1, rt, nt / rt, nl / rt, lt / rt, ll / rt, pl / rt, p50Raw.back(),
+            p50Tcp.back(), p50Local.back());
         std::fflush(stdout);
     }
     std::printf("\nmedians over %d rounds (every engine round checked: 0 messages lost)\n", rounds);
     std::printf("  %-26s %10s   %s\n", "variant", "msg/s", "ratio to raw ring over tcp");
-    for (const Series *series : {&rawTcp, &rawInproc, &nativeTcp, &nativeLocal, &luaTcp, &luaLocal, &prefixLocal})
+    for (const Series *series :
+         {&rawTcp, &rawInproc, &nativeTcp, &nativeLocal, &luaTcp, &luaLocal, &prefixLocal})
         std::printf("  %-26s %10.0f   %s\n", series->name, median(series->values),
-                    series->ratios.empty() ? "1.00" : QByteArray::number(median(series->ratios), 'f', 2).constData());
-    std::printf("  raw REQ/REP, tcp          p50 %6.0f us  p99 %6.0f us\n", median(p50Raw), median(p99Raw));
-    std::printf("  engine eval, tcp          p50 %6.0f us  p99 %6.0f us   p50 ratio %.2f\n", median(p50Tcp),
-                median(p99Tcp), median(p50RatioTcp));
-    std::printf("  engine eval, local        p50 %6.0f us  p99 %6.0f us   p50 ratio %.2f\n", median(p50Local),
-                median(p99Local), median(p50RatioLocal));
+                    series->ratios.empty()
+                        ? "1.00"
+                        : QByteArray::number(median(series->ratios), 'f', 2).constData());
+    std::printf("  raw REQ/REP, tcp          p50 %6.0f us  p99 %6.0f us\n", median(p50Raw),
+                median(p99Raw));
+    std::printf("  engine eval, tcp          p50 %6.0f us  p99 %6.0f us   p50 ratio %.2f\n",
+                median(p50Tcp), median(p99Tcp), median(p50RatioTcp));
+    std::printf("  engine eval, local        p50 %6.0f us  p99 %6.0f us   p50 ratio %.2f\n",
+                median(p50Local), median(p99Local), median(p50RatioLocal));
     return 0;
 }

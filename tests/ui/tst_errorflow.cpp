@@ -56,10 +56,11 @@ void TestErrorFlow::tracebackToEditorAndLiveFix()
     const QString script = dir.filePath(QStringLiteral("handler.lua"));
     QVERIFY(writeFile(script, kBroken));
     const QString cluster = dir.filePath(QStringLiteral("cluster.json"));
-    QVERIFY(writeFile(cluster, "{\"servers\": [{\"kind\": \"server\", \"name\": \"srv\", "
-                               "\"script\": \"handler.lua\", \"db_address\": \"tcp://127.0.0.1:*\", "
-                               "\"pull_address\": \"tcp://127.0.0.1:*\", \"pub_address\": \"tcp://127.0.0.1:*\"}]}"));
-
+    QVERIFY(writeFile(
+        cluster,
+        "{\"servers\": [{\"kind\": \"server\", \"name\": \"srv\", "
+        "\"script\": \"handler.lua\", \"db_address\": \"tcp://127.0.0.1:*\", "
+        "\"pull_address\": \"tcp://127.0.0.1:*\", \"pub_address\": \"tcp://127.0.0.1:*\"}]}"));
 
     AppSettings settings(dir.filePath(QStringLiteral("settings.ini")));
     MainWindow window(&settings);
@@ -86,8 +87,9 @@ void TestErrorFlow::tracebackToEditorAndLiveFix()
     QTRY_VERIFY_WITH_TIMEOUT(([&] {
                                  for (int row = 0; row < model->rowCount(); ++row) {
                                      const LogRecord record = model->recordAt(row);
-                                     if (record.level == LogLevel::Error
-                                         && record.text == QStringLiteral("User function gave an error")) {
+                                     if (record.level == LogLevel::Error &&
+                                         record.text ==
+                                             QStringLiteral("User function gave an error")) {
                                          errorRow = row;
                                          return true;
                                      }
@@ -96,7 +98,8 @@ void TestErrorFlow::tracebackToEditorAndLiveFix()
                              }()),
                              5000);
     const LogRecord record = model->recordAt(errorRow);
-    QVERIFY2(record.traceback.contains(QStringLiteral("handler.lua:4:")), qPrintable(record.traceback));
+    QVERIFY2(record.traceback.contains(QStringLiteral("handler.lua:4:")),
+             qPrintable(record.traceback));
     QTRY_VERIFY(window.errorInbox()->findChildren<QAbstractItemView *>().size() > 0);
 
     // Select the record: its traceback shows below; click the line naming handler.lua:4.
@@ -114,7 +117,8 @@ void TestErrorFlow::tracebackToEditorAndLiveFix()
         return false;
     }()));
     traceback->scrollToItem(frame);
-    QTest::mouseClick(traceback->viewport(), Qt::LeftButton, {}, traceback->visualItemRect(frame).center());
+    QTest::mouseClick(traceback->viewport(), Qt::LeftButton, {},
+                      traceback->visualItemRect(frame).center());
 
     ScriptEditor *editor = window.scriptEditor();
     QTRY_VERIFY(editor->currentFile().endsWith(QStringLiteral("handler.lua")));
