@@ -18,14 +18,13 @@ const auto kEdgeRates = QStringLiteral("topology/showEdgeRates");
 } // namespace
 
 AppSettings::AppSettings(QObject *parent)
-    : QObject(parent)
-    , m_settings(std::make_unique<QSettings>(QStringLiteral("qpalm"), QStringLiteral("qpalm")))
+    : QObject(parent),
+      m_settings(std::make_unique<QSettings>(QStringLiteral("qpalm"), QStringLiteral("qpalm")))
 {
 }
 
 AppSettings::AppSettings(const QString &iniPath, QObject *parent)
-    : QObject(parent)
-    , m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
+    : QObject(parent), m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
 {
 }
 

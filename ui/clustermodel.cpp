@@ -50,8 +50,7 @@ QString countdown(int seconds)
 } // namespace
 
 ClusterModel::ClusterModel(QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_ticker(new QTimer(this))
+    : QAbstractTableModel(parent), m_ticker(new QTimer(this))
 {
     m_ticker->setInterval(1000);
     connect(m_ticker, &QTimer::timeout, this, [this] {
@@ -227,10 +226,11 @@ void ClusterModel::onStats(ServerHandle *server, const ServerStats &stats)
     if (row < 0)
         return;
     Row &r = m_rows[row];
-    const qint64 now = stats.msecsSinceEpoch > 0 ? stats.msecsSinceEpoch : QDateTime::currentMSecsSinceEpoch();
-    if (!r.samples.isEmpty()
-        && (stats.messagesIn < r.samples.last().in || stats.messagesOut < r.samples.last().out
-            || now < r.samples.last().msecs))
+    const qint64 now =
+        stats.msecsSinceEpoch > 0 ? stats.msecsSinceEpoch : QDateTime::currentMSecsSinceEpoch();
+    if (!r.samples.isEmpty() &&
+        (stats.messagesIn < r.samples.last().in || stats.messagesOut < r.samples.last().out ||
+         now < r.samples.last().msecs))
         r.samples.clear(); // restarted: counters begin again
     r.samples.append({now, stats.messagesIn, stats.messagesOut});
     while (r.samples.size() > 2 && now - r.samples.first().msecs > m_rateWindowMs)
@@ -275,7 +275,8 @@ bool ClusterModel::setLogLevel(const QString &name, LogLevel level, int revertAf
     ServerHandle *server = r.server;
     if (revertAfterMs > 0) {
         if (!r.revertTimer) {
-            r.revertLevel = server->logLevel(); // keep the first level when stacking temporary changes
+            r.revertLevel =
+                server->logLevel(); // keep the first level when stacking temporary changes
             r.revertTimer = new QTimer(this);
             r.revertTimer->setSingleShot(true);
             connect(r.revertTimer, &QTimer::timeout, this, [this, name] { revert(name); });
@@ -325,7 +326,8 @@ bool ClusterModel::hasPendingRevert(const QString &name) const
 
 void ClusterModel::updateTicker()
 {
-    const bool any = std::any_of(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.revertTimer; });
+    const bool any =
+        std::any_of(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.revertTimer; });
     if (any && !m_ticker->isActive())
         m_ticker->start();
     else if (!any)
@@ -393,8 +395,9 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
             return QString::number(server->stats().errors);
         case LogLevelColumn:
             if (r.revertTimer)
-                return tr("%1 (%2 in %3)").arg(levelName(server->logLevel()), levelName(r.revertLevel),
-                                               countdown(qMax(0, revertSeconds)));
+                return tr("%1 (%2 in %3)")
+                    .arg(levelName(server->logLevel()), levelName(r.revertLevel),
+                         countdown(qMax(0, revertSeconds)));
             return levelName(server->logLevel());
         default:
             break;
@@ -414,14 +417,21 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
         if (column == StateColumn && server->state() == ServerHandle::State::Failed)
             return tr("%1 could not start: %2").arg(server->name(), server->errorString());
         if (column == LogLevelColumn && r.revertTimer)
-            return tr("Back to %1 in %2").arg(levelName(r.revertLevel), countdown(qMax(0, revertSeconds)));
+            return tr("Back to %1 in %2")
+                .arg(levelName(r.revertLevel), countdown(qMax(0, revertSeconds)));
         if (column >= InRateColumn && column <= ErrorsColumn) {
             const ServerStats s = server->stats();
             QString tip = tr("in %1, out %2, errors %3, malformed %4, dropped %5")
-                              .arg(s.messagesIn).arg(s.messagesOut).arg(s.errors).arg(s.malformed).arg(s.dropped);
+                              .arg(s.messagesIn)
+                              .arg(s.messagesOut)
+                              .arg(s.errors)
+                              .arg(s.malformed)
+                              .arg(s.dropped);
             if (server->kind() == ServerKind::Master || server->kind() == ServerKind::Hub)
                 tip += tr("\nto workers %1, from workers %2, in flight %3")
-                           .arg(s.toWorkers).arg(s.fromWorkers).arg(s.inFlight);
+                           .arg(s.toWorkers)
+                           .arg(s.fromWorkers)
+                           .arg(s.inFlight);
             return tip;
         }
         if (column == NameColumn) {
@@ -429,7 +439,8 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
             const auto addresses = server->config().namedAddresses();
             for (const auto &[parameter, address] : addresses) {
                 const QString resolved = server->address(parameter);
-                lines.append(QStringLiteral("%1: %2").arg(parameter, resolved.isEmpty() ? address : resolved));
+                lines.append(QStringLiteral("%1: %2").arg(parameter,
+                                                          resolved.isEmpty() ? address : resolved));
             }
             return lines.join(QLatin1Char('\n'));
         }
@@ -443,22 +454,35 @@ QVariant ClusterModel::headerData(int section, Qt::Orientation orientation, int 
         return {};
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case NameColumn: return tr("Name");
-        case KindColumn: return tr("Kind");
-        case StateColumn: return tr("State");
-        case InRateColumn: return tr("In/s");
-        case OutRateColumn: return tr("Out/s");
-        case ErrorsColumn: return tr("Errors");
-        case LogLevelColumn: return tr("Log level");
-        default: break;
+        case NameColumn:
+            return tr("Name");
+        case KindColumn:
+            return tr("Kind");
+        case StateColumn:
+            return tr("State");
+        case InRateColumn:
+            return tr("In/s");
+        case OutRateColumn:
+            return tr("Out/s");
+        case ErrorsColumn:
+            return tr("Errors");
+        case LogLevelColumn:
+            return tr("Log level");
+        default:
+            break;
         }
     } else if (role == Qt::ToolTipRole) {
         switch (section) {
-        case InRateColumn: return tr("Messages received per second");
-        case OutRateColumn: return tr("Messages published (workers: sent back) per second");
-        case ErrorsColumn: return tr("User errors, unknown functions and malformed input since start");
-        case LogLevelColumn: return tr("Double-click to change the level while the server runs");
-        default: break;
+        case InRateColumn:
+            return tr("Messages received per second");
+        case OutRateColumn:
+            return tr("Messages published (workers: sent back) per second");
+        case ErrorsColumn:
+            return tr("User errors, unknown functions and malformed input since start");
+        case LogLevelColumn:
+            return tr("Double-click to change the level while the server runs");
+        default:
+            break;
         }
     }
     return {};
@@ -476,8 +500,9 @@ Qt::ItemFlags ClusterModel::flags(const QModelIndex &index) const
 
 bool ClusterModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
-    if (role != Qt::EditRole || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
-        || index.column() != LogLevelColumn)
+    if (role != Qt::EditRole ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
+        index.column() != LogLevelColumn)
         return false;
     std::optional<LogLevel> level;
     bool isNumber = false;

@@ -19,22 +19,31 @@ class ClusterModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, KindColumn, StateColumn, InRateColumn, OutRateColumn, ErrorsColumn,
-                  LogLevelColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        KindColumn,
+        StateColumn,
+        InRateColumn,
+        OutRateColumn,
+        ErrorsColumn,
+        LogLevelColumn,
+        ColumnCount
+    };
     enum Role {
         ServerNameRole = Qt::UserRole + 1, // QString
-        KindRole,           // int (ServerKind)
-        StateRole,          // int (ServerHandle::State)
-        InRateRole,         // double, messages/s
-        OutRateRole,        // double, messages/s
-        ErrorsRole,         // qulonglong
-        LogLevelRole,       // int (LogLevel)
-        FailureRole,        // QString, why the last start failed
-        RevertLevelRole,    // int (LogLevel) the level restored later, or -1
-        RevertSecondsRole,  // int, seconds until the level is restored, or -1
+        KindRole,                          // int (ServerKind)
+        StateRole,                         // int (ServerHandle::State)
+        InRateRole,                        // double, messages/s
+        OutRateRole,                       // double, messages/s
+        ErrorsRole,                        // qulonglong
+        LogLevelRole,                      // int (LogLevel)
+        FailureRole,                       // QString, why the last start failed
+        RevertLevelRole,                   // int (LogLevel) the level restored later, or -1
+        RevertSecondsRole,                 // int, seconds until the level is restored, or -1
     };
 
-    // Cluster-wide numbers for the status bar; rates leave out workers (their traffic is the master's).
+    // Cluster-wide numbers for the status bar; rates leave out workers (their traffic is the
+    // master's).
     struct Totals
     {
         int running = 0;
@@ -59,7 +68,8 @@ public:
     double outRate(const QString &name) const;
     Totals totals() const;
 
-    // Sets a server's log level now; with revertAfterMs > 0 the level before is restored after that time.
+    // Sets a server's log level now; with revertAfterMs > 0 the level before is restored after that
+    // time.
     bool setLogLevel(const QString &name, qpalm::LogLevel level, int revertAfterMs = 0);
     // Forgets a pending restore of a server's level.
     void cancelRevert(const QString &name);
@@ -75,7 +85,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 

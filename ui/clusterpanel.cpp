@@ -29,7 +29,8 @@ class LogLevelDelegate : public QStyledItemDelegate
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
-    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &) const override
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &,
+                          const QModelIndex &) const override
     {
         auto *combo = new QComboBox(parent);
         for (LogLevel level : kLevels)
@@ -48,7 +49,8 @@ public:
         combo->setCurrentIndex(qMax(0, combo->findData(index.data(ClusterModel::LogLevelRole))));
     }
 
-    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override
+    void setModelData(QWidget *editor, QAbstractItemModel *model,
+                      const QModelIndex &index) const override
     {
         auto *combo = static_cast<QComboBox *>(editor);
         model->setData(index, combo->currentData(), Qt::EditRole);
@@ -79,8 +81,9 @@ int startRank(const ServerHandle *server)
 // Binding kinds first so subscribers and workers find them; the reverse when stopping.
 void sortForStart(QList<ServerHandle *> &servers)
 {
-    std::stable_sort(servers.begin(), servers.end(),
-                     [](const ServerHandle *a, const ServerHandle *b) { return startRank(a) < startRank(b); });
+    std::stable_sort(
+        servers.begin(), servers.end(),
+        [](const ServerHandle *a, const ServerHandle *b) { return startRank(a) < startRank(b); });
 }
 
 class WaitCursor
@@ -93,9 +96,7 @@ public:
 } // namespace
 
 ClusterPanel::ClusterPanel(QWidget *parent)
-    : QWidget(parent)
-    , m_model(new ClusterModel(this))
-    , m_view(new QTreeView(this))
+    : QWidget(parent), m_model(new ClusterModel(this)), m_view(new QTreeView(this))
 {
     m_view->setObjectName(QStringLiteral("clusterView"));
     m_view->setModel(m_model);
@@ -117,7 +118,8 @@ ClusterPanel::ClusterPanel(QWidget *parent)
     layout->addWidget(m_view);
 
     connect(m_view, &QWidget::customContextMenuRequested, this, &ClusterPanel::showContextMenu);
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ClusterPanel::selectionChanged);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ClusterPanel::selectionChanged);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { Q_EMIT currentServerChanged(currentServer()); });
     connect(m_view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex &index) {
@@ -160,7 +162,9 @@ QStringList ClusterPanel::selectedServers() const
 QString ClusterPanel::currentServer() const
 {
     const QModelIndex current = m_view->selectionModel()->currentIndex();
-    return current.isValid() ? current.siblingAtColumn(0).data(ClusterModel::ServerNameRole).toString() : QString();
+    return current.isValid()
+               ? current.siblingAtColumn(0).data(ClusterModel::ServerNameRole).toString()
+               : QString();
 }
 
 void ClusterPanel::selectServer(const QString &name)
@@ -171,7 +175,8 @@ void ClusterPanel::selectServer(const QString &name)
         return;
     }
     const QModelIndex index = m_model->index(row, 0);
-    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
     m_view->scrollTo(index);
 }
 
@@ -219,7 +224,8 @@ bool ClusterPanel::startServers(const QStringList &names)
             // A worker would wait for its master's cache in vain (and freeze the window meanwhile).
             if (const ServerHandle *master = masterOf(server);
                 master && master->state() != ServerHandle::State::Running) {
-                failures.append(tr("%1: not started, its master %2 is not running").arg(server->name(), master->name()));
+                failures.append(tr("%1: not started, its master %2 is not running")
+                                    .arg(server->name(), master->name()));
                 continue;
             }
             if (!server->start())
@@ -346,7 +352,8 @@ QMenu *ClusterPanel::createContextMenu(QWidget *parent)
     QMenu *levels = menu->addMenu(tr("&Log Level"));
     levels->setObjectName(QStringLiteral("logLevelMenu"));
     for (LogLevel level : kLevels) {
-        QAction *action = levels->addAction(levelName(level), this, [this, level] { setSelectedLogLevel(level); });
+        QAction *action = levels->addAction(levelName(level), this,
+                                            [this, level] { setSelectedLogLevel(level); });
         action->setCheckable(true);
         action->setChecked(first && first->logLevel() == level);
     }
@@ -362,12 +369,15 @@ QMenu *ClusterPanel::createContextMenu(QWidget *parent)
             else
                 duration = tr("%1 min").arg(minutes);
             const QString label = tr("%1 for %2").arg(levelName(level), duration);
-            temporary->addAction(label, this, [this, level, minutes] { setSelectedLogLevel(level, minutes * 60 * 1000); });
+            temporary->addAction(label, this, [this, level, minutes] {
+                setSelectedLogLevel(level, minutes * 60 * 1000);
+            });
         }
         temporary->addSeparator();
     }
-    const bool pending = std::any_of(names.cbegin(), names.cend(),
-                                     [this](const QString &n) { return m_model->hasPendingRevert(n); });
+    const bool pending = std::any_of(names.cbegin(), names.cend(), [this](const QString &n) {
+        return m_model->hasPendingRevert(n);
+    });
     QAction *cancel = temporary->addAction(tr("Keep Current Level"), this, [this] {
         const QStringList selected = selectedServers();
         for (const QString &n : selected)
@@ -375,7 +385,8 @@ QMenu *ClusterPanel::createContextMenu(QWidget *parent)
     });
     cancel->setEnabled(pending);
     menu->addSeparator();
-    menu->addAction(tr("Show Only This Server's &Log"), this, [this] { Q_EMIT serverActivated(currentServer()); });
+    menu->addAction(tr("Show Only This Server's &Log"), this,
+                    [this] { Q_EMIT serverActivated(currentServer()); });
     return menu;
 }
 

@@ -41,7 +41,8 @@ public:
     void setTemporaryLevelChoices(const QList<int> &minutes) { m_temporaryMinutes = minutes; }
     // The worker entry name a replica belongs to ("w" for "w-2"), or empty when name is no replica.
     QString replicaBase(const QString &name) const;
-    // The master or hub a worker in the cluster takes its work from (matched by address), or nullptr.
+    // The master or hub a worker in the cluster takes its work from (matched by address), or
+    // nullptr.
     ServerHandle *masterOf(const ServerHandle *worker) const;
     // The context menu for the current selection (built fresh each time).
     QMenu *createContextMenu(QWidget *parent);
@@ -62,7 +63,8 @@ public Q_SLOTS:
     bool removeReplica();
     bool addReplicaOf(const QString &name);
     bool removeReplicaOf(const QString &name);
-    // Changes a server's log level now; revertAfterMs > 0 restores the level before after that time.
+    // Changes a server's log level now; revertAfterMs > 0 restores the level before after that
+    // time.
     bool setLogLevel(const QString &name, qpalm::LogLevel level, int revertAfterMs = 0);
     // Same for every selected server.
     void setSelectedLogLevel(qpalm::LogLevel level, int revertAfterMs = 0);
@@ -72,7 +74,8 @@ Q_SIGNALS:
     void currentServerChanged(const QString &name);
     // GUI thread: the selection changed.
     void selectionChanged();
-    // GUI thread: the user asked to edit a server's settings (double-click outside the level column).
+    // GUI thread: the user asked to edit a server's settings (double-click outside the level
+    // column).
     void editRequested(const QString &name);
     // GUI thread: the user asked to see only this server's log.
     void serverActivated(const QString &name);

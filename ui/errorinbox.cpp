@@ -25,10 +25,7 @@ QStringView firstLineOf(QStringView text)
 
 } // namespace
 
-ErrorInboxModel::ErrorInboxModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+ErrorInboxModel::ErrorInboxModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 int ErrorInboxModel::rowCount(const QModelIndex &parent) const
 {
@@ -62,14 +59,14 @@ QString ErrorInboxModel::errorMessage(const LogRecord &record)
 
 QString ErrorInboxModel::keyOf(const QString &message, const SourceLocation &frame)
 {
-    return message + QLatin1Char('\x1f') + frame.file + QLatin1Char(':')
-           + QString::number(frame.line);
+    return message + QLatin1Char('\x1f') + frame.file + QLatin1Char(':') +
+           QString::number(frame.line);
 }
 
 QVariant ErrorInboxModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0
-        || index.column() >= ColumnCount)
+    if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
+        index.column() >= ColumnCount)
         return {};
     const Group &g = m_groups.at(index.row());
     const auto location = [&g] {
@@ -129,7 +126,8 @@ QVariant ErrorInboxModel::data(const QModelIndex &index, int role) const
             return LogModel::levelForeground(LogLevel::Error);
         return {};
     case Qt::FontRole:
-        if (index.column() == MessageColumn && static_cast<int>(g.level) >= static_cast<int>(LogLevel::Critical)) {
+        if (index.column() == MessageColumn &&
+            static_cast<int>(g.level) >= static_cast<int>(LogLevel::Critical)) {
             QFont bold;
             bold.setBold(true);
             return bold;
@@ -200,7 +198,8 @@ void ErrorInboxModel::appendRecords(const LogBatch &records)
             continue;
         ++counted;
         const QString message = errorMessage(r);
-        const SourceLocation frame = r.traceback.isEmpty() ? SourceLocation() : firstFrame(r.traceback);
+        const SourceLocation frame =
+            r.traceback.isEmpty() ? SourceLocation() : firstFrame(r.traceback);
         const QString key = keyOf(message, frame);
         const auto it = m_rowByKey.constFind(key);
         if (it != m_rowByKey.cend()) {
@@ -311,12 +310,9 @@ void ErrorInboxModel::clear()
 }
 
 ErrorInbox::ErrorInbox(QWidget *parent)
-    : QWidget(parent)
-    , m_model(new ErrorInboxModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
-    , m_view(new QTableView(this))
-    , m_traceback(new TracebackView(this))
-    , m_summary(new QLabel(this))
+    : QWidget(parent), m_model(new ErrorInboxModel(this)), m_proxy(new QSortFilterProxyModel(this)),
+      m_view(new QTableView(this)), m_traceback(new TracebackView(this)),
+      m_summary(new QLabel(this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(ErrorInboxModel::SortRole);
@@ -339,9 +335,12 @@ ErrorInbox::ErrorInbox(QWidget *parent)
                                                      QHeaderView::Stretch);
     const QFontMetrics fm = fontMetrics();
     const int stamp = fm.horizontalAdvance(QStringLiteral("2016-08-26 09:41:59,053")) + 16;
-    m_view->setColumnWidth(ErrorInboxModel::CountColumn, fm.horizontalAdvance(QStringLiteral("0000000")) + 16);
-    m_view->setColumnWidth(ErrorInboxModel::LocationColumn, fm.horizontalAdvance(QStringLiteral("script_name.lua:123")) + 16);
-    m_view->setColumnWidth(ErrorInboxModel::ServersColumn, fm.horizontalAdvance(QStringLiteral("worker-1, worker-2")) + 16);
+    m_view->setColumnWidth(ErrorInboxModel::CountColumn,
+                           fm.horizontalAdvance(QStringLiteral("0000000")) + 16);
+    m_view->setColumnWidth(ErrorInboxModel::LocationColumn,
+                           fm.horizontalAdvance(QStringLiteral("script_name.lua:123")) + 16);
+    m_view->setColumnWidth(ErrorInboxModel::ServersColumn,
+                           fm.horizontalAdvance(QStringLiteral("worker-1, worker-2")) + 16);
     m_view->setColumnWidth(ErrorInboxModel::FirstSeenColumn, stamp);
     m_view->setColumnWidth(ErrorInboxModel::LastSeenColumn, stamp);
 
@@ -368,11 +367,12 @@ ErrorInbox::ErrorInbox(QWidget *parent)
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ErrorInbox::showCurrent);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &a, const QModelIndex &b) {
-        const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex());
-        if (current.isValid() && current.row() >= a.row() && current.row() <= b.row())
-            showCurrent();
-    });
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &a, const QModelIndex &b) {
+                const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex());
+                if (current.isValid() && current.row() >= a.row() && current.row() <= b.row())
+                    showCurrent();
+            });
     connect(m_model, &QAbstractItemModel::modelReset, this, &ErrorInbox::showCurrent);
     connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
         const QModelIndex source = m_proxy->mapToSource(index);
@@ -383,8 +383,8 @@ ErrorInbox::ErrorInbox(QWidget *parent)
     connect(m_traceback, &TracebackView::locationActivated, this,
             &ErrorInbox::tracebackLineActivated);
     connect(m_model, &ErrorInboxModel::countsChanged, this, [this](int groups, qint64 errors) {
-        m_summary->setText(tr("%n error(s)", nullptr, int(std::min<qint64>(errors, INT_MAX)))
-                           + tr(" in %n group(s)", nullptr, groups));
+        m_summary->setText(tr("%n error(s)", nullptr, int(std::min<qint64>(errors, INT_MAX))) +
+                           tr(" in %n group(s)", nullptr, groups));
         Q_EMIT countsChanged(groups, errors);
     });
     m_summary->setText(tr("No errors"));

@@ -31,14 +31,14 @@ public:
         ColumnCount
     };
     enum Role {
-        SortRole = Qt::UserRole + 1,  // numbers for count and times, text otherwise
-        CountRole,                    // qint64
-        FirstSeenRole,                // qint64 ms since the epoch
-        LastSeenRole,                 // qint64 ms since the epoch
-        FileRole,                     // QString, first frame's file (empty when none)
-        LineRole,                     // int, first frame's line (0 when none)
-        TextRole,                     // QString, the latest record's text
-        TracebackRole,                // QString, the latest record's traceback
+        SortRole = Qt::UserRole + 1, // numbers for count and times, text otherwise
+        CountRole,                   // qint64
+        FirstSeenRole,               // qint64 ms since the epoch
+        LastSeenRole,                // qint64 ms since the epoch
+        FileRole,                    // QString, first frame's file (empty when none)
+        LineRole,                    // int, first frame's line (0 when none)
+        TextRole,                    // QString, the latest record's text
+        TracebackRole,               // QString, the latest record's traceback
     };
 
     struct Group
@@ -48,11 +48,11 @@ public:
         qint64 count = 0;
         qint64 firstSeen = 0;
         qint64 lastSeen = 0;
-        QStringList servers;     // distinct, in order of appearance, at most MaxServersTracked
-        LogLevel level = LogLevel::Error;  // the highest seen
-        LogRecord latest;        // the most recent occurrence
+        QStringList servers; // distinct, in order of appearance, at most MaxServersTracked
+        LogLevel level = LogLevel::Error; // the highest seen
+        LogRecord latest;                 // the most recent occurrence
     };
-    static constexpr int MaxServersListed = 8;    // shown in the Servers column
+    static constexpr int MaxServersListed = 8; // shown in the Servers column
     static constexpr int MaxServersTracked = 256;
     static constexpr int DefaultMaxGroups = 10'000;
 

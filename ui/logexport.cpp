@@ -175,8 +175,9 @@ LogRecord LogExport::Snapshot::record(qsizetype row) const
     r.text = e.text;
     r.sequence = e.sequence;
     if (e.hasTraceback) {
-        const auto it = std::lower_bound(m_tracebacks.cbegin(), m_tracebacks.cend(), row,
-                                         [](const auto &item, qsizetype r) { return item.first < r; });
+        const auto it =
+            std::lower_bound(m_tracebacks.cbegin(), m_tracebacks.cend(), row,
+                             [](const auto &item, qsizetype r) { return item.first < r; });
         if (it != m_tracebacks.cend() && it->first == row)
             r.traceback = it->second;
     }
@@ -247,8 +248,8 @@ bool LogExport::writeFile(const Snapshot &rows, const QString &path, std::option
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (errorText)
-            *errorText = QStringLiteral("Cannot export the log to \"%1\": %2")
-                             .arg(path, file.errorString());
+            *errorText =
+                QStringLiteral("Cannot export the log to \"%1\": %2").arg(path, file.errorString());
         return false;
     }
     QString why;
@@ -260,8 +261,8 @@ bool LogExport::writeFile(const Snapshot &rows, const QString &path, std::option
     }
     if (!file.commit()) {
         if (errorText)
-            *errorText = QStringLiteral("Cannot export the log to \"%1\": %2")
-                             .arg(path, file.errorString());
+            *errorText =
+                QStringLiteral("Cannot export the log to \"%1\": %2").arg(path, file.errorString());
         return false;
     }
     return true;

@@ -34,7 +34,7 @@ public:
     private:
         friend class LogExport;
         std::vector<LogStore::Entry> m_entries;
-        std::vector<std::pair<qsizetype, QString>> m_tracebacks;  // by increasing row
+        std::vector<std::pair<qsizetype, QString>> m_tracebacks; // by increasing row
         QStringList m_servers;
     };
 
@@ -59,8 +59,8 @@ public:
     // Same, to a file replaced atomically (untouched on failure); the format comes from the
     // suffix unless given.
     static bool writeFile(const Snapshot &rows, const QString &path,
-                          std::optional<Format> format = std::nullopt,
-                          QString *errorText = nullptr, const std::atomic<bool> *cancel = nullptr);
+                          std::optional<Format> format = std::nullopt, QString *errorText = nullptr,
+                          const std::atomic<bool> *cancel = nullptr);
     static bool writeFile(const LogModel &model, const QString &path,
                           std::optional<Format> format = std::nullopt,
                           QString *errorText = nullptr);

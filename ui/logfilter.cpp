@@ -52,21 +52,19 @@ bool LogFilter::isTrivial() const
 
 bool LogFilter::operator==(const LogFilter &other) const
 {
-    return m_minimumLevel == other.m_minimumLevel && m_text == other.m_text
-           && m_regex == other.m_regex && m_case == other.m_case
-           && QSet<QString>(m_servers.cbegin(), m_servers.cend())
-                  == QSet<QString>(other.m_servers.cbegin(), other.m_servers.cend());
+    return m_minimumLevel == other.m_minimumLevel && m_text == other.m_text &&
+           m_regex == other.m_regex && m_case == other.m_case &&
+           QSet<QString>(m_servers.cbegin(), m_servers.cend()) ==
+               QSet<QString>(other.m_servers.cbegin(), other.m_servers.cend());
 }
 
-LogMatcher::LogMatcher(const LogFilter &filter, const LogStore &store)
-    : m_filter(filter)
+LogMatcher::LogMatcher(const LogFilter &filter, const LogStore &store) : m_filter(filter)
 {
     const QStringList servers = filter.servers();
     m_serverNames = QSet<QString>(servers.cbegin(), servers.cend());
     m_allServers = servers.isEmpty();
-    m_minimumLevel = filter.minimumLevel() <= LogLevel::Debug
-                         ? 0
-                         : static_cast<int>(filter.minimumLevel());
+    m_minimumLevel =
+        filter.minimumLevel() <= LogLevel::Debug ? 0 : static_cast<int>(filter.minimumLevel());
     m_hasText = !filter.text().isEmpty() && filter.isValid();
     if (m_hasText) {
         if (filter.isRegex())
@@ -81,7 +79,7 @@ void LogMatcher::refreshServers(const LogStore &store)
 {
     const qsizetype known = qsizetype(m_serverAllowed.size());
     if (store.serverCount() < known)
-        m_serverAllowed.clear();  // the store was cleared: ids restart
+        m_serverAllowed.clear(); // the store was cleared: ids restart
     for (qsizetype id = qsizetype(m_serverAllowed.size()); id < store.serverCount(); ++id)
         m_serverAllowed.push_back(
             m_allServers || m_serverNames.contains(store.serverName(quint32(id))) ? 1 : 0);
@@ -124,8 +122,8 @@ void LogMatcher::collectRun(const LogStore &store, quint64 from, quint64 to,
                 if (!ok)
                     continue;
             }
-            if (m_hasText && !textMatches(entry.text)
-                && !(entry.hasTraceback && textMatches(store.traceback(serial))))
+            if (m_hasText && !textMatches(entry.text) &&
+                !(entry.hasTraceback && textMatches(store.traceback(serial))))
                 continue;
             out.push_back(serial);
         }
@@ -141,8 +139,8 @@ void LogMatcher::collect(const LogStore &store, quint64 from, quint64 to,
         return;
     const quint64 length = to - from;
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned parts = std::min<unsigned>(std::min(hw, 8u),
-                                              unsigned(length / quint64(ParallelThreshold / 2)));
+    const unsigned parts =
+        std::min<unsigned>(std::min(hw, 8u), unsigned(length / quint64(ParallelThreshold / 2)));
     if (parts <= 1 || length < quint64(ParallelThreshold)) {
         collectRun(store, from, to, out);
         return;

@@ -58,8 +58,7 @@ public:
     void refreshServers(const LogStore &store);
     // Appends the serials in [from, to) that pass to out, in order; splits across threads
     // when the range is large.
-    void collect(const LogStore &store, quint64 from, quint64 to,
-                 std::vector<quint64> &out) const;
+    void collect(const LogStore &store, quint64 from, quint64 to, std::vector<quint64> &out) const;
     // Whether one held record passes.
     bool matches(const LogStore &store, quint64 serial) const;
 
@@ -72,7 +71,7 @@ private:
 
     LogFilter m_filter;
     QSet<QString> m_serverNames;
-    std::vector<char> m_serverAllowed;  // by server id
+    std::vector<char> m_serverAllowed; // by server id
     bool m_allServers = true;
     int m_minimumLevel = 0;
     bool m_hasText = false;

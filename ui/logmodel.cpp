@@ -24,9 +24,8 @@ QString firstLine(const QString &text)
 } // namespace
 
 LogModel::LogModel(QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_matcher(std::make_unique<LogMatcher>(m_filter, m_store))
-    , m_flushTimer(new QTimer(this))
+    : QAbstractTableModel(parent), m_matcher(std::make_unique<LogMatcher>(m_filter, m_store)),
+      m_flushTimer(new QTimer(this))
 {
     m_flushTimer->setSingleShot(true);
     m_flushTimer->setInterval(m_batchInterval);
@@ -69,8 +68,8 @@ QColor LogModel::levelBackground(LogLevel level)
 
 QVariant LogModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()
-        || index.column() < 0 || index.column() >= ColumnCount)
+    if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
+        index.column() >= ColumnCount)
         return {};
     const quint64 serial = serialAt(index.row());
     const LogStore::Entry &e = m_store.at(serial);
@@ -238,8 +237,8 @@ int LogModel::indexNewRecords()
 
 void LogModel::rebuildIndex()
 {
-    const quint64 to = m_paused ? std::min(m_indexedUpTo, m_store.endSerial())
-                                : m_store.endSerial();
+    const quint64 to =
+        m_paused ? std::min(m_indexedUpTo, m_store.endSerial()) : m_store.endSerial();
     m_indexedUpTo = std::max(to, m_store.firstSerial());
     std::vector<quint64>().swap(m_index);
     m_indexBegin = 0;
@@ -290,10 +289,9 @@ void LogModel::setCapacity(int capacity)
     if (capacity == m_store.capacity())
         return;
     flush();
-    const quint64 newFirst = std::max(m_store.firstSerial(),
-                                      m_store.endSerial() - std::min<quint64>(
-                                                                m_store.endSerial(),
-                                                                quint64(capacity)));
+    const quint64 newFirst =
+        std::max(m_store.firstSerial(),
+                 m_store.endSerial() - std::min<quint64>(m_store.endSerial(), quint64(capacity)));
     const int removed = removeEvictedRows(newFirst);
     m_store.setCapacity(capacity);
     m_indexedUpTo = std::max(m_indexedUpTo, m_store.firstSerial());

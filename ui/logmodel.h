@@ -22,14 +22,14 @@ class LogModel : public QAbstractTableModel
 public:
     enum Column { TimeColumn, ServerColumn, LevelColumn, TextColumn, ColumnCount };
     enum Role {
-        SerialRole = Qt::UserRole + 1,  // quint64, the record's store serial
-        LevelRole,                      // int, Python's level number
-        MsecsRole,                      // qint64, ms since the epoch
-        SequenceRole,                   // quint64, per-server sequence
-        ServerRole,                     // QString
-        FullTextRole,                   // QString, the whole message
-        TracebackRole,                  // QString, empty when none
-        HasTracebackRole,               // bool
+        SerialRole = Qt::UserRole + 1, // quint64, the record's store serial
+        LevelRole,                     // int, Python's level number
+        MsecsRole,                     // qint64, ms since the epoch
+        SequenceRole,                  // quint64, per-server sequence
+        ServerRole,                    // QString
+        FullTextRole,                  // QString, the whole message
+        TracebackRole,                 // QString, empty when none
+        HasTracebackRole,              // bool
     };
 
     explicit LogModel(QObject *parent = nullptr);
@@ -100,9 +100,9 @@ private:
     LogFilter m_filter;
     QString m_filterError;
     std::unique_ptr<LogMatcher> m_matcher;
-    std::vector<quint64> m_index;  // serials shown, increasing; rows start at m_indexBegin
+    std::vector<quint64> m_index; // serials shown, increasing; rows start at m_indexBegin
     size_t m_indexBegin = 0;
-    quint64 m_indexedUpTo = 0;     // serials below this were considered for the index
+    quint64 m_indexedUpTo = 0; // serials below this were considered for the index
     QList<LogBatch> m_pending;
     qsizetype m_pendingCount = 0;
     QTimer *m_flushTimer;

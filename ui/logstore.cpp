@@ -4,10 +4,7 @@
 
 namespace qpalm {
 
-LogStore::LogStore(qsizetype capacity)
-    : m_capacity(std::max<qsizetype>(1, capacity))
-{
-}
+LogStore::LogStore(qsizetype capacity) : m_capacity(std::max<qsizetype>(1, capacity)) {}
 
 void LogStore::setCapacity(qsizetype capacity)
 {
@@ -110,8 +107,8 @@ qsizetype LogStore::append(const LogBatch &batch)
         if (m_used < m_capacity) {
             // Still filling: the ring has not wrapped, so m_head is 0 and the next slot is m_used.
             if ((m_used & BlockMask) == 0 && size_t(m_used >> BlockBits) == m_blocks.size())
-                m_blocks.push_back(std::make_unique<Entry[]>(
-                    size_t(std::min(BlockSize, m_capacity - m_used))));
+                m_blocks.push_back(
+                    std::make_unique<Entry[]>(size_t(std::min(BlockSize, m_capacity - m_used))));
             e = &slot(m_used++);
         } else {
             // Full: overwrite the oldest.

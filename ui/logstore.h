@@ -66,8 +66,7 @@ public:
 
     // Calls f(const Entry *entries, qsizetype count, quint64 firstSerial) over contiguous
     // runs covering [from, to) (clamped to what is held), in order.
-    template<typename F>
-    void forEachRun(quint64 from, quint64 to, F &&f) const
+    template <typename F> void forEachRun(quint64 from, quint64 to, F &&f) const
     {
         from = std::max(from, m_first);
         to = std::min(to, m_end);
@@ -91,18 +90,21 @@ private:
         qsizetype pos = m_head + qsizetype(serial - m_first);
         return pos >= m_used ? pos - m_used : pos;
     }
-    const Entry &slot(qsizetype pos) const { return m_blocks[size_t(pos >> BlockBits)][pos & BlockMask]; }
+    const Entry &slot(qsizetype pos) const
+    {
+        return m_blocks[size_t(pos >> BlockBits)][pos & BlockMask];
+    }
     Entry &slot(qsizetype pos) { return m_blocks[size_t(pos >> BlockBits)][pos & BlockMask]; }
     quint32 intern(const QString &server);
     void releaseSlots();
 
     std::vector<std::unique_ptr<Entry[]>> m_blocks;
-    qsizetype m_used = 0;       // slots in use: grows to m_capacity, then the ring wraps
+    qsizetype m_used = 0; // slots in use: grows to m_capacity, then the ring wraps
     qsizetype m_capacity;
-    qsizetype m_head = 0;       // slot of serial m_first
+    qsizetype m_head = 0; // slot of serial m_first
     quint64 m_first = 0;
     quint64 m_end = 0;
-    std::deque<std::pair<quint64, QString>> m_tracebacks;  // by increasing serial
+    std::deque<std::pair<quint64, QString>> m_tracebacks; // by increasing serial
     QStringList m_servers;
     QHash<QString, qint64> m_serverIds;
 };

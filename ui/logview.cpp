@@ -85,7 +85,8 @@ SourceLocation parseSourceLocation(QStringView line)
                 break;
             }
         }
-        const bool hasSeparator = file.contains(QLatin1Char('/')) || file.contains(QLatin1Char('\\'));
+        const bool hasSeparator =
+            file.contains(QLatin1Char('/')) || file.contains(QLatin1Char('\\'));
         if ((!colonAfter || hasSpace) && !hasLetterExtension(file))
             return {};
         if (hasSpace && !hasSeparator)
@@ -131,8 +132,7 @@ SourceLocation firstFrame(const QString &traceback)
     return {};
 }
 
-LogView::LogView(QWidget *parent)
-    : QTableView(parent)
+LogView::LogView(QWidget *parent) : QTableView(parent)
 {
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -181,7 +181,8 @@ void LogView::setModel(QAbstractItemModel *model)
     const QFontMetrics fm(bold);
     setColumnWidth(LogModel::TimeColumn,
                    fm.horizontalAdvance(QStringLiteral("2016-08-26 09:41:59,053")) + 16);
-    setColumnWidth(LogModel::ServerColumn, fm.horizontalAdvance(QStringLiteral("worker-name-10")) + 16);
+    setColumnWidth(LogModel::ServerColumn,
+                   fm.horizontalAdvance(QStringLiteral("worker-name-10")) + 16);
     setColumnWidth(LogModel::LevelColumn, fm.horizontalAdvance(QStringLiteral("CRITICAL")) + 16);
 }
 
@@ -250,8 +251,7 @@ void LogView::keyPressEvent(QKeyEvent *event)
     QTableView::keyPressEvent(event);
 }
 
-TracebackView::TracebackView(QWidget *parent)
-    : QListWidget(parent)
+TracebackView::TracebackView(QWidget *parent) : QListWidget(parent)
 {
     setUniformItemSizes(true);
     setSelectionMode(QAbstractItemView::SingleSelection);
@@ -325,7 +325,7 @@ void TracebackView::mouseMoveEvent(QMouseEvent *event)
 {
     const QListWidgetItem *hovered = itemAt(event->position().toPoint());
     viewport()->setCursor(hovered && hovered->data(LineRole).toInt() > 0 ? Qt::PointingHandCursor
-                                                                          : Qt::ArrowCursor);
+                                                                         : Qt::ArrowCursor);
     QListWidget::mouseMoveEvent(event);
 }
 

@@ -35,22 +35,16 @@ QToolButton *makeToggle(QWidget *parent, const QString &text, const QString &tip
 } // namespace
 
 LogViewer::LogViewer(QWidget *parent)
-    : QWidget(parent)
-    , m_model(new LogModel(this))
-    , m_view(new LogView(this))
-    , m_traceback(new TracebackView(this))
-    , m_serverButton(new QToolButton(this))
-    , m_serverMenu(new QMenu(this))
-    , m_levelCombo(new QComboBox(this))
-    , m_textEdit(new QLineEdit(this))
-    , m_regexButton(makeToggle(this, QStringLiteral(".*"), tr("Regular expression")))
-    , m_caseButton(makeToggle(this, QStringLiteral("Aa"), tr("Match case")))
-    , m_followButton(makeToggle(this, tr("Follow"), tr("Keep the newest record in view")))
-    , m_pauseButton(makeToggle(this, tr("Pause"), tr("Freeze the list; records keep arriving")))
-    , m_exportButton(new QToolButton(this))
-    , m_status(new QLabel(this))
-    , m_error(new QLabel(this))
-    , m_textDebounce(new QTimer(this))
+    : QWidget(parent), m_model(new LogModel(this)), m_view(new LogView(this)),
+      m_traceback(new TracebackView(this)), m_serverButton(new QToolButton(this)),
+      m_serverMenu(new QMenu(this)), m_levelCombo(new QComboBox(this)),
+      m_textEdit(new QLineEdit(this)),
+      m_regexButton(makeToggle(this, QStringLiteral(".*"), tr("Regular expression"))),
+      m_caseButton(makeToggle(this, QStringLiteral("Aa"), tr("Match case"))),
+      m_followButton(makeToggle(this, tr("Follow"), tr("Keep the newest record in view"))),
+      m_pauseButton(makeToggle(this, tr("Pause"), tr("Freeze the list; records keep arriving"))),
+      m_exportButton(new QToolButton(this)), m_status(new QLabel(this)), m_error(new QLabel(this)),
+      m_textDebounce(new QTimer(this))
 {
     m_view->setModel(m_model);
 
@@ -59,8 +53,8 @@ LogViewer::LogViewer(QWidget *parent)
     m_serverButton->setToolTip(tr("Servers shown"));
     m_serverButton->setAutoRaise(true);
 
-    for (LogLevel level : {LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error,
-                           LogLevel::Critical})
+    for (LogLevel level :
+         {LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error, LogLevel::Critical})
         m_levelCombo->addItem(levelName(level), static_cast<int>(level));
     m_levelCombo->setToolTip(tr("Minimum level shown"));
 
@@ -226,8 +220,8 @@ void LogViewer::setMinimumLevel(LogLevel level)
     if (index < 0) {
         // Between two named levels: the next one up (Python's numbers allow 25).
         index = 0;
-        while (index + 1 < m_levelCombo->count()
-               && m_levelCombo->itemData(index).toInt() < static_cast<int>(level))
+        while (index + 1 < m_levelCombo->count() &&
+               m_levelCombo->itemData(index).toInt() < static_cast<int>(level))
             ++index;
     }
     const QSignalBlocker blocker(m_levelCombo);
@@ -287,8 +281,9 @@ bool LogViewer::exportTo(const QString &path, QString *errorText)
 void LogViewer::exportInBackground(const QString &path)
 {
     if (m_exportThread) {
-        Q_EMIT exportFinished(path, false,
-                              tr("Cannot export the log to \"%1\": another export is running").arg(path));
+        Q_EMIT exportFinished(
+            path, false,
+            tr("Cannot export the log to \"%1\": another export is running").arg(path));
         return;
     }
     m_model->flush();
@@ -327,12 +322,13 @@ void LogViewer::exportWithDialog()
         else
             path += QStringLiteral(".log");
     }
-    connect(this, &LogViewer::exportFinished, this,
-            [this](const QString &, bool ok, const QString &error) {
-                if (!ok)
-                    QMessageBox::warning(this, tr("Export log"), error);
-            },
-            Qt::SingleShotConnection);
+    connect(
+        this, &LogViewer::exportFinished, this,
+        [this](const QString &, bool ok, const QString &error) {
+            if (!ok)
+                QMessageBox::warning(this, tr("Export log"), error);
+        },
+        Qt::SingleShotConnection);
     exportInBackground(path);
 }
 
@@ -355,8 +351,8 @@ void LogViewer::applyFilter()
     if (hadCurrent && m_model->rowCount() > 0) {
         const int row = std::min(m_model->lowerBoundRow(serial), m_model->rowCount() - 1);
         const QModelIndex index = m_model->index(row, LogModel::TextColumn);
-        m_view->selectionModel()->setCurrentIndex(
-            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                             QItemSelectionModel::Rows);
         if (!m_view->follow())
             m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
     }
@@ -373,20 +369,24 @@ void LogViewer::updateServerMenu()
         QAction *all = m_serverMenu->addAction(tr("All servers"));
         all->setCheckable(true);
         // Queued: the menu may be rebuilt, deleting the action that is still emitting.
-        connect(all, &QAction::triggered, this, [this] { setServerFilter({}); }, Qt::QueuedConnection);
+        connect(
+            all, &QAction::triggered, this, [this] { setServerFilter({}); }, Qt::QueuedConnection);
         m_serverMenu->addSeparator();
         for (const QString &name : std::as_const(names)) {
             QAction *a = m_serverMenu->addAction(name);
             a->setCheckable(true);
             a->setData(name);
-            connect(a, &QAction::triggered, this, [this, name](bool on) {
-                QStringList servers = m_serverFilter;
-                if (on)
-                    servers.append(name);
-                else
-                    servers.removeAll(name);
-                setServerFilter(servers);
-            }, Qt::QueuedConnection);
+            connect(
+                a, &QAction::triggered, this,
+                [this, name](bool on) {
+                    QStringList servers = m_serverFilter;
+                    if (on)
+                        servers.append(name);
+                    else
+                        servers.removeAll(name);
+                    setServerFilter(servers);
+                },
+                Qt::QueuedConnection);
         }
     }
     const QList<QAction *> actions = m_serverMenu->actions();
@@ -418,7 +418,8 @@ void LogViewer::updateStatus()
     if (m_model->isPaused())
         text += tr(" (paused)");
     m_status->setText(text);
-    m_status->setToolTip(tr("Keeps the newest %1 records").arg(locale.toString(qint64(m_model->capacity()))));
+    m_status->setToolTip(
+        tr("Keeps the newest %1 records").arg(locale.toString(qint64(m_model->capacity()))));
 }
 
 void LogViewer::showCurrentRecord()
@@ -440,7 +441,8 @@ void LogViewer::activateRow(const QModelIndex &index)
     SourceLocation loc = firstFrame(record.traceback);
     if (!loc.isValid()) {
         const qsizetype nl = record.text.indexOf(QLatin1Char('\n'));
-        loc = parseSourceLocation(nl < 0 ? QStringView(record.text) : QStringView(record.text).left(nl));
+        loc = parseSourceLocation(nl < 0 ? QStringView(record.text)
+                                         : QStringView(record.text).left(nl));
     }
     if (loc.isValid())
         Q_EMIT tracebackLineActivated(loc.file, loc.line);

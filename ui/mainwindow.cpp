@@ -10,24 +10,24 @@
 #include "errorinbox.h"
 #include "logviewer.h"
 #include "preferencesdialog.h"
+#include "scripteditor.h"
 #include "serverdialog.h"
 #include "serverhandle.h"
-#include "scripteditor.h"
 #include "topologyview.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDragEnterEvent>
-#include <QDropEvent>
-#include <QMimeData>
 #include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QRegularExpression>
 #include <QStatusBar>
 #include <QTimer>
@@ -36,7 +36,8 @@
 
 #include <algorithm>
 
-// The icons and demo live in qpalm_ui's resources; a static library needs them registered explicitly.
+// The icons and demo live in qpalm_ui's resources; a static library needs them registered
+// explicitly.
 static void initResources()
 {
     Q_INIT_RESOURCE(qpalm);
@@ -50,7 +51,8 @@ constexpr int kStateVersion = 1;
 
 QIcon icon(const char *theme, const char *file)
 {
-    return QIcon::fromTheme(QLatin1String(theme), QIcon(QStringLiteral(":/qpalm/icons/%1.svg").arg(QLatin1String(file))));
+    return QIcon::fromTheme(QLatin1String(theme),
+                            QIcon(QStringLiteral(":/qpalm/icons/%1.svg").arg(QLatin1String(file))));
 }
 
 QString rate(double value)
@@ -61,8 +63,7 @@ QString rate(double value)
 } // namespace
 
 MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
-    : QMainWindow(parent)
-    , m_settings(settings)
+    : QMainWindow(parent), m_settings(settings)
 {
     initResources();
     if (!m_settings) {
@@ -73,7 +74,8 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/qpalm/icons/qpalm.svg")));
     setDockNestingEnabled(true);
     setAcceptDrops(true); // a cluster file dropped on the window opens
-    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks |
+                   QMainWindow::AllowNestedDocks);
 
     createDocks();
     createActions();
@@ -83,19 +85,24 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     m_serversLabel->setObjectName(QStringLiteral("serversStatus"));
     m_ratesLabel = new QLabel(this);
     m_ratesLabel->setObjectName(QStringLiteral("ratesStatus"));
-    m_ratesLabel->setToolTip(tr("Messages per second clients send to the cluster, and its last stages publish"));
+    m_ratesLabel->setToolTip(
+        tr("Messages per second clients send to the cluster, and its last stages publish"));
     m_errorsLabel = new QLabel(this);
     m_errorsLabel->setObjectName(QStringLiteral("errorsStatus"));
-    m_errorsLabel->setToolTip(tr("User errors, unknown functions and malformed messages counted by the servers"));
+    m_errorsLabel->setToolTip(
+        tr("User errors, unknown functions and malformed messages counted by the servers"));
     statusBar()->addPermanentWidget(m_serversLabel);
     statusBar()->addPermanentWidget(m_ratesLabel);
     statusBar()->addPermanentWidget(m_errorsLabel);
 
     connect(m_clusterPanel->model(), &ClusterModel::totalsChanged, this, &MainWindow::updateStatus);
-    connect(m_clusterPanel->model(), &ClusterModel::totalsChanged, this, &MainWindow::updateActions);
-    connect(m_clusterPanel->model(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+    connect(m_clusterPanel->model(), &ClusterModel::totalsChanged, this,
+            &MainWindow::updateActions);
+    connect(m_clusterPanel->model(), &QAbstractItemModel::dataChanged, this,
+            &MainWindow::updateActions);
     connect(m_clusterPanel, &ClusterPanel::selectionChanged, this, &MainWindow::updateActions);
-    connect(m_clusterPanel, &ClusterPanel::currentServerChanged, m_topology, &TopologyView::highlightServer);
+    connect(m_clusterPanel, &ClusterPanel::currentServerChanged, m_topology,
+            &TopologyView::highlightServer);
     connect(m_clusterPanel, &ClusterPanel::serverActivated, this, &MainWindow::focusServer);
     connect(m_clusterPanel, &ClusterPanel::editRequested, this, [this](const QString &name) {
         m_clusterPanel->selectServer(name);
@@ -103,18 +110,22 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     });
     connect(m_clusterPanel, &ClusterPanel::replicasChanged, this, &MainWindow::onReplicasChanged);
     connect(m_clusterPanel, &ClusterPanel::startFinished, this, &MainWindow::reportStartFailures);
-    connect(m_clusterPanel->model(), &ClusterModel::logLevelReverted, this, [this](const QString &name, LogLevel level) {
-        statusBar()->showMessage(tr("%1: log level back to %2").arg(name, levelName(level)), 5000);
-    });
+    connect(m_clusterPanel->model(), &ClusterModel::logLevelReverted, this,
+            [this](const QString &name, LogLevel level) {
+                statusBar()->showMessage(tr("%1: log level back to %2").arg(name, levelName(level)),
+                                         5000);
+            });
     connect(m_topology, &TopologyView::serverActivated, this, &MainWindow::focusServer);
     connect(m_logViewer, &LogViewer::tracebackLineActivated, this, &MainWindow::openScript);
     connect(m_errorInbox, &ErrorInbox::tracebackLineActivated, this, &MainWindow::openScript);
     connect(m_scriptEditor, &ScriptEditor::scriptApplied, this, [this](const QString &file) {
         statusBar()->showMessage(tr("Reloaded %1").arg(QFileInfo(file).fileName()), 5000);
     });
-    connect(m_scriptEditor, &ScriptEditor::scriptApplyFailed, this, [this](const QString &file, const QString &error) {
-        statusBar()->showMessage(tr("%1 not reloaded: %2").arg(QFileInfo(file).fileName(), error), 15000);
-    });
+    connect(m_scriptEditor, &ScriptEditor::scriptApplyFailed, this,
+            [this](const QString &file, const QString &error) {
+                statusBar()->showMessage(
+                    tr("%1 not reloaded: %2").arg(QFileInfo(file).fileName(), error), 15000);
+            });
     connect(m_settings, &AppSettings::recentFilesChanged, this, &MainWindow::rebuildRecentMenu);
     connect(m_settings, &AppSettings::preferencesChanged, this, &MainWindow::applyPreferences);
     applyPreferences();
@@ -124,7 +135,8 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     if (!m_settings->windowGeometry().isEmpty())
         restoreGeometry(m_settings->windowGeometry());
     // Without a saved layout, dock sizes are set once the window has its size (first show).
-    m_sizeDocksOnShow = m_settings->windowState().isEmpty() || !restoreState(m_settings->windowState(), kStateVersion);
+    m_sizeDocksOnShow = m_settings->windowState().isEmpty() ||
+                        !restoreState(m_settings->windowState(), kStateVersion);
 
     replaceCluster({});
     rebuildRecentMenu();
@@ -171,16 +183,22 @@ void MainWindow::createDocks()
     m_scriptEditor->setObjectName(QStringLiteral("scriptEditor"));
     setCentralWidget(m_scriptEditor);
 
-    QDockWidget *clusterDock = addDock(QStringLiteral("clusterDock"), tr("Cluster"), m_clusterPanel, Qt::LeftDockWidgetArea);
-    QDockWidget *topologyDock = addDock(QStringLiteral("topologyDock"), tr("Topology"), m_topology, Qt::LeftDockWidgetArea);
+    QDockWidget *clusterDock = addDock(QStringLiteral("clusterDock"), tr("Cluster"), m_clusterPanel,
+                                       Qt::LeftDockWidgetArea);
+    QDockWidget *topologyDock =
+        addDock(QStringLiteral("topologyDock"), tr("Topology"), m_topology, Qt::LeftDockWidgetArea);
     splitDockWidget(clusterDock, topologyDock, Qt::Vertical);
     // Below: the log (and errors) beside the client (and cache).
-    QDockWidget *logDock = addDock(QStringLiteral("logDock"), tr("Log"), m_logViewer, Qt::BottomDockWidgetArea);
-    QDockWidget *clientDock = addDock(QStringLiteral("clientDock"), tr("Client"), m_clientPanel, Qt::BottomDockWidgetArea);
+    QDockWidget *logDock =
+        addDock(QStringLiteral("logDock"), tr("Log"), m_logViewer, Qt::BottomDockWidgetArea);
+    QDockWidget *clientDock = addDock(QStringLiteral("clientDock"), tr("Client"), m_clientPanel,
+                                      Qt::BottomDockWidgetArea);
     splitDockWidget(logDock, clientDock, Qt::Horizontal);
-    QDockWidget *errorDock = addDock(QStringLiteral("errorDock"), tr("Errors"), m_errorInbox, Qt::BottomDockWidgetArea);
+    QDockWidget *errorDock =
+        addDock(QStringLiteral("errorDock"), tr("Errors"), m_errorInbox, Qt::BottomDockWidgetArea);
     tabifyDockWidget(logDock, errorDock);
-    QDockWidget *cacheDock = addDock(QStringLiteral("cacheDock"), tr("Cache"), m_cachePanel, Qt::BottomDockWidgetArea);
+    QDockWidget *cacheDock =
+        addDock(QStringLiteral("cacheDock"), tr("Cache"), m_cachePanel, Qt::BottomDockWidgetArea);
     tabifyDockWidget(clientDock, cacheDock);
     logDock->raise();
     clientDock->raise();
@@ -192,67 +210,82 @@ void MainWindow::createDocks()
 
 void MainWindow::createActions()
 {
-    auto make = [this](const char *objectName, const QString &text, const QIcon &icon, const QKeySequence &shortcut,
-                       auto slot) {
+    auto make = [this](const char *objectName, const QString &text, const QIcon &icon,
+                       const QKeySequence &shortcut, auto slot) {
         auto *a = new QAction(icon, text, this);
         a->setObjectName(QLatin1String(objectName));
         if (!shortcut.isEmpty()) {
             a->setShortcut(shortcut);
-            a->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(QLatin1Char('&')),
-                                                        shortcut.toString(QKeySequence::NativeText)));
+            a->setToolTip(
+                QStringLiteral("%1 (%2)").arg(QString(text).remove(QLatin1Char('&')),
+                                              shortcut.toString(QKeySequence::NativeText)));
         }
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
-    make("actionNewCluster", tr("New C&luster"), icon("document-new", "new-cluster"), {}, [this] { newCluster(); });
-    make("actionOpen", tr("&Open…"), icon("document-open", "open"), QKeySequence(Qt::CTRL | Qt::Key_O), [this] { open(); });
-    make("actionSave", tr("&Save"), icon("document-save", "save"), QKeySequence(Qt::CTRL | Qt::Key_S), [this] { save(); });
+    make("actionNewCluster", tr("New C&luster"), icon("document-new", "new-cluster"), {},
+         [this] { newCluster(); });
+    make("actionOpen", tr("&Open…"), icon("document-open", "open"),
+         QKeySequence(Qt::CTRL | Qt::Key_O), [this] { open(); });
+    make("actionSave", tr("&Save"), icon("document-save", "save"),
+         QKeySequence(Qt::CTRL | Qt::Key_S), [this] { save(); });
     make("actionSaveAs", tr("Save &As…"), icon("document-save-as", "save-as"),
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), [this] { saveAs(); });
-    make("actionQuit", tr("&Quit"), icon("application-exit", "quit"), QKeySequence(Qt::CTRL | Qt::Key_Q),
-         [this] { close(); });
-    make("actionNewServer", tr("&New Server…"), icon("list-add", "new-server"), QKeySequence(Qt::CTRL | Qt::Key_N),
-         [this] { newServer(); });
+    make("actionQuit", tr("&Quit"), icon("application-exit", "quit"),
+         QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
+    make("actionNewServer", tr("&New Server…"), icon("list-add", "new-server"),
+         QKeySequence(Qt::CTRL | Qt::Key_N), [this] { newServer(); });
     make("actionEditServer", tr("&Edit Server…"), icon("document-properties", "edit-server"),
          QKeySequence(Qt::CTRL | Qt::Key_E), [this] { editServer(); });
-    make("actionRemoveServer", tr("&Remove Server"), icon("list-remove", "remove-server"), QKeySequence::Delete,
-         [this] { removeSelectedServers(); });
-    make("actionStartAll", tr("Start &All"), icon("media-seek-forward", "start-all"), QKeySequence(Qt::Key_F5),
-         [this] { m_clusterPanel->startAll(); });
-    make("actionStopAll", tr("St&op All"), icon("process-stop", "stop-all"), QKeySequence(Qt::SHIFT | Qt::Key_F5),
-         [this] { m_clusterPanel->stopAll(); });
-    make("actionStartSelected", tr("&Start"), icon("media-playback-start", "start"), QKeySequence(Qt::CTRL | Qt::Key_F5),
-         [this] { m_clusterPanel->startSelected(); });
+    make("actionRemoveServer", tr("&Remove Server"), icon("list-remove", "remove-server"),
+         QKeySequence::Delete, [this] { removeSelectedServers(); });
+    make("actionStartAll", tr("Start &All"), icon("media-seek-forward", "start-all"),
+         QKeySequence(Qt::Key_F5), [this] { m_clusterPanel->startAll(); });
+    make("actionStopAll", tr("St&op All"), icon("process-stop", "stop-all"),
+         QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] { m_clusterPanel->stopAll(); });
+    make("actionStartSelected", tr("&Start"), icon("media-playback-start", "start"),
+         QKeySequence(Qt::CTRL | Qt::Key_F5), [this] { m_clusterPanel->startSelected(); });
     make("actionStopSelected", tr("S&top"), icon("media-playback-stop", "stop"),
-         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F5), [this] { m_clusterPanel->stopSelected(); });
-    make("actionAddReplica", tr("Add &Replica"), icon("list-add", "add-replica"), QKeySequence(Qt::CTRL | Qt::Key_Plus),
-         [this] { m_clusterPanel->addReplica(); });
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F5),
+         [this] { m_clusterPanel->stopSelected(); });
+    make("actionAddReplica", tr("Add &Replica"), icon("list-add", "add-replica"),
+         QKeySequence(Qt::CTRL | Qt::Key_Plus), [this] { m_clusterPanel->addReplica(); });
     make("actionRemoveReplica", tr("Remove Re&plica"), icon("list-remove", "remove-replica"),
          QKeySequence(Qt::CTRL | Qt::Key_Minus), [this] { m_clusterPanel->removeReplica(); });
     make("actionPreferences", tr("&Preferences…"), icon("preferences-system", "preferences"),
          QKeySequence(QKeySequence::Preferences), [this] { showPreferences(); });
-    make("actionOpenScript", tr("Open Server's S&cript"), icon("text-x-script", "edit-server"), {}, [this] {
-        const QString name = m_clusterPanel->currentServer();
-        const ServerHandle *server = m_cluster ? m_cluster->server(name) : nullptr;
-        if (server && !server->config().scriptPath.isEmpty())
-            openScript(server->config().scriptPath);
-    });
+    make("actionOpenScript", tr("Open Server's S&cript"), icon("text-x-script", "edit-server"), {},
+         [this] {
+             const QString name = m_clusterPanel->currentServer();
+             const ServerHandle *server = m_cluster ? m_cluster->server(name) : nullptr;
+             if (server && !server->config().scriptPath.isEmpty())
+                 openScript(server->config().scriptPath);
+         });
     make("actionShowAllLogs", tr("Show &All Logs"), QIcon(), QKeySequence(Qt::CTRL | Qt::Key_L),
          [this] { focusServer({}); });
-    make("actionAbout", tr("&About qpalm"), QIcon(QStringLiteral(":/qpalm/icons/qpalm.svg")), {}, [this] {
-        QMessageBox::about(this, tr("About qpalm"),
-                           tr("<h3>qpalm %1</h3><p>Desktop cluster manager and native engine for PALM "
-                              "(pylm) message clusters.</p>")
-                               .arg(QStringLiteral(QPALM_VERSION)));
-    });
+    make("actionAbout", tr("&About qpalm"), QIcon(QStringLiteral(":/qpalm/icons/qpalm.svg")), {},
+         [this] {
+             QMessageBox::about(
+                 this, tr("About qpalm"),
+                 tr("<h3>qpalm %1</h3><p>Desktop cluster manager and native engine for PALM "
+                    "(pylm) message clusters.</p>")
+                     .arg(QStringLiteral(QPALM_VERSION)));
+         });
 
-    action(QStringLiteral("actionAddReplica"))->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Equal)});
-    action(QStringLiteral("actionAddReplica"))->setToolTip(tr("Add a replica of the selected worker (Ctrl++)"));
-    action(QStringLiteral("actionRemoveReplica"))->setToolTip(tr("Remove the selected worker's last replica (Ctrl+-)"));
-    action(QStringLiteral("actionStartSelected"))->setToolTip(tr("Start the selected servers (Ctrl+F5)"));
-    action(QStringLiteral("actionStopSelected"))->setToolTip(tr("Stop the selected servers (Ctrl+Shift+F5)"));
+    action(QStringLiteral("actionAddReplica"))
+        ->setShortcuts(
+            {QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    action(QStringLiteral("actionAddReplica"))
+        ->setToolTip(tr("Add a replica of the selected worker (Ctrl++)"));
+    action(QStringLiteral("actionRemoveReplica"))
+        ->setToolTip(tr("Remove the selected worker's last replica (Ctrl+-)"));
+    action(QStringLiteral("actionStartSelected"))
+        ->setToolTip(tr("Start the selected servers (Ctrl+F5)"));
+    action(QStringLiteral("actionStopSelected"))
+        ->setToolTip(tr("Stop the selected servers (Ctrl+Shift+F5)"));
     // The delete shortcut belongs to the cluster table only, not to text fields elsewhere.
-    action(QStringLiteral("actionRemoveServer"))->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    action(QStringLiteral("actionRemoveServer"))
+        ->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_clusterPanel->addAction(action(QStringLiteral("actionRemoveServer")));
 
     m_clusterPanel->setContextActions({action(QStringLiteral("actionStartSelected")),
@@ -344,8 +377,9 @@ void MainWindow::rebuildRecentMenu()
     const QStringList files = m_settings->recentFiles();
     for (int i = 0; i < files.size(); ++i) {
         const QString &path = files[i];
-        const QString label = i < 9 ? QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName())
-                                    : QFileInfo(path).fileName();
+        const QString label =
+            i < 9 ? QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName())
+                  : QFileInfo(path).fileName();
         QAction *entry = m_recentMenu->addAction(label, this, [this, path] {
             if (maybeSave())
                 openClusterFile(path, m_settings->startOnOpen());
@@ -355,7 +389,8 @@ void MainWindow::rebuildRecentMenu()
     }
     if (!files.isEmpty())
         m_recentMenu->addSeparator();
-    QAction *clear = m_recentMenu->addAction(tr("&Clear List"), m_settings, &AppSettings::clearRecentFiles);
+    QAction *clear =
+        m_recentMenu->addAction(tr("&Clear List"), m_settings, &AppSettings::clearRecentFiles);
     clear->setEnabled(!files.isEmpty());
 }
 
@@ -387,9 +422,10 @@ void MainWindow::wireServer(ServerHandle *server)
 {
     connect(server, &ServerHandle::recordsLogged, m_logViewer, &LogViewer::appendRecords);
     connect(server, &ServerHandle::recordsLogged, m_errorInbox, &ErrorInbox::appendRecords);
-    connect(server, &ServerHandle::failed, this, [this, name = server->name()](const QString &reason) {
-        statusBar()->showMessage(tr("%1 failed to start: %2").arg(name, reason), 10000);
-    });
+    connect(server, &ServerHandle::failed, this,
+            [this, name = server->name()](const QString &reason) {
+                statusBar()->showMessage(tr("%1 failed to start: %2").arg(name, reason), 10000);
+            });
 }
 
 void MainWindow::setClusterConfigs(const QList<ServerConfig> &configs, const QString &path)
@@ -453,8 +489,9 @@ void MainWindow::open()
 {
     if (!maybeSave())
         return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Cluster"), m_settings->lastDirectory(),
-                                                      tr("Cluster files (*.json);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open Cluster"), m_settings->lastDirectory(),
+                                     tr("Cluster files (*.json);;All files (*)"));
     if (!path.isEmpty())
         openClusterFile(path, m_settings->startOnOpen());
 }
@@ -468,8 +505,10 @@ bool MainWindow::save()
 
 bool MainWindow::saveAs()
 {
-    const QString start = m_filePath.isEmpty() ? QDir(m_settings->lastDirectory()).filePath(QStringLiteral("cluster.json"))
-                                               : m_filePath;
+    const QString start =
+        m_filePath.isEmpty()
+            ? QDir(m_settings->lastDirectory()).filePath(QStringLiteral("cluster.json"))
+            : m_filePath;
     QString path = QFileDialog::getSaveFileName(this, tr("Save Cluster As"), start,
                                                 tr("Cluster files (*.json);;All files (*)"));
     if (path.isEmpty())
@@ -523,8 +562,9 @@ bool MainWindow::replaceServerEntry(const QString &name, const ServerConfig &con
         return false;
     }
     const ServerConfig old = m_configs[index];
-    QList<ServerHandle *> handles = old.kind == ServerKind::Worker ? m_cluster->replicas(old.name)
-                                                                   : QList<ServerHandle *>{m_cluster->server(old.name)};
+    QList<ServerHandle *> handles = old.kind == ServerKind::Worker
+                                        ? m_cluster->replicas(old.name)
+                                        : QList<ServerHandle *>{m_cluster->server(old.name)};
     bool wasRunning = false;
     for (ServerHandle *handle : std::as_const(handles)) {
         if (!handle)
@@ -553,9 +593,9 @@ bool MainWindow::removeServerEntry(const QString &serverName)
     if (index < 0)
         return false;
     const ServerConfig entry = m_configs.takeAt(index);
-    const QList<ServerHandle *> handles = entry.kind == ServerKind::Worker
-                                              ? m_cluster->replicas(entry.name)
-                                              : QList<ServerHandle *>{m_cluster->server(entry.name)};
+    const QList<ServerHandle *> handles =
+        entry.kind == ServerKind::Worker ? m_cluster->replicas(entry.name)
+                                         : QList<ServerHandle *>{m_cluster->server(entry.name)};
     for (ServerHandle *handle : handles) {
         if (handle)
             m_cluster->removeServer(handle);
@@ -569,9 +609,10 @@ void MainWindow::newServer()
 {
     ServerDialog dialog(this);
     dialog.setOtherServers(m_configs);
-    const bool hasMaster = std::any_of(m_configs.cbegin(), m_configs.cend(), [](const ServerConfig &c) {
-        return c.kind == ServerKind::Master || c.kind == ServerKind::Hub;
-    });
+    const bool hasMaster =
+        std::any_of(m_configs.cbegin(), m_configs.cend(), [](const ServerConfig &c) {
+            return c.kind == ServerKind::Master || c.kind == ServerKind::Hub;
+        });
     dialog.prepareNew(hasMaster ? ServerKind::Worker : ServerKind::Server);
     if (dialog.exec() != QDialog::Accepted)
         return;
@@ -584,8 +625,9 @@ void MainWindow::newServer()
 
 void MainWindow::editServer()
 {
-    const QString name = m_clusterPanel->currentServer().isEmpty() ? m_clusterPanel->selectedServers().value(0)
-                                                                    : m_clusterPanel->currentServer();
+    const QString name = m_clusterPanel->currentServer().isEmpty()
+                             ? m_clusterPanel->selectedServers().value(0)
+                             : m_clusterPanel->currentServer();
     const int index = entryIndexOf(name);
     if (index >= 0)
         editEntry(index);
@@ -616,11 +658,10 @@ void MainWindow::removeSelectedServers()
         if (index >= 0 && !entries.contains(m_configs[index].name))
             entries.append(m_configs[index].name);
     }
-    if (m_interactive
-        && QMessageBox::question(this, tr("Remove Servers"),
-                                 tr("Remove %1 from the cluster? Running servers are stopped.")
-                                     .arg(entries.join(QStringLiteral(", "))))
-               != QMessageBox::Yes)
+    if (m_interactive &&
+        QMessageBox::question(this, tr("Remove Servers"),
+                              tr("Remove %1 from the cluster? Running servers are stopped.")
+                                  .arg(entries.join(QStringLiteral(", ")))) != QMessageBox::Yes)
         return;
     for (const QString &entry : std::as_const(entries))
         removeServerEntry(entry);
@@ -636,7 +677,9 @@ void MainWindow::onReplicasChanged(const QString &base, int count)
         setDocumentModified(true);
     }
     updateActions();
-    statusBar()->showMessage(count == 1 ? tr("%1: 1 replica").arg(base) : tr("%1: %2 replicas").arg(base).arg(count), 5000);
+    statusBar()->showMessage(count == 1 ? tr("%1: 1 replica").arg(base)
+                                        : tr("%1: %2 replicas").arg(base).arg(count),
+                             5000);
 }
 
 void MainWindow::showPreferences()
@@ -666,7 +709,8 @@ void MainWindow::focusServer(const QString &name)
         m_clusterPanel->selectServer(name);
     if (auto *dock = qobject_cast<QDockWidget *>(m_logViewer->parentWidget()))
         dock->raise();
-    statusBar()->showMessage(name.isEmpty() ? tr("Showing every server's log") : tr("Showing %1's log").arg(name), 3000);
+    statusBar()->showMessage(
+        name.isEmpty() ? tr("Showing every server's log") : tr("Showing %1's log").arg(name), 3000);
 }
 
 void MainWindow::openScript(const QString &file, int line)
@@ -679,7 +723,8 @@ void MainWindow::openScriptsOf(const QList<ServerConfig> &configs)
 {
     QStringList files;
     for (const ServerConfig &config : configs) {
-        if (!config.scriptPath.isEmpty() && !files.contains(config.scriptPath) && QFileInfo(config.scriptPath).isFile())
+        if (!config.scriptPath.isEmpty() && !files.contains(config.scriptPath) &&
+            QFileInfo(config.scriptPath).isFile())
             files.append(config.scriptPath);
     }
     // Open the first one last so it ends up the current tab.
@@ -691,10 +736,11 @@ void MainWindow::reportStartFailures(const QStringList &failures)
 {
     if (failures.isEmpty())
         return;
-    statusBar()->showMessage(failures.size() == 1
-                                 ? tr("Could not start %1").arg(failures.first())
-                                 : tr("Could not start %1 servers; the Cluster panel says why").arg(failures.size()),
-                             15000);
+    statusBar()->showMessage(
+        failures.size() == 1
+            ? tr("Could not start %1").arg(failures.first())
+            : tr("Could not start %1 servers; the Cluster panel says why").arg(failures.size()),
+        15000);
     m_lastError = failures.join(QLatin1Char('\n'));
 }
 
@@ -736,7 +782,9 @@ void MainWindow::updateActions()
         else
             anyStopped = true;
     }
-    const QString current = m_clusterPanel->currentServer().isEmpty() ? selected.value(0) : m_clusterPanel->currentServer();
+    const QString current = m_clusterPanel->currentServer().isEmpty()
+                                ? selected.value(0)
+                                : m_clusterPanel->currentServer();
     const QString base = m_clusterPanel->replicaBase(current);
     action(QStringLiteral("actionStartSelected"))->setEnabled(anySelectedStopped);
     action(QStringLiteral("actionStopSelected"))->setEnabled(anySelectedRunning);
@@ -744,17 +792,20 @@ void MainWindow::updateActions()
     action(QStringLiteral("actionStopAll"))->setEnabled(anyRunning);
     action(QStringLiteral("actionEditServer"))->setEnabled(entryIndexOf(current) >= 0);
     const ServerHandle *currentHandle = m_cluster->server(current);
-    action(QStringLiteral("actionOpenScript"))->setEnabled(currentHandle && !currentHandle->config().scriptPath.isEmpty());
+    action(QStringLiteral("actionOpenScript"))
+        ->setEnabled(currentHandle && !currentHandle->config().scriptPath.isEmpty());
     action(QStringLiteral("actionRemoveServer"))->setEnabled(!selected.isEmpty());
     action(QStringLiteral("actionAddReplica"))->setEnabled(!base.isEmpty());
-    action(QStringLiteral("actionRemoveReplica"))->setEnabled(!base.isEmpty() && m_cluster->replicas(base).size() > 1);
+    action(QStringLiteral("actionRemoveReplica"))
+        ->setEnabled(!base.isEmpty() && m_cluster->replicas(base).size() > 1);
 }
 
 void MainWindow::updateStatus()
 {
     const ClusterModel *model = m_clusterPanel->model();
     const ClusterModel::Totals totals = model->totals();
-    // The cluster's own traffic: what clients send to its entry servers, what its last stages publish.
+    // The cluster's own traffic: what clients send to its entry servers, what its last stages
+    // publish.
     double in = 0;
     double out = 0;
     const QList<TopologyView::Edge> edges = m_topology->edges();
@@ -772,7 +823,8 @@ void MainWindow::updateStatus()
 
 QString MainWindow::statusText() const
 {
-    return QStringList{m_serversLabel->text(), m_ratesLabel->text(), m_errorsLabel->text()}.join(QStringLiteral(" | "));
+    return QStringList{m_serversLabel->text(), m_ratesLabel->text(), m_errorsLabel->text()}.join(
+        QStringLiteral(" | "));
 }
 
 void MainWindow::showError(const QString &title, const QString &text)
@@ -788,9 +840,9 @@ bool MainWindow::maybeSave()
 {
     if (!isWindowModified() || !m_interactive)
         return true;
-    const auto answer = QMessageBox::warning(this, tr("Unsaved Changes"),
-                                             tr("The cluster has unsaved changes. Save them?"),
-                                             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved Changes"), tr("The cluster has unsaved changes. Save them?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
     if (answer == QMessageBox::Save)
         return save();
     return answer == QMessageBox::Discard;
@@ -815,15 +867,18 @@ void MainWindow::sizeDocks()
     auto dock = [this](const char *name) { return findChild<QDockWidget *>(QLatin1String(name)); };
     // Cluster and topology on the left, the editor beside them; logs and the client below.
     resizeDocks({dock("clusterDock")}, {width() * 31 / 100}, Qt::Horizontal);
-    resizeDocks({dock("logDock"), dock("clientDock")}, {width() * 56 / 100, width() * 44 / 100}, Qt::Horizontal);
-    resizeDocks({dock("clusterDock"), dock("topologyDock")}, {height() * 22 / 100, height() * 33 / 100}, Qt::Vertical);
+    resizeDocks({dock("logDock"), dock("clientDock")}, {width() * 56 / 100, width() * 44 / 100},
+                Qt::Horizontal);
+    resizeDocks({dock("clusterDock"), dock("topologyDock")},
+                {height() * 22 / 100, height() * 33 / 100}, Qt::Vertical);
     resizeDocks({dock("logDock")}, {height() * 38 / 100}, Qt::Vertical);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.first().isLocalFile() && urls.first().toLocalFile().endsWith(QLatin1String(".json")))
+    if (urls.size() == 1 && urls.first().isLocalFile() &&
+        urls.first().toLocalFile().endsWith(QLatin1String(".json")))
         event->acceptProposedAction();
 }
 
@@ -856,8 +911,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
-    if (m_interactive && m_settings->confirmQuitWhileRunning() && m_clusterPanel->model()->totals().running > 0
-        && QMessageBox::question(this, tr("Quit"), tr("Servers are running. Stop them and quit?")) != QMessageBox::Yes) {
+    if (m_interactive && m_settings->confirmQuitWhileRunning() &&
+        m_clusterPanel->model()->totals().running > 0 &&
+        QMessageBox::question(this, tr("Quit"), tr("Servers are running. Stop them and quit?")) !=
+            QMessageBox::Yes) {
         event->ignore();
         return;
     }

@@ -33,7 +33,8 @@ public:
     explicit MainWindow(AppSettings *settings = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Opens a cluster file; on error shows it (entry and field named) and keeps the current cluster.
+    // Opens a cluster file; on error shows it (entry and field named) and keeps the current
+    // cluster.
     bool openClusterFile(const QString &path, bool start);
     // Saves the entries to path (becomes the current file); false with the reason shown.
     bool saveClusterFileAs(const QString &path);
@@ -64,7 +65,8 @@ public:
     // The totals shown in the status bar, as text.
     QString statusText() const;
 
-    // False: errors go to lastError() instead of message boxes, questions take their default (tests, scripts).
+    // False: errors go to lastError() instead of message boxes, questions take their default
+    // (tests, scripts).
     void setInteractive(bool interactive) { m_interactive = interactive; }
     QString lastError() const { return m_lastError; }
 
@@ -100,7 +102,8 @@ private:
     void createDocks();
     void sizeDocks();
     void applyPreferences();
-    QDockWidget *addDock(const QString &objectName, const QString &title, QWidget *widget, Qt::DockWidgetArea area);
+    QDockWidget *addDock(const QString &objectName, const QString &title, QWidget *widget,
+                         Qt::DockWidgetArea area);
     void wireServer(ServerHandle *server);
     void replaceCluster(const QList<ServerConfig> &configs);
     void setDocumentModified(bool modified);

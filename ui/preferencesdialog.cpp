@@ -13,15 +13,15 @@
 namespace qpalm {
 
 PreferencesDialog::PreferencesDialog(AppSettings *settings, QWidget *parent)
-    : QDialog(parent)
-    , m_settings(settings)
+    : QDialog(parent), m_settings(settings)
 {
     setWindowTitle(tr("Preferences"));
     auto *layout = new QVBoxLayout(this);
 
     auto *clusterBox = new QGroupBox(tr("Cluster"), this);
     auto *clusterForm = new QFormLayout(clusterBox);
-    m_startOnOpen = new QCheckBox(tr("Start the servers when a cluster file is opened"), clusterBox);
+    m_startOnOpen =
+        new QCheckBox(tr("Start the servers when a cluster file is opened"), clusterBox);
     m_startOnOpen->setObjectName(QStringLiteral("startOnOpen"));
     m_confirmQuit = new QCheckBox(tr("Ask before quitting while servers run"), clusterBox);
     m_confirmQuit->setObjectName(QStringLiteral("confirmQuit"));
@@ -35,7 +35,8 @@ PreferencesDialog::PreferencesDialog(AppSettings *settings, QWidget *parent)
     m_temporaryMinutes->setObjectName(QStringLiteral("temporaryMinutes"));
     m_temporaryMinutes->setRange(1, 24 * 60);
     m_temporaryMinutes->setSuffix(tr(" min"));
-    m_temporaryMinutes->setToolTip(tr("How long \"Debug for a while\" keeps a server at DEBUG before restoring its level"));
+    m_temporaryMinutes->setToolTip(
+        tr("How long \"Debug for a while\" keeps a server at DEBUG before restoring its level"));
     logForm->addRow(tr("Temporary level lasts:"), m_temporaryMinutes);
     layout->addWidget(logBox);
 

@@ -31,24 +31,27 @@ namespace qpalm {
 
 namespace {
 
-const QList<ServerKind> kKinds{ServerKind::Server, ServerKind::Master, ServerKind::Worker, ServerKind::Hub,
-                               ServerKind::Pipeline, ServerKind::Sink};
+const QList<ServerKind> kKinds{ServerKind::Server, ServerKind::Master,   ServerKind::Worker,
+                               ServerKind::Hub,    ServerKind::Pipeline, ServerKind::Sink};
 
 // Fields each kind shows, by pylm parameter name.
 const QHash<ServerKind, QStringList> &kindFields()
 {
     static const QHash<ServerKind, QStringList> fields{
-        {ServerKind::Server, {u"db_address"_s, u"pull_address"_s, u"pub_address"_s, u"pipelined"_s}},
+        {ServerKind::Server,
+         {u"db_address"_s, u"pull_address"_s, u"pub_address"_s, u"pipelined"_s}},
         {ServerKind::Master,
          {u"db_address"_s, u"pull_address"_s, u"pub_address"_s, u"worker_pull_address"_s,
           u"worker_push_address"_s, u"pipelined"_s}},
         {ServerKind::Hub,
-         {u"db_address"_s, u"sub_address"_s, u"previous"_s, u"pub_address"_s, u"worker_pull_address"_s,
-          u"worker_push_address"_s, u"pipelined"_s}},
-        {ServerKind::Worker, {u"db_address"_s, u"worker_push_address"_s, u"worker_pull_address"_s, u"replicas"_s}},
+         {u"db_address"_s, u"sub_address"_s, u"previous"_s, u"pub_address"_s,
+          u"worker_pull_address"_s, u"worker_push_address"_s, u"pipelined"_s}},
+        {ServerKind::Worker,
+         {u"db_address"_s, u"worker_push_address"_s, u"worker_pull_address"_s, u"replicas"_s}},
         {ServerKind::Pipeline,
          {u"db_address"_s, u"sub_address"_s, u"previous"_s, u"pub_address"_s, u"to_client"_s}},
-        {ServerKind::Sink, {u"db_address"_s, u"sub_addresses"_s, u"previous"_s, u"pub_address"_s, u"to_client"_s}},
+        {ServerKind::Sink,
+         {u"db_address"_s, u"sub_addresses"_s, u"previous"_s, u"pub_address"_s, u"to_client"_s}},
     };
     return fields;
 }
@@ -56,7 +59,8 @@ const QHash<ServerKind, QStringList> &kindFields()
 QStringList splitList(const QString &text)
 {
     QStringList items;
-    const QStringList parts = text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+    const QStringList parts =
+        text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
     for (const QString &part : parts)
         items.append(part.trimmed());
     return items;
@@ -78,8 +82,7 @@ int portOf(const QString &address)
 
 } // namespace
 
-ServerDialog::ServerDialog(QWidget *parent)
-    : QDialog(parent)
+ServerDialog::ServerDialog(QWidget *parent) : QDialog(parent)
 {
     setWindowTitle(tr("Server"));
     buildForm();
@@ -103,25 +106,33 @@ void ServerDialog::buildForm()
     m_fields.insert(QStringLiteral("kind"), m_kind);
 
     m_name = new QLineEdit(this);
-    m_name->setToolTip(tr("Unique name; clients call NAME.function, workers are named NAME-1, NAME-2, ..."));
+    m_name->setToolTip(
+        tr("Unique name; clients call NAME.function, workers are named NAME-1, NAME-2, ..."));
     m_form->addRow(tr("&Name:"), m_name);
     m_fields.insert(QStringLiteral("name"), m_name);
 
-    addAddressRow(QStringLiteral("db_address"), tr("&DB address:"),
-                  tr("REP socket of the cache; workers and clients connect here to configure themselves"));
-    addAddressRow(QStringLiteral("pull_address"), tr("P&ull address:"), tr("PULL socket receiving from clients"));
-    addAddressRow(QStringLiteral("sub_address"), tr("&Sub address:"), tr("Publisher this server subscribes to"));
+    addAddressRow(
+        QStringLiteral("db_address"), tr("&DB address:"),
+        tr("REP socket of the cache; workers and clients connect here to configure themselves"));
+    addAddressRow(QStringLiteral("pull_address"), tr("P&ull address:"),
+                  tr("PULL socket receiving from clients"));
+    addAddressRow(QStringLiteral("sub_address"), tr("&Sub address:"),
+                  tr("Publisher this server subscribes to"));
     addAddressRow(QStringLiteral("sub_addresses"), tr("Sub a&ddresses:"),
                   tr("Publishers this sink subscribes to, separated by commas"));
     m_previous = new QLineEdit(this);
-    m_previous->setToolTip(tr("Topic(s) to subscribe to: the previous stage's name (a sink: one per sub address)"));
+    m_previous->setToolTip(
+        tr("Topic(s) to subscribe to: the previous stage's name (a sink: one per sub address)"));
     m_form->addRow(tr("P&revious:"), m_previous);
     m_fields.insert(QStringLiteral("previous"), m_previous);
-    addAddressRow(QStringLiteral("pub_address"), tr("P&ub address:"), tr("PUB socket results are published on"));
+    addAddressRow(QStringLiteral("pub_address"), tr("P&ub address:"),
+                  tr("PUB socket results are published on"));
     addAddressRow(QStringLiteral("worker_push_address"), tr("Worker pus&h address:"),
-                  tr("PUSH socket sending work to workers (a worker: read from the master's cache when empty)"));
+                  tr("PUSH socket sending work to workers (a worker: read from the master's cache "
+                     "when empty)"));
     addAddressRow(QStringLiteral("worker_pull_address"), tr("Worker pu&ll address:"),
-                  tr("PULL socket receiving results from workers (a worker: read from the master's cache when empty)"));
+                  tr("PULL socket receiving results from workers (a worker: read from the master's "
+                     "cache when empty)"));
 
     m_pipelined = new QCheckBox(tr("Publish under this server's name for the next stage"), this);
     m_form->addRow(tr("Pipelined:"), m_pipelined);
@@ -137,7 +148,8 @@ void ServerDialog::buildForm()
     m_fields.insert(QStringLiteral("replicas"), m_replicas);
 
     m_logLevel = new QComboBox(this);
-    for (LogLevel level : {LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error, LogLevel::Critical})
+    for (LogLevel level :
+         {LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error, LogLevel::Critical})
         m_logLevel->addItem(levelName(level), int(level));
     m_form->addRow(tr("&Log level:"), m_logLevel);
     m_fields.insert(QStringLiteral("log_level"), m_logLevel);
@@ -155,7 +167,8 @@ void ServerDialog::buildForm()
     m_form->addRow(tr("S&cript:"), scriptRow);
     m_fields.insert(QStringLiteral("script"), m_script);
     connect(browse, &QToolButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Choose Script"), QFileInfo(m_script->text()).path(),
+        const QString file = QFileDialog::getOpenFileName(this, tr("Choose Script"),
+                                                          QFileInfo(m_script->text()).path(),
                                                           tr("Lua scripts (*.lua);;All files (*)"));
         if (!file.isEmpty())
             m_script->setText(file);
@@ -211,8 +224,9 @@ QLineEdit *ServerDialog::addAddressRow(const QString &key, const QString &label,
     auto *edit = new QLineEdit(row);
     edit->setObjectName(key);
     edit->setToolTip(tip);
-    edit->setPlaceholderText(key == QLatin1String("sub_addresses") ? tr("tcp://127.0.0.1:5561, tcp://127.0.0.1:5571")
-                                                                     : tr("tcp://127.0.0.1:5555"));
+    edit->setPlaceholderText(key == QLatin1String("sub_addresses")
+                                 ? tr("tcp://127.0.0.1:5561, tcp://127.0.0.1:5571")
+                                 : tr("tcp://127.0.0.1:5555"));
     auto *choices = new QToolButton(row);
     choices->setText(tr("▾"));
     choices->setToolTip(tr("Pick a free port or another server's address"));
@@ -238,7 +252,8 @@ void ServerDialog::updateVisibleFields()
     for (auto it = m_fields.cbegin(); it != m_fields.cend(); ++it) {
         QWidget *w = it.value();
         // Address and script rows hold a container; hide the whole row.
-        QWidget *rowWidget = (w->parentWidget() && w->parentWidget() != this) ? w->parentWidget() : w;
+        QWidget *rowWidget =
+            (w->parentWidget() && w->parentWidget() != this) ? w->parentWidget() : w;
         m_form->setRowVisible(rowWidget, kindUsesField(kind, it.key()));
     }
     const bool sink = kind == ServerKind::Sink;
@@ -275,7 +290,8 @@ void ServerDialog::setConfig(const ServerConfig &config)
     m_addresses.value(QStringLiteral("worker_pull_address"))->setText(config.workerPullAddress);
     m_addresses.value(QStringLiteral("worker_push_address"))->setText(config.workerPushAddress);
     m_addresses.value(QStringLiteral("sub_address"))->setText(config.subAddress);
-    m_addresses.value(QStringLiteral("sub_addresses"))->setText(config.subAddresses.join(QStringLiteral(", ")));
+    m_addresses.value(QStringLiteral("sub_addresses"))
+        ->setText(config.subAddresses.join(QStringLiteral(", ")));
     m_previous->setText(config.previous.join(QStringLiteral(", ")));
     m_pipelined->setChecked(config.pipelined);
     m_toClient->setChecked(config.toClient);
@@ -283,7 +299,8 @@ void ServerDialog::setConfig(const ServerConfig &config)
     m_script->setText(config.scriptPath);
     m_replicas->setValue(qMax(1, config.replicas));
     m_filling = false;
-    setWindowTitle(config.name.isEmpty() ? tr("New Server") : tr("Edit Server %1").arg(config.name));
+    setWindowTitle(config.name.isEmpty() ? tr("New Server")
+                                         : tr("Edit Server %1").arg(config.name));
     updateVisibleFields();
     validate();
 }
@@ -300,7 +317,8 @@ void ServerDialog::prepareNew(ServerKind kind)
                 break;
             }
         }
-    } else if (kind == ServerKind::Pipeline || kind == ServerKind::Hub || kind == ServerKind::Sink) {
+    } else if (kind == ServerKind::Pipeline || kind == ServerKind::Hub ||
+               kind == ServerKind::Sink) {
         // Subscribe to the last stage so far, the usual place for a new one.
         for (auto it = m_others.crbegin(); it != m_others.crend(); ++it) {
             if (it->kind != ServerKind::Worker && !it->pubAddress.isEmpty()) {
@@ -325,9 +343,10 @@ QString ServerDialog::uniqueName(ServerKind kind) const
     const QString base = kindName(kind);
     for (int i = 1;; ++i) {
         const QString candidate = base + QString::number(i);
-        const bool taken = std::any_of(m_others.cbegin(), m_others.cend(), [&](const ServerConfig &c) {
-            return c.name == candidate || c.name.startsWith(candidate + QLatin1Char('-'));
-        });
+        const bool taken =
+            std::any_of(m_others.cbegin(), m_others.cend(), [&](const ServerConfig &c) {
+                return c.name == candidate || c.name.startsWith(candidate + QLatin1Char('-'));
+            });
         if (!taken)
             return candidate;
     }
@@ -348,7 +367,9 @@ ServerConfig ServerDialog::config() const
     c.workerPullAddress = text("worker_pull_address");
     c.workerPushAddress = text("worker_push_address");
     c.subAddress = text("sub_address");
-    c.subAddresses = uses("sub_addresses") ? splitList(m_addresses.value(u"sub_addresses"_s)->text()) : QStringList();
+    c.subAddresses = uses("sub_addresses")
+                         ? splitList(m_addresses.value(u"sub_addresses"_s)->text())
+                         : QStringList();
     c.previous = uses("previous") ? splitList(m_previous->text()) : QStringList();
     c.pipelined = uses("pipelined") && m_pipelined->isChecked();
     c.toClient = uses("to_client") ? m_toClient->isChecked() : true;
@@ -370,7 +391,8 @@ void ServerDialog::validate()
         error = tr("field 'name': a server needs a name");
     } else if (auto problem = validateServer(c)) {
         field = problem->field;
-        error = field.isEmpty() ? problem->message : tr("field '%1': %2").arg(field, problem->message);
+        error =
+            field.isEmpty() ? problem->message : tr("field '%1': %2").arg(field, problem->message);
     } else if (!c.scriptPath.isEmpty() && !QFileInfo(c.scriptPath).isFile()) {
         field = QStringLiteral("script");
         error = tr("field 'script': no such file: %1").arg(c.scriptPath);
@@ -385,7 +407,9 @@ void ServerDialog::validate()
     }
     for (auto it = m_fields.cbegin(); it != m_fields.cend(); ++it) {
         if (auto *edit = qobject_cast<QLineEdit *>(it.value()))
-            edit->setStyleSheet(it.key() == field ? QStringLiteral("QLineEdit { border: 1px solid #c62828; }") : QString());
+            edit->setStyleSheet(it.key() == field
+                                    ? QStringLiteral("QLineEdit { border: 1px solid #c62828; }")
+                                    : QString());
     }
     const bool wasValid = m_error.isEmpty();
     m_error = error;
@@ -408,8 +432,8 @@ int ServerDialog::freeTcpPort()
         address.sin_port = 0;
         socklen_t length = sizeof(address);
         int port = 0;
-        if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)) == 0
-            && ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)) == 0 &&
+            ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
             port = ntohs(address.sin_port);
         ::close(fd);
         if (port == 0)
@@ -445,8 +469,8 @@ QString ServerDialog::suggestedAddress()
 void ServerDialog::suggestAddresses()
 {
     // Workers bind nothing; every other kind binds each address field it shows except sub ones.
-    const QStringList keys{u"db_address"_s, u"pull_address"_s, u"pub_address"_s, u"worker_pull_address"_s,
-                           u"worker_push_address"_s};
+    const QStringList keys{u"db_address"_s, u"pull_address"_s, u"pub_address"_s,
+                           u"worker_pull_address"_s, u"worker_push_address"_s};
     const auto kind = static_cast<ServerKind>(m_kind->currentData().toInt());
     for (const QString &key : keys) {
         if (!kindUsesField(kind, key) || kind == ServerKind::Worker)
@@ -463,30 +487,35 @@ void ServerDialog::showAddressChoices(const QString &key)
     QLineEdit *edit = m_addresses.value(key);
     QMenu menu(this);
     const ServerKind kind = static_cast<ServerKind>(m_kind->currentData().toInt());
-    const bool connects = key == QLatin1String("sub_address") || key == QLatin1String("sub_addresses")
-                          || kind == ServerKind::Worker;
+    const bool connects = key == QLatin1String("sub_address") ||
+                          key == QLatin1String("sub_addresses") || kind == ServerKind::Worker;
     if (!connects) {
-        menu.addAction(tr("Free local port"), this, [this, edit] { edit->setText(suggestedAddress()); });
+        menu.addAction(tr("Free local port"), this,
+                       [this, edit] { edit->setText(suggestedAddress()); });
         menu.addAction(tr("Any free port when started (tcp://127.0.0.1:*)"), this,
                        [edit] { edit->setText(QStringLiteral("tcp://127.0.0.1:*")); });
     }
     // Another server's address this one would connect to.
-    const QString wanted = key == QLatin1String("sub_address") || key == QLatin1String("sub_addresses")
-                               ? QStringLiteral("pub_address")
-                               : key;
+    const QString wanted =
+        key == QLatin1String("sub_address") || key == QLatin1String("sub_addresses")
+            ? QStringLiteral("pub_address")
+            : key;
     for (const ServerConfig &other : std::as_const(m_others)) {
         const auto named = other.namedAddresses();
         for (const auto &[name, address] : named) {
             if (name != wanted || address.isEmpty())
                 continue;
-            menu.addAction(tr("%1's %2: %3").arg(other.name, name, address), this, [this, edit, key, address, other] {
-                if (key == QLatin1String("sub_addresses") && !edit->text().trimmed().isEmpty())
-                    edit->setText(edit->text().trimmed() + QStringLiteral(", ") + address);
-                else
-                    edit->setText(address);
-                if (key.startsWith(QLatin1String("sub_")) && m_previous->text().trimmed().isEmpty())
-                    m_previous->setText(other.name);
-            });
+            menu.addAction(
+                tr("%1's %2: %3").arg(other.name, name, address), this,
+                [this, edit, key, address, other] {
+                    if (key == QLatin1String("sub_addresses") && !edit->text().trimmed().isEmpty())
+                        edit->setText(edit->text().trimmed() + QStringLiteral(", ") + address);
+                    else
+                        edit->setText(address);
+                    if (key.startsWith(QLatin1String("sub_")) &&
+                        m_previous->text().trimmed().isEmpty())
+                        m_previous->setText(other.name);
+                });
         }
     }
     if (menu.isEmpty())

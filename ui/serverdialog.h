@@ -36,7 +36,8 @@ public:
     bool isValid() const { return m_error.isEmpty(); }
     // What is wrong ("field 'pub_address': ..."), or empty.
     QString validationError() const { return m_error; }
-    // The pylm parameter a field edits ("name", "db_address", "previous", "replicas", "script", ...).
+    // The pylm parameter a field edits ("name", "db_address", "previous", "replicas", "script",
+    // ...).
     QWidget *field(const QString &key) const { return m_fields.value(key); }
     // True when kind's form shows the field key.
     static bool kindUsesField(ServerKind kind, const QString &key);

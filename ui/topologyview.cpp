@@ -118,8 +118,7 @@ class TopologyNode : public QGraphicsItem
 {
 public:
     explicit TopologyNode(QString name, bool isClient)
-        : m_name(std::move(name))
-        , m_isClient(isClient)
+        : m_name(std::move(name)), m_isClient(isClient)
     {
         setAcceptHoverEvents(true);
         setCursor(Qt::PointingHandCursor);
@@ -136,12 +135,14 @@ public:
         painter->setRenderHint(QPainter::Antialiasing);
         const QRectF box(-width() / 2, -kNodeHeight / 2, width(), kNodeHeight);
         const QPalette &palette = option->palette;
-        const QColor stateColour = m_isClient ? QColor(0x35, 0x6d, 0xb5) : ClusterModel::stateColor(m_state);
+        const QColor stateColour =
+            m_isClient ? QColor(0x35, 0x6d, 0xb5) : ClusterModel::stateColor(m_state);
         QColor fill = palette.color(QPalette::Base);
         if (m_state == int(ServerHandle::State::Failed))
             fill = QColor(0xfd, 0xec, 0xec);
-        painter->setPen(QPen(m_highlighted ? palette.color(QPalette::Highlight) : stateColour.darker(110),
-                             m_highlighted ? 3.0 : 1.6));
+        painter->setPen(
+            QPen(m_highlighted ? palette.color(QPalette::Highlight) : stateColour.darker(110),
+                 m_highlighted ? 3.0 : 1.6));
         painter->setBrush(fill);
         painter->drawRoundedRect(box, 8, 8);
         // State stripe on the left edge.
@@ -159,19 +160,22 @@ public:
         painter->setPen(palette.color(QPalette::Text));
         const QRectF textRect = box.adjusted(12, 4, -6, -4);
         const QFontMetricsF boldMetrics(bold);
-        painter->drawText(QRectF(textRect.left(), textRect.top(), textRect.width(), textRect.height() / 2),
-                          Qt::AlignLeft | Qt::AlignVCenter,
-                          boldMetrics.elidedText(m_name, Qt::ElideMiddle, textRect.width()));
+        painter->drawText(
+            QRectF(textRect.left(), textRect.top(), textRect.width(), textRect.height() / 2),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            boldMetrics.elidedText(m_name, Qt::ElideMiddle, textRect.width()));
         QFont small = painter->font();
         small.setBold(false);
         small.setPointSizeF(small.pointSizeF() * 0.9);
         painter->setFont(small);
-        painter->setPen(m_state == int(ServerHandle::State::Failed) ? stateColour.darker(120)
-                                                                    : palette.color(QPalette::PlaceholderText));
+        painter->setPen(m_state == int(ServerHandle::State::Failed)
+                            ? stateColour.darker(120)
+                            : palette.color(QPalette::PlaceholderText));
         const QFontMetricsF smallMetrics(small);
-        painter->drawText(QRectF(textRect.left(), textRect.center().y(), textRect.width(), textRect.height() / 2),
-                          Qt::AlignLeft | Qt::AlignVCenter,
-                          smallMetrics.elidedText(m_subtitle, Qt::ElideRight, textRect.width()));
+        painter->drawText(
+            QRectF(textRect.left(), textRect.center().y(), textRect.width(), textRect.height() / 2),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            smallMetrics.elidedText(m_subtitle, Qt::ElideRight, textRect.width()));
     }
 
     void setInfo(int state, const QString &subtitle, const QString &tooltip)
@@ -211,9 +215,7 @@ class TopologyEdge : public QGraphicsItem
 {
 public:
     TopologyEdge(TopologyView::Edge edge, TopologyNode *from, TopologyNode *to)
-        : m_edge(std::move(edge))
-        , m_from(from)
-        , m_to(to)
+        : m_edge(std::move(edge)), m_from(from), m_to(to)
     {
         setZValue(0);
         rebuildPath();
@@ -261,7 +263,8 @@ public:
         QPainterPath path;
         QPointF end;
         QPointF tangentFrom; // a point just before end, to orient the arrow
-        const bool pair = m_edge.kind == TopologyView::EdgeKind::Task || m_edge.kind == TopologyView::EdgeKind::Result;
+        const bool pair = m_edge.kind == TopologyView::EdgeKind::Task ||
+                          m_edge.kind == TopologyView::EdgeKind::Result;
         if (m_edge.kind == TopologyView::EdgeKind::Reply) {
             // Back to the clients, below the graph.
             const QPointF start(a.x(), a.y() + kNodeHeight / 2);
@@ -279,7 +282,8 @@ public:
             path.moveTo(start);
             path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end);
             tangentFrom = QPointF(end.x() - 10, end.y());
-            m_labelPos = path.pointAtPercent(m_edge.kind == TopologyView::EdgeKind::Task ? 0.7 : 0.5);
+            m_labelPos =
+                path.pointAtPercent(m_edge.kind == TopologyView::EdgeKind::Task ? 0.7 : 0.5);
         } else if (b.x() < a.x()) {
             const qreal offset = pair ? 5 : 0;
             const QPointF start(a.x() - fromHalf, a.y() + offset);
@@ -296,7 +300,8 @@ public:
             end = QPointF(b.x() + toHalf, b.y());
             const qreal bulge = toHalf + 40;
             path.moveTo(start);
-            path.cubicTo(QPointF(start.x() + bulge, start.y()), QPointF(end.x() + bulge, end.y()), end);
+            path.cubicTo(QPointF(start.x() + bulge, start.y()), QPointF(end.x() + bulge, end.y()),
+                         end);
             tangentFrom = QPointF(end.x() + 10, end.y() + (down ? -2 : 2));
             m_labelPos = path.pointAtPercent(0.5);
         }
@@ -305,9 +310,11 @@ public:
         const qreal angle = std::atan2(back.dy(), back.dx());
         const qreal size = 8;
         m_arrow.clear();
-        m_arrow << end << end + QPointF(std::cos(angle + 0.45) * size, std::sin(angle + 0.45) * size)
+        m_arrow << end
+                << end + QPointF(std::cos(angle + 0.45) * size, std::sin(angle + 0.45) * size)
                 << end + QPointF(std::cos(angle - 0.45) * size, std::sin(angle - 0.45) * size);
-        m_bounds = (path.boundingRect() | m_arrow.boundingRect() | QRectF(m_labelPos - QPointF(40, 12), QSizeF(80, 24)))
+        m_bounds = (path.boundingRect() | m_arrow.boundingRect() |
+                    QRectF(m_labelPos - QPointF(40, 12), QSizeF(80, 24)))
                        .adjusted(-4, -4, 4, 4);
         update();
     }
@@ -336,8 +343,7 @@ private:
     QString m_label;
 };
 
-TopologyView::TopologyView(QWidget *parent)
-    : QGraphicsView(parent)
+TopologyView::TopologyView(QWidget *parent) : QGraphicsView(parent)
 {
     setScene(new QGraphicsScene(this));
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -368,7 +374,9 @@ void TopologyView::setModel(ClusterModel *model)
         connect(m_model, &QAbstractItemModel::rowsInserted, this, &TopologyView::relayout);
         connect(m_model, &QAbstractItemModel::rowsRemoved, this, &TopologyView::relayout);
         connect(m_model, &QAbstractItemModel::dataChanged, this,
-                [this](const QModelIndex &topLeft) { onDataChanged(topLeft.column() <= ClusterModel::StateColumn); });
+                [this](const QModelIndex &topLeft) {
+                    onDataChanged(topLeft.column() <= ClusterModel::StateColumn);
+                });
         connect(m_model, &QObject::destroyed, this, [this] {
             m_model = nullptr;
             relayout();
@@ -394,8 +402,8 @@ QList<TopologyView::Edge> TopologyView::computeEdges(const QList<ServerHandle *>
             for (const ServerHandle *m : servers) {
                 if (!hasWorkers(m->kind()))
                     continue;
-                if (sameEndpoint(addressOf(m, QStringLiteral("db_address")), db)
-                    || sameEndpoint(addressOf(m, QStringLiteral("worker_push_address")), push)) {
+                if (sameEndpoint(addressOf(m, QStringLiteral("db_address")), db) ||
+                    sameEndpoint(addressOf(m, QStringLiteral("worker_push_address")), push)) {
                     edges.append({m->name(), s->name(), EdgeKind::Task});
                     edges.append({s->name(), m->name(), EdgeKind::Result});
                     break;
@@ -500,11 +508,14 @@ void TopologyView::relayout()
             if (e.kind == EdgeKind::Reply || e.kind == EdgeKind::Result)
                 continue;
             // Leave a column for a master's workers before the stages it feeds.
-            const int gap = e.kind == EdgeKind::Stream && hasWorkers(kinds.value(e.from))
-                                    && std::any_of(m_edges.cbegin(), m_edges.cend(),
-                                                   [&](const Edge &t) { return t.kind == EdgeKind::Task && t.from == e.from; })
-                                ? 2
-                                : 1;
+            const int gap =
+                e.kind == EdgeKind::Stream && hasWorkers(kinds.value(e.from)) &&
+                        std::any_of(m_edges.cbegin(), m_edges.cend(),
+                                    [&](const Edge &t) {
+                                        return t.kind == EdgeKind::Task && t.from == e.from;
+                                    })
+                    ? 2
+                    : 1;
             const int wanted = layer.value(e.from) + gap;
             if (layer.value(e.to) < wanted) {
                 layer[e.to] = wanted;
@@ -527,7 +538,9 @@ void TopologyView::relayout()
         for (int i = 0; i < names.size(); ++i) {
             auto *node = new TopologyNode(names[i], c == 0);
             // The narrow clients column sits a shorter gap before the first servers.
-            const qreal x = c == 0 ? 0 : kClientWidth / 2 + (kColumnGap - kNodeWidth / 2) + (c - 1) * kColumnGap;
+            const qreal x =
+                c == 0 ? 0
+                       : kClientWidth / 2 + (kColumnGap - kNodeWidth / 2) + (c - 1) * kColumnGap;
             node->setPos(x, (i - (names.size() - 1) / 2.0) * kRowGap);
             scene()->addItem(node);
             m_nodes.insert(names[i], node);
@@ -588,14 +601,18 @@ void TopologyView::refresh()
             continue;
         const auto state = s->state();
         QString subtitle = kindName(s->kind()) + QStringLiteral(" · ");
-        subtitle += state == ServerHandle::State::Failed ? tr("failed") : ClusterModel::stateText(s);
+        subtitle +=
+            state == ServerHandle::State::Failed ? tr("failed") : ClusterModel::stateText(s);
         QString tip = ClusterModel::stateText(s);
         if (state == ServerHandle::State::Running)
-            tip += tr("\nin %1, out %2").arg(rateLabel(m_model->inRate(s->name())), rateLabel(m_model->outRate(s->name())));
+            tip += tr("\nin %1, out %2")
+                       .arg(rateLabel(m_model->inRate(s->name())),
+                            rateLabel(m_model->outRate(s->name())));
         node->setInfo(int(state), subtitle, s->name() + QLatin1Char('\n') + tip);
     }
     if (TopologyNode *clients = m_nodes.value(client))
-        clients->setInfo(int(ServerHandle::State::Running), tr("external"), tr("Clients sending to the cluster"));
+        clients->setInfo(int(ServerHandle::State::Running), tr("external"),
+                         tr("Clients sending to the cluster"));
 
     for (TopologyEdge *item : std::as_const(m_edgeItems)) {
         const Edge &e = item->edge();
@@ -623,7 +640,8 @@ void TopologyView::fitScene()
     const QRectF rect = sceneRect();
     if (rect.isEmpty() || viewport()->width() <= 0)
         return;
-    const qreal scale = qMin<qreal>(1.0, qMin(viewport()->width() / rect.width(), viewport()->height() / rect.height()));
+    const qreal scale = qMin<qreal>(
+        1.0, qMin(viewport()->width() / rect.width(), viewport()->height() / rect.height()));
     setTransform(QTransform::fromScale(scale, scale));
     centerOn(rect.center());
 }

@@ -18,7 +18,8 @@
 
 namespace {
 
-// The demo cluster: installed next to the executable's share dir, in the source tree, or unpacked from resources.
+// The demo cluster: installed next to the executable's share dir, in the source tree, or unpacked
+// from resources.
 QString findDemoCluster()
 {
     const QString appDir = QCoreApplication::applicationDirPath();
@@ -30,7 +31,8 @@ QString findDemoCluster()
         if (QFileInfo(candidate).isFile())
             return QFileInfo(candidate).canonicalFilePath();
     }
-    const QString target = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("demo"));
+    const QString target = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                               .filePath(QStringLiteral("demo"));
     QDir().mkpath(target);
     QDirIterator it(QStringLiteral(":/qpalm/demo"));
     while (it.hasNext()) {
@@ -38,7 +40,8 @@ QString findDemoCluster()
         const QString dest = QDir(target).filePath(QFileInfo(source).fileName());
         QFile::remove(dest);
         QFile::copy(source, dest);
-        QFile::setPermissions(dest, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+        QFile::setPermissions(dest, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
+                                        QFile::ReadOther);
     }
     return QDir(target).filePath(QStringLiteral("cluster.json"));
 }
@@ -52,17 +55,22 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(QPALM_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Desktop cluster manager for PALM (pylm) message clusters.\n"
-                                                    "Without a file, opens and starts the demo cluster."));
+    parser.setApplicationDescription(
+        QStringLiteral("Desktop cluster manager for PALM (pylm) message clusters.\n"
+                       "Without a file, opens and starts the demo cluster."));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
-    const QCommandLineOption noStart(QStringLiteral("no-start"), QStringLiteral("Open the cluster without starting it."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Start the cluster, run a short job, save DIR/mainwindow.png and quit."),
-                                        QStringLiteral("DIR"));
+    const QCommandLineOption noStart(QStringLiteral("no-start"),
+                                     QStringLiteral("Open the cluster without starting it."));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Start the cluster, run a short job, save DIR/mainwindow.png and quit."),
+        QStringLiteral("DIR"));
     parser.addOption(noStart);
     parser.addOption(screenshot);
-    parser.addPositionalArgument(QStringLiteral("CLUSTER.json"), QStringLiteral("Cluster file to open."), QStringLiteral("[CLUSTER.json]"));
+    parser.addPositionalArgument(QStringLiteral("CLUSTER.json"),
+                                 QStringLiteral("Cluster file to open."),
+                                 QStringLiteral("[CLUSTER.json]"));
 
     // --help and --version work without a display.
     QStringList arguments;
@@ -77,11 +85,13 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (parser.isSet(helpOption)) {
-        std::printf("%s", qPrintable(parser.helpText().replace(QLatin1String("<executable_name>"), QLatin1String("qpalm"))));
+        std::printf("%s", qPrintable(parser.helpText().replace(QLatin1String("<executable_name>"),
+                                                               QLatin1String("qpalm"))));
         return 0;
     }
     if (parser.positionalArguments().size() > 1) {
-        std::fprintf(stderr, "qpalm: one cluster file at most, got %lld\n", qlonglong(parser.positionalArguments().size()));
+        std::fprintf(stderr, "qpalm: one cluster file at most, got %lld\n",
+                     qlonglong(parser.positionalArguments().size()));
         return 2;
     }
 
@@ -94,8 +104,9 @@ int main(int argc, char *argv[])
     // A screenshot uses the default layout, not the user's.
     QTemporaryDir scratch;
     std::unique_ptr<qpalm::AppSettings> settings =
-        shooting ? std::make_unique<qpalm::AppSettings>(scratch.filePath(QStringLiteral("qpalm.ini")))
-                 : std::make_unique<qpalm::AppSettings>();
+        shooting
+            ? std::make_unique<qpalm::AppSettings>(scratch.filePath(QStringLiteral("qpalm.ini")))
+            : std::make_unique<qpalm::AppSettings>();
 
     qpalm::MainWindow window(settings.get());
     const QString path = parser.positionalArguments().value(0);
@@ -106,7 +117,8 @@ int main(int argc, char *argv[])
     window.show();
 
     const QString file = path.isEmpty() ? findDemoCluster() : path;
-    const bool start = !parser.isSet(noStart) && (path.isEmpty() || shooting || settings->startOnOpen());
+    const bool start =
+        !parser.isSet(noStart) && (path.isEmpty() || shooting || settings->startOnOpen());
     if (shooting)
         window.setInteractive(false);
     if (!window.openClusterFile(file, start)) {
@@ -116,6 +128,8 @@ int main(int argc, char *argv[])
         }
     }
     if (shooting)
-        QTimer::singleShot(300, &window, [&window, dir = parser.value(screenshot)] { qpalm::runScreenshot(&window, dir); });
+        QTimer::singleShot(300, &window, [&window, dir = parser.value(screenshot)] {
+            qpalm::runScreenshot(&window, dir);
+        });
     return app.exec();
 }

@@ -28,7 +28,8 @@ void runScreenshot(MainWindow *window, const QString &dir)
     ClientPanel *client = window->clientPanel();
     const ClusterModel::Totals totals = window->clusterPanel()->model()->totals();
     if (totals.running < totals.total)
-        failures->append(QStringLiteral("%1 of %2 servers run").arg(totals.running).arg(totals.total));
+        failures->append(
+            QStringLiteral("%1 of %2 servers run").arg(totals.running).arg(totals.total));
 
     client->setCurrentServer(QStringLiteral("master"));
     client->setFunction(QStringLiteral("master.process pipeline.tag"));
@@ -37,8 +38,9 @@ void runScreenshot(MainWindow *window, const QString &dir)
     client->setRate(300);
     if (!client->startJob())
         failures->append(QStringLiteral("the job did not start: %1").arg(client->lastError()));
-    QObject::connect(client, &ClientPanel::jobFailed, window,
-                     [failures](const QString &error) { failures->append(QStringLiteral("the job failed: %1").arg(error)); });
+    QObject::connect(client, &ClientPanel::jobFailed, window, [failures](const QString &error) {
+        failures->append(QStringLiteral("the job failed: %1").arg(error));
+    });
 
     QTimer::singleShot(2500, window, [window, client, dir, failures] {
         const QString path = QDir(dir).filePath(QStringLiteral("mainwindow.png"));

@@ -22,15 +22,15 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <thread>
 
 using namespace qpalm;
 
 namespace {
 
-const QStringList Servers{QStringLiteral("master"), QStringLiteral("worker-1"),
+const QStringList Servers{QStringLiteral("master"),   QStringLiteral("worker-1"),
                           QStringLiteral("worker-2"), QStringLiteral("worker-3"),
                           QStringLiteral("worker-4"), QStringLiteral("hub"),
                           QStringLiteral("pipeline"), QStringLiteral("sink")};
@@ -47,20 +47,23 @@ LogRecord syntheticRecord(quint64 i, qint64 msecs)
     if (h < 60) {
         r.level = LogLevel::Info;
         r.text = QStringLiteral("Got a message from client %1, payload %2 bytes")
-                     .arg(i % 97).arg((i * 31) % 4096);
+                     .arg(i % 97)
+                     .arg((i * 31) % 4096);
     } else if (h < 85) {
         r.level = LogLevel::Debug;
         r.text = QStringLiteral("Dispatching job %1 to stage %2").arg(i).arg(i % 5);
     } else if (h < 95) {
         r.level = LogLevel::Warning;
         r.text = QStringLiteral("worker-%1 took %2 ms to answer, above the timeout hint")
-                     .arg(i % 4 + 1).arg(100 + (i * 7) % 900);
+                     .arg(i % 4 + 1)
+                     .arg(100 + (i * 7) % 900);
     } else if (h < 99) {
         r.level = LogLevel::Error;
         r.text = QStringLiteral("User function gave an error");
         if (h == 95)
-            r.traceback = QStringLiteral("error.lua:%1: attempt to index a nil value (field 'x')\n"
-                                         "stack traceback:\n\t[C]: in ?\n\terror.lua:%1: in function 'handle'")
+            r.traceback = QStringLiteral(
+                              "error.lua:%1: attempt to index a nil value (field 'x')\n"
+                              "stack traceback:\n\t[C]: in ?\n\terror.lua:%1: in function 'handle'")
                               .arg(7 + i % 3);
         else
             r.text = QStringLiteral("Connection to tcp://127.0.0.1:%1 refused").arg(5550 + i % 8);
@@ -134,10 +137,13 @@ StallResult runStall(int rate, int seconds, int capacity, const QString &filter)
             for (int k = 0; k < perBatch; ++k, ++i)
                 batch.append(syntheticRecord(i, t0 + qint64(i / 100)));
             sent += perBatch;
-            QMetaObject::invokeMethod(&viewer, [&viewer, &inbox, batch] {
-                viewer.appendRecords(batch);
-                inbox.appendRecords(batch);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &viewer,
+                [&viewer, &inbox, batch] {
+                    viewer.appendRecords(batch);
+                    inbox.appendRecords(batch);
+                },
+                Qt::QueuedConnection);
             next += std::chrono::milliseconds(10);
             std::this_thread::sleep_until(next);
         }
@@ -165,12 +171,12 @@ StallResult runStall(int rate, int seconds, int capacity, const QString &filter)
     tick.stop();
     stop = true;
     producer.join();
-    QApplication::processEvents();  // deliver the last queued batches
+    QApplication::processEvents(); // deliver the last queued batches
     viewer.model()->flush();
 
     StallResult r;
     if (!late.empty())
-        late.erase(late.begin());  // the first tick measures from start()
+        late.erase(late.begin()); // the first tick measures from start()
     r.maxLateMs = late.empty() ? 0 : *std::max_element(late.begin(), late.end());
     r.p99LateMs = percentile(late, 0.99);
     r.p50LateMs = percentile(late, 0.50);
@@ -221,7 +227,7 @@ void benchFilter(int records, int runs)
     {
         const char *name;
         std::function<void()> apply;
-        std::function<void()> prepare = {};  // after the reset to "everything", untimed
+        std::function<void()> prepare = {}; // after the reset to "everything", untimed
     };
     const auto reset = [&] {
         viewer.setServerFilter({});
@@ -232,9 +238,12 @@ void benchFilter(int records, int runs)
     const std::vector<Case> cases{
         {"level >= WARNING", [&] { viewer.setMinimumLevel(LogLevel::Warning); }},
         {"servers {worker-1, hub}",
-         [&] { viewer.setServerFilter({QStringLiteral("worker-1"), QStringLiteral("hub")}); }},
+         [&] {
+             viewer.setServerFilter({QStringLiteral("worker-1"), QStringLiteral("hub")});
+         }},
         {"text \"timeout\" (any case)", [&] { viewer.setTextFilter(QStringLiteral("timeout")); }},
-        {"text \"client 42,\" (any case)", [&] { viewer.setTextFilter(QStringLiteral("client 42,")); }},
+        {"text \"client 42,\" (any case)",
+         [&] { viewer.setTextFilter(QStringLiteral("client 42,")); }},
         {"text \"Timeout\" (match case)",
          [&] {
              viewer.setCaseSensitive(true);
@@ -250,8 +259,7 @@ void benchFilter(int records, int runs)
              viewer.setMinimumLevel(LogLevel::Warning);
              viewer.setTextFilter(QStringLiteral("ms"));
          }},
-        {"everything again (from CRITICAL only)",
-         [&] { viewer.setMinimumLevel(LogLevel::Debug); },
+        {"everything again (from CRITICAL only)", [&] { viewer.setMinimumLevel(LogLevel::Debug); },
          [&] { viewer.setMinimumLevel(LogLevel::Critical); }},
     };
     for (const Case &c : cases) {
@@ -265,7 +273,7 @@ void benchFilter(int records, int runs)
             QElapsedTimer t;
             t.start();
             c.apply();
-            QApplication::processEvents();  // the view's relayout and paint
+            QApplication::processEvents(); // the view's relayout and paint
             times.push_back(double(t.nsecsElapsed()) / 1e6);
             shown = viewer.model()->rowCount();
         }
@@ -310,8 +318,8 @@ int main(int argc, char **argv)
                       QStringLiteral("text")});
     parser.addOption({QStringLiteral("records"), QStringLiteral("Records to filter."),
                       QStringLiteral("n"), QStringLiteral("1000000")});
-    parser.addOption({QStringLiteral("runs"), QStringLiteral("Repetitions."),
-                      QStringLiteral("n"), QStringLiteral("5")});
+    parser.addOption({QStringLiteral("runs"), QStringLiteral("Repetitions."), QStringLiteral("n"),
+                      QStringLiteral("5")});
     parser.process(app);
     const QString mode = parser.positionalArguments().value(0);
     const int runs = std::max(1, parser.value(QStringLiteral("runs")).toInt());

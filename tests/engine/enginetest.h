@@ -55,7 +55,8 @@ inline bool waitUntil(const std::function<bool()> &condition, int timeoutMs = 50
 // A handler that appends a suffix: the easiest way to see which stage ran.
 inline NativeSimpleFunction suffixHandler(std::string suffix)
 {
-    return [suffix = std::move(suffix)](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+    return [suffix = std::move(suffix)](ServerContext &,
+                                        const std::string &payload) -> std::optional<std::string> {
         return payload + suffix;
     };
 }
@@ -73,7 +74,8 @@ inline std::shared_ptr<NativeHandlers> newHandlers()
     return std::make_shared<NativeHandlers>();
 }
 
-inline ServerConfig baseConfig(ServerKind kind, const QString &name, std::shared_ptr<const NativeHandlers> handlers)
+inline ServerConfig baseConfig(ServerKind kind, const QString &name,
+                               std::shared_ptr<const NativeHandlers> handlers)
 {
     ServerConfig config;
     config.kind = kind;
@@ -83,7 +85,8 @@ inline ServerConfig baseConfig(ServerKind kind, const QString &name, std::shared
     return config;
 }
 
-inline ServerConfig serverConfig(const QString &name, std::shared_ptr<const NativeHandlers> handlers,
+inline ServerConfig serverConfig(const QString &name,
+                                 std::shared_ptr<const NativeHandlers> handlers,
                                  bool pipelined = false)
 {
     ServerConfig config = baseConfig(ServerKind::Server, name, std::move(handlers));
@@ -94,7 +97,8 @@ inline ServerConfig serverConfig(const QString &name, std::shared_ptr<const Nati
     return config;
 }
 
-inline ServerConfig masterConfig(const QString &name, std::shared_ptr<const NativeHandlers> handlers = {},
+inline ServerConfig masterConfig(const QString &name,
+                                 std::shared_ptr<const NativeHandlers> handlers = {},
                                  bool pipelined = false)
 {
     ServerConfig config = baseConfig(ServerKind::Master, name, std::move(handlers));
@@ -107,8 +111,10 @@ inline ServerConfig masterConfig(const QString &name, std::shared_ptr<const Nati
     return config;
 }
 
-inline ServerConfig hubConfig(const QString &name, const QString &subAddress, const QString &previous,
-                              std::shared_ptr<const NativeHandlers> handlers = {}, bool pipelined = false)
+inline ServerConfig hubConfig(const QString &name, const QString &subAddress,
+                              const QString &previous,
+                              std::shared_ptr<const NativeHandlers> handlers = {},
+                              bool pipelined = false)
 {
     ServerConfig config = baseConfig(ServerKind::Hub, name, std::move(handlers));
     config.dbAddress = anyAddress();
@@ -129,8 +135,10 @@ inline ServerConfig workerConfig(const QString &name, const QString &masterDb,
     return config;
 }
 
-inline ServerConfig pipelineConfig(const QString &name, const QString &subAddress, const QString &previous,
-                                   std::shared_ptr<const NativeHandlers> handlers, bool toClient = true)
+inline ServerConfig pipelineConfig(const QString &name, const QString &subAddress,
+                                   const QString &previous,
+                                   std::shared_ptr<const NativeHandlers> handlers,
+                                   bool toClient = true)
 {
     ServerConfig config = baseConfig(ServerKind::Pipeline, name, std::move(handlers));
     config.dbAddress = anyAddress();
@@ -141,7 +149,8 @@ inline ServerConfig pipelineConfig(const QString &name, const QString &subAddres
     return config;
 }
 
-inline ServerConfig sinkConfig(const QString &name, const QStringList &subAddresses, const QStringList &previous,
+inline ServerConfig sinkConfig(const QString &name, const QStringList &subAddresses,
+                               const QStringList &previous,
                                std::shared_ptr<const NativeHandlers> handlers, bool toClient = true)
 {
     ServerConfig config = baseConfig(ServerKind::Sink, name, std::move(handlers));
@@ -167,7 +176,8 @@ public:
     {
         LocalServer *server = add(std::move(config));
         if (!server->start()) {
-            m_error = QStringLiteral("server '%1' did not start: %2").arg(server->name(), server->errorString());
+            m_error = QStringLiteral("server '%1' did not start: %2")
+                          .arg(server->name(), server->errorString());
             return nullptr;
         }
         return server;
@@ -213,15 +223,16 @@ public:
         for (const LogRecord &record : m_records) {
             if (!server.isEmpty() && record.server != server)
                 continue;
-            if (record.text.contains(needle, Qt::CaseInsensitive)
-                || record.traceback.contains(needle, Qt::CaseInsensitive))
+            if (record.text.contains(needle, Qt::CaseInsensitive) ||
+                record.traceback.contains(needle, Qt::CaseInsensitive))
                 out.append(record);
         }
         return out;
     }
 
     // Processes events until a record matching predicate arrived.
-    bool waitForRecord(const std::function<bool(const LogRecord &)> &predicate, int timeoutMs = 5000)
+    bool waitForRecord(const std::function<bool(const LogRecord &)> &predicate,
+                       int timeoutMs = 5000)
     {
         QElapsedTimer timer;
         timer.start();
@@ -240,14 +251,15 @@ public:
     {
         return waitForRecord(
             [&](const LogRecord &record) {
-                return (server.isEmpty() || record.server == server)
-                    && (record.text.contains(needle) || record.traceback.contains(needle));
+                return (server.isEmpty() || record.server == server) &&
+                       (record.text.contains(needle) || record.traceback.contains(needle));
             },
             timeoutMs);
     }
 
     // A client of server, configured from its cache; sub overrides the subscription address.
-    std::unique_ptr<Client> client(const ServerHandle *server, const QString &sub = {}, int timeoutMs = 5000)
+    std::unique_ptr<Client> client(const ServerHandle *server, const QString &sub = {},
+                                   int timeoutMs = 5000)
     {
         Client::Options options;
         options.serverName = str(server->name());
@@ -256,7 +268,8 @@ public:
         options.timeoutMs = timeoutMs;
         auto client = std::make_unique<Client>(options);
         if (!client->connect()) {
-            m_error = QStringLiteral("client of '%1' did not connect: %2").arg(server->name(), qstr(client->lastError()));
+            m_error = QStringLiteral("client of '%1' did not connect: %2")
+                          .arg(server->name(), qstr(client->lastError()));
             return nullptr;
         }
         return client;
@@ -283,9 +296,11 @@ private:
 // Replies must read "<worker>:<expected(payload)>", each payload exactly once. PUSH sockets only
 // deal round-robin to peers whose connection is complete, so one burst may find a single worker;
 // perWorker receives the counts. Returns what went wrong, or an empty string.
-inline QString spreadOverWorkers(Client &client, const std::string &function, const QStringList &workers,
+inline QString spreadOverWorkers(Client &client, const std::string &function,
+                                 const QStringList &workers,
                                  const std::function<std::string(const std::string &)> &expected,
-                                 QMap<QString, int> *perWorker = nullptr, int batch = 40, int maxRounds = 50)
+                                 QMap<QString, int> *perWorker = nullptr, int batch = 40,
+                                 int maxRounds = 50)
 {
     QMap<QString, int> counts;
     for (int round = 0; round < maxRounds; ++round) {
@@ -316,8 +331,8 @@ inline QString spreadOverWorkers(Client &client, const std::string &function, co
     if (perWorker)
         *perWorker = counts;
     if (counts.size() != workers.size()) {
-        return QStringLiteral("only %1 of %2 got work").arg(QStringList(counts.keys()).join(u','),
-                                                             workers.join(u','));
+        return QStringLiteral("only %1 of %2 got work")
+            .arg(QStringList(counts.keys()).join(u','), workers.join(u','));
     }
     return {};
 }
@@ -333,19 +348,19 @@ inline QStringList toQStringList(const std::vector<std::string> &values)
 } // namespace qpalm::test
 
 // Starts a server on rig, failing the test with the reason when it does not start.
-#define QPALM_START(var, rig, config)                                                                   \
-    LocalServer *var = (rig).start(config);                                                             \
+#define QPALM_START(var, rig, config)                                                              \
+    LocalServer *var = (rig).start(config);                                                        \
     QVERIFY2(var != nullptr, qPrintable((rig).lastError()))
 
 // A connected client of server (sub: optional subscription address).
-#define QPALM_CLIENT(var, rig, server, sub)                                                             \
-    std::unique_ptr<Client> var = (rig).client((server), (sub));                                        \
+#define QPALM_CLIENT(var, rig, server, sub)                                                        \
+    std::unique_ptr<Client> var = (rig).client((server), (sub));                                   \
     QVERIFY2(var != nullptr, qPrintable((rig).lastError()))
 
 // Evaluates function on client and compares the replies with expected (a QStringList).
-#define QPALM_EVAL(client, function, payload, replies, expected)                                        \
-    do {                                                                                                \
-        const auto qpalmResult = (client)->eval((function), (payload), (replies));                      \
-        QVERIFY2(qpalmResult.has_value(), ("eval failed: " + (client)->lastError()).c_str());           \
-        QCOMPARE(qpalm::test::toQStringList(*qpalmResult), (expected));                                 \
+#define QPALM_EVAL(client, function, payload, replies, expected)                                   \
+    do {                                                                                           \
+        const auto qpalmResult = (client)->eval((function), (payload), (replies));                 \
+        QVERIFY2(qpalmResult.has_value(), ("eval failed: " + (client)->lastError()).c_str());      \
+        QCOMPARE(qpalm::test::toQStringList(*qpalmResult), (expected));                            \
     } while (false)

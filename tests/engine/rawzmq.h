@@ -34,10 +34,12 @@ inline std::string bindAny(zmq::socket_t &socket)
     return socket.get(zmq::sockopt::last_endpoint);
 }
 
-inline bool sendFrames(zmq::socket_t &socket, const std::vector<std::string> &frames, bool dontWait = false)
+inline bool sendFrames(zmq::socket_t &socket, const std::vector<std::string> &frames,
+                       bool dontWait = false)
 {
     for (std::size_t i = 0; i < frames.size(); ++i) {
-        zmq::send_flags flags = i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
+        zmq::send_flags flags =
+            i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
         if (dontWait)
             flags = flags | zmq::send_flags::dontwait;
         if (!socket.send(zmq::buffer(frames[i]), flags))
@@ -64,8 +66,8 @@ inline std::optional<std::vector<std::string>> recvFrames(zmq::socket_t &socket,
     return frames;
 }
 
-inline Message makeMessage(const std::string &function, const std::string &payload, const std::string &client,
-                           std::int64_t stage = 0)
+inline Message makeMessage(const std::string &function, const std::string &payload,
+                           const std::string &client, std::int64_t stage = 0)
 {
     Message message;
     message.pipeline = "test-pipeline";
@@ -77,7 +79,14 @@ inline Message makeMessage(const std::string &function, const std::string &paylo
 }
 
 // The kinds of bad input every bound socket must survive.
-enum class BadKind { RandomBytes, WrongFrameCount, UnknownFunction, OtherServer, EmptyFunction, Count };
+enum class BadKind {
+    RandomBytes,
+    WrongFrameCount,
+    UnknownFunction,
+    OtherServer,
+    EmptyFunction,
+    Count
+};
 
 // Bytes that protobuf can never parse (a truncated length-delimited field or an invalid wire type).
 inline std::string undecodableBytes(std::mt19937 &random)
@@ -99,8 +108,9 @@ inline std::string undecodableBytes(std::mt19937 &random)
 
 // One bad message for a socket whose good messages are `good` frames long (1 or 2);
 // prefix is the topic frame for SUB inputs (empty for PULL/REP).
-inline std::vector<std::string> badFrames(BadKind kind, std::mt19937 &random, const std::string &prefix,
-                                          const std::string &ownName, int index)
+inline std::vector<std::string> badFrames(BadKind kind, std::mt19937 &random,
+                                          const std::string &prefix, const std::string &ownName,
+                                          int index)
 {
     std::vector<std::string> frames;
     if (!prefix.empty())

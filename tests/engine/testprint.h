@@ -10,13 +10,11 @@
 #include <string_view>
 
 namespace QTest {
-template<>
-inline char *toString(const std::string &value)
+template <> inline char *toString(const std::string &value)
 {
     return toPrettyCString(value.data(), static_cast<qsizetype>(value.size()));
 }
-template<>
-inline char *toString(const std::string_view &value)
+template <> inline char *toString(const std::string_view &value)
 {
     return toPrettyCString(value.data(), static_cast<qsizetype>(value.size()));
 }
@@ -25,11 +23,13 @@ inline char *toString(const std::string_view &value)
 namespace qpalm {
 inline char *toString(const Message &message)
 {
-    const QByteArray text = "Message{pipeline=" + QByteArray::fromStdString(message.pipeline) + " client="
-        + QByteArray::fromStdString(message.client) + " stage=" + QByteArray::number(message.stage)
-        + " function=" + QByteArray::fromStdString(message.function) + " cache="
-        + QByteArray::fromStdString(message.cache) + " payload="
-        + QByteArray::fromStdString(message.payload).toHex(' ') + "}";
+    const QByteArray text = "Message{pipeline=" + QByteArray::fromStdString(message.pipeline) +
+                            " client=" + QByteArray::fromStdString(message.client) +
+                            " stage=" + QByteArray::number(message.stage) +
+                            " function=" + QByteArray::fromStdString(message.function) +
+                            " cache=" + QByteArray::fromStdString(message.cache) +
+                            " payload=" + QByteArray::fromStdString(message.payload).toHex(' ') +
+                            "}";
     return qstrdup(text.constData());
 }
 } // namespace qpalm

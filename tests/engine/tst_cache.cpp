@@ -12,7 +12,8 @@ using namespace qpalm::test;
 namespace {
 
 // One raw request on a fresh REQ socket; nullopt when nothing came back.
-std::optional<std::string> rawCacheRequest(const QString &dbAddress, const Message &request, int timeoutMs = 3000)
+std::optional<std::string> rawCacheRequest(const QString &dbAddress, const Message &request,
+                                           int timeoutMs = 3000)
 {
     zmq::socket_t req = rawSocket(zmq::socket_type::req);
     req.connect(str(dbAddress));
@@ -24,7 +25,8 @@ std::optional<std::string> rawCacheRequest(const QString &dbAddress, const Messa
     return reply->front();
 }
 
-Message cacheMessage(const std::string &function, const std::string &payload, const std::string &key = {})
+Message cacheMessage(const std::string &function, const std::string &payload,
+                     const std::string &key = {})
 {
     Message message;
     message.pipeline = newUuid();
@@ -107,15 +109,21 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("rawcache"), newHandlers()));
         const QString db = server->address(QStringLiteral("db_address"));
-        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.set", "v1", "k1")).value_or("<none>"), std::string("k1"));
-        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.get", "k1")).value_or("<none>"), std::string("v1"));
-        QCOMPARE(rawCacheRequest(db, cacheMessage("_.get", "k1")).value_or("<none>"), std::string("v1"));
+        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.set", "v1", "k1")).value_or("<none>"),
+                 std::string("k1"));
+        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.get", "k1")).value_or("<none>"),
+                 std::string("v1"));
+        QCOMPARE(rawCacheRequest(db, cacheMessage("_.get", "k1")).value_or("<none>"),
+                 std::string("v1"));
         const auto newKey = rawCacheRequest(db, cacheMessage("_.set", "v2"));
         QVERIFY(newKey.has_value());
         QCOMPARE(newKey->size(), std::size_t(36));
-        QCOMPARE(rawCacheRequest(db, cacheMessage("_.get", *newKey)).value_or("<none>"), std::string("v2"));
-        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.delete", "k1")).value_or("<none>"), std::string("k1"));
-        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.get", "k1")).value_or("<none>"), std::string());
+        QCOMPARE(rawCacheRequest(db, cacheMessage("_.get", *newKey)).value_or("<none>"),
+                 std::string("v2"));
+        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.delete", "k1")).value_or("<none>"),
+                 std::string("k1"));
+        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.get", "k1")).value_or("<none>"),
+                 std::string());
     }
 
     void unknownVerbAnswersEmpty()
@@ -123,14 +131,16 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("rawcache"), newHandlers()));
         const QString db = server->address(QStringLiteral("db_address"));
-        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.set", "v1", "k1")).value_or("<none>"), std::string("k1"));
+        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.set", "v1", "k1")).value_or("<none>"),
+                 std::string("k1"));
         for (const char *function : {"rawcache.frobnicate", "rawcache.eval", "nodot", ""}) {
             const auto reply = rawCacheRequest(db, cacheMessage(function, "k1"));
             QVERIFY2(reply.has_value(), function);
             QCOMPARE(*reply, std::string());
         }
         // The REP socket is still in step and the value untouched.
-        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.get", "k1")).value_or("<none>"), std::string("v1"));
+        QCOMPARE(rawCacheRequest(db, cacheMessage("rawcache.get", "k1")).value_or("<none>"),
+                 std::string("v1"));
     }
 
     void presetKeysServer()
@@ -139,9 +149,11 @@ private Q_SLOTS:
         QPALM_START(server, rig, serverConfig(QStringLiteral("preset_server"), newHandlers()));
         QPALM_CLIENT(client, rig, server, QString());
         QCOMPARE(client->get("name").value_or("?"), std::string("preset_server"));
-        for (const QString &parameter : {QStringLiteral("pull_address"), QStringLiteral("pub_address")}) {
+        for (const QString &parameter :
+             {QStringLiteral("pull_address"), QStringLiteral("pub_address")}) {
             const QString resolved = server->address(parameter);
-            QVERIFY2(!resolved.isEmpty() && !resolved.contains(u'*'), qPrintable(parameter + u'=' + resolved));
+            QVERIFY2(!resolved.isEmpty() && !resolved.contains(u'*'),
+                     qPrintable(parameter + u'=' + resolved));
             QCOMPARE(qstr(client->get(str(parameter)).value_or("?")), resolved);
         }
         // The client configured itself from those keys.
@@ -155,10 +167,12 @@ private Q_SLOTS:
         QPALM_START(master, rig, masterConfig(QStringLiteral("preset_master")));
         QPALM_CLIENT(client, rig, master, QString());
         QCOMPARE(client->get("name").value_or("?"), std::string("preset_master"));
-        for (const QString &parameter : {QStringLiteral("pull_address"), QStringLiteral("pub_address"),
-                                         QStringLiteral("worker_pull_address"), QStringLiteral("worker_push_address")}) {
+        for (const QString &parameter :
+             {QStringLiteral("pull_address"), QStringLiteral("pub_address"),
+              QStringLiteral("worker_pull_address"), QStringLiteral("worker_push_address")}) {
             const QString resolved = master->address(parameter);
-            QVERIFY2(!resolved.isEmpty() && !resolved.contains(u'*'), qPrintable(parameter + u'=' + resolved));
+            QVERIFY2(!resolved.isEmpty() && !resolved.contains(u'*'),
+                     qPrintable(parameter + u'=' + resolved));
             QCOMPARE(qstr(client->get(str(parameter)).value_or("?")), resolved);
         }
     }
@@ -169,13 +183,18 @@ private Q_SLOTS:
         zmq::socket_t upstream = rawSocket(zmq::socket_type::pub);
         const std::string upstreamAddress = bindAny(upstream);
         Rig rig;
-        QPALM_START(hub, rig, hubConfig(QStringLiteral("preset_hub"), qstr(upstreamAddress), QStringLiteral("up")));
+        QPALM_START(
+            hub, rig,
+            hubConfig(QStringLiteral("preset_hub"), qstr(upstreamAddress), QStringLiteral("up")));
         const QString db = hub->address(QStringLiteral("db_address"));
-        QCOMPARE(rawCacheRequest(db, cacheMessage("_.get", "name")).value_or("?"), std::string("preset_hub"));
-        QCOMPARE(qstr(rawCacheRequest(db, cacheMessage("_.get", "worker_push_address")).value_or("?")),
-                 hub->address(QStringLiteral("worker_push_address")));
-        QCOMPARE(qstr(rawCacheRequest(db, cacheMessage("_.get", "worker_pull_address")).value_or("?")),
-                 hub->address(QStringLiteral("worker_pull_address")));
+        QCOMPARE(rawCacheRequest(db, cacheMessage("_.get", "name")).value_or("?"),
+                 std::string("preset_hub"));
+        QCOMPARE(
+            qstr(rawCacheRequest(db, cacheMessage("_.get", "worker_push_address")).value_or("?")),
+            hub->address(QStringLiteral("worker_push_address")));
+        QCOMPARE(
+            qstr(rawCacheRequest(db, cacheMessage("_.get", "worker_pull_address")).value_or("?")),
+            hub->address(QStringLiteral("worker_pull_address")));
         QCOMPARE(qstr(rawCacheRequest(db, cacheMessage("_.get", "pub_address")).value_or("?")),
                  hub->address(QStringLiteral("pub_address")));
     }
@@ -191,41 +210,53 @@ private Q_SLOTS:
         options.timeoutMs = 2000;
         Client client(options);
         QVERIFY(!client.connect());
-        QVERIFY2(QString::fromStdString(client.lastError()).contains(QStringLiteral("right_name"))
-                     || QString::fromStdString(client.lastError()).contains(QStringLiteral("wrong_name")),
-                 client.lastError().c_str());
+        QVERIFY2(
+            QString::fromStdString(client.lastError()).contains(QStringLiteral("right_name")) ||
+                QString::fromStdString(client.lastError()).contains(QStringLiteral("wrong_name")),
+            client.lastError().c_str());
     }
 
     void cacheSharedByWorkers()
     {
-        // pylm's cache example: the client sets a value in the master; the worker reads it with self.get.
+        // pylm's cache example: the client sets a value in the master; the worker reads it with
+        // self.get.
         auto workerHandlers = newHandlers();
-        workerHandlers->add("foo", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            const auto cached = context.cacheGet("cached");
-            return payload + "+" + cached.value_or("<missing>");
-        });
-        workerHandlers->add("store", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            return context.cacheSet(payload, "from_worker");
-        });
-        workerHandlers->add("store_anonymous", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            return context.cacheSet(payload);
-        });
-        workerHandlers->add("forget", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            context.cacheDelete(payload);
-            return std::string("forgot ") + payload;
-        });
+        workerHandlers->add(
+            "foo",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                const auto cached = context.cacheGet("cached");
+                return payload + "+" + cached.value_or("<missing>");
+            });
+        workerHandlers->add(
+            "store",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                return context.cacheSet(payload, "from_worker");
+            });
+        workerHandlers->add(
+            "store_anonymous",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                return context.cacheSet(payload);
+            });
+        workerHandlers->add(
+            "forget",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                context.cacheDelete(payload);
+                return std::string("forgot ") + payload;
+            });
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("cache_master")));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("cache_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("cache_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         Q_UNUSED(worker);
         QPALM_CLIENT(client, rig, master, QString());
 
         QCOMPARE(client->set("Some data", "cached").value_or("?"), std::string("cached"));
-        QPALM_EVAL(client, "cache_master.foo", "payload", 1, QStringList{QStringLiteral("payload+Some data")});
+        QPALM_EVAL(client, "cache_master.foo", "payload", 1,
+                   QStringList{QStringLiteral("payload+Some data")});
 
-        QPALM_EVAL(client, "cache_master.store", "written by worker", 1, QStringList{QStringLiteral("from_worker")});
+        QPALM_EVAL(client, "cache_master.store", "written by worker", 1,
+                   QStringList{QStringLiteral("from_worker")});
         QCOMPARE(client->get("from_worker").value_or("?"), std::string("written by worker"));
 
         const auto anonymous = client->eval("cache_master.store_anonymous", "anon");
@@ -233,17 +264,21 @@ private Q_SLOTS:
         QCOMPARE(anonymous->front().size(), std::size_t(36));
         QCOMPARE(client->get(anonymous->front()).value_or("?"), std::string("anon"));
 
-        QPALM_EVAL(client, "cache_master.forget", "cached", 1, QStringList{QStringLiteral("forgot cached")});
+        QPALM_EVAL(client, "cache_master.forget", "cached", 1,
+                   QStringList{QStringLiteral("forgot cached")});
         QCOMPARE(client->get("cached").value_or("?"), std::string());
-        QPALM_EVAL(client, "cache_master.foo", "again", 1, QStringList{QStringLiteral("again+<missing>")});
+        QPALM_EVAL(client, "cache_master.foo", "again", 1,
+                   QStringList{QStringLiteral("again+<missing>")});
     }
 
     void serverHandlerUsesOwnCache()
     {
         auto handlers = newHandlers();
-        handlers->add("read", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            return context.cacheGet(payload).value_or("<missing>");
-        });
+        handlers->add(
+            "read",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                return context.cacheGet(payload).value_or("<missing>");
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("self_cache"), handlers));
         QPALM_CLIENT(client, rig, server, QString());

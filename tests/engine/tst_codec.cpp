@@ -59,8 +59,9 @@ private Q_SLOTS:
         message.cache = "k";
         message.payload = std::string("\x00\xff", 2);
         // Field order 1..6; tags (field << 3 | wire type): 0x0a 0x12 0x18 0x22 0x2a 0x32.
-        const std::string golden = bytes({0x0a, 0x01, 'p', 0x12, 0x01, 'c', 0x18, 0x03, 0x22, 0x03, 's', '.', 'f',
-                                          0x2a, 0x01, 'k', 0x32, 0x02, 0x00, 0xff});
+        const std::string golden =
+            bytes({0x0a, 0x01, 'p', 0x12, 0x01, 'c', 0x18, 0x03, 0x22, 0x03,
+                   's',  '.',  'f', 0x2a, 0x01, 'k', 0x32, 0x02, 0x00, 0xff});
         QCOMPARE(hex(encodeMessage(message)), hex(golden));
 
         Message decoded;
@@ -76,8 +77,9 @@ private Q_SLOTS:
         message.client = "a1b2c3d4-e5f6-4789-8abc-def012345678";
         message.function = "my_server.foo my_pipeline.bar";
         message.payload = "a message";
-        const std::string golden = lengthDelimited(0x0a, message.pipeline) + lengthDelimited(0x12, message.client)
-            + lengthDelimited(0x22, message.function) + lengthDelimited(0x32, message.payload);
+        const std::string golden =
+            lengthDelimited(0x0a, message.pipeline) + lengthDelimited(0x12, message.client) +
+            lengthDelimited(0x22, message.function) + lengthDelimited(0x32, message.payload);
         QCOMPARE(hex(encodeMessage(message)), hex(golden));
         QCOMPARE(encodeMessage(message).size(), std::size_t(2 + 36 + 2 + 36 + 2 + 29 + 2 + 9));
     }
@@ -128,10 +130,14 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("stage");
         QTest::addColumn<QString>("function");
         QTest::newRow("empty") << QByteArray() << qint64(0) << QString();
-        QTest::newRow("binary") << QByteArray("\x00\x01\x02\xff\xfe", 5) << qint64(1) << QStringLiteral("a.b c.d");
-        QTest::newRow("large") << QByteArray(1 << 20, 'q') << qint64(2) << QStringLiteral("a.b c.d e.f");
-        QTest::newRow("utf8") << QByteArray("\xc3\xa9t\xc3\xa9") << qint64(0) << QStringLiteral(u"s\u00e9rver.m\u00e9thod");
-        QTest::newRow("max stage") << QByteArray("x") << std::numeric_limits<qint64>::max() << QStringLiteral("a.b");
+        QTest::newRow("binary") << QByteArray("\x00\x01\x02\xff\xfe", 5) << qint64(1)
+                                << QStringLiteral("a.b c.d");
+        QTest::newRow("large") << QByteArray(1 << 20, 'q') << qint64(2)
+                               << QStringLiteral("a.b c.d e.f");
+        QTest::newRow("utf8") << QByteArray("\xc3\xa9t\xc3\xa9") << qint64(0)
+                              << QStringLiteral(u"s\u00e9rver.m\u00e9thod");
+        QTest::newRow("max stage")
+            << QByteArray("x") << std::numeric_limits<qint64>::max() << QStringLiteral("a.b");
     }
 
     void roundTrip()
@@ -154,9 +160,10 @@ private Q_SLOTS:
 
     void decodeAcceptsWhatProtobufAccepts()
     {
-        // Fields in reverse order and an unknown field (7, varint) still decode, like pylm's parser.
-        const std::string reversed = bytes({0x3a, 0x01, 'y', 0x38, 0x05, 0x22, 0x03, 'a', '.', 'b',
-                                            0x18, 0x02, 0x0a, 0x01, 'p'});
+        // Fields in reverse order and an unknown field (7, varint) still decode, like pylm's
+        // parser.
+        const std::string reversed = bytes(
+            {0x3a, 0x01, 'y', 0x38, 0x05, 0x22, 0x03, 'a', '.', 'b', 0x18, 0x02, 0x0a, 0x01, 'p'});
         Message decoded;
         QVERIFY(decodeMessage(reversed, decoded));
         QCOMPARE(decoded.pipeline, std::string("p"));
@@ -177,15 +184,22 @@ private Q_SLOTS:
     void decodeRejectsGarbage_data()
     {
         QTest::addColumn<QByteArray>("wire");
-        QTest::newRow("truncated length") << QByteArray("\x0a\x05" "ab", 4);
+        QTest::newRow("truncated length") << QByteArray("\x0a\x05"
+                                                        "ab",
+                                                        4);
         QTest::newRow("tag only") << QByteArray("\x0a", 1);
         QTest::newRow("wire type 7") << QByteArray("\x0f\x01\x02", 3);
         QTest::newRow("wire type 6") << QByteArray("\x0e\x01", 2);
         QTest::newRow("field 0") << QByteArray("\x00\x01", 2);
-        QTest::newRow("huge length") << QByteArray("\x32\xff\xff\xff\xff\x0f" "abc", 9);
+        QTest::newRow("huge length") << QByteArray("\x32\xff\xff\xff\xff\x0f"
+                                                   "abc",
+                                                   9);
         QTest::newRow("unterminated varint") << QByteArray("\x18\xff\xff", 3);
-        QTest::newRow("good then truncated")
-            << QByteArray("\x22\x03" "a.b" "\x32\x09" "short", 12);
+        QTest::newRow("good then truncated") << QByteArray("\x22\x03"
+                                                           "a.b"
+                                                           "\x32\x09"
+                                                           "short",
+                                                           12);
         QTest::newRow("end group without start") << QByteArray("\x0c", 1);
     }
 
@@ -193,8 +207,10 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, wire);
         Message decoded;
-        QVERIFY2(!decodeMessage(std::string_view(wire.constData(), static_cast<std::size_t>(wire.size())), decoded),
-                 wire.toHex(' ').constData());
+        QVERIFY2(
+            !decodeMessage(
+                std::string_view(wire.constData(), static_cast<std::size_t>(wire.size())), decoded),
+            wire.toHex(' ').constData());
     }
 
     void decodeSurvivesRandomBytes()
@@ -246,20 +262,44 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, wire);
         MessageView view;
-        QVERIFY2(!peekMessage(std::string_view(wire.constData(), static_cast<std::size_t>(wire.size())), view),
-                 wire.toHex(' ').constData());
+        QVERIFY2(
+            !peekMessage(std::string_view(wire.constData(), static_cast<std::size_t>(wire.size())),
+                         view),
+            wire.toHex(' ').constData());
     }
 
     void peekAcceptsWhatDecodeAccepts_data()
     {
         QTest::addColumn<QByteArray>("wire");
-        QTest::newRow("unknown varint field") << QByteArray("\x38\x05\x12\x01" "c", 5);
-        QTest::newRow("unknown fixed64 field") << QByteArray("\x39" "12345678" "\x12\x01" "c", 12);
-        QTest::newRow("unknown fixed32 field") << QByteArray("\x3d" "1234" "\x12\x01" "c", 8);
-        QTest::newRow("unknown length field") << QByteArray("\x3a\x02" "xy" "\x12\x01" "c", 7);
-        QTest::newRow("unknown group field") << QByteArray("\x3b\x08\x01\x3c\x12\x01" "c", 7);
-        QTest::newRow("stage as wrong wire type") << QByteArray("\x1a\x01" "x" "\x12\x01" "c", 6);
-        QTest::newRow("client as wrong wire type") << QByteArray("\x10\x01\x12\x01" "c", 5);
+        QTest::newRow("unknown varint field") << QByteArray("\x38\x05\x12\x01"
+                                                            "c",
+                                                            5);
+        QTest::newRow("unknown fixed64 field") << QByteArray("\x39"
+                                                             "12345678"
+                                                             "\x12\x01"
+                                                             "c",
+                                                             12);
+        QTest::newRow("unknown fixed32 field") << QByteArray("\x3d"
+                                                             "1234"
+                                                             "\x12\x01"
+                                                             "c",
+                                                             8);
+        QTest::newRow("unknown length field") << QByteArray("\x3a\x02"
+                                                            "xy"
+                                                            "\x12\x01"
+                                                            "c",
+                                                            7);
+        QTest::newRow("unknown group field") << QByteArray("\x3b\x08\x01\x3c\x12\x01"
+                                                           "c",
+                                                           7);
+        QTest::newRow("stage as wrong wire type") << QByteArray("\x1a\x01"
+                                                                "x"
+                                                                "\x12\x01"
+                                                                "c",
+                                                                6);
+        QTest::newRow("client as wrong wire type") << QByteArray("\x10\x01\x12\x01"
+                                                                 "c",
+                                                                 5);
     }
 
     void peekAcceptsWhatDecodeAccepts()
@@ -268,7 +308,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, wire);
         const std::string_view bytes(wire.constData(), static_cast<std::size_t>(wire.size()));
         Message decoded;
-        QVERIFY2(decodeMessage(bytes, decoded), "protobuf itself rejects this row; the row is wrong");
+        QVERIFY2(decodeMessage(bytes, decoded),
+                 "protobuf itself rejects this row; the row is wrong");
         MessageView view;
         QVERIFY2(peekMessage(bytes, view), wire.toHex(' ').constData());
         QCOMPARE(view.client, std::string_view(decoded.client));
@@ -313,15 +354,20 @@ private Q_SLOTS:
         QTest::addColumn<QString>("function");
         QTest::addColumn<qint64>("stage");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("single") << QStringLiteral("server.foo") << qint64(0) << QStringLiteral("server.foo");
+        QTest::newRow("single") << QStringLiteral("server.foo") << qint64(0)
+                                << QStringLiteral("server.foo");
         QTest::newRow("single past end") << QStringLiteral("server.foo") << qint64(1) << QString();
-        QTest::newRow("stage 0 of 3") << QStringLiteral("a.f b.g c.h") << qint64(0) << QStringLiteral("a.f");
-        QTest::newRow("stage 1 of 3") << QStringLiteral("a.f b.g c.h") << qint64(1) << QStringLiteral("b.g");
-        QTest::newRow("stage 2 of 3") << QStringLiteral("a.f b.g c.h") << qint64(2) << QStringLiteral("c.h");
+        QTest::newRow("stage 0 of 3")
+            << QStringLiteral("a.f b.g c.h") << qint64(0) << QStringLiteral("a.f");
+        QTest::newRow("stage 1 of 3")
+            << QStringLiteral("a.f b.g c.h") << qint64(1) << QStringLiteral("b.g");
+        QTest::newRow("stage 2 of 3")
+            << QStringLiteral("a.f b.g c.h") << qint64(2) << QStringLiteral("c.h");
         QTest::newRow("stage 3 of 3") << QStringLiteral("a.f b.g c.h") << qint64(3) << QString();
         QTest::newRow("negative") << QStringLiteral("a.f b.g") << qint64(-1) << QString();
         QTest::newRow("empty") << QString() << qint64(0) << QString();
-        QTest::newRow("huge stage") << QStringLiteral("a.f") << std::numeric_limits<qint64>::max() << QString();
+        QTest::newRow("huge stage")
+            << QStringLiteral("a.f") << std::numeric_limits<qint64>::max() << QString();
     }
 
     void currentFunction()
@@ -363,8 +409,8 @@ private Q_SLOTS:
 
     void uuidFormat()
     {
-        static const QRegularExpression pattern(
-            QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+        static const QRegularExpression pattern(QStringLiteral(
+            "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
         QSet<QString> seen;
         for (int i = 0; i < 2000; ++i) {
             const QString uuid = QString::fromStdString(newUuid());

@@ -9,7 +9,6 @@
 using namespace qpalm;
 using namespace qpalm::test;
 
-
 namespace {
 
 QList<ServerHandle::State> states(const QSignalSpy &spy)
@@ -59,10 +58,12 @@ private Q_SLOTS:
             QCOMPARE(server.state(), ServerHandle::State::Running);
             QCOMPARE(startedSpy.count(), round + 1);
             QVERIFY(server.errorString().isEmpty());
-            for (const QString &parameter : {QStringLiteral("db_address"), QStringLiteral("pull_address"),
-                                             QStringLiteral("pub_address")}) {
+            for (const QString &parameter :
+                 {QStringLiteral("db_address"), QStringLiteral("pull_address"),
+                  QStringLiteral("pub_address")}) {
                 const QString address = server.address(parameter);
-                QVERIFY2(address.startsWith(QStringLiteral("tcp://127.0.0.1:")) && !address.contains(u'*'),
+                QVERIFY2(address.startsWith(QStringLiteral("tcp://127.0.0.1:")) &&
+                             !address.contains(u'*'),
                          qPrintable(parameter + u'=' + address));
             }
             Client::Options options;
@@ -81,12 +82,13 @@ private Q_SLOTS:
         }
         QCOMPARE(failedSpy.count(), 0);
         QCOMPARE(states(stateSpy),
-                 (QList<ServerHandle::State>{ServerHandle::State::Starting, ServerHandle::State::Running,
-                                             ServerHandle::State::Stopping, ServerHandle::State::Stopped,
-                                             ServerHandle::State::Starting, ServerHandle::State::Running,
-                                             ServerHandle::State::Stopping, ServerHandle::State::Stopped,
-                                             ServerHandle::State::Starting, ServerHandle::State::Running,
-                                             ServerHandle::State::Stopping, ServerHandle::State::Stopped}));
+                 (QList<ServerHandle::State>{
+                     ServerHandle::State::Starting, ServerHandle::State::Running,
+                     ServerHandle::State::Stopping, ServerHandle::State::Stopped,
+                     ServerHandle::State::Starting, ServerHandle::State::Running,
+                     ServerHandle::State::Stopping, ServerHandle::State::Stopped,
+                     ServerHandle::State::Starting, ServerHandle::State::Running,
+                     ServerHandle::State::Stopping, ServerHandle::State::Stopped}));
     }
 
     void restartOnSameFixedAddresses()
@@ -133,7 +135,8 @@ private Q_SLOTS:
 
     void destroyRunningServerIsPrompt()
     {
-        auto server = std::make_unique<LocalServer>(serverConfig(QStringLiteral("doomed"), echoHandlers()));
+        auto server =
+            std::make_unique<LocalServer>(serverConfig(QStringLiteral("doomed"), echoHandlers()));
         QVERIFY(server->start());
         QElapsedTimer timer;
         timer.start();
@@ -154,9 +157,11 @@ private Q_SLOTS:
         QCOMPARE(startedSpy.count(), 0);
         const QString reason = failedSpy.first().first().toString();
         QVERIFY2(reason.contains(QStringLiteral("tcp://not-an-address")), qPrintable(reason));
-        QVERIFY2(reason.contains(QStringLiteral("pull_address")) || reason.contains(QStringLiteral("bad_address")),
+        QVERIFY2(reason.contains(QStringLiteral("pull_address")) ||
+                     reason.contains(QStringLiteral("bad_address")),
                  qPrintable(reason));
-        // Fixing the config is a new server; this one can still be asked to start again and fails the same.
+        // Fixing the config is a new server; this one can still be asked to start again and fails
+        // the same.
         QVERIFY(!server.start());
         QCOMPARE(failedSpy.count(), 2);
     }
@@ -164,14 +169,16 @@ private Q_SLOTS:
     void workerWithoutMasterFails()
     {
         // Nobody answers on the master's db_address: start fails after configTimeoutMs, naming it.
-        ServerConfig config = workerConfig(QStringLiteral("orphan"), QStringLiteral("tcp://127.0.0.1:9"), echoHandlers());
+        ServerConfig config = workerConfig(QStringLiteral("orphan"),
+                                           QStringLiteral("tcp://127.0.0.1:9"), echoHandlers());
         config.configTimeoutMs = 300;
         LocalServer server(config);
         QSignalSpy failedSpy(&server, &ServerHandle::failed);
         QElapsedTimer timer;
         timer.start();
         QVERIFY(!server.start());
-        QVERIFY2(timer.elapsed() < 3000, qPrintable(QStringLiteral("start took %1 ms").arg(timer.elapsed())));
+        QVERIFY2(timer.elapsed() < 3000,
+                 qPrintable(QStringLiteral("start took %1 ms").arg(timer.elapsed())));
         QCOMPARE(failedSpy.count(), 1);
         const QString reason = failedSpy.first().first().toString();
         QVERIFY2(reason.contains(QStringLiteral("tcp://127.0.0.1:9")), qPrintable(reason));
@@ -181,7 +188,8 @@ private Q_SLOTS:
     {
         LocalServer server(serverConfig(QStringLiteral("counted"), echoHandlers()));
         QList<ServerStats> updates;
-        connect(&server, &ServerHandle::statsUpdated, this, [&](const ServerStats &stats) { updates << stats; });
+        connect(&server, &ServerHandle::statsUpdated, this,
+                [&](const ServerStats &stats) { updates << stats; });
         QVERIFY(server.start());
         Client::Options options;
         options.serverName = "counted";
@@ -190,9 +198,12 @@ private Q_SLOTS:
         QVERIFY2(client.connect(), client.lastError().c_str());
         std::vector<std::string> payloads(25, "x");
         QVERIFY(client.job("counted.echo", payloads, 1).has_value());
-        QVERIFY(waitUntil([&] {
-            return !updates.isEmpty() && updates.last().messagesIn >= 25 && updates.last().messagesOut >= 25;
-        }, 3000));
+        QVERIFY(waitUntil(
+            [&] {
+                return !updates.isEmpty() && updates.last().messagesIn >= 25 &&
+                       updates.last().messagesOut >= 25;
+            },
+            3000));
         const ServerStats last = updates.last();
         QCOMPARE(last.messagesIn, quint64(25));
         QCOMPARE(last.messagesOut, quint64(25));
@@ -211,12 +222,14 @@ private Q_SLOTS:
     void recordsArriveInBatches()
     {
         auto handlers = newHandlers();
-        handlers->add("burst", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            const int count = std::stoi(payload);
-            for (int i = 0; i < count; ++i)
-                context.logger().info(QStringLiteral("burst %1").arg(i));
-            return payload;
-        });
+        handlers->add(
+            "burst",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                const int count = std::stoi(payload);
+                for (int i = 0; i < count; ++i)
+                    context.logger().info(QStringLiteral("burst %1").arg(i));
+                return payload;
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("chatty"), handlers));
         QPALM_CLIENT(client, rig, server, QString());
@@ -224,7 +237,8 @@ private Q_SLOTS:
         QPALM_EVAL(client, "chatty.burst", "2000", 1, QStringList{QStringLiteral("2000")});
         QVERIFY2(rig.waitForText(QStringLiteral("burst 1999")), qPrintable(rig.dump()));
         const int batches = rig.batches() - batchesBefore;
-        QVERIFY2(batches >= 1 && batches <= 20, qPrintable(QStringLiteral("2000 records came in %1 batches").arg(batches)));
+        QVERIFY2(batches >= 1 && batches <= 20,
+                 qPrintable(QStringLiteral("2000 records came in %1 batches").arg(batches)));
 
         // Every record, in order, numbered without gaps, stamped, named.
         const QList<LogRecord> records = rig.records(QStringLiteral("chatty"));
@@ -252,17 +266,21 @@ private Q_SLOTS:
     {
         // Records logged just before a stop are still delivered.
         auto handlers = newHandlers();
-        handlers->add("last", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            context.logger().warning(QStringLiteral("last words ") + QString::fromStdString(payload));
-            return payload;
-        });
+        handlers->add(
+            "last",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                context.logger().warning(QStringLiteral("last words ") +
+                                         QString::fromStdString(payload));
+                return payload;
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("last"), handlers));
         QPALM_CLIENT(client, rig, server, QString());
         QPALM_EVAL(client, "last.last", "now", 1, QStringList{QStringLiteral("now")});
         server->stop();
         QVERIFY2(rig.waitForText(QStringLiteral("last words now")), qPrintable(rig.dump()));
-        QVERIFY2(rig.waitForText(QStringLiteral("stopped"), QStringLiteral("last")), qPrintable(rig.dump()));
+        QVERIFY2(rig.waitForText(QStringLiteral("stopped"), QStringLiteral("last")),
+                 qPrintable(rig.dump()));
     }
 
     void logLevelWhileStopped()
@@ -273,7 +291,8 @@ private Q_SLOTS:
         QCOMPARE(server.logLevel(), LogLevel::Error);
         QCOMPARE(levelSpy.count(), 1);
         QList<LogRecord> records;
-        connect(&server, &ServerHandle::recordsLogged, this, [&](const LogBatch &batch) { records += batch; });
+        connect(&server, &ServerHandle::recordsLogged, this,
+                [&](const LogBatch &batch) { records += batch; });
         QVERIFY(server.start());
         server.stop();
         QTest::qWait(200);
@@ -287,7 +306,8 @@ private Q_SLOTS:
         QPALM_START(master, rig, masterConfig(QStringLiteral("cluster_master")));
         auto handlers = newHandlers();
         handlers->add("who", tagHandler());
-        ServerConfig worker = workerConfig(QStringLiteral("cw"), master->address(QStringLiteral("db_address")), handlers);
+        ServerConfig worker = workerConfig(QStringLiteral("cw"),
+                                           master->address(QStringLiteral("db_address")), handlers);
         worker.replicas = 2;
 
         Cluster cluster;
@@ -311,9 +331,10 @@ private Q_SLOTS:
         QCOMPARE(cluster.server(QStringLiteral("cw-3")), third);
 
         QPALM_CLIENT(client, rig, master, QString());
-        const QString problem = spreadOverWorkers(*client, "cluster_master.who",
-                                                  {QStringLiteral("cw-1"), QStringLiteral("cw-2"), QStringLiteral("cw-3")},
-                                                  [](const std::string &p) { return p; });
+        const QString problem = spreadOverWorkers(
+            *client, "cluster_master.who",
+            {QStringLiteral("cw-1"), QStringLiteral("cw-2"), QStringLiteral("cw-3")},
+            [](const std::string &p) { return p; });
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
         QVERIFY(cluster.removeReplica(QStringLiteral("cw")));
@@ -340,7 +361,9 @@ private Q_SLOTS:
         QVERIFY2(reply.has_value(), shortClient->lastError().c_str());
         QCOMPARE(reply->front(), std::string("cw-1:again"));
         if (attempts > 1)
-            qInfo("the new replica answered at attempt %d: earlier messages went to a stopped replica", attempts);
+            qInfo("the new replica answered at attempt %d: earlier messages went to a stopped "
+                  "replica",
+                  attempts);
         QElapsedTimer timer;
         timer.start();
         cluster.stopAll();

@@ -28,15 +28,18 @@ QList<Message> readMessages(zmq::socket_t &sub, int count, const std::string &ex
     while (out.size() < count) {
         auto frames = recvFrames(sub, timeoutMs);
         if (!frames) {
-            *problem = QStringLiteral("timed out after %1 of %2 messages").arg(out.size()).arg(count);
+            *problem =
+                QStringLiteral("timed out after %1 of %2 messages").arg(out.size()).arg(count);
             break;
         }
         if (frames->size() != 2) {
-            *problem = QStringLiteral("a published message had %1 frames, not 2").arg(frames->size());
+            *problem =
+                QStringLiteral("a published message had %1 frames, not 2").arg(frames->size());
             break;
         }
         if (frames->at(0) != expectedTopic) {
-            *problem = QStringLiteral("topic '%1', expected '%2'").arg(qstr(frames->at(0)), qstr(expectedTopic));
+            *problem = QStringLiteral("topic '%1', expected '%2'")
+                           .arg(qstr(frames->at(0)), qstr(expectedTopic));
             break;
         }
         Message message;
@@ -97,24 +100,28 @@ private Q_SLOTS:
     {
         // pylm's pipeline example: server (pipelined) -> pipeline -> client.
         auto serverHandlers = newHandlers();
-        serverHandlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "you sent me " + payload;
-        });
+        serverHandlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "you sent me " + payload;
+            });
         auto pipelineHandlers = newHandlers();
-        pipelineHandlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            if (payload.find("drop") != std::string::npos)
-                return std::nullopt;
-            return "and I pipelined " + payload;
-        });
+        pipelineHandlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                if (payload.find("drop") != std::string::npos)
+                    return std::nullopt;
+                return "and I pipelined " + payload;
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("my_server"), serverHandlers, true));
         QPALM_START(pipe, rig,
-                    pipelineConfig(QStringLiteral("my_pipeline"), server->address(QStringLiteral("pub_address")),
+                    pipelineConfig(QStringLiteral("my_pipeline"),
+                                   server->address(QStringLiteral("pub_address")),
                                    QStringLiteral("my_server"), pipelineHandlers));
         QPALM_CLIENT(client, rig, server, pipe->address(QStringLiteral("pub_address")));
         // Watch the server's own output on the wire.
         zmq::socket_t tap = subscriber(server->address(QStringLiteral("pub_address")), "my_server");
-        QVERIFY2(primeTap(*client, "my_server.foo my_pipeline.foo", tap), client->lastError().c_str());
+        QVERIFY2(primeTap(*client, "my_server.foo my_pipeline.foo", tap),
+                 client->lastError().c_str());
 
         QPALM_EVAL(client, "my_server.foo my_pipeline.foo", "a message", 1,
                    QStringList{QStringLiteral("and I pipelined you sent me a message")});
@@ -144,7 +151,8 @@ private Q_SLOTS:
 
     void threeStagesChain()
     {
-        // server -> pipeline (to_client = false) -> pipeline -> client: each stage runs its own entry.
+        // server -> pipeline (to_client = false) -> pipeline -> client: each stage runs its own
+        // entry.
         Rig rig;
         auto h1 = newHandlers();
         h1->add("f", suffixHandler("|f"));
@@ -154,11 +162,11 @@ private Q_SLOTS:
         h3->add("h", suffixHandler("|h"));
         QPALM_START(s, rig, serverConfig(QStringLiteral("a"), h1, true));
         QPALM_START(p1, rig,
-                    pipelineConfig(QStringLiteral("b"), s->address(QStringLiteral("pub_address")), QStringLiteral("a"), h2,
-                                   false));
+                    pipelineConfig(QStringLiteral("b"), s->address(QStringLiteral("pub_address")),
+                                   QStringLiteral("a"), h2, false));
         QPALM_START(p2, rig,
-                    pipelineConfig(QStringLiteral("c"), p1->address(QStringLiteral("pub_address")), QStringLiteral("b"),
-                                   h3));
+                    pipelineConfig(QStringLiteral("c"), p1->address(QStringLiteral("pub_address")),
+                                   QStringLiteral("b"), h3));
         QPALM_CLIENT(client, rig, s, p2->address(QStringLiteral("pub_address")));
         zmq::socket_t tap = subscriber(p1->address(QStringLiteral("pub_address")), "b");
         QVERIFY2(primeTap(*client, "a.f b.g c.h", tap), client->lastError().c_str());
@@ -176,20 +184,27 @@ private Q_SLOTS:
         auto serverHandlers = newHandlers();
         serverHandlers->add("foo", suffixHandler(" from server"));
         auto handlersA = newHandlers();
-        handlersA->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "A:" + payload;
-        });
+        handlersA->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "A:" + payload;
+            });
         auto handlersB = newHandlers();
-        handlersB->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "B:" + payload;
-        });
+        handlersB->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "B:" + payload;
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("my_server"), serverHandlers, true));
         const QString serverPub = server->address(QStringLiteral("pub_address"));
-        QPALM_START(pipeA, rig, pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("my_server"), handlersA));
-        QPALM_START(pipeB, rig, pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("my_server"), handlersB));
+        QPALM_START(pipeA, rig,
+                    pipelineConfig(QStringLiteral("my_pipeline"), serverPub,
+                                   QStringLiteral("my_server"), handlersA));
+        QPALM_START(pipeB, rig,
+                    pipelineConfig(QStringLiteral("my_pipeline"), serverPub,
+                                   QStringLiteral("my_server"), handlersB));
         QPALM_CLIENT(client, rig, server, pipeA->address(QStringLiteral("pub_address")));
-        zmq::socket_t fromB = subscriber(pipeB->address(QStringLiteral("pub_address")), client->uuid());
+        zmq::socket_t fromB =
+            subscriber(pipeB->address(QStringLiteral("pub_address")), client->uuid());
 
         const int count = 50;
         const auto replies = client->job("my_server.foo my_pipeline.foo", numbered(count), 1);
@@ -220,24 +235,32 @@ private Q_SLOTS:
             return number % 2 == 0 ? "even" : "odd";
         });
         auto evenHandlers = newHandlers();
-        evenHandlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "even:" + payload;
-        });
+        evenHandlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "even:" + payload;
+            });
         auto oddHandlers = newHandlers();
-        oddHandlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "odd:" + payload;
-        });
+        oddHandlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "odd:" + payload;
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("my_server"), serverHandlers, true));
         const QString serverPub = server->address(QStringLiteral("pub_address"));
-        QPALM_START(even, rig, pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("even"), evenHandlers));
-        QPALM_START(odd, rig, pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("odd"), oddHandlers));
+        QPALM_START(even, rig,
+                    pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("even"),
+                                   evenHandlers));
+        QPALM_START(odd, rig,
+                    pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("odd"),
+                                   oddHandlers));
         // The client listens elsewhere, so our two SUBs are the first subscribers of its topic
         // on each pipeline, and the pipelines hold the replies until they have joined.
         QPALM_CLIENT(client, rig, server, server->address(QStringLiteral("pub_address")));
         // Both pipelines reply to the client's topic on their own PUB; watch both.
-        zmq::socket_t fromEven = subscriber(even->address(QStringLiteral("pub_address")), client->uuid());
-        zmq::socket_t fromOdd = subscriber(odd->address(QStringLiteral("pub_address")), client->uuid());
+        zmq::socket_t fromEven =
+            subscriber(even->address(QStringLiteral("pub_address")), client->uuid());
+        zmq::socket_t fromOdd =
+            subscriber(odd->address(QStringLiteral("pub_address")), client->uuid());
 
         const int count = 20;
         QVERIFY2(client->job("my_server.foo my_pipeline.foo", numbered(count), 0).has_value(),
@@ -271,15 +294,17 @@ private Q_SLOTS:
         auto h2 = newHandlers();
         h2->add("foo", suffixHandler(" via s2"));
         auto sinkHandlers = newHandlers();
-        sinkHandlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "and gathered " + payload;
-        });
+        sinkHandlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "and gathered " + payload;
+            });
         Rig rig;
         QPALM_START(s1, rig, serverConfig(QStringLiteral("s1"), h1, true));
         QPALM_START(s2, rig, serverConfig(QStringLiteral("s2"), h2, true));
         QPALM_START(sink, rig,
                     sinkConfig(QStringLiteral("my_sink"),
-                               {s1->address(QStringLiteral("pub_address")), s2->address(QStringLiteral("pub_address"))},
+                               {s1->address(QStringLiteral("pub_address")),
+                                s2->address(QStringLiteral("pub_address"))},
                                {QStringLiteral("s1"), QStringLiteral("s2")}, sinkHandlers));
         const QString sinkPub = sink->address(QStringLiteral("pub_address"));
         QPALM_CLIENT(c1, rig, s1, sinkPub);
@@ -313,16 +338,19 @@ private Q_SLOTS:
         // Sink listens to s1's address for topic "s2" and to s2's address for topic "s2".
         QPALM_START(sink, rig,
                     sinkConfig(QStringLiteral("my_sink"),
-                               {s1->address(QStringLiteral("pub_address")), s2->address(QStringLiteral("pub_address"))},
+                               {s1->address(QStringLiteral("pub_address")),
+                                s2->address(QStringLiteral("pub_address"))},
                                {QStringLiteral("s2"), QStringLiteral("s2")}, sinkHandlers));
         QPALM_CLIENT(c1, rig, s1, sink->address(QStringLiteral("pub_address")));
         QPALM_CLIENT(c2, rig, s2, sink->address(QStringLiteral("pub_address")));
         const auto lost = c1->job("s1.foo my_sink.foo", {"from s1"}, 0);
         Q_UNUSED(lost);
-        QPALM_EVAL(c2, "s2.foo my_sink.foo", "from s2", 1, QStringList{QStringLiteral("from s2! sunk")});
+        QPALM_EVAL(c2, "s2.foo my_sink.foo", "from s2", 1,
+                   QStringList{QStringLiteral("from s2! sunk")});
         // s1 published under "s1", which nobody follows: held for the grace time, then dropped.
         QTRY_COMPARE_WITH_TIMEOUT(s1->stats().dropped, quint64(1), 5000);
-        QVERIFY2(rig.waitForText(QStringLiteral("no subscriber"), QStringLiteral("s1")), qPrintable(rig.dump()));
+        QVERIFY2(rig.waitForText(QStringLiteral("no subscriber"), QStringLiteral("s1")),
+                 qPrintable(rig.dump()));
         QTRY_COMPARE_WITH_TIMEOUT(sink->stats().messagesIn, quint64(1), 5000);
     }
 
@@ -336,32 +364,46 @@ private Q_SLOTS:
             return std::stoi(message.payload) % 2 == 0 ? "even" : "odd";
         });
         auto evenHandlers = newHandlers();
-        evenHandlers->add("foo", [](ServerContext &, const std::string &p) -> std::optional<std::string> { return "even " + p; });
+        evenHandlers->add("foo",
+                          [](ServerContext &, const std::string &p) -> std::optional<std::string> {
+                              return "even " + p;
+                          });
         auto oddHandlers = newHandlers();
-        oddHandlers->add("foo", [](ServerContext &, const std::string &p) -> std::optional<std::string> { return "odd " + p; });
+        oddHandlers->add("foo",
+                         [](ServerContext &, const std::string &p) -> std::optional<std::string> {
+                             return "odd " + p;
+                         });
         auto sinkHandlers = newHandlers();
-        sinkHandlers->add("foo", [](ServerContext &, const std::string &p) -> std::optional<std::string> {
-            return "and gathered " + p;
-        });
+        sinkHandlers->add("foo",
+                          [](ServerContext &, const std::string &p) -> std::optional<std::string> {
+                              return "and gathered " + p;
+                          });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("my_server"), serverHandlers, true));
         const QString serverPub = server->address(QStringLiteral("pub_address"));
         QPALM_START(even, rig,
-                    pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("even"), evenHandlers, false));
+                    pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("even"),
+                                   evenHandlers, false));
         QPALM_START(odd, rig,
-                    pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("odd"), oddHandlers, false));
+                    pipelineConfig(QStringLiteral("my_pipeline"), serverPub, QStringLiteral("odd"),
+                                   oddHandlers, false));
         QPALM_START(sink, rig,
                     sinkConfig(QStringLiteral("my_sink"),
-                               {even->address(QStringLiteral("pub_address")), odd->address(QStringLiteral("pub_address"))},
-                               {QStringLiteral("my_pipeline"), QStringLiteral("my_pipeline")}, sinkHandlers));
+                               {even->address(QStringLiteral("pub_address")),
+                                odd->address(QStringLiteral("pub_address"))},
+                               {QStringLiteral("my_pipeline"), QStringLiteral("my_pipeline")},
+                               sinkHandlers));
         QPALM_CLIENT(client, rig, server, sink->address(QStringLiteral("pub_address")));
 
         const int count = 20;
-        const auto replies = client->job("my_server.foo my_pipeline.foo my_sink.foo", numbered(count), 1);
+        const auto replies =
+            client->job("my_server.foo my_pipeline.foo my_sink.foo", numbered(count), 1);
         QVERIFY2(replies.has_value(), client->lastError().c_str());
         QStringList expected;
         for (int i = 0; i < count; ++i)
-            expected << QStringLiteral("and gathered %1 %2").arg(i % 2 == 0 ? QStringLiteral("even") : QStringLiteral("odd")).arg(i);
+            expected << QStringLiteral("and gathered %1 %2")
+                            .arg(i % 2 == 0 ? QStringLiteral("even") : QStringLiteral("odd"))
+                            .arg(i);
         QCOMPARE(sorted(toQStringList(*replies)), sorted(expected));
     }
 
@@ -375,7 +417,8 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("my_server"), serverHandlers, true));
         QPALM_START(hub, rig,
-                    hubConfig(QStringLiteral("my_hub"), server->address(QStringLiteral("pub_address")),
+                    hubConfig(QStringLiteral("my_hub"),
+                              server->address(QStringLiteral("pub_address")),
                               QStringLiteral("my_server")));
         const QString hubDb = hub->address(QStringLiteral("db_address"));
         QPALM_START(w1, rig, workerConfig(QStringLiteral("hub_worker1"), hubDb, workerHandlers));
@@ -383,11 +426,13 @@ private Q_SLOTS:
         QPALM_CLIENT(client, rig, server, hub->address(QStringLiteral("pub_address")));
 
         QMap<QString, int> perWorker;
-        const QString problem = spreadOverWorkers(*client, "my_server.foo my_hub.bar",
-                                                  {QStringLiteral("hub_worker1"), QStringLiteral("hub_worker2")},
-                                                  [](const std::string &p) { return p + " (server)"; }, &perWorker);
+        const QString problem = spreadOverWorkers(
+            *client, "my_server.foo my_hub.bar",
+            {QStringLiteral("hub_worker1"), QStringLiteral("hub_worker2")},
+            [](const std::string &p) { return p + " (server)"; }, &perWorker);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
-        const quint64 count = quint64(perWorker.value(QStringLiteral("hub_worker1")) + perWorker.value(QStringLiteral("hub_worker2")));
+        const quint64 count = quint64(perWorker.value(QStringLiteral("hub_worker1")) +
+                                      perWorker.value(QStringLiteral("hub_worker2")));
         QTRY_COMPARE_WITH_TIMEOUT(hub->stats().messagesIn, count, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(w1->stats().messagesOut + w2->stats().messagesOut, count, 5000);
     }
@@ -407,13 +452,16 @@ private Q_SLOTS:
         Q_UNUSED(w1);
         Q_UNUSED(w2);
         QPALM_START(pipe, rig,
-                    pipelineConfig(QStringLiteral("my_pipeline"), master->address(QStringLiteral("pub_address")),
+                    pipelineConfig(QStringLiteral("my_pipeline"),
+                                   master->address(QStringLiteral("pub_address")),
                                    QStringLiteral("my_master"), pipelineHandlers));
         QPALM_CLIENT(client, rig, master, pipe->address(QStringLiteral("pub_address")));
         zmq::socket_t tap = subscriber(master->address(QStringLiteral("pub_address")), "my_master");
-        QVERIFY2(primeTap(*client, "my_master.foo my_pipeline.bar", tap), client->lastError().c_str());
+        QVERIFY2(primeTap(*client, "my_master.foo my_pipeline.bar", tap),
+                 client->lastError().c_str());
 
-        QPALM_EVAL(client, "my_master.foo my_pipeline.bar", "m", 1, QStringList{QStringLiteral("m (worker) (pipeline)")});
+        QPALM_EVAL(client, "my_master.foo my_pipeline.bar", "m", 1,
+                   QStringList{QStringLiteral("m (worker) (pipeline)")});
         QString problem;
         const QList<Message> tapped = readMessages(tap, 1, "my_master", &problem);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -439,13 +487,16 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("my_server"), serverHandlers, true));
         QPALM_START(hub, rig,
-                    hubConfig(QStringLiteral("my_hub"), server->address(QStringLiteral("pub_address")),
+                    hubConfig(QStringLiteral("my_hub"),
+                              server->address(QStringLiteral("pub_address")),
                               QStringLiteral("my_server"), {}, true));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("hw"), hub->address(QStringLiteral("db_address")), workerHandlers));
+                    workerConfig(QStringLiteral("hw"), hub->address(QStringLiteral("db_address")),
+                                 workerHandlers));
         Q_UNUSED(worker);
         QPALM_START(pipe, rig,
-                    pipelineConfig(QStringLiteral("my_pipeline"), hub->address(QStringLiteral("pub_address")),
+                    pipelineConfig(QStringLiteral("my_pipeline"),
+                                   hub->address(QStringLiteral("pub_address")),
                                    QStringLiteral("my_hub"), pipelineHandlers));
         QPALM_CLIENT(client, rig, server, pipe->address(QStringLiteral("pub_address")));
         QPALM_EVAL(client, "my_server.foo my_hub.bar my_pipeline.baz", "x", 1,

@@ -24,7 +24,8 @@ struct Expectation
 };
 
 // Checks that for each expectation one record of server contains all needles.
-QString missingRecords(const Rig &rig, const QString &server, const QList<Expectation> &expectations)
+QString missingRecords(const Rig &rig, const QString &server,
+                       const QList<Expectation> &expectations)
 {
     QStringList missing;
     const QList<LogRecord> records = rig.records(server);
@@ -40,7 +41,8 @@ QString missingRecords(const Rig &rig, const QString &server, const QList<Expect
             }
         }
         if (!found)
-            missing << QStringLiteral("%1 (%2)").arg(QLatin1String(expectation.kind), expectation.needles.join(u'+'));
+            missing << QStringLiteral("%1 (%2)").arg(QLatin1String(expectation.kind),
+                                                     expectation.needles.join(u'+'));
     }
     return missing.join(QStringLiteral(", "));
 }
@@ -59,7 +61,8 @@ void pushGarbage(const QString &address, const std::string &ownName, std::mt1993
 }
 
 // Sends kBadFrames bad requests to a REP socket and counts the replies (a REP must answer each).
-int requestGarbage(const QString &address, const std::string &ownName, std::mt19937 &random, QString *problem)
+int requestGarbage(const QString &address, const std::string &ownName, std::mt19937 &random,
+                   QString *problem)
 {
     zmq::socket_t req = rawSocket(zmq::socket_type::req);
     req.connect(str(address));
@@ -73,10 +76,11 @@ int requestGarbage(const QString &address, const std::string &ownName, std::mt19
         }
         const auto reply = recvFrames(req, 3000);
         if (!reply) {
-            *problem = QStringLiteral("db_address did not answer bad request %1 (kind %2, %3 frames)")
-                           .arg(i)
-                           .arg(int(kind))
-                           .arg(frames.size());
+            *problem =
+                QStringLiteral("db_address did not answer bad request %1 (kind %2, %3 frames)")
+                    .arg(i)
+                    .arg(int(kind))
+                    .arg(frames.size());
             return answered;
         }
         ++answered;
@@ -84,7 +88,8 @@ int requestGarbage(const QString &address, const std::string &ownName, std::mt19
     return answered;
 }
 
-quint64 waitForStat(const ServerHandle *server, quint64 ServerStats::*field, quint64 atLeast, int timeoutMs = 5000)
+quint64 waitForStat(const ServerHandle *server, quint64 ServerStats::*field, quint64 atLeast,
+                    int timeoutMs = 5000)
 {
     QElapsedTimer timer;
     timer.start();
@@ -110,13 +115,15 @@ private Q_SLOTS:
 
         pushGarbage(server->address(QStringLiteral("pull_address")), "victim", random);
         QString problem;
-        const int answered = requestGarbage(server->address(QStringLiteral("db_address")), "victim", random, &problem);
+        const int answered = requestGarbage(server->address(QStringLiteral("db_address")), "victim",
+                                            random, &problem);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QCOMPARE(answered, kBadFrames);
 
         // Normal traffic is still served, both messages and cache.
         QPALM_CLIENT(client, rig, server, QString());
-        QPALM_EVAL(client, "victim.echo", "still alive", 1, QStringList{QStringLiteral("still alive ok")});
+        QPALM_EVAL(client, "victim.echo", "still alive", 1,
+                   QStringList{QStringLiteral("still alive ok")});
         QCOMPARE(client->set("v", "k").value_or("?"), std::string("k"));
         QCOMPARE(client->get("k").value_or("?"), std::string("v"));
 
@@ -125,17 +132,24 @@ private Q_SLOTS:
         // pull: 100 undecodable + 200 wrong frame counts at least; db: 100 + 200 more.
         QTRY_VERIFY_WITH_TIMEOUT(server->stats().malformed >= 600, 5000);
         const QList<Expectation> expectations{
-            {"undecodable on pull", {QStringLiteral("could not be decoded"), QStringLiteral("pull_address")}},
+            {"undecodable on pull",
+             {QStringLiteral("could not be decoded"), QStringLiteral("pull_address")}},
             {"frame count on pull", {QStringLiteral("frame"), QStringLiteral("pull_address")}},
             {"unknown function", {QStringLiteral("no_such_method"), QStringLiteral("not found")}},
             {"other server", {QStringLiteral("some_other_server")}},
             {"empty function", {QStringLiteral("empty function")}},
-            {"undecodable on db", {QStringLiteral("could not be decoded"), QStringLiteral("db_address")}},
+            {"undecodable on db",
+             {QStringLiteral("could not be decoded"), QStringLiteral("db_address")}},
             {"frame count on db", {QStringLiteral("frame"), QStringLiteral("db_address")}},
-            {"unknown cache verb", {QStringLiteral("cache verb"), QStringLiteral("no_such_method")}}};
+            {"unknown cache verb",
+             {QStringLiteral("cache verb"), QStringLiteral("no_such_method")}}};
         QString missing;
-        waitUntil([&] { return (missing = missingRecords(rig, QStringLiteral("victim"), expectations)).isEmpty(); });
-        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("no clear record for: ") + missing + u'\n' + rig.dump(20)));
+        waitUntil([&] {
+            return (missing = missingRecords(rig, QStringLiteral("victim"), expectations))
+                .isEmpty();
+        });
+        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("no clear record for: ") + missing +
+                                               u'\n' + rig.dump(20)));
         QCOMPARE(server->state(), ServerHandle::State::Running);
     }
 
@@ -146,19 +160,22 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("mvictim")));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("mvictim_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("mvictim_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         std::mt19937 random(7);
 
         pushGarbage(master->address(QStringLiteral("pull_address")), "mvictim", random);
         // Results from workers come in on worker_pull_address: garbage there too.
         pushGarbage(master->address(QStringLiteral("worker_pull_address")), "mvictim", random);
         QString problem;
-        QCOMPARE(requestGarbage(master->address(QStringLiteral("db_address")), "mvictim", random, &problem), kBadFrames);
+        QCOMPARE(requestGarbage(master->address(QStringLiteral("db_address")), "mvictim", random,
+                                &problem),
+                 kBadFrames);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
         QPALM_CLIENT(client, rig, master, QString());
-        QPALM_EVAL(client, "mvictim.echo", "still alive", 1, QStringList{QStringLiteral("still alive ok")});
+        QPALM_EVAL(client, "mvictim.echo", "still alive", 1,
+                   QStringList{QStringLiteral("still alive ok")});
         std::vector<std::string> payloads(100, "again");
         const auto replies = client->job("mvictim.echo", payloads, 1);
         QVERIFY2(replies.has_value(), client->lastError().c_str());
@@ -166,23 +183,37 @@ private Q_SLOTS:
 
         QVERIFY(waitForStat(master, &ServerStats::malformed, 1) >= 1);
         const QList<Expectation> masterExpectations{
-            {"undecodable on pull", {QStringLiteral("could not be decoded"), QStringLiteral("pull_address")}},
+            {"undecodable on pull",
+             {QStringLiteral("could not be decoded"), QStringLiteral("pull_address")}},
             {"frame count on pull", {QStringLiteral("frame"), QStringLiteral("pull_address")}},
-            {"undecodable from workers", {QStringLiteral("could not be decoded"), QStringLiteral("worker_pull_address")}},
-            {"frame count from workers", {QStringLiteral("frame"), QStringLiteral("worker_pull_address")}},
-            {"undecodable on db", {QStringLiteral("could not be decoded"), QStringLiteral("db_address")}},
+            {"undecodable from workers",
+             {QStringLiteral("could not be decoded"), QStringLiteral("worker_pull_address")}},
+            {"frame count from workers",
+             {QStringLiteral("frame"), QStringLiteral("worker_pull_address")}},
+            {"undecodable on db",
+             {QStringLiteral("could not be decoded"), QStringLiteral("db_address")}},
             {"unknown cache verb", {QStringLiteral("cache verb")}}};
         QString masterMissing;
-        waitUntil([&] { return (masterMissing = missingRecords(rig, QStringLiteral("mvictim"), masterExpectations)).isEmpty(); });
+        waitUntil([&] {
+            return (masterMissing =
+                        missingRecords(rig, QStringLiteral("mvictim"), masterExpectations))
+                .isEmpty();
+        });
         QVERIFY2(masterMissing.isEmpty(),
-                 qPrintable(QStringLiteral("master: no clear record for: ") + masterMissing + u'\n' + rig.dump(20)));
+                 qPrintable(QStringLiteral("master: no clear record for: ") + masterMissing +
+                            u'\n' + rig.dump(20)));
         // Valid messages with a bad function went through to the worker, which names each problem.
         const QList<Expectation> workerExpectations{
             {"unknown function", {QStringLiteral("no_such_method"), QStringLiteral("not found")}},
             {"empty function", {QStringLiteral("empty function")}}};
         QString missing;
-        waitUntil([&] { return (missing = missingRecords(rig, QStringLiteral("mvictim_worker"), workerExpectations)).isEmpty(); });
-        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("worker: no clear record for: ") + missing + u'\n' + rig.dump(20)));
+        waitUntil([&] {
+            return (missing =
+                        missingRecords(rig, QStringLiteral("mvictim_worker"), workerExpectations))
+                .isEmpty();
+        });
+        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("worker: no clear record for: ") +
+                                               missing + u'\n' + rig.dump(20)));
         QVERIFY(worker->state() == ServerHandle::State::Running);
     }
 
@@ -224,7 +255,8 @@ private Q_SLOTS:
         auto workerHandlers = newHandlers();
         workerHandlers->add("echo", suffixHandler(" ok"));
         Rig rig;
-        QPALM_START(worker, rig, workerConfig(QStringLiteral("wvictim"), qstr(dbAddress), workerHandlers));
+        QPALM_START(worker, rig,
+                    workerConfig(QStringLiteral("wvictim"), qstr(dbAddress), workerHandlers));
         QVERIFY(configRequests >= 2);
 
         std::mt19937 random(99);
@@ -233,7 +265,9 @@ private Q_SLOTS:
             QVERIFY(sendFrames(tasks, badFrames(kind, random, {}, "fake_master", i)));
         }
         for (int i = 0; i < 10; ++i)
-            QVERIFY(sendFrames(tasks, {encodeMessage(makeMessage("fake_master.echo", "good " + std::to_string(i), "good-client"))}));
+            QVERIFY(sendFrames(
+                tasks, {encodeMessage(makeMessage("fake_master.echo", "good " + std::to_string(i),
+                                                  "good-client"))}));
 
         QStringList good;
         QElapsedTimer timer;
@@ -259,8 +293,12 @@ private Q_SLOTS:
             {"unknown function", {QStringLiteral("no_such_method"), QStringLiteral("not found")}},
             {"empty function", {QStringLiteral("empty function")}}};
         QString missing;
-        waitUntil([&] { return (missing = missingRecords(rig, QStringLiteral("wvictim"), expectations)).isEmpty(); });
-        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("worker: no clear record for: ") + missing + u'\n' + rig.dump(20)));
+        waitUntil([&] {
+            return (missing = missingRecords(rig, QStringLiteral("wvictim"), expectations))
+                .isEmpty();
+        });
+        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("worker: no clear record for: ") +
+                                               missing + u'\n' + rig.dump(20)));
         QTRY_VERIFY_WITH_TIMEOUT(worker->stats().malformed >= 1, 5000);
     }
 
@@ -298,8 +336,8 @@ private Q_SLOTS:
         QPALM_START(victim, rig, config);
         if (ServerKind(kind) == ServerKind::Hub) {
             QPALM_START(worker, rig,
-                        workerConfig(QStringLiteral("svictim_worker"), victim->address(QStringLiteral("db_address")),
-                                     handlers));
+                        workerConfig(QStringLiteral("svictim_worker"),
+                                     victim->address(QStringLiteral("db_address")), handlers));
             Q_UNUSED(worker);
         }
         auto subscription = recvFrames(upstream, 5000);
@@ -315,24 +353,30 @@ private Q_SLOTS:
         zmq::socket_t sub = rawSocket(zmq::socket_type::sub);
         sub.set(zmq::sockopt::subscribe, std::string("good-client"));
         sub.connect(str(victim->address(QStringLiteral("pub_address"))));
-        QVERIFY(sendFrames(upstream, {"up", encodeMessage(makeMessage("prev.x svictim.echo", "fine", "good-client", 1))}));
+        QVERIFY(sendFrames(upstream, {"up", encodeMessage(makeMessage("prev.x svictim.echo", "fine",
+                                                                      "good-client", 1))}));
         const auto reply = recvFrames(sub, 5000);
-        QVERIFY2(reply.has_value(), qPrintable(QStringLiteral("no reply after the garbage\n") + rig.dump(20)));
+        QVERIFY2(reply.has_value(),
+                 qPrintable(QStringLiteral("no reply after the garbage\n") + rig.dump(20)));
         QCOMPARE(reply->size(), std::size_t(2));
         Message message;
         QVERIFY(decodeMessage(reply->at(1), message));
         QCOMPARE(message.payload, std::string("fine ok"));
 
-        QList<Expectation> expectations{{"undecodable", {QStringLiteral("could not be decoded"), QStringLiteral("sub")}},
-                                        {"frame count", {QStringLiteral("frame"), QStringLiteral("sub")}}};
+        QList<Expectation> expectations{
+            {"undecodable", {QStringLiteral("could not be decoded"), QStringLiteral("sub")}},
+            {"frame count", {QStringLiteral("frame"), QStringLiteral("sub")}}};
         if (ServerKind(kind) != ServerKind::Hub) {
-            expectations << Expectation{"unknown function", {QStringLiteral("no_such_method"), QStringLiteral("not found")}}
+            expectations << Expectation{"unknown function",
+                                        {QStringLiteral("no_such_method"),
+                                         QStringLiteral("not found")}}
                          << Expectation{"other server", {QStringLiteral("some_other_server")}}
                          << Expectation{"empty function", {QStringLiteral("empty function")}};
         }
         QString missing;
         waitUntil([&] { return (missing = missingRecords(rig, name, expectations)).isEmpty(); });
-        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("no clear record for: ") + missing + u'\n' + rig.dump(20)));
+        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("no clear record for: ") + missing +
+                                               u'\n' + rig.dump(20)));
         QTRY_VERIFY_WITH_TIMEOUT(victim->stats().malformed >= 1, 5000);
     }
 
@@ -345,8 +389,8 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("tolerant")));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("tolerant_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("tolerant_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         Q_UNUSED(worker);
         zmq::socket_t sub = rawSocket(zmq::socket_type::sub);
         sub.set(zmq::sockopt::subscribe, std::string("odd-client"));
@@ -355,12 +399,15 @@ private Q_SLOTS:
         push.set(zmq::sockopt::linger, 2000);
         push.connect(str(master->address(QStringLiteral("pull_address"))));
         const std::string valid = encodeMessage(makeMessage("tolerant.echo", "x", "odd-client"));
-        const std::string withGroup = valid + std::string("\x3b\x08\x01\x3c", 4); // field 7 as a group
+        const std::string withGroup =
+            valid + std::string("\x3b\x08\x01\x3c", 4); // field 7 as a group
         Message check;
         QVERIFY(decodeMessage(withGroup, check));
         QVERIFY(sendFrames(push, {withGroup}));
         const auto reply = recvFrames(sub, 3000);
-        QVERIFY2(reply.has_value(), qPrintable(QStringLiteral("the master dropped a message protobuf accepts\n") + rig.dump(10)));
+        QVERIFY2(reply.has_value(),
+                 qPrintable(QStringLiteral("the master dropped a message protobuf accepts\n") +
+                            rig.dump(10)));
     }
 
     void stopUnderFullLoad()
@@ -407,10 +454,12 @@ private Q_SLOTS:
         timer.start();
         server->stop();
         const qint64 elapsed = timer.elapsed();
-        QVERIFY2(elapsed < 1000, qPrintable(QStringLiteral("stop took %1 ms under load").arg(elapsed)));
+        QVERIFY2(elapsed < 1000,
+                 qPrintable(QStringLiteral("stop took %1 ms under load").arg(elapsed)));
         QCOMPARE(server->state(), ServerHandle::State::Stopped);
         qInfo("stop under load: %lld ms after %llu sent, %llu answered", elapsed,
-              static_cast<unsigned long long>(sent.load()), static_cast<unsigned long long>(received.load()));
+              static_cast<unsigned long long>(sent.load()),
+              static_cast<unsigned long long>(received.load()));
     }
 
     void stopMasterWithWorkersUnderLoad()
@@ -432,7 +481,8 @@ private Q_SLOTS:
             sub.set(zmq::sockopt::subscribe, std::string("load-client"));
             sub.connect(pub);
             push.connect(pull);
-            const std::string bytes = encodeMessage(makeMessage("busy_master.echo", "payload", "load-client"));
+            const std::string bytes =
+                encodeMessage(makeMessage("busy_master.echo", "payload", "load-client"));
             while (running) {
                 for (int i = 0; i < 100; ++i)
                     (void)push.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
@@ -454,7 +504,8 @@ private Q_SLOTS:
         w2->stop();
         master->stop();
         const qint64 elapsed = timer.elapsed();
-        QVERIFY2(elapsed < 1000, qPrintable(QStringLiteral("stopping master + 2 workers took %1 ms").arg(elapsed)));
+        QVERIFY2(elapsed < 1000,
+                 qPrintable(QStringLiteral("stopping master + 2 workers took %1 ms").arg(elapsed)));
     }
 
     void addressInUse()
@@ -500,8 +551,10 @@ private Q_SLOTS:
         config.dbAddress = QStringLiteral("tcp://127.0.0.1:*");
         LocalServer *second = rig.add(config);
         QVERIFY(!second->start());
-        QVERIFY2(second->errorString().contains(QStringLiteral("Address already in use")), qPrintable(second->errorString()));
-        QVERIFY2(second->errorString().contains(config.pubAddress), qPrintable(second->errorString()));
+        QVERIFY2(second->errorString().contains(QStringLiteral("Address already in use")),
+                 qPrintable(second->errorString()));
+        QVERIFY2(second->errorString().contains(config.pubAddress),
+                 qPrintable(second->errorString()));
     }
 
     void twentyThousandThroughPipeline()
@@ -513,7 +566,8 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("fast_server"), serverHandlers, true));
         QPALM_START(pipe, rig,
-                    pipelineConfig(QStringLiteral("fast_pipeline"), server->address(QStringLiteral("pub_address")),
+                    pipelineConfig(QStringLiteral("fast_pipeline"),
+                                   server->address(QStringLiteral("pub_address")),
                                    QStringLiteral("fast_server"), pipelineHandlers));
         QPALM_CLIENT(client, rig, server, pipe->address(QStringLiteral("pub_address")));
 

@@ -24,17 +24,21 @@ private Q_SLOTS:
     void singleServer()
     {
         auto handlers = newHandlers();
-        handlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "you sent me " + payload;
-        });
-        handlers->add("reverse", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return std::string(payload.rbegin(), payload.rend());
-        });
+        handlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "you sent me " + payload;
+            });
+        handlers->add(
+            "reverse",
+            [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return std::string(payload.rbegin(), payload.rend());
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("my_server"), handlers));
         QPALM_CLIENT(client, rig, server, QString());
 
-        QPALM_EVAL(client, "my_server.foo", "a message", 1, QStringList{QStringLiteral("you sent me a message")});
+        QPALM_EVAL(client, "my_server.foo", "a message", 1,
+                   QStringList{QStringLiteral("you sent me a message")});
         QPALM_EVAL(client, "my_server.reverse", "abc", 1, QStringList{QStringLiteral("cba")});
         // Binary payloads pass untouched.
         const std::string binary("\x00\xff\x01\x00", 4);
@@ -53,7 +57,8 @@ private Q_SLOTS:
         QVERIFY2(replies.has_value(), client->lastError().c_str());
         QCOMPARE(toQStringList(*replies), expected);
 
-        QTRY_VERIFY_WITH_TIMEOUT(server->stats().messagesIn >= 103 && server->stats().messagesOut >= 103, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            server->stats().messagesIn >= 103 && server->stats().messagesOut >= 103, 5000);
     }
 
     void twoClientsGetOwnReplies()
@@ -66,17 +71,21 @@ private Q_SLOTS:
         QPALM_CLIENT(second, rig, server, QString());
         QVERIFY(first->uuid() != second->uuid());
         QPALM_EVAL(first, "shared.echo", "for first", 1, QStringList{QStringLiteral("for first")});
-        QPALM_EVAL(second, "shared.echo", "for second", 1, QStringList{QStringLiteral("for second")});
-        QPALM_EVAL(first, "shared.echo", "first again", 1, QStringList{QStringLiteral("first again")});
+        QPALM_EVAL(second, "shared.echo", "for second", 1,
+                   QStringList{QStringLiteral("for second")});
+        QPALM_EVAL(first, "shared.echo", "first again", 1,
+                   QStringList{QStringLiteral("first again")});
     }
 
     void parallel()
     {
         // Master + 2 workers: replies are tagged with the worker that made them.
         auto workerHandlers = newHandlers();
-        workerHandlers->add("foo", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            return context.serverName().toStdString() + ":" + payload;
-        });
+        workerHandlers->add(
+            "foo",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                return context.serverName().toStdString() + ":" + payload;
+            });
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("parallel_master")));
         const QString db = master->address(QStringLiteral("db_address"));
@@ -85,15 +94,18 @@ private Q_SLOTS:
         QPALM_CLIENT(client, rig, master, QString());
 
         QMap<QString, int> perWorker;
-        const QString problem = spreadOverWorkers(*client, "parallel_master.foo",
-                                                  {QStringLiteral("worker1"), QStringLiteral("worker2")},
-                                                  [](const std::string &p) { return p; }, &perWorker);
+        const QString problem = spreadOverWorkers(
+            *client, "parallel_master.foo", {QStringLiteral("worker1"), QStringLiteral("worker2")},
+            [](const std::string &p) { return p; }, &perWorker);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
-        const int total = perWorker.value(QStringLiteral("worker1")) + perWorker.value(QStringLiteral("worker2"));
+        const int total =
+            perWorker.value(QStringLiteral("worker1")) + perWorker.value(QStringLiteral("worker2"));
 
         // Each worker's own stats agree with what it tagged.
-        QTRY_COMPARE_WITH_TIMEOUT(worker1->stats().messagesOut, quint64(perWorker.value(QStringLiteral("worker1"))), 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(worker2->stats().messagesOut, quint64(perWorker.value(QStringLiteral("worker2"))), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(worker1->stats().messagesOut,
+                                  quint64(perWorker.value(QStringLiteral("worker1"))), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(worker2->stats().messagesOut,
+                                  quint64(perWorker.value(QStringLiteral("worker2"))), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(master->stats().toWorkers, quint64(total), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(master->stats().fromWorkers, quint64(total), 5000);
         QCOMPARE(master->stats().inFlight, qint64(0));
@@ -103,25 +115,27 @@ private Q_SLOTS:
     {
         // pylm's scatter example: the master yields each message three times.
         auto masterHandlers = newHandlers();
-        masterHandlers->setScatter([](ServerContext &, Message &&message, std::vector<Message> &out) {
-            for (int i = 0; i < 3; ++i) {
-                Message copy = message;
-                copy.payload += "#" + std::to_string(i);
-                out.push_back(std::move(copy));
-            }
-        });
+        masterHandlers->setScatter(
+            [](ServerContext &, Message &&message, std::vector<Message> &out) {
+                for (int i = 0; i < 3; ++i) {
+                    Message copy = message;
+                    copy.payload += "#" + std::to_string(i);
+                    out.push_back(std::move(copy));
+                }
+            });
         auto workerHandlers = newHandlers();
         workerHandlers->add("foo", suffixHandler("!"));
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("scatter_master"), masterHandlers));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("scatter_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("scatter_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         Q_UNUSED(worker);
         QPALM_CLIENT(client, rig, master, QString());
 
-        QPALM_EVAL(client, "scatter_master.foo", "x", 3,
-                   (QStringList{QStringLiteral("x#0!"), QStringLiteral("x#1!"), QStringLiteral("x#2!")}));
+        QPALM_EVAL(
+            client, "scatter_master.foo", "x", 3,
+            (QStringList{QStringLiteral("x#0!"), QStringLiteral("x#1!"), QStringLiteral("x#2!")}));
 
         std::vector<std::string> payloads{"a", "b", "c", "d", "e"};
         const auto replies = client->job("scatter_master.foo", payloads, 3);
@@ -140,17 +154,18 @@ private Q_SLOTS:
     {
         // A scatter that yields nothing sends nothing to the workers.
         auto masterHandlers = newHandlers();
-        masterHandlers->setScatter([](ServerContext &, Message &&message, std::vector<Message> &out) {
-            if (message.payload != "skip")
-                out.push_back(std::move(message));
-        });
+        masterHandlers->setScatter(
+            [](ServerContext &, Message &&message, std::vector<Message> &out) {
+                if (message.payload != "skip")
+                    out.push_back(std::move(message));
+            });
         auto workerHandlers = newHandlers();
         workerHandlers->add("foo", suffixHandler("!"));
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("skip_master"), masterHandlers));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("skip_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("skip_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         Q_UNUSED(worker);
         QPALM_CLIENT(client, rig, master, QString());
         // No reply may come for these: the next eval's first reply must be its own.
@@ -166,24 +181,27 @@ private Q_SLOTS:
         // pylm's gather example: scatter x3, the gather counts and rewrites the 30th message.
         auto counter = std::make_shared<std::atomic<int>>(0);
         auto masterHandlers = newHandlers();
-        masterHandlers->setScatter([](ServerContext &, Message &&message, std::vector<Message> &out) {
-            for (int i = 0; i < 3; ++i)
-                out.push_back(message);
-        });
-        masterHandlers->setGather([counter](ServerContext &, Message &&message, std::vector<Message> &out) {
-            if (++*counter == 30)
-                message.payload = "final message";
-            out.push_back(std::move(message));
-        });
+        masterHandlers->setScatter(
+            [](ServerContext &, Message &&message, std::vector<Message> &out) {
+                for (int i = 0; i < 3; ++i)
+                    out.push_back(message);
+            });
+        masterHandlers->setGather(
+            [counter](ServerContext &, Message &&message, std::vector<Message> &out) {
+                if (++*counter == 30)
+                    message.payload = "final message";
+                out.push_back(std::move(message));
+            });
         auto workerHandlers = newHandlers();
-        workerHandlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "processed " + payload;
-        });
+        workerHandlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "processed " + payload;
+            });
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("gather_master"), masterHandlers));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("gather_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("gather_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         Q_UNUSED(worker);
         QPALM_CLIENT(client, rig, master, QString());
 
@@ -193,7 +211,8 @@ private Q_SLOTS:
         QCOMPARE(replies->size(), std::size_t(30));
         QCOMPARE(replies->back(), std::string("final message"));
         QCOMPARE(std::count(replies->begin(), replies->end(), std::string("final message")), 1);
-        QCOMPARE(std::count(replies->begin(), replies->end(), std::string("processed a message")), 29);
+        QCOMPARE(std::count(replies->begin(), replies->end(), std::string("processed a message")),
+                 29);
         QCOMPARE(counter->load(), 30);
     }
 
@@ -201,23 +220,25 @@ private Q_SLOTS:
     {
         // gather may drop a message (0 out) or multiply it (n out).
         auto masterHandlers = newHandlers();
-        masterHandlers->setGather([](ServerContext &, Message &&message, std::vector<Message> &out) {
-            if (message.payload == "drop")
-                return;
-            if (message.payload == "twice")
-                out.push_back(message);
-            out.push_back(std::move(message));
-        });
+        masterHandlers->setGather(
+            [](ServerContext &, Message &&message, std::vector<Message> &out) {
+                if (message.payload == "drop")
+                    return;
+                if (message.payload == "twice")
+                    out.push_back(message);
+                out.push_back(std::move(message));
+            });
         auto workerHandlers = newHandlers();
         workerHandlers->add("id", suffixHandler(""));
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("gather2"), masterHandlers));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("gather2_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("gather2_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         Q_UNUSED(worker);
         QPALM_CLIENT(client, rig, master, QString());
-        QPALM_EVAL(client, "gather2.id", "twice", 2, (QStringList{QStringLiteral("twice"), QStringLiteral("twice")}));
+        QPALM_EVAL(client, "gather2.id", "twice", 2,
+                   (QStringList{QStringLiteral("twice"), QStringLiteral("twice")}));
         const auto none = client->job("gather2.id", {"drop"}, 0);
         Q_UNUSED(none);
         QPALM_EVAL(client, "gather2.id", "after", 1, QStringList{QStringLiteral("after")});
@@ -227,7 +248,8 @@ private Q_SLOTS:
     {
         // pylm's MuxWorker: one message in, one message out per result.
         auto workerHandlers = newHandlers();
-        workerHandlers->addMulti("split", [](ServerContext &, const std::string &payload, std::vector<std::string> &results) {
+        workerHandlers->addMulti("split", [](ServerContext &, const std::string &payload,
+                                             std::vector<std::string> &results) {
             std::size_t start = 0;
             while (true) {
                 const std::size_t comma = payload.find(',', start);
@@ -237,19 +259,22 @@ private Q_SLOTS:
                 start = comma + 1;
             }
         });
-        workerHandlers->addMulti("nothing", [](ServerContext &, const std::string &, std::vector<std::string> &) {});
+        workerHandlers->addMulti(
+            "nothing", [](ServerContext &, const std::string &, std::vector<std::string> &) {});
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("mux_master")));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("mux_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("mux_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         QPALM_CLIENT(client, rig, master, QString());
         QPALM_EVAL(client, "mux_master.split", "a,b,c,d", 4,
-                   (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")}));
+                   (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                                QStringLiteral("d")}));
         QPALM_EVAL(client, "mux_master.split", "single", 1, QStringList{QStringLiteral("single")});
         const auto none = client->job("mux_master.nothing", {"x"}, 0);
         Q_UNUSED(none);
-        QPALM_EVAL(client, "mux_master.split", "y,z", 2, (QStringList{QStringLiteral("y"), QStringLiteral("z")}));
+        QPALM_EVAL(client, "mux_master.split", "y,z", 2,
+                   (QStringList{QStringLiteral("y"), QStringLiteral("z")}));
         QTRY_COMPARE_WITH_TIMEOUT(worker->stats().messagesOut, quint64(7), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(master->stats().fromWorkers, quint64(7), 5000);
     }
@@ -258,15 +283,17 @@ private Q_SLOTS:
     {
         // pylm's logging example: the handler logs at every level; the server's level filters.
         auto handlers = newHandlers();
-        handlers->add("foo", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            const QString tag = QString::fromStdString(payload);
-            context.logger().debug(QStringLiteral("dbg-") + tag);
-            context.logger().info(QStringLiteral("inf-") + tag);
-            context.logger().warning(QStringLiteral("wrn-") + tag);
-            context.logger().error(QStringLiteral("err-") + tag);
-            context.logger().critical(QStringLiteral("crit-") + tag);
-            return payload;
-        });
+        handlers->add(
+            "foo",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                const QString tag = QString::fromStdString(payload);
+                context.logger().debug(QStringLiteral("dbg-") + tag);
+                context.logger().info(QStringLiteral("inf-") + tag);
+                context.logger().warning(QStringLiteral("wrn-") + tag);
+                context.logger().error(QStringLiteral("err-") + tag);
+                context.logger().critical(QStringLiteral("crit-") + tag);
+                return payload;
+            });
         Rig rig;
         ServerConfig config = serverConfig(QStringLiteral("log_server"), handlers);
         config.logLevel = LogLevel::Warning;
@@ -286,7 +313,8 @@ private Q_SLOTS:
         QPALM_EVAL(client, "log_server.foo", "1", 1, QStringList{QStringLiteral("1")});
         QVERIFY2(rig.waitForText(QStringLiteral("crit-1")), qPrintable(rig.dump()));
         QCOMPARE(texts(QStringLiteral("1")),
-                 (QStringList{QStringLiteral("wrn-1"), QStringLiteral("err-1"), QStringLiteral("crit-1")}));
+                 (QStringList{QStringLiteral("wrn-1"), QStringLiteral("err-1"),
+                              QStringLiteral("crit-1")}));
         // Nothing below WARNING left the server at all, engine records included.
         for (const LogRecord &record : rig.records(QStringLiteral("log_server")))
             QVERIFY2(record.level >= LogLevel::Warning, qPrintable(formatPylmLine(record)));
@@ -303,9 +331,10 @@ private Q_SLOTS:
         QCOMPARE(server->logLevel(), LogLevel::Debug);
         QPALM_EVAL(client, "log_server.foo", "2", 1, QStringList{QStringLiteral("2")});
         QVERIFY2(rig.waitForText(QStringLiteral("crit-2")), qPrintable(rig.dump()));
-        QCOMPARE(texts(QStringLiteral("2")),
-                 (QStringList{QStringLiteral("dbg-2"), QStringLiteral("inf-2"), QStringLiteral("wrn-2"),
-                              QStringLiteral("err-2"), QStringLiteral("crit-2")}));
+        QCOMPARE(
+            texts(QStringLiteral("2")),
+            (QStringList{QStringLiteral("dbg-2"), QStringLiteral("inf-2"), QStringLiteral("wrn-2"),
+                         QStringLiteral("err-2"), QStringLiteral("crit-2")}));
 
         server->setLogLevel(LogLevel::Critical);
         QTRY_COMPARE_WITH_TIMEOUT(levelSpy.count(), 2, 3000);
@@ -323,40 +352,51 @@ private Q_SLOTS:
     {
         // The same filter applies to a worker's own logger.
         auto workerHandlers = newHandlers();
-        workerHandlers->add("foo", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            context.logger().info(QStringLiteral("worker info ") + QString::fromStdString(payload));
-            context.logger().warning(QStringLiteral("worker warning ") + QString::fromStdString(payload));
-            return payload;
-        });
+        workerHandlers->add(
+            "foo",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                context.logger().info(QStringLiteral("worker info ") +
+                                      QString::fromStdString(payload));
+                context.logger().warning(QStringLiteral("worker warning ") +
+                                         QString::fromStdString(payload));
+                return payload;
+            });
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("log_master")));
         ServerConfig config =
-            workerConfig(QStringLiteral("log_worker"), master->address(QStringLiteral("db_address")), workerHandlers);
+            workerConfig(QStringLiteral("log_worker"),
+                         master->address(QStringLiteral("db_address")), workerHandlers);
         config.logLevel = LogLevel::Warning;
         QPALM_START(worker, rig, config);
         QPALM_CLIENT(client, rig, master, QString());
         QPALM_EVAL(client, "log_master.foo", "w1", 1, QStringList{QStringLiteral("w1")});
-        QVERIFY2(rig.waitForText(QStringLiteral("worker warning w1"), QStringLiteral("log_worker")), qPrintable(rig.dump()));
+        QVERIFY2(rig.waitForText(QStringLiteral("worker warning w1"), QStringLiteral("log_worker")),
+                 qPrintable(rig.dump()));
         QVERIFY(rig.find(QStringLiteral("worker info w1")).isEmpty());
         QSignalSpy levelSpy(worker, &ServerHandle::logLevelChanged);
         worker->setLogLevel(LogLevel::Info);
         QTRY_COMPARE_WITH_TIMEOUT(levelSpy.count(), 1, 3000);
         QCOMPARE(worker->logLevel(), LogLevel::Info);
         QPALM_EVAL(client, "log_master.foo", "w2", 1, QStringList{QStringLiteral("w2")});
-        QVERIFY2(rig.waitForText(QStringLiteral("worker warning w2"), QStringLiteral("log_worker")), qPrintable(rig.dump()));
+        QVERIFY2(rig.waitForText(QStringLiteral("worker warning w2"), QStringLiteral("log_worker")),
+                 qPrintable(rig.dump()));
         QCOMPARE(rig.find(QStringLiteral("worker info w2")).size(), 1);
     }
 
     void handlerError()
     {
-        // pylm's error example: the handler raises; the error is logged once and "0" is still published.
+        // pylm's error example: the handler raises; the error is logged once and "0" is still
+        // published.
         auto handlers = newHandlers();
-        handlers->add("foo", [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
-            if (payload == "raise")
-                throw std::runtime_error("boom 42");
-            context.logger().warning(QStringLiteral("served ") + QString::fromStdString(payload));
-            return "ok " + payload;
-        });
+        handlers->add(
+            "foo",
+            [](ServerContext &context, const std::string &payload) -> std::optional<std::string> {
+                if (payload == "raise")
+                    throw std::runtime_error("boom 42");
+                context.logger().warning(QStringLiteral("served ") +
+                                         QString::fromStdString(payload));
+                return "ok " + payload;
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("error_server"), handlers));
         QPALM_CLIENT(client, rig, server, QString());
@@ -373,31 +413,37 @@ private Q_SLOTS:
         QVERIFY2(errors.size() == 1, qPrintable(rig.dump()));
         const LogRecord &error = errors.first();
         QCOMPARE(error.level, LogLevel::Error);
-        QVERIFY2(error.text.contains(QStringLiteral("User function gave an error")), qPrintable(error.text));
+        QVERIFY2(error.text.contains(QStringLiteral("User function gave an error")),
+                 qPrintable(error.text));
         const QString detail = error.text + u'\n' + error.traceback;
-        QVERIFY2(detail.contains(QStringLiteral("std::runtime_error: boom 42")), qPrintable(detail));
-        QVERIFY2(error.traceback.contains(QStringLiteral("foo")), qPrintable(error.traceback)); // which handler
+        QVERIFY2(detail.contains(QStringLiteral("std::runtime_error: boom 42")),
+                 qPrintable(detail));
+        QVERIFY2(error.traceback.contains(QStringLiteral("foo")),
+                 qPrintable(error.traceback)); // which handler
         // pylm's printed form: the line, then the traceback.
-        QVERIFY(formatPylmLine(error).contains(QStringLiteral(" - error_server - ERROR - User function gave an error")));
+        QVERIFY(formatPylmLine(error).contains(
+            QStringLiteral(" - error_server - ERROR - User function gave an error")));
         QTRY_VERIFY_WITH_TIMEOUT(server->stats().errors >= 1, 5000);
     }
 
     void handlerErrorNonStdException()
     {
         auto handlers = newHandlers();
-        handlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            if (payload == "int")
-                throw 7;
-            return payload;
-        });
+        handlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                if (payload == "int")
+                    throw 7;
+                return payload;
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("error2"), handlers));
         QPALM_CLIENT(client, rig, server, QString());
         QPALM_EVAL(client, "error2.foo", "int", 1, QStringList{QStringLiteral("0")});
         QPALM_EVAL(client, "error2.foo", "fine", 1, QStringList{QStringLiteral("fine")});
         QVERIFY2(rig.waitForRecord([](const LogRecord &record) {
-            return record.level == LogLevel::Error && record.text.contains(QStringLiteral("User function gave an error"))
-                && record.traceback.contains(QStringLiteral("int"));
+            return record.level == LogLevel::Error &&
+                   record.text.contains(QStringLiteral("User function gave an error")) &&
+                   record.traceback.contains(QStringLiteral("int"));
         }),
                  qPrintable(rig.dump()));
     }
@@ -406,16 +452,18 @@ private Q_SLOTS:
     {
         // scatter, gather and handle_stream raising: logged as user errors, the server goes on.
         auto masterHandlers = newHandlers();
-        masterHandlers->setScatter([](ServerContext &, Message &&message, std::vector<Message> &out) {
-            if (message.payload == "bad scatter")
-                throw std::runtime_error("scatter failed");
-            out.push_back(std::move(message));
-        });
-        masterHandlers->setGather([](ServerContext &, Message &&message, std::vector<Message> &out) {
-            if (message.payload == "bad gather!")
-                throw std::logic_error("gather failed");
-            out.push_back(std::move(message));
-        });
+        masterHandlers->setScatter(
+            [](ServerContext &, Message &&message, std::vector<Message> &out) {
+                if (message.payload == "bad scatter")
+                    throw std::runtime_error("scatter failed");
+                out.push_back(std::move(message));
+            });
+        masterHandlers->setGather(
+            [](ServerContext &, Message &&message, std::vector<Message> &out) {
+                if (message.payload == "bad gather!")
+                    throw std::logic_error("gather failed");
+                out.push_back(std::move(message));
+            });
         auto workerHandlers = newHandlers();
         workerHandlers->add("foo", suffixHandler("!"));
         auto serverHandlers = newHandlers();
@@ -428,8 +476,8 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("fan_master"), masterHandlers));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("fan_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("fan_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         Q_UNUSED(worker);
         QPALM_START(server, rig, serverConfig(QStringLiteral("fan_server"), serverHandlers));
         QPALM_CLIENT(masterClient, rig, master, QString());
@@ -442,9 +490,9 @@ private Q_SLOTS:
 
         for (const char *text : {"scatter failed", "gather failed", "stream failed"}) {
             QVERIFY2(rig.waitForRecord([text](const LogRecord &record) {
-                return record.level == LogLevel::Error
-                    && record.text.contains(QStringLiteral("User function gave an error"))
-                    && record.traceback.contains(QLatin1String(text));
+                return record.level == LogLevel::Error &&
+                       record.text.contains(QStringLiteral("User function gave an error")) &&
+                       record.traceback.contains(QLatin1String(text));
             }),
                      qPrintable(QLatin1String(text) + u'\n' + rig.dump()));
         }
@@ -454,23 +502,25 @@ private Q_SLOTS:
     {
         // A worker's error: logged by the worker, "0" goes back through the master.
         auto workerHandlers = newHandlers();
-        workerHandlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            if (payload == "raise")
-                throw std::invalid_argument("bad worker input");
-            return "ok " + payload;
-        });
+        workerHandlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                if (payload == "raise")
+                    throw std::invalid_argument("bad worker input");
+                return "ok " + payload;
+            });
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("werr_master")));
         QPALM_START(worker, rig,
-                    workerConfig(QStringLiteral("werr_worker"), master->address(QStringLiteral("db_address")),
-                                 workerHandlers));
+                    workerConfig(QStringLiteral("werr_worker"),
+                                 master->address(QStringLiteral("db_address")), workerHandlers));
         QPALM_CLIENT(client, rig, master, QString());
         QPALM_EVAL(client, "werr_master.foo", "raise", 1, QStringList{QStringLiteral("0")});
         QPALM_EVAL(client, "werr_master.foo", "fine", 1, QStringList{QStringLiteral("ok fine")});
         QVERIFY2(rig.waitForRecord([](const LogRecord &record) {
-            return record.server == QStringLiteral("werr_worker") && record.level == LogLevel::Error
-                && record.text.contains(QStringLiteral("User function gave an error"))
-                && (record.text + record.traceback).contains(QStringLiteral("bad worker input"));
+            return record.server == QStringLiteral("werr_worker") &&
+                   record.level == LogLevel::Error &&
+                   record.text.contains(QStringLiteral("User function gave an error")) &&
+                   (record.text + record.traceback).contains(QStringLiteral("bad worker input"));
         }),
                  qPrintable(rig.dump()));
         QTRY_VERIFY_WITH_TIMEOUT(worker->stats().errors >= 1, 5000);

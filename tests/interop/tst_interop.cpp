@@ -137,8 +137,10 @@ private Q_SLOTS:
         probe.start(kPython, {QStringLiteral("-c"), QStringLiteral("import zmq, google.protobuf")});
         QVERIFY(probe.waitForFinished(20000));
         if (probe.exitCode() != 0) {
-            QSKIP(qPrintable(QStringLiteral("python3 lacks zmq or protobuf (install python3-zmq python3-protobuf): ")
-                             + QString::fromUtf8(probe.readAllStandardError()).trimmed()));
+            QSKIP(qPrintable(
+                QStringLiteral(
+                    "python3 lacks zmq or protobuf (install python3-zmq python3-protobuf): ") +
+                QString::fromUtf8(probe.readAllStandardError()).trimmed()));
         }
         QVERIFY2(QFile::exists(peerScript()), qPrintable(peerScript()));
     }
@@ -156,9 +158,9 @@ private Q_SLOTS:
         const QByteArray payloadHex = QByteArray::fromStdString(message.payload).toHex();
         Peer encode({QStringLiteral("encode"), QStringLiteral("--pipeline"), qstr(message.pipeline),
                      QStringLiteral("--client"), qstr(message.client), QStringLiteral("--stage"),
-                     QString::number(message.stage), QStringLiteral("--function"), qstr(message.function),
-                     QStringLiteral("--cache"), qstr(message.cache), QStringLiteral("--payload-hex"),
-                     QString::fromLatin1(payloadHex)});
+                     QString::number(message.stage), QStringLiteral("--function"),
+                     qstr(message.function), QStringLiteral("--cache"), qstr(message.cache),
+                     QStringLiteral("--payload-hex"), QString::fromLatin1(payloadHex)});
         QVERIFY(encode.waitForFinished(20000));
         QCOMPARE(encode.exitCode(), 0);
         const QStringList lines = encode.lines();
@@ -168,33 +170,40 @@ private Q_SLOTS:
 
         // ...and reads what we write.
         message.stage = -2;
-        Peer decode({QStringLiteral("decode"),
-                     QString::fromLatin1(QByteArray::fromStdString(encodeMessage(message)).toHex())});
+        Peer decode(
+            {QStringLiteral("decode"),
+             QString::fromLatin1(QByteArray::fromStdString(encodeMessage(message)).toHex())});
         QVERIFY(decode.waitForFinished(20000));
         QCOMPARE(decode.exitCode(), 0);
-        const QJsonObject fields = QJsonDocument::fromJson(decode.lines().value(0).toUtf8()).object();
+        const QJsonObject fields =
+            QJsonDocument::fromJson(decode.lines().value(0).toUtf8()).object();
         QCOMPARE(fields.value(QStringLiteral("pipeline")).toString(), qstr(message.pipeline));
         QCOMPARE(fields.value(QStringLiteral("client")).toString(), qstr(message.client));
         QCOMPARE(fields.value(QStringLiteral("stage")).toInteger(), qint64(-2));
         QCOMPARE(fields.value(QStringLiteral("function")).toString(), qstr(message.function));
         QCOMPARE(fields.value(QStringLiteral("cache")).toString(), qstr(message.cache));
-        QCOMPARE(fields.value(QStringLiteral("payload_hex")).toString(), QString::fromLatin1(payloadHex));
+        QCOMPARE(fields.value(QStringLiteral("payload_hex")).toString(),
+                 QString::fromLatin1(payloadHex));
     }
 
     void pythonClientToServer()
     {
         auto handlers = newHandlers();
-        handlers->add("foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
-            return "you sent me " + payload;
-        });
+        handlers->add(
+            "foo", [](ServerContext &, const std::string &payload) -> std::optional<std::string> {
+                return "you sent me " + payload;
+            });
         Rig rig;
         QPALM_START(server, rig, serverConfig(QStringLiteral("my_server"), handlers));
-        Peer client({QStringLiteral("client"), QStringLiteral("--db"), server->address(QStringLiteral("db_address")),
-                     QStringLiteral("--server"), QStringLiteral("my_server"), QStringLiteral("--function"),
-                     QStringLiteral("my_server.foo"), QStringLiteral("--count"), QStringLiteral("10")});
+        Peer client({QStringLiteral("client"), QStringLiteral("--db"),
+                     server->address(QStringLiteral("db_address")), QStringLiteral("--server"),
+                     QStringLiteral("my_server"), QStringLiteral("--function"),
+                     QStringLiteral("my_server.foo"), QStringLiteral("--count"),
+                     QStringLiteral("10")});
         QVERIFY2(client.waitForFinished(20000), qPrintable(client.describe()));
         QVERIFY2(client.exitCode() == 0, qPrintable(client.describe()));
-        const QJsonObject report = QJsonDocument::fromJson(client.lines().value(0).toUtf8()).object();
+        const QJsonObject report =
+            QJsonDocument::fromJson(client.lines().value(0).toUtf8()).object();
         QStringList expected;
         for (int i = 0; i < 10; ++i)
             expected << QStringLiteral("you sent me m%1").arg(i);
@@ -213,12 +222,14 @@ private Q_SLOTS:
         const QString db = master->address(QStringLiteral("db_address"));
         QPALM_START(w1, rig, workerConfig(QStringLiteral("cw1"), db, workerHandlers));
         QPALM_START(w2, rig, workerConfig(QStringLiteral("cw2"), db, workerHandlers));
-        Peer client({QStringLiteral("client"), QStringLiteral("--db"), db, QStringLiteral("--server"),
-                     QStringLiteral("py_master"), QStringLiteral("--function"), QStringLiteral("py_master.foo"),
+        Peer client({QStringLiteral("client"), QStringLiteral("--db"), db,
+                     QStringLiteral("--server"), QStringLiteral("py_master"),
+                     QStringLiteral("--function"), QStringLiteral("py_master.foo"),
                      QStringLiteral("--count"), QStringLiteral("40")});
         QVERIFY2(client.waitForFinished(20000), qPrintable(client.describe()));
         QVERIFY2(client.exitCode() == 0, qPrintable(client.describe()));
-        const QJsonObject report = QJsonDocument::fromJson(client.lines().value(0).toUtf8()).object();
+        const QJsonObject report =
+            QJsonDocument::fromJson(client.lines().value(0).toUtf8()).object();
         const QStringList replies = jsonStrings(report.value(QStringLiteral("replies")));
         QCOMPARE(replies.size(), 40);
         QSet<QString> payloads;
@@ -231,8 +242,10 @@ private Q_SLOTS:
         QCOMPARE(payloads.size(), 40);
         for (int i = 0; i < 40; ++i)
             QVERIFY(payloads.contains(QStringLiteral("m%1").arg(i)));
-        QCOMPARE(QStringList(perWorker.keys()), (QStringList{QStringLiteral("cw1"), QStringLiteral("cw2")}));
-        QTRY_COMPARE_WITH_TIMEOUT(w1->stats().messagesOut + w2->stats().messagesOut, quint64(40), 5000);
+        QCOMPARE(QStringList(perWorker.keys()),
+                 (QStringList{QStringLiteral("cw1"), QStringLiteral("cw2")}));
+        QTRY_COMPARE_WITH_TIMEOUT(w1->stats().messagesOut + w2->stats().messagesOut, quint64(40),
+                                  5000);
         checkCacheReport(report, master);
     }
 
@@ -242,18 +255,22 @@ private Q_SLOTS:
         Rig rig;
         QPALM_START(master, rig, masterConfig(QStringLiteral("mixed_master")));
         const QString db = master->address(QStringLiteral("db_address"));
-        Peer pyw1({QStringLiteral("worker"), QStringLiteral("--db"), db, QStringLiteral("--name"), QStringLiteral("pyw1")});
-        Peer pyw2({QStringLiteral("worker"), QStringLiteral("--db"), db, QStringLiteral("--name"), QStringLiteral("pyw2")});
+        Peer pyw1({QStringLiteral("worker"), QStringLiteral("--db"), db, QStringLiteral("--name"),
+                   QStringLiteral("pyw1")});
+        Peer pyw2({QStringLiteral("worker"), QStringLiteral("--db"), db, QStringLiteral("--name"),
+                   QStringLiteral("pyw2")});
         QVERIFY2(!pyw1.waitForLine(QStringLiteral("READY")).isEmpty(), qPrintable(pyw1.describe()));
         QVERIFY2(!pyw2.waitForLine(QStringLiteral("READY")).isEmpty(), qPrintable(pyw2.describe()));
         QPALM_CLIENT(client, rig, master, QString());
 
         QMap<QString, int> perWorker;
-        const QString problem = spreadOverWorkers(*client, "mixed_master.tag",
-                                                  {QStringLiteral("pyw1"), QStringLiteral("pyw2")},
-                                                  [](const std::string &p) { return p; }, &perWorker);
-        QVERIFY2(problem.isEmpty(), qPrintable(problem + u'\n' + pyw1.describe() + u'\n' + pyw2.describe()));
-        const int total = perWorker.value(QStringLiteral("pyw1")) + perWorker.value(QStringLiteral("pyw2"));
+        const QString problem = spreadOverWorkers(
+            *client, "mixed_master.tag", {QStringLiteral("pyw1"), QStringLiteral("pyw2")},
+            [](const std::string &p) { return p; }, &perWorker);
+        QVERIFY2(problem.isEmpty(),
+                 qPrintable(problem + u'\n' + pyw1.describe() + u'\n' + pyw2.describe()));
+        const int total =
+            perWorker.value(QStringLiteral("pyw1")) + perWorker.value(QStringLiteral("pyw2"));
 
         // A method the Python worker lacks: pylm's worker answers "0".
         QPALM_EVAL(client, "mixed_master.missing", "x", 1, QStringList{QStringLiteral("0")});
@@ -264,7 +281,8 @@ private Q_SLOTS:
     void pythonServerFeedsHub()
     {
         // A pylm pipelined Server feeds a qpalm Hub; its C++ workers' results reach a C++ client.
-        Peer pyServer({QStringLiteral("server"), QStringLiteral("--name"), QStringLiteral("pyserver")});
+        Peer pyServer(
+            {QStringLiteral("server"), QStringLiteral("--name"), QStringLiteral("pyserver")});
         const QString ready = pyServer.waitForLine(QStringLiteral("READY"));
         QVERIFY2(!ready.isEmpty(), qPrintable(pyServer.describe()));
         const QMap<QString, QString> py = parseReady(ready);
@@ -272,13 +290,16 @@ private Q_SLOTS:
         auto workerHandlers = newHandlers();
         workerHandlers->add("bar", tagHandler());
         Rig rig;
-        QPALM_START(hub, rig, hubConfig(QStringLiteral("hub"), py.value(QStringLiteral("pub")), QStringLiteral("pyserver")));
+        QPALM_START(hub, rig,
+                    hubConfig(QStringLiteral("hub"), py.value(QStringLiteral("pub")),
+                              QStringLiteral("pyserver")));
         const QString hubDb = hub->address(QStringLiteral("db_address"));
         QPALM_START(w1, rig, workerConfig(QStringLiteral("hw1"), hubDb, workerHandlers));
         QPALM_START(w2, rig, workerConfig(QStringLiteral("hw2"), hubDb, workerHandlers));
         Q_UNUSED(w1);
         Q_UNUSED(w2);
-        QVERIFY2(!pyServer.waitForLine(QStringLiteral("SUBSCRIBED pyserver")).isEmpty(), qPrintable(pyServer.describe()));
+        QVERIFY2(!pyServer.waitForLine(QStringLiteral("SUBSCRIBED pyserver")).isEmpty(),
+                 qPrintable(pyServer.describe()));
 
         // The C++ client configures itself from the Python server's cache, and listens to the hub.
         Client::Options options;
@@ -294,7 +315,8 @@ private Q_SLOTS:
         for (int i = 0; i < 30; ++i)
             payloads.push_back(std::to_string(i));
         const auto replies = client.job("pyserver.foo hub.bar", payloads, 1);
-        QVERIFY2(replies.has_value(), (client.lastError() + "\n" + pyServer.describe().toStdString()).c_str());
+        QVERIFY2(replies.has_value(),
+                 (client.lastError() + "\n" + pyServer.describe().toStdString()).c_str());
         QSet<QString> seen;
         QSet<QString> workers;
         for (const std::string &reply : *replies) {
@@ -305,7 +327,8 @@ private Q_SLOTS:
         }
         QCOMPARE(seen.size(), 30);
         for (int i = 0; i < 30; ++i)
-            QVERIFY2(seen.contains(QStringLiteral("py:%1").arg(i)), qPrintable(QStringList(seen.values()).join(u',')));
+            QVERIFY2(seen.contains(QStringLiteral("py:%1").arg(i)),
+                     qPrintable(QStringList(seen.values()).join(u',')));
         QVERIFY(workers.contains(QStringLiteral("hw1")) || workers.contains(QStringLiteral("hw2")));
         QTRY_COMPARE_WITH_TIMEOUT(hub->stats().messagesIn, quint64(30), 5000);
     }
@@ -315,8 +338,10 @@ private:
     void checkCacheReport(const QJsonObject &report, const ServerHandle *server)
     {
         QCOMPARE(report.value(QStringLiteral("name")).toString(), server->name());
-        QCOMPARE(report.value(QStringLiteral("push_address")).toString(), server->address(QStringLiteral("pull_address")));
-        QCOMPARE(report.value(QStringLiteral("sub_address")).toString(), server->address(QStringLiteral("pub_address")));
+        QCOMPARE(report.value(QStringLiteral("push_address")).toString(),
+                 server->address(QStringLiteral("pull_address")));
+        QCOMPARE(report.value(QStringLiteral("sub_address")).toString(),
+                 server->address(QStringLiteral("pub_address")));
         QCOMPARE(report.value(QStringLiteral("set_key")).toString(), QStringLiteral("py-key"));
         QCOMPARE(report.value(QStringLiteral("get_key")).toString(), QStringLiteral("py-value"));
         QCOMPARE(report.value(QStringLiteral("set_nokey")).toString().size(), 36);

@@ -1,4 +1,5 @@
-// ClusterModel on a real in-process cluster: rows follow servers, rates from stats, live log levels.
+// ClusterModel on a real in-process cluster: rows follow servers, rates from stats, live log
+// levels.
 #include "clustermodel.h"
 
 #include "cluster.h"
@@ -32,7 +33,8 @@ void TestClusterModel::emptyModel()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.columnCount(), int(ClusterModel::ColumnCount));
-    QCOMPARE(model.headerData(ClusterModel::LogLevelColumn, Qt::Horizontal).toString(), QStringLiteral("Log level"));
+    QCOMPARE(model.headerData(ClusterModel::LogLevelColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Log level"));
     QCOMPARE(model.totals().total, 0);
 }
 
@@ -51,10 +53,12 @@ void TestClusterModel::rowsFollowCluster()
     cluster.addServers({uitest::worker(QStringLiteral("w"), db, 2)});
     QCOMPARE(model.serverNames(), (QStringList{u"m"_s, u"w-1"_s, u"w-2"_s}));
     QCOMPARE(model.index(1, ClusterModel::KindColumn).data().toString(), QStringLiteral("worker"));
-    QCOMPARE(model.index(1, ClusterModel::StateColumn).data().toString(), QStringLiteral("stopped"));
+    QCOMPARE(model.index(1, ClusterModel::StateColumn).data().toString(),
+             QStringLiteral("stopped"));
 
     QVERIFY(cluster.startAll());
-    QCOMPARE(model.index(1, ClusterModel::StateColumn).data().toString(), QStringLiteral("running"));
+    QCOMPARE(model.index(1, ClusterModel::StateColumn).data().toString(),
+             QStringLiteral("running"));
     QCOMPARE(model.index(0, ClusterModel::StateColumn).data(ClusterModel::StateRole).toInt(),
              int(ServerHandle::State::Running));
     QCOMPARE(model.totals().running, 3);
@@ -62,7 +66,8 @@ void TestClusterModel::rowsFollowCluster()
     QVERIFY(cluster.addReplica(QStringLiteral("w"), true));
     QCOMPARE(model.rowCount(), 4);
     QCOMPARE(model.index(3, 0).data().toString(), QStringLiteral("w-3"));
-    QCOMPARE(model.index(3, ClusterModel::StateColumn).data().toString(), QStringLiteral("running"));
+    QCOMPARE(model.index(3, ClusterModel::StateColumn).data().toString(),
+             QStringLiteral("running"));
 
     QVERIFY(cluster.removeReplica(QStringLiteral("w")));
     QVERIFY(cluster.removeReplica(QStringLiteral("w")));
@@ -71,7 +76,8 @@ void TestClusterModel::rowsFollowCluster()
     QCOMPARE(model.rowCount(), 1);
 
     cluster.stopAll();
-    QCOMPARE(model.index(0, ClusterModel::StateColumn).data().toString(), QStringLiteral("stopped"));
+    QCOMPARE(model.index(0, ClusterModel::StateColumn).data().toString(),
+             QStringLiteral("stopped"));
     model.setCluster(nullptr);
     QCOMPARE(model.rowCount(), 0);
 }
@@ -92,7 +98,8 @@ void TestClusterModel::ratesFromStats()
     QCOMPARE(model.inRate(QStringLiteral("s")), 0.0);
 
     QString error;
-    auto client = uitest::client(QStringLiteral("s"), s->address(QStringLiteral("db_address")), &error);
+    auto client =
+        uitest::client(QStringLiteral("s"), s->address(QStringLiteral("db_address")), &error);
     QVERIFY2(client, qPrintable(error));
     std::vector<std::string> payloads(50, "x");
     const auto replies = client->job("s.echo", payloads);
@@ -106,7 +113,10 @@ void TestClusterModel::ratesFromStats()
 
     // An unknown function counts as an error.
     client->eval("s.nope", "x", 1);
-    QTRY_VERIFY_WITH_TIMEOUT(model.index(0, ClusterModel::ErrorsColumn).data(ClusterModel::ErrorsRole).toULongLong() >= 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        model.index(0, ClusterModel::ErrorsColumn).data(ClusterModel::ErrorsRole).toULongLong() >=
+            1,
+        5000);
     QVERIFY(model.totals().errors >= 1);
 
     s->stop();
@@ -138,7 +148,8 @@ void TestClusterModel::logLevelEditable()
 
     // The level reaches the server thread: DEBUG records appear only once enabled.
     QString error;
-    auto client = uitest::client(QStringLiteral("s"), s->address(QStringLiteral("db_address")), &error);
+    auto client =
+        uitest::client(QStringLiteral("s"), s->address(QStringLiteral("db_address")), &error);
     QVERIFY2(client, qPrintable(error));
     QStringList texts;
     connect(s, &ServerHandle::recordsLogged, this, [&texts](const LogBatch &batch) {
@@ -168,7 +179,8 @@ void TestClusterModel::temporaryLevelReverts()
     QCOMPARE(s->logLevel(), LogLevel::Debug);
     QVERIFY(model.hasPendingRevert(QStringLiteral("s")));
     const QModelIndex level = model.index(0, ClusterModel::LogLevelColumn);
-    QVERIFY2(level.data().toString().startsWith(QStringLiteral("DEBUG (INFO in 0:0")), qPrintable(level.data().toString()));
+    QVERIFY2(level.data().toString().startsWith(QStringLiteral("DEBUG (INFO in 0:0")),
+             qPrintable(level.data().toString()));
     QCOMPARE(level.data(ClusterModel::RevertLevelRole).toInt(), int(LogLevel::Info));
     // A second temporary change keeps the level to go back to.
     QVERIFY(model.setLogLevel(QStringLiteral("s"), LogLevel::Warning, 400));
@@ -195,7 +207,8 @@ void TestClusterModel::failedStartShowsReason()
     cluster.addServers({uitest::server(QStringLiteral("a"))});
     QVERIFY(cluster.server(QStringLiteral("a"))->start());
     ServerConfig clash = uitest::server(QStringLiteral("b"));
-    clash.pullAddress = cluster.server(QStringLiteral("a"))->address(QStringLiteral("pull_address"));
+    clash.pullAddress =
+        cluster.server(QStringLiteral("a"))->address(QStringLiteral("pull_address"));
     cluster.addServers({clash});
     QSignalSpy failed(&model, &ClusterModel::serverFailed);
     QVERIFY(!cluster.startAll());
@@ -203,10 +216,14 @@ void TestClusterModel::failedStartShowsReason()
     QCOMPARE(failed.first().at(0).toString(), QStringLiteral("b"));
 
     const QModelIndex state = model.index(1, ClusterModel::StateColumn);
-    QVERIFY2(state.data().toString().startsWith(QStringLiteral("failed: ")), qPrintable(state.data().toString()));
+    QVERIFY2(state.data().toString().startsWith(QStringLiteral("failed: ")),
+             qPrintable(state.data().toString()));
     QVERIFY(!state.data(ClusterModel::FailureRole).toString().isEmpty());
-    QVERIFY(state.data(Qt::ToolTipRole).toString().contains(state.data(ClusterModel::FailureRole).toString()));
-    QCOMPARE(model.index(0, ClusterModel::StateColumn).data().toString(), QStringLiteral("running"));
+    QVERIFY(state.data(Qt::ToolTipRole)
+                .toString()
+                .contains(state.data(ClusterModel::FailureRole).toString()));
+    QCOMPARE(model.index(0, ClusterModel::StateColumn).data().toString(),
+             QStringLiteral("running"));
     QCOMPARE(model.totals().running, 1);
     QCOMPARE(model.totals().total, 2);
 }

@@ -1,4 +1,5 @@
-// MainWindow driven through its own actions and panels on a real in-process cluster; checks on the engine side.
+// MainWindow driven through its own actions and panels on a real in-process cluster; checks on the
+// engine side.
 #include "mainwindow.h"
 #include "preferencesdialog.h"
 
@@ -15,14 +16,14 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QSpinBox>
-#include <QTreeView>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 #include <memory>
 
@@ -77,8 +78,9 @@ private:
     void buildMasterWithWorkers(int replicas);
     // Sends count messages to m.echo and returns the replies (empty on a timeout).
     std::vector<std::string> sendJob(int count, int timeoutMs = 5000);
-    // True once a job of count messages comes back whole: ZeroMQ's PUSH keeps sending to a worker that just
-    // left until it notices the disconnect, and pylm-style workers lose what was on its way (engine limitation).
+    // True once a job of count messages comes back whole: ZeroMQ's PUSH keeps sending to a worker
+    // that just left until it notices the disconnect, and pylm-style workers lose what was on its
+    // way (engine limitation).
     bool servesAfterRemoval(int count) { return sendJob(count, 1000).size() == size_t(count); }
     ServerHandle *server(const QString &name) const { return m_window->cluster()->server(name); }
     void trigger(const char *action);
@@ -124,13 +126,15 @@ void TestMainWindow::buildMasterWithWorkers(int replicas)
     QVERIFY(m_window->isModified());
     trigger("actionStartAll");
     for (ServerHandle *s : m_window->cluster()->servers())
-        QVERIFY2(s->state() == ServerHandle::State::Running, qPrintable(s->name() + s->errorString()));
+        QVERIFY2(s->state() == ServerHandle::State::Running,
+                 qPrintable(s->name() + s->errorString()));
 }
 
 std::vector<std::string> TestMainWindow::sendJob(int count, int timeoutMs)
 {
     QString error;
-    auto client = uitest::client(u"m"_s, server(u"m"_s)->address(u"db_address"_s), &error, timeoutMs);
+    auto client =
+        uitest::client(u"m"_s, server(u"m"_s)->address(u"db_address"_s), &error, timeoutMs);
     if (!client) {
         qWarning("client: %s", qPrintable(error));
         return {};
@@ -149,9 +153,12 @@ std::vector<std::string> TestMainWindow::sendJob(int count, int timeoutMs)
 void TestMainWindow::shortcuts()
 {
     const QList<std::pair<const char *, QKeySequence>> expected{
-        {"actionOpen", QKeySequence(u"Ctrl+O"_s)},         {"actionSave", QKeySequence(u"Ctrl+S"_s)},
-        {"actionSaveAs", QKeySequence(u"Ctrl+Shift+S"_s)}, {"actionNewServer", QKeySequence(u"Ctrl+N"_s)},
-        {"actionStartAll", QKeySequence(u"F5"_s)},         {"actionStopAll", QKeySequence(u"Shift+F5"_s)},
+        {"actionOpen", QKeySequence(u"Ctrl+O"_s)},
+        {"actionSave", QKeySequence(u"Ctrl+S"_s)},
+        {"actionSaveAs", QKeySequence(u"Ctrl+Shift+S"_s)},
+        {"actionNewServer", QKeySequence(u"Ctrl+N"_s)},
+        {"actionStartAll", QKeySequence(u"F5"_s)},
+        {"actionStopAll", QKeySequence(u"Shift+F5"_s)},
         {"actionQuit", QKeySequence(u"Ctrl+Q"_s)},
     };
     for (const auto &[name, keys] : expected) {
@@ -159,15 +166,17 @@ void TestMainWindow::shortcuts()
         QVERIFY2(a, name);
         QCOMPARE(a->shortcut(), keys);
     }
-    for (const char *name : {"actionEditServer", "actionStartSelected", "actionStopSelected", "actionAddReplica",
-                             "actionRemoveReplica", "actionPreferences", "actionNewCluster"})
+    for (const char *name :
+         {"actionEditServer", "actionStartSelected", "actionStopSelected", "actionAddReplica",
+          "actionRemoveReplica", "actionPreferences", "actionNewCluster"})
         QVERIFY2(m_window->action(QLatin1String(name)), name);
     QVERIFY(m_window->findChild<QMenu *>(u"recentMenu"_s));
     // Every dock is there, with the real widgets.
-    for (const char *dock : {"clusterDock", "topologyDock", "logDock", "errorDock", "clientDock", "cacheDock"})
+    for (const char *dock :
+         {"clusterDock", "topologyDock", "logDock", "errorDock", "clientDock", "cacheDock"})
         QVERIFY2(m_window->findChild<QDockWidget *>(QLatin1String(dock)), dock);
-    QVERIFY(m_window->logViewer() && m_window->errorInbox() && m_window->clientPanel() && m_window->cachePanel()
-            && m_window->scriptEditor());
+    QVERIFY(m_window->logViewer() && m_window->errorInbox() && m_window->clientPanel() &&
+            m_window->cachePanel() && m_window->scriptEditor());
 }
 
 void TestMainWindow::startStopThroughActions()
@@ -314,7 +323,8 @@ void TestMainWindow::failedServerShowsReason()
     QCOMPARE(server(u"b"_s)->state(), ServerHandle::State::Failed);
     QCOMPARE(server(u"a"_s)->state(), ServerHandle::State::Running);
     const ClusterModel *model = m_window->clusterPanel()->model();
-    const QString state = model->index(model->rowOf(u"b"_s), ClusterModel::StateColumn).data().toString();
+    const QString state =
+        model->index(model->rowOf(u"b"_s), ClusterModel::StateColumn).data().toString();
     QVERIFY2(state.startsWith(u"failed: "_s) && state.size() > 10, qPrintable(state));
     QVERIFY(m_window->lastError().contains(u"b: "_s));
     QVERIFY(m_window->topologyView()->nodeText(u"b"_s).contains(u"failed"_s));
@@ -350,8 +360,10 @@ void TestMainWindow::openSaveRoundTrip()
     QCOMPARE(m_window->cluster()->servers().size(), 5);
     for (ServerHandle *s : m_window->cluster()->servers())
         QCOMPARE(s->state(), ServerHandle::State::Stopped); // start on open is off
-    QVERIFY(m_window->topologyView()->edges().contains(TopologyView::Edge{u"boss"_s, u"hand-2"_s, TopologyView::EdgeKind::Task}));
-    QVERIFY(m_window->topologyView()->edges().contains(TopologyView::Edge{u"boss"_s, u"tail"_s, TopologyView::EdgeKind::Stream}));
+    QVERIFY(m_window->topologyView()->edges().contains(
+        TopologyView::Edge{u"boss"_s, u"hand-2"_s, TopologyView::EdgeKind::Task}));
+    QVERIFY(m_window->topologyView()->edges().contains(
+        TopologyView::Edge{u"boss"_s, u"tail"_s, TopologyView::EdgeKind::Stream}));
 
     const QString copy = m_dir->filePath(u"copy.json"_s);
     QVERIFY2(m_window->saveClusterFileAs(copy), qPrintable(m_window->lastError()));
@@ -389,7 +401,8 @@ void TestMainWindow::badFileStartsNothing()
         {"kind": "worker", "name": "broken", "db_address": "tcp:/oops"}
     ]})");
     QVERIFY(!m_window->openClusterFile(path, true));
-    QVERIFY2(m_window->lastError().contains(u"broken"_s) && m_window->lastError().contains(u"db_address"_s),
+    QVERIFY2(m_window->lastError().contains(u"broken"_s) &&
+                 m_window->lastError().contains(u"db_address"_s),
              qPrintable(m_window->lastError()));
     // The previous document stays, nothing from the bad file exists or runs.
     QCOMPARE(m_window->cluster()->servers().size(), 1);
@@ -426,7 +439,8 @@ void TestMainWindow::topologyClickFiltersLog()
 {
     buildMasterWithWorkers(1);
     TopologyView *view = m_window->topologyView();
-    QVERIFY(view->edges().contains(TopologyView::Edge{u"m"_s, u"w"_s, TopologyView::EdgeKind::Task}));
+    QVERIFY(
+        view->edges().contains(TopologyView::Edge{u"m"_s, u"w"_s, TopologyView::EdgeKind::Task}));
     auto *dock = m_window->findChild<QDockWidget *>(u"topologyDock"_s);
     dock->raise();
     QTRY_VERIFY(view->isVisible());
@@ -445,7 +459,8 @@ void TestMainWindow::topologyClickFiltersLog()
 void TestMainWindow::layoutAndRecentFilesRemembered()
 {
     const QString path = m_dir->filePath(u"one.json"_s);
-    writeFile(path, R"({"servers": [{"kind": "server", "name": "solo", "db_address": "tcp://127.0.0.1:*",
+    writeFile(path,
+              R"({"servers": [{"kind": "server", "name": "solo", "db_address": "tcp://127.0.0.1:*",
         "pull_address": "tcp://127.0.0.1:*", "pub_address": "tcp://127.0.0.1:*"}]})");
     QVERIFY(m_window->openClusterFile(path, true));
     QCOMPARE(server(u"solo"_s)->state(), ServerHandle::State::Running);
@@ -453,7 +468,8 @@ void TestMainWindow::layoutAndRecentFilesRemembered()
     m_window->resize(1534, 877);
     const QSize size = m_window->size();
     QVERIFY(m_window->close());
-    QCOMPARE(server(u"solo"_s)->state(), ServerHandle::State::Stopped); // quitting stops the servers
+    QCOMPARE(server(u"solo"_s)->state(),
+             ServerHandle::State::Stopped); // quitting stops the servers
     QVERIFY(!m_settings->windowState().isEmpty());
     QCOMPARE(m_settings->recentFiles().value(0), QFileInfo(path).absoluteFilePath());
 
@@ -465,7 +481,8 @@ void TestMainWindow::layoutAndRecentFilesRemembered()
     QVERIFY(second.findChild<QDockWidget *>(u"clientDock"_s)->isVisible());
     QCOMPARE(second.size(), size);
     auto *recent = second.findChild<QMenu *>(u"recentMenu"_s);
-    QVERIFY(recent->actions().value(0) && recent->actions().value(0)->text().contains(u"one.json"_s));
+    QVERIFY(recent->actions().value(0) &&
+            recent->actions().value(0)->text().contains(u"one.json"_s));
     recent->actions().value(0)->trigger(); // reopens (start on open is off)
     QCOMPARE(second.filePath(), QFileInfo(path).absoluteFilePath());
     QCOMPARE(second.cluster()->server(u"solo"_s)->state(), ServerHandle::State::Stopped);

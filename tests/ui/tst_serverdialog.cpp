@@ -23,12 +23,21 @@ using namespace qpalm;
 using namespace Qt::StringLiterals;
 
 namespace {
-const QStringList kFields{
-    QStringLiteral("kind"), QStringLiteral("name"), QStringLiteral("db_address"), QStringLiteral("pull_address"),
-    QStringLiteral("pub_address"), QStringLiteral("worker_pull_address"), QStringLiteral("worker_push_address"),
-    QStringLiteral("sub_address"), QStringLiteral("sub_addresses"), QStringLiteral("previous"),
-    QStringLiteral("pipelined"), QStringLiteral("to_client"), QStringLiteral("log_level"), QStringLiteral("script"),
-    QStringLiteral("replicas")};
+const QStringList kFields{QStringLiteral("kind"),
+                          QStringLiteral("name"),
+                          QStringLiteral("db_address"),
+                          QStringLiteral("pull_address"),
+                          QStringLiteral("pub_address"),
+                          QStringLiteral("worker_pull_address"),
+                          QStringLiteral("worker_push_address"),
+                          QStringLiteral("sub_address"),
+                          QStringLiteral("sub_addresses"),
+                          QStringLiteral("previous"),
+                          QStringLiteral("pipelined"),
+                          QStringLiteral("to_client"),
+                          QStringLiteral("log_level"),
+                          QStringLiteral("script"),
+                          QStringLiteral("replicas")};
 
 QLineEdit *edit(ServerDialog &dialog, const QString &key)
 {
@@ -90,22 +99,30 @@ void TestServerDialog::fieldsPerKind_data()
     QTest::addColumn<QStringList>("shown");
     const QStringList common{u"kind"_s, u"name"_s, u"log_level"_s, u"script"_s};
     QTest::newRow("server") << int(ServerKind::Server)
-                            << common + QStringList{u"db_address"_s, u"pull_address"_s, u"pub_address"_s, u"pipelined"_s};
+                            << common + QStringList{u"db_address"_s, u"pull_address"_s,
+                                                    u"pub_address"_s, u"pipelined"_s};
     QTest::newRow("master") << int(ServerKind::Master)
-                            << common + QStringList{u"db_address"_s, u"pull_address"_s, u"pub_address"_s,
-                                                    u"worker_pull_address"_s, u"worker_push_address"_s, u"pipelined"_s};
-    QTest::newRow("hub") << int(ServerKind::Hub)
-                         << common + QStringList{u"db_address"_s, u"sub_address"_s, u"previous"_s, u"pub_address"_s,
-                                                 u"worker_pull_address"_s, u"worker_push_address"_s, u"pipelined"_s};
+                            << common +
+                                   QStringList{u"db_address"_s,          u"pull_address"_s,
+                                               u"pub_address"_s,         u"worker_pull_address"_s,
+                                               u"worker_push_address"_s, u"pipelined"_s};
+    QTest::newRow("hub") << int(ServerKind::Hub) << common + QStringList{u"db_address"_s,
+                                                                         u"sub_address"_s,
+                                                                         u"previous"_s,
+                                                                         u"pub_address"_s,
+                                                                         u"worker_pull_address"_s,
+                                                                         u"worker_push_address"_s,
+                                                                         u"pipelined"_s};
     QTest::newRow("worker") << int(ServerKind::Worker)
-                            << common + QStringList{u"db_address"_s, u"worker_pull_address"_s, u"worker_push_address"_s,
-                                                    u"replicas"_s};
+                            << common + QStringList{u"db_address"_s, u"worker_pull_address"_s,
+                                                    u"worker_push_address"_s, u"replicas"_s};
     QTest::newRow("pipeline") << int(ServerKind::Pipeline)
-                              << common + QStringList{u"db_address"_s, u"sub_address"_s, u"previous"_s, u"pub_address"_s,
+                              << common + QStringList{u"db_address"_s, u"sub_address"_s,
+                                                      u"previous"_s, u"pub_address"_s,
                                                       u"to_client"_s};
     QTest::newRow("sink") << int(ServerKind::Sink)
-                          << common + QStringList{u"db_address"_s, u"sub_addresses"_s, u"previous"_s, u"pub_address"_s,
-                                                  u"to_client"_s};
+                          << common + QStringList{u"db_address"_s, u"sub_addresses"_s,
+                                                  u"previous"_s, u"pub_address"_s, u"to_client"_s};
 }
 
 void TestServerDialog::fieldsPerKind()
@@ -119,8 +136,10 @@ void TestServerDialog::fieldsPerKind()
     for (const QString &key : kFields) {
         QWidget *w = dialog.field(key);
         QVERIFY2(w, qPrintable(key));
-        QCOMPARE(ServerDialog::kindUsesField(static_cast<ServerKind>(kind), key), shown.contains(key));
-        QVERIFY2(w->isVisible() == shown.contains(key), qPrintable(QStringLiteral("%1 visible: %2").arg(key).arg(w->isVisible())));
+        QCOMPARE(ServerDialog::kindUsesField(static_cast<ServerKind>(kind), key),
+                 shown.contains(key));
+        QVERIFY2(w->isVisible() == shown.contains(key),
+                 qPrintable(QStringLiteral("%1 visible: %2").arg(key).arg(w->isVisible())));
     }
 }
 
@@ -173,7 +192,8 @@ void TestServerDialog::badAddressDisablesOk()
     pub->setText(QStringLiteral("tcp:/nowhere"));
     QVERIFY(!dialog.isValid());
     QVERIFY(!okButton(dialog)->isEnabled());
-    QVERIFY2(dialog.validationError().contains(QStringLiteral("pub_address")), qPrintable(dialog.validationError()));
+    QVERIFY2(dialog.validationError().contains(QStringLiteral("pub_address")),
+             qPrintable(dialog.validationError()));
     auto *label = dialog.findChild<QLabel *>(QStringLiteral("validationError"));
     QCOMPARE(label->text(), dialog.validationError());
     QVERIFY(!pub->styleSheet().isEmpty()); // the field is marked
@@ -200,8 +220,10 @@ void TestServerDialog::requiredFieldsNamed()
     dialog.prepareNew(ServerKind::Master);
     edit(dialog, QStringLiteral("worker_push_address"))->clear();
     QVERIFY(!dialog.isValid());
-    QVERIFY2(dialog.validationError().contains(QStringLiteral("worker_push_address")), qPrintable(dialog.validationError()));
-    edit(dialog, QStringLiteral("worker_push_address"))->setText(QStringLiteral("tcp://127.0.0.1:*"));
+    QVERIFY2(dialog.validationError().contains(QStringLiteral("worker_push_address")),
+             qPrintable(dialog.validationError()));
+    edit(dialog, QStringLiteral("worker_push_address"))
+        ->setText(QStringLiteral("tcp://127.0.0.1:*"));
     QVERIFY2(dialog.isValid(), qPrintable(dialog.validationError()));
 
     edit(dialog, QStringLiteral("name"))->clear();
@@ -223,7 +245,8 @@ void TestServerDialog::requiredFieldsNamed()
         return p;
     }());
     QVERIFY(!dialog.isValid());
-    QVERIFY2(dialog.validationError().contains(QStringLiteral("previous")), qPrintable(dialog.validationError()));
+    QVERIFY2(dialog.validationError().contains(QStringLiteral("previous")),
+             qPrintable(dialog.validationError()));
     edit(dialog, QStringLiteral("previous"))->setText(QStringLiteral("boss"));
     QVERIFY2(dialog.isValid(), qPrintable(dialog.validationError()));
 }
@@ -237,12 +260,14 @@ void TestServerDialog::duplicatesAndClashes()
     QVERIFY(dialog.config().name != QStringLiteral("boss"));
     edit(dialog, QStringLiteral("name"))->setText(QStringLiteral("boss"));
     QVERIFY(!dialog.isValid());
-    QVERIFY2(dialog.validationError().contains(QStringLiteral("boss")), qPrintable(dialog.validationError()));
+    QVERIFY2(dialog.validationError().contains(QStringLiteral("boss")),
+             qPrintable(dialog.validationError()));
     edit(dialog, QStringLiteral("name"))->setText(QStringLiteral("second"));
     QVERIFY(dialog.isValid());
     edit(dialog, QStringLiteral("pull_address"))->setText(masterEntry().pullAddress);
     QVERIFY(!dialog.isValid());
-    QVERIFY2(dialog.validationError().contains(QStringLiteral("46001")), qPrintable(dialog.validationError()));
+    QVERIFY2(dialog.validationError().contains(QStringLiteral("46001")),
+             qPrintable(dialog.validationError()));
 }
 
 void TestServerDialog::scriptMustExist()
@@ -268,7 +293,8 @@ void TestServerDialog::configRoundTrip()
     sink.kind = ServerKind::Sink;
     sink.name = QStringLiteral("collector");
     sink.dbAddress = QStringLiteral("tcp://127.0.0.1:46100");
-    sink.subAddresses = {QStringLiteral("tcp://127.0.0.1:46101"), QStringLiteral("tcp://127.0.0.1:46102")};
+    sink.subAddresses = {QStringLiteral("tcp://127.0.0.1:46101"),
+                         QStringLiteral("tcp://127.0.0.1:46102")};
     sink.previous = {QStringLiteral("even"), QStringLiteral("odd")};
     sink.pubAddress = QStringLiteral("tcp://127.0.0.1:46103");
     sink.toClient = false;

@@ -62,10 +62,9 @@ void TestTopology::masterWorkersPipeline()
     const QString c = TopologyView::clientNodeName();
     const QList<Edge> edges = TopologyView::computeEdges(cluster.servers());
     const QList<Edge> expected{
-        {c, u"m"_s, Kind::Request},
-        {u"m"_s, u"w-1"_s, Kind::Task}, {u"w-1"_s, u"m"_s, Kind::Result},
-        {u"m"_s, u"w-2"_s, Kind::Task}, {u"w-2"_s, u"m"_s, Kind::Result},
-        {u"m"_s, u"p"_s, Kind::Stream},
+        {c, u"m"_s, Kind::Request},       {u"m"_s, u"w-1"_s, Kind::Task},
+        {u"w-1"_s, u"m"_s, Kind::Result}, {u"m"_s, u"w-2"_s, Kind::Task},
+        {u"w-2"_s, u"m"_s, Kind::Result}, {u"m"_s, u"p"_s, Kind::Stream},
         {u"p"_s, c, Kind::Reply},
     };
     QCOMPARE(edges, expected);
@@ -116,7 +115,8 @@ void TestTopology::fanOutToSink()
     QVERIFY(!edges.contains(Edge{u"s"_s, TopologyView::clientNodeName(), Kind::Reply}));
     QVERIFY(!edges.contains(Edge{u"even"_s, TopologyView::clientNodeName(), Kind::Reply}));
     for (const Edge &e : edges)
-        QVERIFY2(e.to != QStringLiteral("lonely") || e.kind != Kind::Stream, "nothing publishes where lonely listens");
+        QVERIFY2(e.to != QStringLiteral("lonely") || e.kind != Kind::Stream,
+                 "nothing publishes where lonely listens");
 }
 
 void TestTopology::wildcardHostsMatch()
@@ -166,7 +166,8 @@ void TestTopology::liveStateAndClicks()
     QCOMPARE(view.edgeLabel(TopologyView::clientNodeName(), QStringLiteral("bad")), QString());
 
     QSignalSpy activated(&view, &TopologyView::serverActivated);
-    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.nodeViewPosition(QStringLiteral("w")));
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {},
+                      view.nodeViewPosition(QStringLiteral("w")));
     QCOMPARE(activated.size(), 1);
     QCOMPARE(activated.last().at(0).toString(), QStringLiteral("w"));
     QCOMPARE(view.highlightedServer(), QStringLiteral("w"));

@@ -1,5 +1,6 @@
 #pragma once
-// Shared helpers of the ui suites: in-process servers on ephemeral loopback ports with native handlers.
+// Shared helpers of the ui suites: in-process servers on ephemeral loopback ports with native
+// handlers.
 
 #include "client.h"
 #include "dispatcher.h"
@@ -16,7 +17,8 @@ namespace uitest {
 
 inline const QString kAnyPort = QStringLiteral("tcp://127.0.0.1:*");
 
-// echo: returns "<server name>:<payload>"; chatty: logs at DEBUG then echoes; fail: raises a user error.
+// echo: returns "<server name>:<payload>"; chatty: logs at DEBUG then echoes; fail: raises a user
+// error.
 inline std::shared_ptr<const qpalm::NativeHandlers> handlers()
 {
     auto h = std::make_shared<qpalm::NativeHandlers>();
@@ -64,9 +66,10 @@ inline qpalm::ServerConfig worker(const QString &name, const QString &dbAddress,
     return c;
 }
 
-// A connected pylm client of server (its cache at dbAddress); nullptr with the reason in error when it cannot connect.
-inline std::unique_ptr<qpalm::Client> client(const QString &serverName, const QString &dbAddress, QString *error,
-                                             int timeoutMs = 5000)
+// A connected pylm client of server (its cache at dbAddress); nullptr with the reason in error when
+// it cannot connect.
+inline std::unique_ptr<qpalm::Client> client(const QString &serverName, const QString &dbAddress,
+                                             QString *error, int timeoutMs = 5000)
 {
     qpalm::Client::Options options;
     options.serverName = serverName.toStdString();

@@ -41,15 +41,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("traceback");
         QTest::addColumn<QString>("message");
-        QTest::newRow("lua") << Generic << luaTraceback(QStringLiteral("a.lua"), 3, QStringLiteral("boom"))
+        QTest::newRow("lua") << Generic
+                             << luaTraceback(QStringLiteral("a.lua"), 3, QStringLiteral("boom"))
                              << QStringLiteral("a.lua:3: boom");
-        QTest::newRow("lua without message") << QStringLiteral("Failed: x\ndetails")
-                                             << QStringLiteral("stack traceback:\n\ta.lua:3: in main chunk")
-                                             << QStringLiteral("Failed: x");
-        QTest::newRow("python") << Generic
-                                << QStringLiteral("Traceback (most recent call last):\n  File \"w.py\", line 3, in f\n"
-                                                  "    g()\nValueError: bad\n")
-                                << QStringLiteral("ValueError: bad");
+        QTest::newRow("lua without message")
+            << QStringLiteral("Failed: x\ndetails")
+            << QStringLiteral("stack traceback:\n\ta.lua:3: in main chunk")
+            << QStringLiteral("Failed: x");
+        QTest::newRow("python")
+            << Generic
+            << QStringLiteral("Traceback (most recent call last):\n  File \"w.py\", line 3, in f\n"
+                              "    g()\nValueError: bad\n")
+            << QStringLiteral("ValueError: bad");
         QTest::newRow("no traceback") << QStringLiteral("  Connection refused  \nmore") << QString()
                                       << QStringLiteral("Connection refused");
     }
@@ -58,24 +61,31 @@ private Q_SLOTS:
         QFETCH(QString, text);
         QFETCH(QString, traceback);
         QFETCH(QString, message);
-        QCOMPARE(ErrorInboxModel::errorMessage(makeRecord(0, QStringLiteral("s"), LogLevel::Error, text, traceback)),
+        QCOMPARE(ErrorInboxModel::errorMessage(
+                     makeRecord(0, QStringLiteral("s"), LogLevel::Error, text, traceback)),
                  message);
     }
 
     void groupsCountsAndTimes()
     {
         ErrorInboxModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy counts(&model, &ErrorInboxModel::countsChanged);
         const QString boom = QStringLiteral("error.lua:7: boom");
 
         model.appendRecords({
-            luaError(BaseMsecs + 500, QStringLiteral("worker-1"), QStringLiteral("error.lua"), 7, QStringLiteral("boom")),
-            makeRecord(BaseMsecs, QStringLiteral("worker-1"), LogLevel::Warning, QStringLiteral("just a warning")),
+            luaError(BaseMsecs + 500, QStringLiteral("worker-1"), QStringLiteral("error.lua"), 7,
+                     QStringLiteral("boom")),
+            makeRecord(BaseMsecs, QStringLiteral("worker-1"), LogLevel::Warning,
+                       QStringLiteral("just a warning")),
             makeRecord(BaseMsecs, QStringLiteral("worker-1"), LogLevel::Info, Generic,
-                       luaTraceback(QStringLiteral("error.lua"), 7, QStringLiteral("boom"))),  // INFO: ignored
-            luaError(BaseMsecs + 100, QStringLiteral("worker-2"), QStringLiteral("error.lua"), 7, QStringLiteral("boom")),
-            makeRecord(BaseMsecs + 50, QStringLiteral("master"), LogLevel::Error, QStringLiteral("Connection refused")),
+                       luaTraceback(QStringLiteral("error.lua"), 7,
+                                    QStringLiteral("boom"))), // INFO: ignored
+            luaError(BaseMsecs + 100, QStringLiteral("worker-2"), QStringLiteral("error.lua"), 7,
+                     QStringLiteral("boom")),
+            makeRecord(BaseMsecs + 50, QStringLiteral("master"), LogLevel::Error,
+                       QStringLiteral("Connection refused")),
         });
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.errorCount(), 3);
@@ -90,12 +100,17 @@ private Q_SLOTS:
         QCOMPARE(model.group(row).firstSeen, BaseMsecs + 100);
         QCOMPARE(model.group(row).lastSeen, BaseMsecs + 500);
         QCOMPARE(model.group(row).latest.server, QStringLiteral("worker-1"));
-        QCOMPARE(model.group(row).servers, (QStringList{QStringLiteral("worker-1"), QStringLiteral("worker-2")}));
+        QCOMPARE(model.group(row).servers,
+                 (QStringList{QStringLiteral("worker-1"), QStringLiteral("worker-2")}));
         QCOMPARE(model.index(row, ErrorInboxModel::CountColumn).data().toLongLong(), 2);
-        QCOMPARE(model.index(row, ErrorInboxModel::LocationColumn).data().toString(), QStringLiteral("error.lua:7"));
-        QCOMPARE(model.index(row, ErrorInboxModel::ServersColumn).data().toString(), QStringLiteral("worker-1, worker-2"));
-        QCOMPARE(model.index(row, ErrorInboxModel::FirstSeenColumn).data().toString(), formatTimestamp(BaseMsecs + 100));
-        QCOMPARE(model.index(row, ErrorInboxModel::LastSeenColumn).data().toString(), formatTimestamp(BaseMsecs + 500));
+        QCOMPARE(model.index(row, ErrorInboxModel::LocationColumn).data().toString(),
+                 QStringLiteral("error.lua:7"));
+        QCOMPARE(model.index(row, ErrorInboxModel::ServersColumn).data().toString(),
+                 QStringLiteral("worker-1, worker-2"));
+        QCOMPARE(model.index(row, ErrorInboxModel::FirstSeenColumn).data().toString(),
+                 formatTimestamp(BaseMsecs + 100));
+        QCOMPARE(model.index(row, ErrorInboxModel::LastSeenColumn).data().toString(),
+                 formatTimestamp(BaseMsecs + 500));
         QCOMPARE(model.index(row, 0).data(ErrorInboxModel::LineRole).toInt(), 7);
 
         const int plain = rowOf(model, QStringLiteral("Connection refused"), 0);
@@ -108,9 +123,12 @@ private Q_SLOTS:
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         model.appendRecords({
             makeRecord(BaseMsecs + 900, QStringLiteral("worker-3"), LogLevel::Critical, Generic,
-                       QStringLiteral("error.lua:7: boom\nstack traceback:\n\t[C]: in ?\n\terror.lua:12: in function 'bar'")),
-            luaError(BaseMsecs + 700, QStringLiteral("worker-3"), QStringLiteral("error.lua"), 7, QStringLiteral("boom")),
-            luaError(BaseMsecs + 10, QStringLiteral("worker-1"), QStringLiteral("error.lua"), 7, QStringLiteral("boom")),
+                       QStringLiteral("error.lua:7: boom\nstack traceback:\n\t[C]: in "
+                                      "?\n\terror.lua:12: in function 'bar'")),
+            luaError(BaseMsecs + 700, QStringLiteral("worker-3"), QStringLiteral("error.lua"), 7,
+                     QStringLiteral("boom")),
+            luaError(BaseMsecs + 10, QStringLiteral("worker-1"), QStringLiteral("error.lua"), 7,
+                     QStringLiteral("boom")),
         });
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(changed.count(), 1);
@@ -126,9 +144,14 @@ private Q_SLOTS:
         QVERIFY(other >= 0);
         QCOMPARE(model.group(other).count, 1);
         QCOMPARE(model.group(other).level, LogLevel::Critical);
-        QVERIFY(model.index(other, ErrorInboxModel::MessageColumn).data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY(model.index(other, ErrorInboxModel::MessageColumn)
+                    .data(Qt::FontRole)
+                    .value<QFont>()
+                    .bold());
         QVERIFY(!model.index(row, ErrorInboxModel::MessageColumn).data(Qt::FontRole).isValid());
-        QCOMPARE(model.index(row, ErrorInboxModel::MessageColumn).data(Qt::ForegroundRole).value<QColor>(),
+        QCOMPARE(model.index(row, ErrorInboxModel::MessageColumn)
+                     .data(Qt::ForegroundRole)
+                     .value<QColor>(),
                  LogModel::levelForeground(LogLevel::Error));
 
         model.removeGroup(other);
@@ -151,17 +174,22 @@ private Q_SLOTS:
         ErrorInboxModel model;
         LogBatch batch;
         for (int i = 0; i < 12; ++i)
-            batch.append(luaError(BaseMsecs + i, QStringLiteral("w-%1").arg(i), QStringLiteral("a.lua"), 1, QStringLiteral("x")));
+            batch.append(luaError(BaseMsecs + i, QStringLiteral("w-%1").arg(i),
+                                  QStringLiteral("a.lua"), 1, QStringLiteral("x")));
         model.appendRecords(batch);
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.group(0).servers.size(), 12);
-        QVERIFY(model.index(0, ErrorInboxModel::ServersColumn).data().toString().endsWith(QStringLiteral("+4 more")));
+        QVERIFY(model.index(0, ErrorInboxModel::ServersColumn)
+                    .data()
+                    .toString()
+                    .endsWith(QStringLiteral("+4 more")));
     }
 
     void groupCountIsBounded()
     {
         ErrorInboxModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setMaxGroups(20);
         for (int i = 0; i < 100; ++i)
             model.appendRecords({makeRecord(BaseMsecs + i, QStringLiteral("s"), LogLevel::Error,
@@ -182,7 +210,9 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&inbox));
         QSignalSpy activated(&inbox, &ErrorInbox::tracebackLineActivated);
         QSignalSpy counts(&inbox, &ErrorInbox::countsChanged);
-        inbox.appendRecords({luaError(BaseMsecs, QStringLiteral("w"), QStringLiteral("/srv/scripts/error.lua"), 7, QStringLiteral("boom"))});
+        inbox.appendRecords(
+            {luaError(BaseMsecs, QStringLiteral("w"), QStringLiteral("/srv/scripts/error.lua"), 7,
+                      QStringLiteral("boom"))});
         QCOMPARE(counts.count(), 1);
         QTableView *view = inbox.view();
         QCOMPARE(view->model()->rowCount(), 1);

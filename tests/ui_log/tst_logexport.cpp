@@ -28,14 +28,16 @@ QByteArray readData(const QString &name)
 LogBatch exportRecords()
 {
     return {
-        makeRecord(BaseMsecs, QStringLiteral("alpha"), LogLevel::Info, QStringLiteral("Started"), {}, 1),
+        makeRecord(BaseMsecs, QStringLiteral("alpha"), LogLevel::Info, QStringLiteral("Started"),
+                   {}, 1),
         makeRecord(BaseMsecs + 100, QStringLiteral("beta"), LogLevel::Warning,
                    QStringLiteral("Slow, \"quoted\" reply"), {}, 1),
-        makeRecord(BaseMsecs + 947, QStringLiteral("alpha"), LogLevel::Error,
-                   QStringLiteral("User function gave an error"),
-                   QStringLiteral("error.lua:7: boom\nstack traceback:\n\t[C]: in function 'error'\n"
-                                  "\terror.lua:7: in function 'foo'"),
-                   2),
+        makeRecord(
+            BaseMsecs + 947, QStringLiteral("alpha"), LogLevel::Error,
+            QStringLiteral("User function gave an error"),
+            QStringLiteral("error.lua:7: boom\nstack traceback:\n\t[C]: in function 'error'\n"
+                           "\terror.lua:7: in function 'foo'"),
+            2),
         makeRecord(BaseMsecs + 1948, QStringLiteral("beta"), LogLevel::Debug,
                    QStringLiteral("multi\nline \u00e9 \u00fcn\u00efcode\ttab \\ back"), {}, 2),
         makeRecord(BaseMsecs + 3447, QStringLiteral("alpha"), LogLevel::Critical,
@@ -89,7 +91,8 @@ private Q_SLOTS:
     {
         QFETCH(int, format);
         QFETCH(QString, expectedFile);
-        QCOMPARE(exported(*m_model, static_cast<LogExport::Format>(format)), readData(expectedFile));
+        QCOMPARE(exported(*m_model, static_cast<LogExport::Format>(format)),
+                 readData(expectedFile));
     }
 
     void exportsOnlyWhatIsShown()
@@ -99,16 +102,19 @@ private Q_SLOTS:
         f.setMinimumLevel(LogLevel::Error);
         QVERIFY(m_model->setFilter(f));
         QCOMPARE(m_model->rowCount(), 2);
-        QCOMPARE(exported(*m_model, LogExport::Format::PylmLog), readData(QStringLiteral("alpha-errors.log")));
+        QCOMPARE(exported(*m_model, LogExport::Format::PylmLog),
+                 readData(QStringLiteral("alpha-errors.log")));
         m_model->appendRecords({makeRecord(BaseMsecs, QStringLiteral("alpha"), LogLevel::Error,
                                            QStringLiteral("not flushed yet"))});
-        QCOMPARE(exported(*m_model, LogExport::Format::PylmLog), readData(QStringLiteral("alpha-errors.log")));
+        QCOMPARE(exported(*m_model, LogExport::Format::PylmLog),
+                 readData(QStringLiteral("alpha-errors.log")));
     }
 
     void emptyExportHasOnlyTheHeader()
     {
         m_model->clear();
-        QCOMPARE(exported(*m_model, LogExport::Format::Csv), LogExport::header(LogExport::Format::Csv));
+        QCOMPARE(exported(*m_model, LogExport::Format::Csv),
+                 LogExport::header(LogExport::Format::Csv));
         QCOMPARE(exported(*m_model, LogExport::Format::JsonLines), QByteArray());
     }
 
@@ -116,12 +122,14 @@ private Q_SLOTS:
     {
         const LogRecord r = makeRecord(0, QStringLiteral("s\"q"), LogLevel::Info,
                                        QStringLiteral("a\u0001b\u001fc\r\n\b\f"));
-        QCOMPARE(LogExport::formatRecord(r, LogExport::Format::JsonLines),
-                 QByteArray("{\"time\":\"1970-01-01T00:00:00.000Z\",\"msecs\":0,\"server\":\"s\\\"q\","
-                            "\"level\":\"INFO\",\"levelno\":20,\"sequence\":0,"
-                            "\"text\":\"a\\u0001b\\u001fc\\r\\n\\b\\f\"}\n"));
-        QCOMPARE(LogExport::formatRecord(makeRecord(0, QStringLiteral("s"), LogLevel::Info, QStringLiteral(" padded")),
-                                         LogExport::Format::Csv),
+        QCOMPARE(
+            LogExport::formatRecord(r, LogExport::Format::JsonLines),
+            QByteArray("{\"time\":\"1970-01-01T00:00:00.000Z\",\"msecs\":0,\"server\":\"s\\\"q\","
+                       "\"level\":\"INFO\",\"levelno\":20,\"sequence\":0,"
+                       "\"text\":\"a\\u0001b\\u001fc\\r\\n\\b\\f\"}\n"));
+        QCOMPARE(LogExport::formatRecord(
+                     makeRecord(0, QStringLiteral("s"), LogLevel::Info, QStringLiteral(" padded")),
+                     LogExport::Format::Csv),
                  QByteArray("1970-01-01T00:00:00.000Z,s,INFO,0,\" padded\",\r\n"));
     }
 
@@ -130,7 +138,8 @@ private Q_SLOTS:
         QCOMPARE(LogExport::formatForPath(QStringLiteral("/x/a.log")), LogExport::Format::PylmLog);
         QCOMPARE(LogExport::formatForPath(QStringLiteral("a.CSV")), LogExport::Format::Csv);
         QCOMPARE(LogExport::formatForPath(QStringLiteral("a.jsonl")), LogExport::Format::JsonLines);
-        QCOMPARE(LogExport::formatForPath(QStringLiteral("a.ndjson")), LogExport::Format::JsonLines);
+        QCOMPARE(LogExport::formatForPath(QStringLiteral("a.ndjson")),
+                 LogExport::Format::JsonLines);
         QVERIFY(!LogExport::formatForPath(QStringLiteral("a.xlsx")));
     }
 
@@ -145,14 +154,17 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), readData(QStringLiteral("all.jsonl")));
 
-        QVERIFY(!LogExport::writeFile(*m_model, dir.filePath(QStringLiteral("out.xlsx")), std::nullopt, &error));
-        QVERIFY2(error.contains(QStringLiteral("unknown file type")) && error.contains(QStringLiteral("out.xlsx")),
+        QVERIFY(!LogExport::writeFile(*m_model, dir.filePath(QStringLiteral("out.xlsx")),
+                                      std::nullopt, &error));
+        QVERIFY2(error.contains(QStringLiteral("unknown file type")) &&
+                     error.contains(QStringLiteral("out.xlsx")),
                  qPrintable(error));
         const QString bad = dir.filePath(QStringLiteral("no/such/dir/out.log"));
         QVERIFY(!LogExport::writeFile(*m_model, bad, std::nullopt, &error));
         QVERIFY2(error.contains(bad), qPrintable(error));
         // An explicit format overrides the suffix.
-        QVERIFY(LogExport::writeFile(*m_model, dir.filePath(QStringLiteral("plain.txt")), LogExport::Format::Csv, &error));
+        QVERIFY(LogExport::writeFile(*m_model, dir.filePath(QStringLiteral("plain.txt")),
+                                     LogExport::Format::Csv, &error));
     }
 };
 

@@ -22,7 +22,7 @@ QStringList texts(const LogModel &model)
     return out;
 }
 
-QStringList messages(int from, int to)  // "message from" .. "message to-1"
+QStringList messages(int from, int to) // "message from" .. "message to-1"
 {
     QStringList out;
     for (int i = from; i < to; ++i)
@@ -67,9 +67,9 @@ private Q_SLOTS:
         QSignalSpy flushed(m_model, &LogModel::flushed);
         for (int i = 0; i < 10; ++i)
             m_model->appendRecords(makeBatch(i * 5, 5));
-        QCOMPARE(m_model->rowCount(), 0);  // nothing until the flush
+        QCOMPARE(m_model->rowCount(), 0); // nothing until the flush
         QCOMPARE(m_model->pendingCount(), 50);
-        QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(), 50, 2000);  // the batch timer flushed
+        QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(), 50, 2000); // the batch timer flushed
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(inserted.first().at(1).toInt(), 0);
         QCOMPARE(inserted.first().at(2).toInt(), 49);
@@ -82,11 +82,14 @@ private Q_SLOTS:
     {
         LogBatch batch{
             makeRecord(BaseMsecs, QStringLiteral("alpha"), LogLevel::Debug, QStringLiteral("dbg")),
-            makeRecord(BaseMsecs, QStringLiteral("alpha"), LogLevel::Info, QStringLiteral("two\nlines")),
-            makeRecord(BaseMsecs, QStringLiteral("beta"), LogLevel::Warning, QStringLiteral("warn")),
+            makeRecord(BaseMsecs, QStringLiteral("alpha"), LogLevel::Info,
+                       QStringLiteral("two\nlines")),
+            makeRecord(BaseMsecs, QStringLiteral("beta"), LogLevel::Warning,
+                       QStringLiteral("warn")),
             makeRecord(BaseMsecs, QStringLiteral("beta"), LogLevel::Error, QStringLiteral("err"),
                        luaTraceback(QStringLiteral("e.lua"), 3, QStringLiteral("x")), 9),
-            makeRecord(BaseMsecs, QStringLiteral("beta"), LogLevel::Critical, QStringLiteral("crit")),
+            makeRecord(BaseMsecs, QStringLiteral("beta"), LogLevel::Critical,
+                       QStringLiteral("crit")),
         };
         m_model->appendRecords(batch);
         m_model->flush();
@@ -98,25 +101,31 @@ private Q_SLOTS:
         QCOMPARE(cell(2, LogModel::ServerColumn).toString(), QStringLiteral("beta"));
         QCOMPARE(cell(2, LogModel::LevelColumn).toString(), QStringLiteral("WARNING"));
         QCOMPARE(cell(1, LogModel::TextColumn).toString(), QStringLiteral("two \u2026"));
-        QCOMPARE(cell(1, LogModel::TextColumn, LogModel::FullTextRole).toString(), QStringLiteral("two\nlines"));
+        QCOMPARE(cell(1, LogModel::TextColumn, LogModel::FullTextRole).toString(),
+                 QStringLiteral("two\nlines"));
         QVERIFY(cell(3, LogModel::TextColumn).toString().endsWith(QStringLiteral("err")));
         QVERIFY(cell(3, LogModel::TextColumn, LogModel::HasTracebackRole).toBool());
         QVERIFY(!cell(2, LogModel::TextColumn, LogModel::HasTracebackRole).toBool());
-        QVERIFY(cell(3, LogModel::TextColumn, LogModel::TracebackRole).toString().startsWith(QStringLiteral("e.lua:3: x")));
+        QVERIFY(cell(3, LogModel::TextColumn, LogModel::TracebackRole)
+                    .toString()
+                    .startsWith(QStringLiteral("e.lua:3: x")));
         QCOMPARE(cell(3, 0, LogModel::SequenceRole).toULongLong(), 9u);
         QCOMPARE(cell(3, 0, LogModel::LevelRole).toInt(), 40);
         QCOMPARE(cell(3, 0, LogModel::SerialRole).toULongLong(), 3u);
 
         QCOMPARE(cell(0, 0, Qt::ForegroundRole).value<QColor>(), QColor(0x80, 0x80, 0x80));
-        QVERIFY(!cell(1, 0, Qt::ForegroundRole).isValid());  // INFO: the view's default
-        QCOMPARE(cell(2, 0, Qt::ForegroundRole).value<QColor>(), LogModel::levelForeground(LogLevel::Warning));
-        QCOMPARE(cell(3, 0, Qt::ForegroundRole).value<QColor>(), LogModel::levelForeground(LogLevel::Error));
+        QVERIFY(!cell(1, 0, Qt::ForegroundRole).isValid()); // INFO: the view's default
+        QCOMPARE(cell(2, 0, Qt::ForegroundRole).value<QColor>(),
+                 LogModel::levelForeground(LogLevel::Warning));
+        QCOMPARE(cell(3, 0, Qt::ForegroundRole).value<QColor>(),
+                 LogModel::levelForeground(LogLevel::Error));
         QCOMPARE(cell(4, 0, Qt::ForegroundRole).value<QColor>(), QColor(Qt::white));
-        QCOMPARE(cell(4, 0, Qt::BackgroundRole).value<QColor>(), LogModel::levelBackground(LogLevel::Critical));
+        QCOMPARE(cell(4, 0, Qt::BackgroundRole).value<QColor>(),
+                 LogModel::levelBackground(LogLevel::Critical));
         QVERIFY(cell(4, 0, Qt::FontRole).value<QFont>().bold());
         QVERIFY(!cell(3, 0, Qt::BackgroundRole).isValid());
         const QColor amber = LogModel::levelForeground(LogLevel::Warning);
-        QVERIFY(amber.red() > amber.green() && amber.green() > amber.blue());  // amber, not red
+        QVERIFY(amber.red() > amber.green() && amber.green() > amber.blue()); // amber, not red
         const QColor red = LogModel::levelForeground(LogLevel::Error);
         QVERIFY(red.red() > 150 && red.green() < 80);
         QCOMPARE(m_model->recordAt(3).text, QStringLiteral("err"));
@@ -143,7 +152,7 @@ private Q_SLOTS:
         f.setText(QStringLiteral("5"));
         QVERIFY(m_model->setFilter(f));
         removed.clear();
-        m_model->appendRecords(makeBatch(130, 20));  // evicts 30..49
+        m_model->appendRecords(makeBatch(130, 20)); // evicts 30..49
         m_model->flush();
         QCOMPARE(removed.count(), 1);
         QStringList expected;
@@ -174,7 +183,7 @@ private Q_SLOTS:
         m_model->setCapacity(1000);
         for (int i = 0; i < 50; ++i)
             m_model->appendRecords(makeBatch(i * 100, 100));
-        QVERIFY(m_model->pendingCount() <= 1000 + 100);  // whole batches beyond capacity dropped
+        QVERIFY(m_model->pendingCount() <= 1000 + 100); // whole batches beyond capacity dropped
         m_model->flush();
         QCOMPARE(m_model->rowCount(), 1000);
         QCOMPARE(texts(*m_model), messages(4000, 5000));
@@ -206,7 +215,7 @@ private Q_SLOTS:
         QVERIFY(m_model->setFilter(f));
         QCOMPARE(reset.count(), 1);
         QCOMPARE(texts(*m_model), messages(10, 20));
-        QVERIFY(m_model->setFilter(f));  // same filter: nothing to do
+        QVERIFY(m_model->setFilter(f)); // same filter: nothing to do
         QCOMPARE(reset.count(), 1);
 
         // New records are filtered incrementally, including a server first seen now.
@@ -216,7 +225,8 @@ private Q_SLOTS:
         m_model->flush();
         QCOMPARE(servers.count(), 1);
         QCOMPARE(servers.first().at(0).toStringList(),
-                 (QStringList{QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma")}));
+                 (QStringList{QStringLiteral("alpha"), QStringLiteral("beta"),
+                              QStringLiteral("gamma")}));
         QCOMPARE(texts(*m_model), messages(10, 25));
 
         f.setServers({});
@@ -254,7 +264,8 @@ private Q_SLOTS:
         bad.setText(QStringLiteral("message [1"), true);
         QVERIFY(!m_model->setFilter(bad));
         QCOMPARE(error.count(), 1);
-        QVERIFY(error.first().at(0).toString().contains(QStringLiteral("Invalid regular expression")));
+        QVERIFY(
+            error.first().at(0).toString().contains(QStringLiteral("Invalid regular expression")));
         QVERIFY(!m_model->filterError().isEmpty());
         QCOMPARE(m_model->filter(), f);
         QCOMPARE(texts(*m_model), shown);
@@ -290,7 +301,7 @@ private Q_SLOTS:
         QCOMPARE(texts(*m_model), QStringList{QStringLiteral("message 1")});
         QVERIFY(m_model->setFilter(LogFilter()));
         QCOMPARE(m_model->rowCount(), 10);
-        m_model->appendRecords(makeBatch(20, 5));  // still pending at resume
+        m_model->appendRecords(makeBatch(20, 5)); // still pending at resume
         m_model->setPaused(false);
         QCOMPARE(paused.count(), 2);
         QCOMPARE(texts(*m_model), messages(0, 25));
@@ -304,7 +315,7 @@ private Q_SLOTS:
         m_model->setPaused(true);
         m_model->appendRecords(makeBatch(10, 6));
         m_model->flush();
-        QCOMPARE(texts(*m_model), messages(6, 10));  // evicted rows leave even when paused
+        QCOMPARE(texts(*m_model), messages(6, 10)); // evicted rows leave even when paused
         m_model->appendRecords(makeBatch(16, 30));
         m_model->flush();
         QCOMPARE(m_model->rowCount(), 0);
@@ -316,7 +327,7 @@ private Q_SLOTS:
     {
         m_model->appendRecords(makeBatch(0, 10));
         m_model->flush();
-        m_model->appendRecords(makeBatch(10, 10));  // pending
+        m_model->appendRecords(makeBatch(10, 10)); // pending
         QSignalSpy reset(m_model, &QAbstractItemModel::modelReset);
         m_model->clear();
         QCOMPARE(reset.count(), 1);
@@ -367,7 +378,8 @@ private Q_SLOTS:
                 return true;
             if (filter.isRegex())
                 return QRegularExpression(filter.text(), QRegularExpression::CaseInsensitiveOption)
-                    .match(r.text).hasMatch();
+                    .match(r.text)
+                    .hasMatch();
             return r.text.contains(filter.text(), Qt::CaseInsensitive);
         };
 
@@ -377,9 +389,10 @@ private Q_SLOTS:
                 LogBatch batch;
                 const int n = 1 + int(rng.bounded(60));
                 for (int i = 0; i < n; ++i, ++made)
-                    batch.append(makeRecord(made, servers.at(int(rng.bounded(3))),
-                                            static_cast<LogLevel>(10 * (1 + rng.bounded(5))),
-                                            QStringLiteral("r%1 %2").arg(made).arg(rng.bounded(10))));
+                    batch.append(
+                        makeRecord(made, servers.at(int(rng.bounded(3))),
+                                   static_cast<LogLevel>(10 * (1 + rng.bounded(5))),
+                                   QStringLiteral("r%1 %2").arg(made).arg(rng.bounded(10))));
                 m_model->appendRecords(batch);
                 pending.append(batch);
                 pendingCount += batch.size();
@@ -396,7 +409,8 @@ private Q_SLOTS:
                     f.setServers({servers.at(int(rng.bounded(3)))});
                 f.setMinimumLevel(static_cast<LogLevel>(10 * (1 + rng.bounded(3))));
                 if (rng.bounded(2))
-                    f.setText(QString::number(rng.bounded(10)) + (rng.bounded(2) ? QStringLiteral("$") : QString()),
+                    f.setText(QString::number(rng.bounded(10)) +
+                                  (rng.bounded(2) ? QStringLiteral("$") : QString()),
                               rng.bounded(2) == 1);
                 QVERIFY(m_model->setFilter(f));
                 if (!(f == filter))

@@ -44,7 +44,8 @@ private Q_SLOTS:
         QCOMPARE(store.record(2).server, QStringLiteral("beta"));
         QCOMPARE(store.record(2).level, LogLevel::Warning);
         QVERIFY(store.record(0).traceback.isEmpty());
-        QCOMPARE(store.serverNames(), (QStringList{QStringLiteral("alpha"), QStringLiteral("beta")}));
+        QCOMPARE(store.serverNames(),
+                 (QStringList{QStringLiteral("alpha"), QStringLiteral("beta")}));
         QCOMPARE(store.serverId(QStringLiteral("beta")), 1);
         QCOMPARE(store.serverId(QStringLiteral("nobody")), -1);
         // The text is shared, not copied.
@@ -88,12 +89,13 @@ private Q_SLOTS:
         QCOMPARE(store.size(), 40'001);
         const auto check = [&store] {
             quint64 expected = store.firstSerial();
-            store.forEachRun(0, store.endSerial(), [&](const LogStore::Entry *e, qsizetype n, quint64 first) {
-                QCOMPARE(first, expected);
-                for (qsizetype i = 0; i < n; ++i)
-                    QCOMPARE(e[i].text, QStringLiteral("message %1").arg(first + quint64(i)));
-                expected += quint64(n);
-            });
+            store.forEachRun(
+                0, store.endSerial(), [&](const LogStore::Entry *e, qsizetype n, quint64 first) {
+                    QCOMPARE(first, expected);
+                    for (qsizetype i = 0; i < n; ++i)
+                        QCOMPARE(e[i].text, QStringLiteral("message %1").arg(first + quint64(i)));
+                    expected += quint64(n);
+                });
             QCOMPARE(expected, store.endSerial());
             for (quint64 s = store.firstSerial(); s < store.endSerial(); s += 997)
                 QCOMPARE(store.record(s).text, QStringLiteral("message %1").arg(s));
@@ -138,7 +140,7 @@ private Q_SLOTS:
     void setCapacityKeepsNewest()
     {
         LogStore store(6);
-        store.append(makeBatch(0, 9));  // wrapped: serials 3..8
+        store.append(makeBatch(0, 9)); // wrapped: serials 3..8
         store.setCapacity(4);
         QCOMPARE(store.capacity(), 4);
         QCOMPARE(store.firstSerial(), 5u);
@@ -172,7 +174,7 @@ private Q_SLOTS:
     {
         LogStore store(7);
         for (int i = 0; i < 12; i += 3)
-            store.append(makeBatch(i, 3));  // serials 5..11, wrapped
+            store.append(makeBatch(i, 3)); // serials 5..11, wrapped
         std::vector<quint64> seen;
         int runs = 0;
         store.forEachRun(0, 100, [&](const LogStore::Entry *e, qsizetype n, quint64 first) {
@@ -191,12 +193,17 @@ private Q_SLOTS:
     void filterByServerLevelText()
     {
         LogStore store(100);
-        store.append({makeRecord(1, QStringLiteral("alpha"), LogLevel::Debug, QStringLiteral("Starting up")),
-                      makeRecord(2, QStringLiteral("beta"), LogLevel::Info, QStringLiteral("got MESSAGE 42")),
-                      makeRecord(3, QStringLiteral("alpha"), LogLevel::Warning, QStringLiteral("slow reply")),
-                      makeRecord(4, QStringLiteral("gamma"), LogLevel::Error, QStringLiteral("User function gave an error"),
-                                 luaTraceback(QStringLiteral("error.lua"), 7, QStringLiteral("boom"))),
-                      makeRecord(5, QStringLiteral("beta"), LogLevel::Critical, QStringLiteral("disk full"))});
+        store.append(
+            {makeRecord(1, QStringLiteral("alpha"), LogLevel::Debug, QStringLiteral("Starting up")),
+             makeRecord(2, QStringLiteral("beta"), LogLevel::Info,
+                        QStringLiteral("got MESSAGE 42")),
+             makeRecord(3, QStringLiteral("alpha"), LogLevel::Warning,
+                        QStringLiteral("slow reply")),
+             makeRecord(4, QStringLiteral("gamma"), LogLevel::Error,
+                        QStringLiteral("User function gave an error"),
+                        luaTraceback(QStringLiteral("error.lua"), 7, QStringLiteral("boom"))),
+             makeRecord(5, QStringLiteral("beta"), LogLevel::Critical,
+                        QStringLiteral("disk full"))});
         LogFilter f;
         QVERIFY(f.isTrivial());
         QCOMPARE(collect(store, f), (std::vector<quint64>{0, 1, 2, 3, 4}));
@@ -243,7 +250,7 @@ private Q_SLOTS:
         LogMatcher matcher(f, store);
         store.append(makeBatch(2, 2, QStringLiteral("late")));
         std::vector<quint64> out;
-        matcher.collect(store, 0, store.endSerial(), out);  // without refresh: slow path
+        matcher.collect(store, 0, store.endSerial(), out); // without refresh: slow path
         QCOMPARE(out, (std::vector<quint64>{2, 3}));
         out.clear();
         matcher.refreshServers(store);
@@ -256,14 +263,16 @@ private Q_SLOTS:
         LogFilter f;
         f.setText(QStringLiteral("(unclosed"), true);
         QVERIFY(!f.isValid());
-        QVERIFY2(f.errorString().contains(QStringLiteral("(unclosed")), qPrintable(f.errorString()));
+        QVERIFY2(f.errorString().contains(QStringLiteral("(unclosed")),
+                 qPrintable(f.errorString()));
         QVERIFY(f.errorString().contains(QStringLiteral("offset")));
         // As plain text the same pattern is fine.
         f.setText(QStringLiteral("(unclosed"), false);
         QVERIFY(f.isValid());
         QVERIFY(f.errorString().isEmpty());
         LogStore store(10);
-        store.append({makeRecord(1, QStringLiteral("a"), LogLevel::Info, QStringLiteral("x (unclosed y"))});
+        store.append(
+            {makeRecord(1, QStringLiteral("a"), LogLevel::Info, QStringLiteral("x (unclosed y"))});
         QCOMPARE(collect(store, f), std::vector<quint64>{0});
     }
 
@@ -275,8 +284,11 @@ private Q_SLOTS:
         const QStringList servers{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
         LogBatch batch;
         for (int i = 0; i < n + 5000; ++i) {
-            batch.append(makeRecord(i, servers.at(i % 3), static_cast<LogLevel>(10 * (1 + i % 5)),
-                                    QStringLiteral("item %1 %2").arg(i).arg(i % 7 == 0 ? QStringLiteral("seven") : QStringLiteral("other"))));
+            batch.append(makeRecord(
+                i, servers.at(i % 3), static_cast<LogLevel>(10 * (1 + i % 5)),
+                QStringLiteral("item %1 %2")
+                    .arg(i)
+                    .arg(i % 7 == 0 ? QStringLiteral("seven") : QStringLiteral("other"))));
             if (batch.size() == 10000) {
                 store.append(batch);
                 batch.clear();

@@ -6,10 +6,10 @@
 #include "logviewer.h"
 
 #include <QAbstractItemModelTester>
-#include <QScrollBar>
-#include <QSignalSpy>
 #include <QFileInfo>
 #include <QMenu>
+#include <QScrollBar>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -46,9 +46,8 @@ private Q_SLOTS:
     void init()
     {
         m_viewer = new LogViewer;
-        m_tester = new QAbstractItemModelTester(m_viewer->model(),
-                                                QAbstractItemModelTester::FailureReportingMode::QtTest,
-                                                m_viewer);
+        m_tester = new QAbstractItemModelTester(
+            m_viewer->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_viewer);
         m_viewer->resize(1000, 600);
         m_viewer->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_viewer));
@@ -64,24 +63,40 @@ private Q_SLOTS:
         QTest::addColumn<QString>("line");
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("lineNumber");
-        QTest::newRow("lua frame") << QStringLiteral("  error.lua:7: in function 'foo'") << QStringLiteral("error.lua") << 7;
-        QTest::newRow("lua frame tab") << QStringLiteral("\terror.lua:7: in function <error.lua:3>") << QStringLiteral("error.lua") << 7;
-        QTest::newRow("lua message") << QStringLiteral("error.lua:7: attempt to index a nil value") << QStringLiteral("error.lua") << 7;
-        QTest::newRow("string chunk") << QStringLiteral("[string \"x\"]:3:") << QStringLiteral("x") << 3;
-        QTest::newRow("string chunk frame") << QStringLiteral("\t[string \"job.lua\"]:12: in main chunk") << QStringLiteral("job.lua") << 12;
-        QTest::newRow("absolute") << QStringLiteral("/path/to/file.lua:12:") << QStringLiteral("/path/to/file.lua") << 12;
-        QTest::newRow("absolute at end") << QStringLiteral("/path/to/file.lua:12") << QStringLiteral("/path/to/file.lua") << 12;
-        QTest::newRow("windows") << QStringLiteral("C:\\scripts\\a.lua:5: boom") << QStringLiteral("C:\\scripts\\a.lua") << 5;
-        QTest::newRow("space in path") << QStringLiteral("/home/me/my scripts/a.lua:4: oops") << QStringLiteral("/home/me/my scripts/a.lua") << 4;
-        QTest::newRow("abbreviated") << QStringLiteral("\t...e/long/path/a.lua:12: in function 'f'") << QStringLiteral("...e/long/path/a.lua") << 12;
-        QTest::newRow("chunk name") << QStringLiteral("worker:7: boom") << QStringLiteral("worker") << 7;
-        QTest::newRow("python") << QStringLiteral("  File \"/x/a.py\", line 3, in foo") << QStringLiteral("/x/a.py") << 3;
-        QTest::newRow("C function") << QStringLiteral("\t[C]: in function 'error'") << QString() << 0;
+        QTest::newRow("lua frame") << QStringLiteral("  error.lua:7: in function 'foo'")
+                                   << QStringLiteral("error.lua") << 7;
+        QTest::newRow("lua frame tab") << QStringLiteral("\terror.lua:7: in function <error.lua:3>")
+                                       << QStringLiteral("error.lua") << 7;
+        QTest::newRow("lua message") << QStringLiteral("error.lua:7: attempt to index a nil value")
+                                     << QStringLiteral("error.lua") << 7;
+        QTest::newRow("string chunk")
+            << QStringLiteral("[string \"x\"]:3:") << QStringLiteral("x") << 3;
+        QTest::newRow("string chunk frame")
+            << QStringLiteral("\t[string \"job.lua\"]:12: in main chunk")
+            << QStringLiteral("job.lua") << 12;
+        QTest::newRow("absolute") << QStringLiteral("/path/to/file.lua:12:")
+                                  << QStringLiteral("/path/to/file.lua") << 12;
+        QTest::newRow("absolute at end")
+            << QStringLiteral("/path/to/file.lua:12") << QStringLiteral("/path/to/file.lua") << 12;
+        QTest::newRow("windows") << QStringLiteral("C:\\scripts\\a.lua:5: boom")
+                                 << QStringLiteral("C:\\scripts\\a.lua") << 5;
+        QTest::newRow("space in path") << QStringLiteral("/home/me/my scripts/a.lua:4: oops")
+                                       << QStringLiteral("/home/me/my scripts/a.lua") << 4;
+        QTest::newRow("abbreviated") << QStringLiteral("\t...e/long/path/a.lua:12: in function 'f'")
+                                     << QStringLiteral("...e/long/path/a.lua") << 12;
+        QTest::newRow("chunk name")
+            << QStringLiteral("worker:7: boom") << QStringLiteral("worker") << 7;
+        QTest::newRow("python") << QStringLiteral("  File \"/x/a.py\", line 3, in foo")
+                                << QStringLiteral("/x/a.py") << 3;
+        QTest::newRow("C function")
+            << QStringLiteral("\t[C]: in function 'error'") << QString() << 0;
         QTest::newRow("header") << QStringLiteral("stack traceback:") << QString() << 0;
         QTest::newRow("tail calls") << QStringLiteral("\t(...tail calls...)") << QString() << 0;
-        QTest::newRow("pylm line") << QStringLiteral("2016-08-26 09:41:59,053 - s - INFO - x") << QString() << 0;
+        QTest::newRow("pylm line")
+            << QStringLiteral("2016-08-26 09:41:59,053 - s - INFO - x") << QString() << 0;
         QTest::newRow("address") << QStringLiteral("tcp://127.0.0.1:5555") << QString() << 0;
-        QTest::newRow("address in text") << QStringLiteral("Address in use: tcp://127.0.0.1:5555") << QString() << 0;
+        QTest::newRow("address in text")
+            << QStringLiteral("Address in use: tcp://127.0.0.1:5555") << QString() << 0;
         QTest::newRow("empty") << QString() << QString() << 0;
         QTest::newRow("zero line") << QStringLiteral("a.lua:0:") << QString() << 0;
     }
@@ -98,13 +113,18 @@ private Q_SLOTS:
 
     void firstFrameSkipsCFunctions()
     {
-        const SourceLocation lua = firstFrame(luaTraceback(QStringLiteral("e.lua"), 9, QStringLiteral("x"), QStringLiteral("f")));
+        const SourceLocation lua = firstFrame(
+            luaTraceback(QStringLiteral("e.lua"), 9, QStringLiteral("x"), QStringLiteral("f")));
         QCOMPARE(lua.file, QStringLiteral("e.lua"));
         QCOMPARE(lua.line, 9);
-        const SourceLocation lua2 = firstFrame(QStringLiteral("e.lua:1: x\nstack traceback:\n\t[C]: in ?\n\tinner.lua:4: in upvalue 'g'\n\touter.lua:8: in function <outer.lua:2>"));
+        const SourceLocation lua2 =
+            firstFrame(QStringLiteral("e.lua:1: x\nstack traceback:\n\t[C]: in ?\n\tinner.lua:4: "
+                                      "in upvalue 'g'\n\touter.lua:8: in function <outer.lua:2>"));
         QCOMPARE(lua2.file, QStringLiteral("inner.lua"));
         QCOMPARE(lua2.line, 4);
-        const SourceLocation py = firstFrame(QStringLiteral("Traceback (most recent call last):\n  File \"outer.py\", line 10, in main\n    f()\n  File \"inner.py\", line 2, in f\n    raise ValueError\nValueError"));
+        const SourceLocation py = firstFrame(QStringLiteral(
+            "Traceback (most recent call last):\n  File \"outer.py\", line 10, in main\n    f()\n  "
+            "File \"inner.py\", line 2, in f\n    raise ValueError\nValueError"));
         QCOMPARE(py.file, QStringLiteral("inner.py"));
         QCOMPARE(py.line, 2);
         QVERIFY(!firstFrame(QStringLiteral("nothing here")).isValid());
@@ -114,12 +134,14 @@ private Q_SLOTS:
     {
         m_viewer->appendRecords(makeBatch(0, 5, QStringLiteral("alpha")));
         m_viewer->appendRecords(makeBatch(5, 5, QStringLiteral("beta"), LogLevel::Warning));
-        m_viewer->appendRecords(makeBatch(10, 5, QStringLiteral("gamma"), LogLevel::Error, QStringLiteral("failure")));
+        m_viewer->appendRecords(
+            makeBatch(10, 5, QStringLiteral("gamma"), LogLevel::Error, QStringLiteral("failure")));
         LogModel *model = m_viewer->model();
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 15, 2000);
 
         m_viewer->setServerFilter({QStringLiteral("beta"), QStringLiteral("gamma")});
-        QCOMPARE(m_viewer->serverFilter(), (QStringList{QStringLiteral("beta"), QStringLiteral("gamma")}));
+        QCOMPARE(m_viewer->serverFilter(),
+                 (QStringList{QStringLiteral("beta"), QStringLiteral("gamma")}));
         QCOMPARE(model->rowCount(), 10);
         m_viewer->setMinimumLevel(LogLevel::Error);
         QCOMPARE(m_viewer->minimumLevel(), LogLevel::Error);
@@ -129,15 +151,17 @@ private Q_SLOTS:
         QCOMPARE(model->rowCount(), 15);
 
         m_viewer->setTextFilter(QStringLiteral("FAILURE 1"));
-        QCOMPARE(shownTexts(*model), (QStringList{QStringLiteral("failure 10"), QStringLiteral("failure 11"),
-                                                  QStringLiteral("failure 12"), QStringLiteral("failure 13"),
-                                                  QStringLiteral("failure 14")}));
+        QCOMPARE(shownTexts(*model),
+                 (QStringList{QStringLiteral("failure 10"), QStringLiteral("failure 11"),
+                              QStringLiteral("failure 12"), QStringLiteral("failure 13"),
+                              QStringLiteral("failure 14")}));
         m_viewer->setCaseSensitive(true);
         QCOMPARE(model->rowCount(), 0);
         m_viewer->setCaseSensitive(false);
         m_viewer->setTextFilter(QStringLiteral("^message [37]$"), true);
         QVERIFY(m_viewer->isRegexFilter());
-        QCOMPARE(shownTexts(*model), (QStringList{QStringLiteral("message 3"), QStringLiteral("message 7")}));
+        QCOMPARE(shownTexts(*model),
+                 (QStringList{QStringLiteral("message 3"), QStringLiteral("message 7")}));
 
         // An invalid regex is reported, not applied, and does not crash.
         QSignalSpy error(m_viewer, &LogViewer::filterErrorChanged);
@@ -196,7 +220,8 @@ private Q_SLOTS:
         LogView *view = m_viewer->view();
         view->setCurrentIndex(m_viewer->model()->index(42, 0));
         m_viewer->setTextFilter(QStringLiteral("4"));
-        QCOMPARE(m_viewer->model()->recordAt(view->currentIndex().row()).text, QStringLiteral("message 42"));
+        QCOMPARE(m_viewer->model()->recordAt(view->currentIndex().row()).text,
+                 QStringLiteral("message 42"));
         m_viewer->setTextFilter(QString());
         QCOMPARE(view->currentIndex().row(), 42);
     }
@@ -250,7 +275,7 @@ private Q_SLOTS:
         const int top = topRow(view);
         QCOMPARE(top, 300);
         const QString topText = m_viewer->model()->recordAt(top).text;
-        m_viewer->appendRecords(makeBatch(500, 100));  // evicts 100 rows above
+        m_viewer->appendRecords(makeBatch(500, 100)); // evicts 100 rows above
         m_viewer->model()->flush();
         QCoreApplication::processEvents();
         QCOMPARE(m_viewer->model()->rowCount(), 500);
@@ -266,7 +291,7 @@ private Q_SLOTS:
         QVERIFY(m_viewer->isPaused());
         QCOMPARE(paused.count(), 1);
         m_viewer->appendRecords(makeBatch(10, 10));
-        QTest::qWait(250);  // longer than the batch interval: a flush happens, adds nothing
+        QTest::qWait(250); // longer than the batch interval: a flush happens, adds nothing
         QCOMPARE(m_viewer->model()->rowCount(), 10);
         QCOMPARE(m_viewer->model()->store().size(), 20);
         m_viewer->setPaused(false);
@@ -281,21 +306,28 @@ private Q_SLOTS:
             "error.lua:7: boom\nstack traceback:\n\t[C]: in function 'error'\n"
             "  error.lua:7: in function 'foo'\n\t[string \"x\"]:3: in function 'bar'\n"
             "\t/path/to/file.lua:12: in main chunk\n\t[C]: in ?");
-        m_viewer->appendRecords({makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Info, QStringLiteral("before")),
-                                 makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Error,
-                                            QStringLiteral("User function gave an error"), tb),
-                                 makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Info, QStringLiteral("after"))});
+        m_viewer->appendRecords(
+            {makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Info, QStringLiteral("before")),
+             makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Error,
+                        QStringLiteral("User function gave an error"), tb),
+             makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Info, QStringLiteral("after"))});
         m_viewer->model()->flush();
         LogView *view = m_viewer->view();
         view->setCurrentIndex(m_viewer->model()->index(1, LogModel::TextColumn));
         TracebackView *pane = m_viewer->tracebackView();
-        QCOMPARE(pane->count(), 8);  // the text line, then the traceback's 7 lines
+        QCOMPARE(pane->count(), 8); // the text line, then the traceback's 7 lines
 
-        struct Expect { QString line; QString file; int number; };
+        struct Expect
+        {
+            QString line;
+            QString file;
+            int number;
+        };
         const QList<Expect> expectations{
             {QStringLiteral("  error.lua:7: in function 'foo'"), QStringLiteral("error.lua"), 7},
             {QStringLiteral("    [string \"x\"]:3: in function 'bar'"), QStringLiteral("x"), 3},
-            {QStringLiteral("    /path/to/file.lua:12: in main chunk"), QStringLiteral("/path/to/file.lua"), 12},
+            {QStringLiteral("    /path/to/file.lua:12: in main chunk"),
+             QStringLiteral("/path/to/file.lua"), 12},
         };
         for (const Expect &e : expectations) {
             const QList<QListWidgetItem *> items = pane->findItems(e.line, Qt::MatchExactly);
@@ -310,13 +342,18 @@ private Q_SLOTS:
             activated.clear();
         }
         // Lines that are not positions do nothing.
-        const QListWidgetItem *cLine = pane->findItems(QStringLiteral("    [C]: in function 'error'"), Qt::MatchExactly).value(0);
+        const QListWidgetItem *cLine =
+            pane->findItems(QStringLiteral("    [C]: in function 'error'"), Qt::MatchExactly)
+                .value(0);
         QVERIFY(cLine);
         pane->scrollToItem(cLine);
-        QTest::mouseClick(pane->viewport(), Qt::LeftButton, {}, pane->visualItemRect(cLine).center());
+        QTest::mouseClick(pane->viewport(), Qt::LeftButton, {},
+                          pane->visualItemRect(cLine).center());
         QCOMPARE(activated.count(), 0);
         // Enter on a link line activates it.
-        pane->setCurrentItem(pane->findItems(QStringLiteral("  error.lua:7: in function 'foo'"), Qt::MatchExactly).value(0));
+        pane->setCurrentItem(
+            pane->findItems(QStringLiteral("  error.lua:7: in function 'foo'"), Qt::MatchExactly)
+                .value(0));
         QTest::keyClick(pane, Qt::Key_Return);
         QCOMPARE(activated.count(), 1);
         activated.clear();
@@ -346,7 +383,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QString error;
         m_viewer->setTextFilter(QStringLiteral("message 1"));
-        QVERIFY2(m_viewer->exportTo(dir.filePath(QStringLiteral("x.log")), &error), qPrintable(error));
+        QVERIFY2(m_viewer->exportTo(dir.filePath(QStringLiteral("x.log")), &error),
+                 qPrintable(error));
         QFile f(dir.filePath(QStringLiteral("x.log")));
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray bytes = f.readAll();
@@ -381,7 +419,7 @@ private Q_SLOTS:
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = f.readAll().split('\n');
-        QCOMPARE(lines.size(), 1 + 20'000 + 1);  // header, rows, empty after the last CRLF
+        QCOMPARE(lines.size(), 1 + 20'000 + 1); // header, rows, empty after the last CRLF
         QVERIFY(lines.at(1).endsWith(",alpha,INFO,1,message 0,\r"));
         QVERIFY(lines.at(20'000).endsWith(",message 19999,\r"));
     }
@@ -392,7 +430,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("gone.jsonl"));
         m_viewer->exportInBackground(path);
-        delete m_viewer;  // cancels and waits; the half-written file is discarded
+        delete m_viewer; // cancels and waits; the half-written file is discarded
         m_viewer = nullptr;
         QVERIFY(!QFile::exists(path) || QFileInfo(path).size() > 0);
         QCoreApplication::processEvents();
