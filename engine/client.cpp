@@ -25,6 +25,20 @@ struct Client::Sockets
     std::optional<zmq::socket_t> db;
     std::optional<zmq::socket_t> push;
     std::optional<zmq::socket_t> sub;
+    LocalLink dbLink;
+    LocalLink pushLink;
+    LocalLink subLink;
+
+    // Follows in-process servers that were restarted (inproc does not reconnect by itself).
+    void refresh()
+    {
+        if (db)
+            refreshLocalLink(*db, dbLink);
+        if (push)
+            refreshLocalLink(*push, pushLink);
+        if (sub)
+            refreshLocalLink(*sub, subLink);
+    }
 };
 
 Client::Client(Options options)
@@ -74,8 +88,9 @@ std::optional<std::string> Client::cacheRequest(const std::string &verb, const s
 {
     if (!m_sockets->db) {
         m_sockets->db.emplace(makeSocket(zmq::socket_type::req));
-        connectPreferLocal(*m_sockets->db, m_options.dbAddress);
+        connectPreferLocal(*m_sockets->db, m_options.dbAddress, &m_sockets->dbLink);
     }
+    m_sockets->refresh();
     Message request;
     request.pipeline = newUuid();
     request.client = m_uuid;
@@ -148,7 +163,7 @@ bool Client::ensureStreams()
     monitor.connect(monitorEndpoint);
     bool local = false;
     try {
-        local = connectPreferLocal(sub, m_options.subAddress);
+        local = connectPreferLocal(sub, m_options.subAddress, &m_sockets->subLink);
     } catch (const zmq::error_t &e) {
         m_error = "cannot connect to " + m_options.subAddress + ": " + e.what();
         return false;
@@ -166,7 +181,7 @@ bool Client::ensureStreams()
 
     zmq::socket_t push = makeSocket(zmq::socket_type::push);
     try {
-        connectPreferLocal(push, m_options.pushAddress);
+        connectPreferLocal(push, m_options.pushAddress, &m_sockets->pushLink);
     } catch (const zmq::error_t &e) {
         m_error = "cannot connect to " + m_options.pushAddress + ": " + e.what();
         return false;
@@ -225,6 +240,7 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
     m_error.clear();
     if (!ensureStreams())
         return false;
+    m_sockets->refresh();
     zmq::socket_t &push = *m_sockets->push;
     zmq::socket_t &sub = *m_sockets->sub;
 

@@ -12,8 +12,14 @@ namespace qpalm {
 
 namespace {
 std::mutex g_mutex;
-std::map<std::string, std::string>
-    g_twins; // any spelling of a bound tcp endpoint -> its inproc twin
+struct Twin
+{
+    std::string endpoint;
+    unsigned long generation = 0;
+};
+// Any spelling of a bound tcp endpoint -> its inproc twin.
+std::map<std::string, Twin> g_twins;
+unsigned long g_generation = 0;
 
 std::atomic<bool> &enabledFlag()
 {
@@ -57,8 +63,9 @@ void bindLocalTwin(zmq::socket_t &socket, const std::string &boundEndpoint)
     const std::string twin = "inproc://qpalm-twin/" + boundEndpoint;
     socket.bind(twin);
     std::lock_guard lock(g_mutex);
+    ++g_generation;
     for (const std::string &alias : aliases(boundEndpoint))
-        g_twins[alias] = twin;
+        g_twins[alias] = Twin{twin, g_generation};
 }
 
 void forgetLocalTwin(const std::string &boundEndpoint)
@@ -68,23 +75,46 @@ void forgetLocalTwin(const std::string &boundEndpoint)
         g_twins.erase(alias);
 }
 
-bool connectPreferLocal(zmq::socket_t &socket, const std::string &endpoint)
+bool connectPreferLocal(zmq::socket_t &socket, const std::string &endpoint, LocalLink *link)
 {
+    Twin twin;
     if (localShortcutsEnabled()) {
-        std::string twin;
-        {
-            std::lock_guard lock(g_mutex);
-            const auto it = g_twins.find(endpoint);
-            if (it != g_twins.end())
-                twin = it->second;
-        }
-        if (!twin.empty()) {
-            socket.connect(twin);
-            return true;
-        }
+        std::lock_guard lock(g_mutex);
+        const auto it = g_twins.find(endpoint);
+        if (it != g_twins.end())
+            twin = it->second;
+    }
+    if (link)
+        *link = LocalLink{endpoint, twin.endpoint, twin.generation};
+    if (!twin.endpoint.empty()) {
+        socket.connect(twin.endpoint);
+        return true;
     }
     socket.connect(endpoint);
     return false;
+}
+
+bool refreshLocalLink(zmq::socket_t &socket, LocalLink &link)
+{
+    if (link.twin.empty())
+        return false;
+    Twin twin;
+    {
+        std::lock_guard lock(g_mutex);
+        const auto it = g_twins.find(link.endpoint);
+        if (it == g_twins.end() || it->second.generation == link.generation)
+            return false; // not bound again yet, or never went away
+        twin = it->second;
+    }
+    try {
+        socket.disconnect(link.twin);
+    } catch (const zmq::error_t &) {
+        // The old pipe is already gone.
+    }
+    socket.connect(twin.endpoint);
+    link.twin = twin.endpoint;
+    link.generation = twin.generation;
+    return true;
 }
 
 } // namespace qpalm

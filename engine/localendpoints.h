@@ -15,8 +15,20 @@ namespace qpalm {
 void bindLocalTwin(zmq::socket_t &socket, const std::string &boundEndpoint);
 // Forgets the twin of an endpoint (its socket is closing).
 void forgetLocalTwin(const std::string &boundEndpoint);
+// A connection made through a twin, kept so it can follow its server across restarts
+// (inproc, unlike tcp, does not reconnect by itself).
+struct LocalLink
+{
+    std::string endpoint;         // as the peer was told (tcp://...)
+    std::string twin;             // inproc endpoint connected to; empty for plain tcp
+    unsigned long generation = 0; // which bind of the twin
+};
+
 // Connects to endpoint, or to its inproc twin when a server of this process bound it (true then).
-bool connectPreferLocal(zmq::socket_t &socket, const std::string &endpoint);
+bool connectPreferLocal(zmq::socket_t &socket, const std::string &endpoint,
+                        LocalLink *link = nullptr);
+// Reconnects a twin link whose server bound its twin again since; true when it did.
+bool refreshLocalLink(zmq::socket_t &socket, LocalLink &link);
 // On by default; QPALM_NO_INPROC=1 in the environment turns it off.
 bool localShortcutsEnabled();
 void setLocalShortcutsEnabled(bool enabled);

@@ -34,7 +34,7 @@ bool LocalServer::start()
     setState(State::Starting);
     m_error.clear();
     m_stats = ServerStats();
-    m_actor = std::make_unique<ServerActor>(this, m_config);
+    m_actor = std::make_unique<ServerActor>(this, m_config, m_addresses);
     QString error;
     QMap<QString, QString> addresses;
     if (!m_actor->start(m_startTimeoutMs, &error, &addresses)) {

@@ -57,9 +57,9 @@ bool hasWorkers(ServerKind kind)
 
 } // namespace
 
-ServerActor::ServerActor(LocalServer *handle, ServerConfig config)
+ServerActor::ServerActor(LocalServer *handle, ServerConfig config, QMap<QString, QString> preferred)
     : m_handle(handle), m_config(std::move(config)), m_name(m_config.name.toStdString()),
-      m_logger(m_config.name, m_config.logLevel)
+      m_logger(m_config.name, m_config.logLevel), m_preferred(std::move(preferred))
 {
     const bool toClientOff =
         (m_config.kind == ServerKind::Pipeline || m_config.kind == ServerKind::Sink) &&
@@ -219,8 +219,22 @@ bool ServerActor::setUp(QString *error)
 {
     const ServerKind kind = m_config.kind;
     auto bindSocket = [&](zmq::socket_t &socket, const char *parameter, const QString &address) {
+        // A restart keeps the ports a wildcard got last time, so workers and clients find it again.
+        const QString earlier = m_preferred.value(QString::fromLatin1(parameter));
+        bool bound = false;
+        if (address.endsWith(QStringLiteral(":*")) && !earlier.isEmpty()) {
+            try {
+                socket.bind(earlier.toStdString());
+                bound = true;
+            } catch (const zmq::error_t &e) {
+                m_logger.warning(
+                    QStringLiteral("%1 %2 of the last run is not free (%3); taking a new port")
+                        .arg(QString::fromLatin1(parameter), earlier, QString::fromUtf8(e.what())));
+            }
+        }
         try {
-            socket.bind(address.toStdString());
+            if (!bound)
+                socket.bind(address.toStdString());
         } catch (const zmq::error_t &e) {
             *error = QStringLiteral("server '%1' cannot bind %2 %3: %4")
                          .arg(m_config.name, QString::fromLatin1(parameter), address,
@@ -243,7 +257,8 @@ bool ServerActor::setUp(QString *error)
     };
     auto connectSocket = [&](zmq::socket_t &socket, const char *parameter, const QString &address) {
         try {
-            connectPreferLocal(socket, address.toStdString());
+            m_inputLinks.resize(m_inputs.size());
+            connectPreferLocal(socket, address.toStdString(), &m_inputLinks.back());
         } catch (const zmq::error_t &e) {
             *error = QStringLiteral("server '%1' cannot connect %2 %3: %4")
                          .arg(m_config.name, QString::fromLatin1(parameter), address,
@@ -284,7 +299,9 @@ bool ServerActor::setUp(QString *error)
                                     m_config.previous.value(i).toStdString());
                 const QString name = QStringLiteral("sub_addresses[%1]").arg(i);
                 try {
-                    connectPreferLocal(m_inputs.back(), m_config.subAddresses.at(i).toStdString());
+                    m_inputLinks.resize(m_inputs.size());
+                    connectPreferLocal(m_inputs.back(), m_config.subAddresses.at(i).toStdString(),
+                                       &m_inputLinks.back());
                 } catch (const zmq::error_t &e) {
                     *error = QStringLiteral("server '%1' cannot connect %2 %3: %4")
                                  .arg(m_config.name, name, m_config.subAddresses.at(i),
@@ -330,7 +347,7 @@ bool ServerActor::setUp(QString *error)
 bool ServerActor::configureWorker(QString *error)
 {
     m_req.emplace(makeSocket(zmq::socket_type::req));
-    connectPreferLocal(*m_req, m_config.dbAddress.toStdString());
+    connectPreferLocal(*m_req, m_config.dbAddress.toStdString(), &m_reqLink);
     m_addresses.insert(QStringLiteral("db_address"), m_config.dbAddress);
 
     m_workerPushAddress = m_config.workerPushAddress.toStdString();
@@ -358,9 +375,10 @@ bool ServerActor::configureWorker(QString *error)
     try {
         m_inputs.push_back(makeSocket(zmq::socket_type::pull));
         m_inputNames.emplace_back("worker_push_address");
-        connectPreferLocal(m_inputs.back(), m_workerPushAddress);
+        m_inputLinks.resize(m_inputs.size());
+        connectPreferLocal(m_inputs.back(), m_workerPushAddress, &m_inputLinks.back());
         m_toMaster.socket.emplace(makeSocket(zmq::socket_type::push));
-        connectPreferLocal(*m_toMaster.socket, m_workerPullAddress);
+        connectPreferLocal(*m_toMaster.socket, m_workerPullAddress, &m_toMasterLink);
     } catch (const zmq::error_t &e) {
         *error = QStringLiteral("worker '%1' cannot connect to its master: %2")
                      .arg(m_config.name, QString::fromUtf8(e.what()));
@@ -399,7 +417,7 @@ std::optional<std::string> ServerActor::workerCacheRequest(const std::string &ve
     }
     // Lazy pirate: a REQ that lost its reply is unusable, so start over with a fresh one.
     m_req.emplace(makeSocket(zmq::socket_type::req));
-    connectPreferLocal(*m_req, m_config.dbAddress.toStdString());
+    connectPreferLocal(*m_req, m_config.dbAddress.toStdString(), &m_reqLink);
     return std::nullopt;
 }
 
@@ -525,8 +543,10 @@ void ServerActor::loop()
             flushHeld(after, false);
         if (after - m_lastLogFlush >= kLogFlushMs)
             flushLogs(false);
-        if (after - m_lastStats >= kStatsMs)
+        if (after - m_lastStats >= kStatsMs) {
+            refreshLinks();
             postStats();
+        }
     }
 }
 
@@ -1042,6 +1062,23 @@ void ServerActor::flushLogs(bool force)
         handle,
         [handle, batch = std::move(batch)]() mutable { handle->deliverRecords(std::move(batch)); },
         Qt::QueuedConnection);
+}
+
+void ServerActor::refreshLinks()
+{
+    // In-process peers that were restarted bound their inproc twins again: follow them, as tcp
+    // would.
+    auto refresh = [this](zmq::socket_t &socket, LocalLink &link, const char *what) {
+        if (refreshLocalLink(socket, link))
+            m_logger.info(QStringLiteral("Reconnected %1 to %2 (its server restarted)")
+                              .arg(QString::fromLatin1(what), fromStd(link.endpoint)));
+    };
+    for (std::size_t i = 0; i < m_inputs.size() && i < m_inputLinks.size(); ++i)
+        refresh(m_inputs[i], m_inputLinks[i], m_inputNames[i].c_str());
+    if (m_req)
+        refresh(*m_req, m_reqLink, "db_address");
+    if (m_toMaster.socket)
+        refresh(*m_toMaster.socket, m_toMasterLink, "worker_pull_address");
 }
 
 void ServerActor::postStats()

@@ -2,6 +2,7 @@
 
 #include "cache.h"
 #include "dispatcher.h"
+#include "localendpoints.h"
 #include "logger.h"
 #include "message.h"
 #include "serverconfig.h"
@@ -29,7 +30,9 @@ class LocalServer;
 class ServerActor final : public ServerContext
 {
 public:
-    ServerActor(LocalServer *handle, ServerConfig config);
+    // preferred: addresses of an earlier run, tried first for wildcard ports so peers find it
+    // again.
+    ServerActor(LocalServer *handle, ServerConfig config, QMap<QString, QString> preferred = {});
     ~ServerActor() override;
 
     // Caller's thread: spawns the thread and waits for the ready handshake.
@@ -97,6 +100,7 @@ private:
     void serveCache();
     void flushLogs(bool force);
     void postStats();
+    void refreshLinks();
 
     // The message paths of the kinds.
     void onRequest(zmq::message_t &&frame, const char *socketName);
@@ -134,6 +138,9 @@ private:
     std::optional<zmq::socket_t> m_pipe;
     std::vector<zmq::socket_t> m_inputs; // client pull or subs, in order
     std::vector<std::string> m_inputNames;
+    std::vector<LocalLink> m_inputLinks; // parallel to m_inputs; empty links for bound inputs
+    LocalLink m_reqLink;
+    LocalLink m_toMasterLink;
     std::optional<zmq::socket_t> m_workerResults; // master/hub: results from workers
     std::optional<zmq::socket_t> m_rep;           // cache service
     std::optional<zmq::socket_t> m_req;           // worker: the master's cache
@@ -151,6 +158,7 @@ private:
     qint64 m_lastStats = 0;
     bool m_pipelinedOut = false;
     QMap<QString, QString> m_addresses;
+    QMap<QString, QString> m_preferred;
     std::vector<std::string> m_boundEndpoints;
     std::vector<std::pair<void *, std::string>>
         m_bindings;                  // socket handle, endpoint (tcp and twin)

@@ -3,6 +3,9 @@
 
 #include "cluster.h"
 #include "enginetest.h"
+#include "localendpoints.h"
+
+#include <QScopeGuard>
 
 #include <memory>
 
@@ -39,6 +42,53 @@ private Q_SLOTS:
         qRegisterMetaType<qpalm::ServerHandle *>();
         qRegisterMetaType<qpalm::ServerStats>();
         qRegisterMetaType<qpalm::LogLevel>();
+    }
+
+    // A master on wildcard ports comes back on the same ports, so its running workers find it,
+    // over tcp (ZeroMQ reconnects) and through the in-process twins (the engine reconnects).
+    void restartKeepsWildcardPorts_data()
+    {
+        QTest::addColumn<bool>("local");
+        QTest::newRow("in-process") << true;
+        QTest::newRow("tcp") << false;
+    }
+
+    void restartKeepsWildcardPorts()
+    {
+        QFETCH(bool, local);
+        const bool wasLocal = localShortcutsEnabled();
+        setLocalShortcutsEnabled(local);
+        auto restore = qScopeGuard([wasLocal] { setLocalShortcutsEnabled(wasLocal); });
+        LocalServer master(masterConfig(QStringLiteral("comeback")));
+        QVERIFY2(master.start(), qPrintable(master.errorString()));
+        const QMap<QString, QString> first = master.addresses();
+        auto handlers = newHandlers();
+        handlers->add("tag", tagHandler());
+        LocalServer worker(workerConfig(QStringLiteral("steady"),
+                                        first.value(QStringLiteral("db_address")), handlers));
+        QVERIFY2(worker.start(), qPrintable(worker.errorString()));
+        {
+            Client client({"comeback", str(first.value(QStringLiteral("db_address")))});
+            QVERIFY2(client.connect(), client.lastError().c_str());
+            const auto reply = client.eval("comeback.tag", "before");
+            QVERIFY2(reply, client.lastError().c_str());
+            QCOMPARE(reply->front(), std::string("steady:before"));
+        }
+
+        master.stop();
+        QVERIFY2(master.start(), qPrintable(master.errorString()));
+        QCOMPARE(master.addresses(), first);
+        Client client({"comeback", str(first.value(QStringLiteral("db_address")))});
+        client.connect();
+        std::optional<std::vector<std::string>> reply;
+        // The worker's sockets reconnect on their own; give them the reconnect interval.
+        QVERIFY(waitUntil(
+            [&] {
+                reply = client.eval("comeback.tag", "after");
+                return reply.has_value();
+            },
+            10000));
+        QCOMPARE(reply->front(), std::string("steady:after"));
     }
 
     void startStopStartAgain()
