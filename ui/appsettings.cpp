@@ -14,6 +14,9 @@ const auto kState = QStringLiteral("window/state");
 const auto kStartOnOpen = QStringLiteral("cluster/startOnOpen");
 const auto kConfirmQuit = QStringLiteral("cluster/confirmQuitWhileRunning");
 const auto kTempMinutes = QStringLiteral("logging/temporaryLevelMinutes");
+const auto kLogCapacity = QStringLiteral("logging/capacity");
+constexpr int kMinLogCapacity = 1000;
+constexpr int kMaxLogCapacity = 20'000'000;
 const auto kEdgeRates = QStringLiteral("topology/showEdgeRates");
 } // namespace
 
@@ -138,6 +141,18 @@ int AppSettings::temporaryLevelMinutes() const
 void AppSettings::setTemporaryLevelMinutes(int minutes)
 {
     m_settings->setValue(kTempMinutes, qBound(1, minutes, 24 * 60));
+    Q_EMIT preferencesChanged();
+}
+
+int AppSettings::logCapacity() const
+{
+    return qBound(kMinLogCapacity, m_settings->value(kLogCapacity, 1'000'000).toInt(),
+                  kMaxLogCapacity);
+}
+
+void AppSettings::setLogCapacity(int records)
+{
+    m_settings->setValue(kLogCapacity, qBound(kMinLogCapacity, records, kMaxLogCapacity));
     Q_EMIT preferencesChanged();
 }
 

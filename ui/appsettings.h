@@ -45,6 +45,9 @@ public:
     // Default duration of a temporary log level change, in minutes.
     int temporaryLevelMinutes() const;
     void setTemporaryLevelMinutes(int minutes);
+    // How many log records the log viewer keeps (a ring; the oldest go first).
+    int logCapacity() const;
+    void setLogCapacity(int records);
     // Show message rates on the topology's edges.
     bool showEdgeRates() const;
     void setShowEdgeRates(bool on);

@@ -692,6 +692,7 @@ void MainWindow::showPreferences()
 void MainWindow::applyPreferences()
 {
     m_topology->setShowRates(m_settings->showEdgeRates());
+    m_logViewer->setCapacity(m_settings->logCapacity());
     // The usual durations for a temporary log level, plus the preferred one.
     QList<int> minutes{1, 5, 15, 60};
     if (!minutes.contains(m_settings->temporaryLevelMinutes())) {

@@ -38,6 +38,14 @@ PreferencesDialog::PreferencesDialog(AppSettings *settings, QWidget *parent)
     m_temporaryMinutes->setToolTip(
         tr("How long \"Debug for a while\" keeps a server at DEBUG before restoring its level"));
     logForm->addRow(tr("Temporary level lasts:"), m_temporaryMinutes);
+    m_logCapacity = new QSpinBox(logBox);
+    m_logCapacity->setObjectName(QStringLiteral("logCapacity"));
+    m_logCapacity->setRange(1000, 20'000'000);
+    m_logCapacity->setSingleStep(100'000);
+    m_logCapacity->setGroupSeparatorShown(true);
+    m_logCapacity->setSuffix(tr(" records"));
+    m_logCapacity->setToolTip(tr("The log viewer keeps this many records; the oldest go first"));
+    logForm->addRow(tr("Log viewer keeps:"), m_logCapacity);
     layout->addWidget(logBox);
 
     auto *viewBox = new QGroupBox(tr("Display"), this);
@@ -65,6 +73,7 @@ PreferencesDialog::PreferencesDialog(AppSettings *settings, QWidget *parent)
     m_startOnOpen->setChecked(m_settings->startOnOpen());
     m_confirmQuit->setChecked(m_settings->confirmQuitWhileRunning());
     m_temporaryMinutes->setValue(m_settings->temporaryLevelMinutes());
+    m_logCapacity->setValue(m_settings->logCapacity());
     m_edgeRates->setChecked(m_settings->showEdgeRates());
     m_maxRecent->setValue(m_settings->maxRecentFiles());
 }
@@ -76,6 +85,7 @@ void PreferencesDialog::apply()
     m_settings->setStartOnOpen(m_startOnOpen->isChecked());
     m_settings->setConfirmQuitWhileRunning(m_confirmQuit->isChecked());
     m_settings->setTemporaryLevelMinutes(m_temporaryMinutes->value());
+    m_settings->setLogCapacity(m_logCapacity->value());
     m_settings->setShowEdgeRates(m_edgeRates->isChecked());
     m_settings->setMaxRecentFiles(m_maxRecent->value());
 }

@@ -28,6 +28,7 @@ private:
     QCheckBox *m_confirmQuit = nullptr;
     QCheckBox *m_edgeRates = nullptr;
     QSpinBox *m_temporaryMinutes = nullptr;
+    QSpinBox *m_logCapacity = nullptr;
     QSpinBox *m_maxRecent = nullptr;
     bool m_resetLayout = false;
 };

@@ -502,6 +502,13 @@ void TestMainWindow::preferencesApply()
     QVERIFY(!changed.isEmpty());
     QCOMPARE(m_settings->startOnOpen(), true);
     QCOMPARE(m_settings->temporaryLevelMinutes(), 7);
+    auto *capacity = dialog.findChild<QSpinBox *>(u"logCapacity"_s);
+    QVERIFY(capacity);
+    QCOMPARE(capacity->value(), 1'000'000);
+    capacity->setValue(50'000);
+    dialog.apply();
+    QCOMPARE(m_settings->logCapacity(), 50'000);
+    QCOMPARE(m_window->logViewer()->capacity(), 50'000);
 
     // The panel offers the new duration.
     QVERIFY(m_window->addServerEntry(uitest::server(u"s"_s)));
