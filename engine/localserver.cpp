@@ -67,7 +67,7 @@ void LocalServer::setLogLevel(LogLevel level)
         return;
     m_config.logLevel = level;
     if (m_actor)
-        m_actor->command({"LEVEL", std::to_string(static_cast<int>(level))}, 2000);
+        m_actor->setLogLevelNow(level);
     Q_EMIT logLevelChanged(level);
 }
 

@@ -137,11 +137,11 @@ std::optional<std::vector<std::string>> ServerActor::command(const std::vector<s
 {
     if (!m_thread || !m_callerPipe)
         return std::nullopt;
-    for (std::size_t i = 0; i < frames.size(); ++i) {
-        (void)m_callerPipe->send(zmq::buffer(frames[i]), i + 1 < frames.size()
-                                                             ? zmq::send_flags::sndmore
-                                                             : zmq::send_flags::none);
+    // A reply that came after its caller gave up must not pass for this command's.
+    std::vector<zmq::message_t> stale;
+    while (receiveFrames(*m_callerPipe, stale)) {
     }
+    post(frames);
     zmq::pollitem_t item{m_callerPipe->handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(timeoutMs));
     std::vector<zmq::message_t> reply;
@@ -151,6 +151,23 @@ std::optional<std::vector<std::string>> ServerActor::command(const std::vector<s
     for (const auto &frame : reply)
         out.emplace_back(view(frame));
     return out;
+}
+
+void ServerActor::post(const std::vector<std::string> &frames)
+{
+    if (!m_callerPipe)
+        return;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        (void)m_callerPipe->send(zmq::buffer(frames[i]), i + 1 < frames.size()
+                                                             ? zmq::send_flags::sndmore
+                                                             : zmq::send_flags::none);
+    }
+}
+
+void ServerActor::setLogLevelNow(LogLevel level)
+{
+    m_logger.setLevel(level);
+    post({"LEVEL", std::to_string(static_cast<int>(level))});
 }
 
 // ---------------------------------------------------------------- actor thread
@@ -570,8 +587,7 @@ bool ServerActor::handleCommand()
         m_logger.setLevel(static_cast<LogLevel>(level));
         m_logger.info(
             QStringLiteral("Log level set to %1").arg(levelName(static_cast<LogLevel>(level))));
-        reply({"OK"});
-        return true;
+        return true; // posted, not awaited: no reply
     }
     if (verb == "RELOAD" && frames.size() == 2) {
         const QString path = fromStd(view(frames[1]));

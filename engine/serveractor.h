@@ -39,6 +39,10 @@ public:
     bool start(int timeoutMs, QString *error, QMap<QString, QString> *addresses);
     // Caller's thread: asks the loop to end, interrupts user code and joins.
     void stop();
+    // Caller's thread: sends a command without waiting for a reply.
+    void post(const std::vector<std::string> &frames);
+    // Caller's thread: the level takes effect at once (atomic); the server logs the change.
+    void setLogLevelNow(LogLevel level);
     // Caller's thread: sends a command and waits for its reply.
     std::optional<std::vector<std::string>> command(const std::vector<std::string> &frames,
                                                     int timeoutMs);
