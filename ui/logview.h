@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QListWidget>
+#include <QSet>
 #include <QString>
 #include <QTableView>
 
@@ -38,6 +39,15 @@ public:
     QString selectedText() const;
     static constexpr int MaxCopyRows = 100'000;
 
+    // A record with a traceback expands in place: its lines show under it, links clickable.
+    bool isExpanded(int row) const;
+    void setExpanded(int row, bool expanded);
+    // The traceback lines an expanded row shows (text lines first), at most MaxExpandedLines.
+    QStringList expandedLines(int row) const;
+    // Which shown line of an expanded row a viewport point is on, or -1.
+    int expandedLineAt(const QPoint &viewportPoint, int *row = nullptr) const;
+    static constexpr int MaxExpandedLines = 200;
+
 public Q_SLOTS:
     // Keeps the last row in view as rows arrive; scrolling up by hand turns it off.
     void setFollow(bool follow);
@@ -45,15 +55,23 @@ public Q_SLOTS:
 Q_SIGNALS:
     // GUI thread: follow turned on or off (by setFollow or by the user scrolling).
     void followChanged(bool follow);
+    // GUI thread: a link line of an expanded row was clicked.
+    void locationActivated(const QString &file, int line);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
 
 private:
     void onRowsInserted();
     void onRowsRemoved(const QModelIndex &parent, int first, int last);
+    void onModelReset();
+    int lineHeight() const;
+    quint64 serialOf(int row) const;
 
     bool m_follow = true;
+    QSet<quint64> m_expanded; // record serials, so an expansion survives filters and eviction
 };
 
 // Lines of one record's text and traceback; a line naming a script position acts as a link.

@@ -141,6 +141,7 @@ LogViewer::LogViewer(QWidget *parent)
     connect(m_view, &QAbstractItemView::activated, this, &LogViewer::activateRow);
     connect(m_traceback, &TracebackView::locationActivated, this,
             &LogViewer::tracebackLineActivated);
+    connect(m_view, &LogView::locationActivated, this, &LogViewer::tracebackLineActivated);
 
     updateServerMenu();
     updateStatus();

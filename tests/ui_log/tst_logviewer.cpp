@@ -370,6 +370,65 @@ private Q_SLOTS:
         QVERIFY(!pane->firstLinkItem());
     }
 
+    void recordsWithATracebackExpandInPlace()
+    {
+        QSignalSpy activated(m_viewer, &LogViewer::tracebackLineActivated);
+        const QString tb = luaTraceback(QStringLiteral("handler.lua"), 4,
+                                        QStringLiteral("attempt to concatenate a nil value"));
+        m_viewer->appendRecords(
+            {makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Info, QStringLiteral("before")),
+             makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Error,
+                        QStringLiteral("User function gave an error"), tb),
+             makeRecord(BaseMsecs, QStringLiteral("s"), LogLevel::Info, QStringLiteral("after"))});
+        m_viewer->model()->flush();
+        LogView *view = m_viewer->view();
+        const int oneLine = view->rowHeight(0);
+        QCOMPARE(view->rowHeight(1), oneLine);
+
+        // Right on the record expands it: one extra line per traceback line.
+        view->setCurrentIndex(m_viewer->model()->index(1, LogModel::TextColumn));
+        QTest::keyClick(view, Qt::Key_Right);
+        QVERIFY(view->isExpanded(1));
+        const QStringList lines = view->expandedLines(1);
+        QCOMPARE(lines.size(), tb.count(QLatin1Char('\n')) + 1);
+        QCOMPARE(view->rowHeight(1), oneLine * int(1 + lines.size()));
+        // A row without a traceback does not expand.
+        view->setExpanded(0, true);
+        QVERIFY(!view->isExpanded(0));
+
+        // Clicking the frame line inside the row emits its location.
+        const int frame =
+            int(lines.indexOf(QStringLiteral("    handler.lua:4: in function 'foo'")));
+        QVERIFY2(frame >= 0, qPrintable(lines.join(u'|')));
+        const QPoint at(view->columnViewportPosition(LogModel::TextColumn) + 60,
+                        view->rowViewportPosition(1) + oneLine * (frame + 1) + oneLine / 2);
+        QCOMPARE(view->expandedLineAt(at), frame);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.first().at(0).toString(), QStringLiteral("handler.lua"));
+        QCOMPARE(activated.first().at(1).toInt(), 4);
+
+        // The expansion follows its record through a filter change, and Left collapses it.
+        m_viewer->setMinimumLevel(LogLevel::Error);
+        QCOMPARE(m_viewer->model()->rowCount(), 1);
+        QVERIFY(view->isExpanded(0));
+        QCOMPARE(view->rowHeight(0), oneLine * int(1 + lines.size()));
+        m_viewer->setMinimumLevel(LogLevel::Debug);
+        QVERIFY(view->isExpanded(1));
+        view->setCurrentIndex(m_viewer->model()->index(1, LogModel::TextColumn));
+        QTest::keyClick(view, Qt::Key_Left);
+        QVERIFY(!view->isExpanded(1));
+        QCOMPARE(view->rowHeight(1), oneLine);
+
+        // Clicking the marker toggles it too.
+        const QPoint marker(view->columnViewportPosition(LogModel::TextColumn) + 6,
+                            view->rowViewportPosition(1) + oneLine / 2);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, marker);
+        QVERIFY(view->isExpanded(1));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, marker);
+        QVERIFY(!view->isExpanded(1));
+    }
+
     void copyAndExport()
     {
         m_viewer->appendRecords(makeBatch(0, 3));
