@@ -70,7 +70,7 @@ bool Client::connect()
             m_error = "server '" + m_options.serverName + "' did not give its pub_address";
             return false;
         }
-        m_options.subAddress = *address;
+        m_options.subAddress = reachableFrom(*address, m_options.dbAddress);
     }
     if (m_options.pushAddress.empty()) {
         auto address = get("pull_address");
@@ -78,7 +78,7 @@ bool Client::connect()
             m_error = "server '" + m_options.serverName + "' did not give its pull_address";
             return false;
         }
-        m_options.pushAddress = *address;
+        m_options.pushAddress = reachableFrom(*address, m_options.dbAddress);
     }
     return true;
 }

@@ -381,7 +381,7 @@ bool ServerActor::configureWorker(QString *error)
                     .arg(m_config.configTimeoutMs);
             return false;
         }
-        into = *value;
+        into = reachableFrom(*value, m_config.dbAddress.toStdString());
         m_logger.info(QStringLiteral("Got %1: %2").arg(QString::fromLatin1(key), fromStd(into)));
         return true;
     };

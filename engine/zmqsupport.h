@@ -25,6 +25,10 @@ bool receiveFrames(zmq::socket_t &socket, std::vector<zmq::message_t> &frames, b
 // so a restart on the same fixed address succeeds right away.
 void unbindAndWait(void *socketHandle, const std::vector<std::string> &endpoints, int timeoutMs);
 
+// An address read from a server's cache, made reachable from here: a server bound to all
+// interfaces (tcp://0.0.0.0:port or tcp://*:port) is reached on the host we reached its cache at.
+std::string reachableFrom(const std::string &advertised, const std::string &cacheAddress);
+
 inline std::string toStd(const QString &text)
 {
     return text.toStdString();

@@ -91,6 +91,43 @@ private Q_SLOTS:
         QCOMPARE(reply->front(), std::string("steady:after"));
     }
 
+    // A cluster bound to all interfaces ("tcp://*:*") advertises 0.0.0.0 in its cache; workers
+    // and clients reach it on the host they reached the cache at.
+    void allInterfacesAreReachedThroughTheCacheHost_data()
+    {
+        QTest::addColumn<bool>("local");
+        QTest::newRow("in-process") << true;
+        QTest::newRow("tcp") << false;
+    }
+
+    void allInterfacesAreReachedThroughTheCacheHost()
+    {
+        QFETCH(bool, local);
+        const bool wasLocal = localShortcutsEnabled();
+        setLocalShortcutsEnabled(local);
+        auto restore = qScopeGuard([wasLocal] { setLocalShortcutsEnabled(wasLocal); });
+        ServerConfig config = masterConfig(QStringLiteral("everywhere"));
+        config.dbAddress = config.pullAddress = config.pubAddress = config.workerPullAddress =
+            config.workerPushAddress = QStringLiteral("tcp://*:*");
+        LocalServer master(config);
+        QVERIFY2(master.start(), qPrintable(master.errorString()));
+        QVERIFY(master.address(QStringLiteral("pull_address")).startsWith(u"tcp://0.0.0.0:"));
+        const QString db = QStringLiteral("tcp://127.0.0.1:%1")
+                               .arg(master.address(QStringLiteral("db_address")).section(u':', -1));
+        auto handlers = newHandlers();
+        handlers->add("tag", tagHandler());
+        LocalServer worker(workerConfig(QStringLiteral("remote"), db, handlers));
+        QVERIFY2(worker.start(), qPrintable(worker.errorString()));
+        QVERIFY(
+            worker.address(QStringLiteral("worker_push_address")).startsWith(u"tcp://127.0.0.1:"));
+        Client client({"everywhere", str(db)});
+        QVERIFY2(client.connect(), client.lastError().c_str());
+        QVERIFY(client.pushAddress().rfind("tcp://127.0.0.1:", 0) == 0);
+        const auto reply = client.eval("everywhere.tag", "hi");
+        QVERIFY2(reply, client.lastError().c_str());
+        QCOMPARE(reply->front(), std::string("remote:hi"));
+    }
+
     void startStopStartAgain()
     {
         LocalServer server(serverConfig(QStringLiteral("phoenix"), echoHandlers()));
