@@ -10,7 +10,7 @@ PACKAGES=(
   liblua5.4-dev
   python3 python3-zmq python3-protobuf
   xvfb xauth x11-utils imagemagick fonts-dejavu-core
-  dpkg-dev file appstream desktop-file-utils
+  dpkg-dev file appstream desktop-file-utils iproute2
 )
 
 missing=()
