@@ -781,20 +781,8 @@ void ServerActor::onRequest(zmq::message_t &&frame, const char *socketName)
         return;
     if (hasWorkers(m_config.kind)) {
         // Master and hub: scatter towards the workers.
-        m_fanOut.clear();
-        UserError error;
-        CallResult result = CallResult::Ok;
-        if (m_dispatcher->hasScatter()) {
-            m_running = m_dispatcher.get();
-            result = m_dispatcher->scatter(std::move(m_message), m_fanOut, error);
-            m_running = nullptr;
-        } else {
-            m_fanOut.push_back(std::move(m_message));
-        }
-        if (result == CallResult::Failed) {
-            reportUserError(error);
+        if (!fanOut(FanOut::Scatter))
             return;
-        }
         for (const Message &message : m_fanOut) {
             encodeMessage(message, m_encoded);
             ++m_stats.toWorkers;
@@ -805,6 +793,28 @@ void ServerActor::onRequest(zmq::message_t &&frame, const char *socketName)
         return;
     }
     callAndRoute(std::move(m_message));
+}
+
+bool ServerActor::fanOut(FanOut which)
+{
+    m_fanOut.clear();
+    const bool user =
+        which == FanOut::Scatter ? m_dispatcher->hasScatter() : m_dispatcher->hasGather();
+    if (!user) {
+        m_fanOut.push_back(std::move(m_message));
+        return true;
+    }
+    UserError error;
+    m_running = m_dispatcher.get();
+    const CallResult result = which == FanOut::Scatter
+                                  ? m_dispatcher->scatter(std::move(m_message), m_fanOut, error)
+                                  : m_dispatcher->gather(std::move(m_message), m_fanOut, error);
+    m_running = nullptr;
+    if (result == CallResult::Failed) {
+        reportUserError(error);
+        return false;
+    }
+    return true;
 }
 
 void ServerActor::callAndRoute(Message &&message)
@@ -907,20 +917,8 @@ void ServerActor::onWorkerResult(zmq::message_t &&frame)
     }
     if (!decodeOrLog(view(frame), "worker_pull_address"))
         return;
-    m_fanOut.clear();
-    UserError error;
-    CallResult result = CallResult::Ok;
-    if (m_dispatcher->hasGather()) {
-        m_running = m_dispatcher.get();
-        result = m_dispatcher->gather(std::move(m_message), m_fanOut, error);
-        m_running = nullptr;
-    } else {
-        m_fanOut.push_back(std::move(m_message));
-    }
-    if (result == CallResult::Failed) {
-        reportUserError(error);
+    if (!fanOut(FanOut::Gather))
         return;
-    }
     for (Message &message : m_fanOut)
         route(std::move(message));
 }

@@ -113,6 +113,9 @@ private:
     bool decodeOrLog(std::string_view bytes, const char *socketName);
     // Resolves the method for this server; logs and returns false when the message is not ours.
     bool resolveMethod(const Message &message, std::string_view &method, bool ignoreServer);
+    enum class FanOut { Scatter, Gather };
+    // Runs scatter or gather (or passes m_message through) into m_fanOut; false after a user error.
+    bool fanOut(FanOut which);
     void callAndRoute(Message &&message);
     void route(Message &&message);
     void publish(std::string_view topic, const Message &message);
