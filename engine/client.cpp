@@ -44,7 +44,8 @@ struct Client::Sockets
 Client::Client(Options options)
     : m_options(std::move(options)), m_uuid(newUuid()), m_sockets(std::make_unique<Sockets>())
 {
-    if (m_options.pipeline.empty())
+    m_session = !m_options.pipeline.empty();
+    if (!m_session)
         m_options.pipeline = newUuid();
 }
 
@@ -114,7 +115,8 @@ std::optional<std::string> Client::cacheRequest(const std::string &verb, const s
 
 std::optional<std::string> Client::set(const std::string &value, const std::string &key)
 {
-    return cacheRequest("set", value, key);
+    // As in pylm, a client in a session (a pipeline given) keeps its keys under that pipeline.
+    return cacheRequest("set", value, m_session && !key.empty() ? m_options.pipeline + key : key);
 }
 
 std::optional<std::string> Client::get(const std::string &key)

@@ -18,8 +18,8 @@ public:
         std::string dbAddress;
         std::string pushAddress; // read from the server's cache when empty
         std::string subAddress;  // read from the server's cache when empty
-        std::string pipeline;    // a fresh uuid when empty
-        int timeoutMs = 10000;   // per reply, and per cache request
+        std::string pipeline; // a session: set() keys are prefixed with it; a fresh uuid when empty
+        int timeoutMs = 10000; // per reply, and per cache request
     };
 
     explicit Client(Options options);
@@ -65,6 +65,7 @@ private:
     Options m_options;
     std::string m_uuid;
     std::string m_error;
+    bool m_session = false;
     std::unique_ptr<Sockets> m_sockets;
 };
 

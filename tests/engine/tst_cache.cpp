@@ -71,6 +71,21 @@ private Q_SLOTS:
         QCOMPARE(*value, std::string()); // a missing key answers empty, like pylm
     }
 
+    // pylm: a client given a pipeline (a session) stores set() keys under that pipeline.
+    void sessionClientPrefixesKeys()
+    {
+        Rig rig;
+        QPALM_START(server, rig, serverConfig(QStringLiteral("sessions"), newHandlers()));
+        Client session(
+            {"sessions", str(server->address(QStringLiteral("db_address"))), {}, {}, "session-7"});
+        const auto key = session.set("v", "k");
+        QVERIFY2(key.has_value(), session.lastError().c_str());
+        QCOMPARE(*key, std::string("session-7k"));
+        QCOMPARE(session.get("session-7k").value_or("?"), std::string("v"));
+        Client plain({"sessions", str(server->address(QStringLiteral("db_address")))});
+        QCOMPARE(plain.set("w", "k").value_or("?"), std::string("k"));
+    }
+
     void setWithoutKeyReturnsUuid()
     {
         Rig rig;
