@@ -470,7 +470,7 @@ void ServerActor::cacheDelete(const std::string &key)
 void ServerActor::loop()
 {
     std::vector<zmq::pollitem_t> items;
-    enum Role { Pipe, Input, Results, Publisher, Rep };
+    enum Role { Pipe, Input, Results, Workers, Publisher, Rep };
     std::vector<std::pair<Role, int>> roles;
 
     while (!m_stopRequested) {
@@ -492,6 +492,12 @@ void ServerActor::loop()
         if (m_workerResults && !m_pub.blocked()) {
             items.push_back({m_workerResults->handle(), 0, ZMQ_POLLIN, 0});
             roles.emplace_back(Results, 0);
+        }
+        if (m_toWorkers.socket) {
+            // Polled for nothing but its commands: a worker that left is dropped from the
+            // rotation as soon as it says so, not at the next send.
+            items.push_back({m_toWorkers.socket->handle(), 0, 0, 0});
+            roles.emplace_back(Workers, 0);
         }
         if (m_pub.socket) {
             items.push_back({m_pub.socket->handle(), 0, ZMQ_POLLIN, 0});
@@ -548,6 +554,8 @@ void ServerActor::loop()
                 break;
             case Rep:
                 serveCache();
+                break;
+            case Workers:
                 break;
             }
         }
@@ -1107,6 +1115,18 @@ void ServerActor::postStats()
 
 void ServerActor::tearDown()
 {
+    // A worker leaves its master's rotation before it closes: disconnecting an inproc pipe tells
+    // the master at once, where a close would tell it later from ZeroMQ's reaper thread.
+    auto leave = [](zmq::socket_t &socket, const LocalLink &link) {
+        const std::string &endpoint = link.twin.empty() ? link.endpoint : link.twin;
+        if (!endpoint.empty())
+            zmq_disconnect(socket.handle(), endpoint.c_str());
+    };
+    for (std::size_t i = 0; i < m_inputs.size() && i < m_inputLinks.size(); ++i)
+        leave(m_inputs[i], m_inputLinks[i]);
+    if (m_toMaster.socket)
+        leave(*m_toMaster.socket, m_toMasterLink);
+
     for (const std::string &endpoint : m_boundEndpoints)
         forgetLocalTwin(endpoint);
     m_boundEndpoints.clear();
