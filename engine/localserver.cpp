@@ -104,6 +104,26 @@ bool LocalServer::reloadScript(const QString &scriptPath, QString *errorText)
     return false;
 }
 
+void LocalServer::requestScriptReload(const QString &scriptPath)
+{
+    const QString path = scriptPath.isEmpty() ? m_config.scriptPath : scriptPath;
+    if (!m_actor || path.isEmpty()) {
+        reloadScript(path); // nothing runs, or nothing to load: answered at once
+        return;
+    }
+    m_actor->post({"RELOAD", path.toStdString(), "queued"});
+}
+
+void LocalServer::deliverReload(bool ok, const QString &scriptPath, const QString &error)
+{
+    if (ok) {
+        m_config.scriptPath = scriptPath;
+        Q_EMIT scriptReloaded(scriptPath);
+    } else {
+        Q_EMIT scriptReloadFailed(error);
+    }
+}
+
 void LocalServer::setState(State state)
 {
     if (m_state == state)

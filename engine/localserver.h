@@ -27,6 +27,7 @@ public:
     void stop() override;
     void setLogLevel(qpalm::LogLevel level) override;
     bool reloadScript(const QString &scriptPath, QString *errorText = nullptr) override;
+    void requestScriptReload(const QString &scriptPath) override;
 
     // How long start waits for the handshake.
     void setStartTimeout(int msecs) { m_startTimeoutMs = msecs; }
@@ -37,6 +38,7 @@ private:
     // Called through queued invocations from the actor thread.
     void deliverRecords(LogBatch records);
     void deliverStats(ServerStats stats);
+    void deliverReload(bool ok, const QString &scriptPath, const QString &error);
 
     ServerConfig m_config;
     State m_state = State::Stopped;

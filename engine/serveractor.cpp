@@ -597,7 +597,9 @@ bool ServerActor::handleCommand()
             QStringLiteral("Log level set to %1").arg(levelName(static_cast<LogLevel>(level))));
         return true; // posted, not awaited: no reply
     }
-    if (verb == "RELOAD" && frames.size() == 2) {
+    if (verb == "RELOAD" && (frames.size() == 2 || frames.size() == 3)) {
+        // With a third frame the caller did not wait: the outcome goes back as a queued call.
+        const bool queued = frames.size() == 3;
         const QString path = fromStd(view(frames[1]));
         QString error;
         bool ok = false;
@@ -619,10 +621,18 @@ bool ServerActor::handleCommand()
         if (ok) {
             m_config.scriptPath = path;
             m_logger.info(QStringLiteral("Script reloaded from %1").arg(path));
-            reply({"OK"});
         } else {
             m_logger.error(QStringLiteral("Script reload failed, the old script keeps running: %1")
                                .arg(error));
+        }
+        if (queued) {
+            LocalServer *handle = m_handle;
+            QMetaObject::invokeMethod(
+                handle, [handle, ok, path, error] { handle->deliverReload(ok, path, error); },
+                Qt::QueuedConnection);
+        } else if (ok) {
+            reply({"OK"});
+        } else {
             reply({"ERR", error.toStdString()});
         }
         return true;

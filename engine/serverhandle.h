@@ -40,6 +40,9 @@ public Q_SLOTS:
     virtual void setLogLevel(qpalm::LogLevel level) = 0;
     // Swaps in a script between two messages; false (old script kept) with the reason.
     virtual bool reloadScript(const QString &scriptPath, QString *errorText = nullptr) = 0;
+    // Starts the same swap and returns at once; scriptReloaded or scriptReloadFailed tells how it
+    // went.
+    virtual void requestScriptReload(const QString &scriptPath) = 0;
 
 Q_SIGNALS:
     // Caller's thread: the server is serving.

@@ -1,5 +1,9 @@
 #include "scripteditor.h"
 
+#include <memory>
+
+#include <QPointer>
+
 #include "cluster.h"
 #include "serverhandle.h"
 
@@ -411,34 +415,76 @@ bool ScriptEditor::apply(const QString &file)
         Q_EMIT scriptApplied(path);
         return true;
     }
-    QStringList reloaded;
-    QStringList errors;
-    for (ServerHandle *server : servers) {
-        QString error;
-        if (server->reloadScript(path, &error)) {
-            reloaded.append(server->name());
-            continue;
+    if (m_applying.contains(path))
+        return fail(tr("An Apply of %1 is still under way.").arg(name));
+    // Each server swaps between two messages on its own thread; the answers come back queued,
+    // so a server busy in a long handler never freezes the editor.
+    struct Outcome
+    {
+        int pending = 0;
+        QSet<const ServerHandle *> answered;
+        QStringList reloaded;
+        QStringList errors;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    outcome->pending = int(servers.size());
+    auto *batch = new QObject(this);
+    m_applying.insert(path);
+    setStatus(tr("Applying %1...").arg(name), false);
+    auto finishOne = [this, path, name, outcome, batch](const ServerHandle *server) {
+        // One answer per server: a stop after its reload, or a late second signal, is ignored.
+        if (outcome->pending <= 0 || outcome->answered.contains(server))
+            return;
+        outcome->answered.insert(server);
+        if (--outcome->pending > 0)
+            return;
+        m_applying.remove(path);
+        batch->deleteLater();
+        if (!outcome->errors.isEmpty()) {
+            QString message = tr("Apply of %1 failed; the old script keeps running.\n%2")
+                                  .arg(name, outcome->errors.join(QLatin1Char('\n')));
+            if (!outcome->reloaded.isEmpty())
+                message += QLatin1Char('\n') +
+                           tr("Reloaded on: %1").arg(outcome->reloaded.join(QStringLiteral(", ")));
+            fail(message);
+            Q_EMIT scriptApplyFailed(path, outcome->errors.join(QLatin1Char('\n')));
+            return;
         }
-        if (error.isEmpty())
-            error = tr("the reload failed without a reason");
-        errors.append(tr("%1: %2").arg(server->name(), error));
-        markLocations(error, path);
-        // The first server compiles the same text as the others: stop at once, nothing was swapped.
-        if (reloaded.isEmpty())
-            break;
+        setStatus(tr("Applied %1 to %2.").arg(name, outcome->reloaded.join(QStringLiteral(", "))),
+                  false);
+        Q_EMIT scriptApplied(path);
+    };
+    for (ServerHandle *server : servers) {
+        const QPointer<ServerHandle> guarded(server);
+        connect(server, &ServerHandle::scriptReloaded, batch,
+                [outcome, finishOne, guarded, path](const QString &reloadedPath) {
+                    if (reloadedPath != path)
+                        return;
+                    if (!guarded || outcome->answered.contains(guarded.data()))
+                        return;
+                    outcome->reloaded.append(guarded->name());
+                    finishOne(guarded.data());
+                });
+        connect(server, &ServerHandle::scriptReloadFailed, batch,
+                [this, outcome, finishOne, guarded, path](const QString &reason) {
+                    if (!guarded || outcome->answered.contains(guarded.data()))
+                        return;
+                    const QString error =
+                        reason.isEmpty() ? tr("the reload failed without a reason") : reason;
+                    outcome->errors.append(tr("%1: %2").arg(guarded->name(), error));
+                    markLocations(error, path);
+                    finishOne(guarded.data());
+                });
+        // A server that stops or goes away before it answers counts as failed.
+        connect(server, &ServerHandle::stopped, batch, [this, outcome, finishOne, guarded] {
+            if (!guarded || outcome->answered.contains(guarded.data()))
+                return;
+            outcome->errors.append(tr("%1: stopped before the reload").arg(guarded->name()));
+            finishOne(guarded.data());
+        });
     }
-    if (!errors.isEmpty()) {
-        QString message = tr("Apply of %1 failed; the old script keeps running.\n%2")
-                              .arg(name, errors.join(QLatin1Char('\n')));
-        if (!reloaded.isEmpty())
-            message +=
-                QLatin1Char('\n') + tr("Reloaded on: %1").arg(reloaded.join(QStringLiteral(", ")));
-        fail(message);
-        Q_EMIT scriptApplyFailed(path, errors.join(QLatin1Char('\n')));
-        return false;
-    }
-    setStatus(tr("Applied %1 to %2.").arg(name, reloaded.join(QStringLiteral(", "))), false);
-    Q_EMIT scriptApplied(path);
+    for (ServerHandle *server : servers)
+        server->requestScriptReload(path);
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 #include <QWidget>
 
@@ -55,10 +56,13 @@ public:
     // Writes the file (current one when empty); false with lastError.
     bool save(const QString &file = {});
     bool saveAll();
-    // Saves, then reloads the script into every running server that uses it. On failure the servers
-    // keep the old script, the error is shown and its line marked; emits scriptApplied or
-    // scriptApplyFailed.
+    // Saves, then starts reloading the script into every running server that uses it, without
+    // blocking (a server swaps between two messages). scriptApplied or scriptApplyFailed follows;
+    // on failure the servers keep the old script, the error is shown and its line marked.
+    // False when nothing could be started (not saved, or an Apply of this file is under way).
     bool apply(const QString &file = {});
+    // True while an Apply waits for its servers.
+    bool isApplying() const { return !m_applying.isEmpty(); }
     // Reloads the file from disk, dropping edits.
     bool revert(const QString &file = {});
 
@@ -130,6 +134,7 @@ private:
     QLabel *m_status = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_applyAction = nullptr;
+    QSet<QString> m_applying; // files whose Apply waits for servers
     QAction *m_revertAction = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
     QHash<QsciScintilla *, QString> m_files;

@@ -13,11 +13,15 @@
 #include "cluster.h"
 #include "serverhandle.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
+#include <thread>
 
 #define signals Q_SIGNALS
 #define slots Q_SLOTS
@@ -48,6 +52,7 @@ class TestErrorFlow : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void tracebackToEditorAndLiveFix();
+    void applyDoesNotWaitForABusyServer();
 };
 
 void TestErrorFlow::tracebackToEditorAndLiveFix()
@@ -134,11 +139,67 @@ void TestErrorFlow::tracebackToEditorAndLiveFix()
                                                      QStringLiteral("'fixed ' .. payload")));
     QSignalSpy applied(editor, &ScriptEditor::scriptApplied);
     QVERIFY2(editor->apply(), qPrintable(editor->lastError()));
-    QCOMPARE(applied.count(), 1);
+    QTRY_COMPARE(applied.count(), 1);
     reply = client.eval("srv.foo", "boom");
     QVERIFY(reply);
     QCOMPARE(reply->front(), std::string("fixed boom"));
     QCOMPARE(server->state(), ServerHandle::State::Running);
+}
+
+void TestErrorFlow::applyDoesNotWaitForABusyServer()
+{
+    QTemporaryDir dir;
+    const QString script = dir.filePath(QStringLiteral("busy.lua"));
+    QVERIFY(writeFile(script, "function slow(payload)\n"
+                              "    local n = 0\n"
+                              "    for i = 1, 400000000 do n = n + 1 end\n"
+                              "    return 'slow done'\n"
+                              "end\n"
+                              "function version(payload) return 'v1' end\n"));
+    const QString cluster = dir.filePath(QStringLiteral("cluster.json"));
+    QVERIFY(writeFile(cluster, "{\"servers\": [{\"kind\": \"server\", \"name\": \"busy\", "
+                               "\"script\": \"busy.lua\", \"limits\": {\"time_ms\": 1500}, "
+                               "\"db_address\": \"tcp://127.0.0.1:*\", "
+                               "\"pull_address\": \"tcp://127.0.0.1:*\", "
+                               "\"pub_address\": \"tcp://127.0.0.1:*\"}]}"));
+    AppSettings settings(dir.filePath(QStringLiteral("settings.ini")));
+    MainWindow window(&settings);
+    window.setInteractive(false);
+    QVERIFY2(window.openClusterFile(cluster, true), qPrintable(window.lastError()));
+    ServerHandle *server = window.cluster()->server(QStringLiteral("busy"));
+    QVERIFY(server);
+    QTRY_COMPARE(server->state(), ServerHandle::State::Running);
+    const std::string db = server->address(QStringLiteral("db_address")).toStdString();
+
+    // Keep the server inside a long handler (stopped by its 1.5 s limit at the latest).
+    std::atomic<bool> busyStarted{false};
+    std::thread caller([db, &busyStarted] {
+        Client slowClient({"busy", db});
+        if (!slowClient.connect())
+            return;
+        busyStarted = true;
+        (void)slowClient.eval("busy.slow", "x");
+    });
+    QTRY_VERIFY(busyStarted.load());
+    QTest::qWait(100);
+
+    ScriptEditor *editor = window.scriptEditor();
+    QVERIFY(editor->open(script));
+    editor->editor(script)->setText(QStringLiteral("function version(payload) return 'v2' end\n"));
+    QSignalSpy applied(editor, &ScriptEditor::scriptApplied);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY2(editor->apply(), qPrintable(editor->lastError()));
+    QVERIFY2(clock.elapsed() < 300, "Apply waited for the busy server");
+    QVERIFY(editor->isApplying());
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, 10000);
+    caller.join();
+
+    Client client({"busy", db});
+    QVERIFY2(client.connect(), client.lastError().c_str());
+    const auto reply = client.eval("busy.version", "x");
+    QVERIFY2(reply, client.lastError().c_str());
+    QCOMPARE(reply->front(), std::string("v2"));
 }
 
 QTEST_MAIN(TestErrorFlow)
