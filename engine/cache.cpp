@@ -14,6 +14,13 @@ std::optional<std::string> Cache::get(const std::string &key) const
     return it->second;
 }
 
+std::string Cache::store(std::string value, const std::string &key)
+{
+    std::string actual = key.empty() ? newUuid() : key;
+    m_values[actual] = std::move(value);
+    return actual;
+}
+
 std::vector<std::string> Cache::keys() const
 {
     std::vector<std::string> out;
@@ -33,11 +40,8 @@ std::string Cache::handleRequest(const Message &request, std::string *verb)
     if (verb)
         verb->assign(instruction);
 
-    if (instruction == "set") {
-        std::string key = request.cache.empty() ? newUuid() : request.cache;
-        set(key, request.payload);
-        return key;
-    }
+    if (instruction == "set")
+        return store(request.payload, request.cache);
     if (instruction == "get") {
         return get(request.payload).value_or(std::string());
     }

@@ -14,6 +14,8 @@ class Cache
 {
 public:
     void set(const std::string &key, std::string value) { m_values[key] = std::move(value); }
+    // pylm's set: stores value under key, or under a fresh uuid when key is empty; returns the key.
+    std::string store(std::string value, const std::string &key);
     std::optional<std::string> get(const std::string &key) const;
     bool remove(const std::string &key) { return m_values.erase(key) > 0; }
     std::vector<std::string> keys() const;

@@ -197,26 +197,12 @@ std::optional<std::vector<std::string>> Client::eval(const std::string &function
                                                      const std::string &payload, int replies,
                                                      const std::string &cache)
 {
-    bool sent = false;
-    std::vector<std::string> out;
-    const bool ok = job(
-        function,
-        [&](std::string &next) {
-            if (sent)
-                return false;
-            next = payload;
-            sent = true;
-            return true;
-        },
-        [&](std::string &&reply) { out.push_back(std::move(reply)); }, replies, cache);
-    if (!ok)
-        return std::nullopt;
-    return out;
+    return job(function, std::vector<std::string>{payload}, replies, cache);
 }
 
 std::optional<std::vector<std::string>> Client::job(const std::string &function,
                                                     const std::vector<std::string> &payloads,
-                                                    int repliesPerMessage)
+                                                    int repliesPerMessage, const std::string &cache)
 {
     std::size_t index = 0;
     std::vector<std::string> out;
@@ -229,7 +215,7 @@ std::optional<std::vector<std::string>> Client::job(const std::string &function,
             next = payloads[index++];
             return true;
         },
-        [&](std::string &&reply) { out.push_back(std::move(reply)); }, repliesPerMessage);
+        [&](std::string &&reply) { out.push_back(std::move(reply)); }, repliesPerMessage, cache);
     if (!ok)
         return std::nullopt;
     return out;

@@ -47,7 +47,8 @@ public:
     // Convenience: all payloads in, all replies out (in arrival order).
     std::optional<std::vector<std::string>> job(const std::string &function,
                                                 const std::vector<std::string> &payloads,
-                                                int repliesPerMessage = 1);
+                                                int repliesPerMessage = 1,
+                                                const std::string &cache = {});
 
     // pylm's cache verbs; set takes the value first and returns the key.
     std::optional<std::string> set(const std::string &value, const std::string &key = {});

@@ -99,10 +99,7 @@ bool ServerActor::start(int timeoutMs, QString *error, QMap<QString, QString> *a
         if (error)
             *error =
                 frames.size() > 1 ? fromStd(view(frames[1])) : QStringLiteral("unknown failure");
-        m_thread->wait();
-        delete m_thread;
-        m_thread = nullptr;
-        m_callerPipe.reset();
+        stop(); // the thread is already on its way out
         return false;
     }
     if (addresses) {
@@ -155,13 +152,8 @@ std::optional<std::vector<std::string>> ServerActor::command(const std::vector<s
 
 void ServerActor::post(const std::vector<std::string> &frames)
 {
-    if (!m_callerPipe)
-        return;
-    for (std::size_t i = 0; i < frames.size(); ++i) {
-        (void)m_callerPipe->send(zmq::buffer(frames[i]), i + 1 < frames.size()
-                                                             ? zmq::send_flags::sndmore
-                                                             : zmq::send_flags::none);
-    }
+    if (m_callerPipe)
+        sendFrames(*m_callerPipe, frames);
 }
 
 void ServerActor::setLogLevelNow(LogLevel level)
@@ -195,9 +187,7 @@ void ServerActor::run()
     if (!ready) {
         m_logger.error(error);
         flushLogs(true);
-        const std::string reason = error.toStdString();
-        (void)m_pipe->send(zmq::str_buffer("FAILED"), zmq::send_flags::sndmore);
-        (void)m_pipe->send(zmq::buffer(reason), zmq::send_flags::none);
+        sendFrames(*m_pipe, {"FAILED", error.toStdString()});
         tearDown();
         return;
     }
@@ -207,10 +197,7 @@ void ServerActor::run()
         handshake.push_back(it.key().toStdString());
         handshake.push_back(it.value().toStdString());
     }
-    for (std::size_t i = 0; i < handshake.size(); ++i)
-        (void)m_pipe->send(zmq::buffer(handshake[i]), i + 1 < handshake.size()
-                                                          ? zmq::send_flags::sndmore
-                                                          : zmq::send_flags::none);
+    sendFrames(*m_pipe, handshake);
 
     m_logger.info(QStringLiteral("%1 '%2' started").arg(kindName(m_config.kind), m_config.name));
     try {
@@ -453,9 +440,7 @@ std::string ServerActor::cacheSet(const std::string &value, const std::string &k
 {
     if (m_config.kind == ServerKind::Worker)
         return workerCacheRequest("set", value, key).value_or(std::string());
-    const std::string actual = key.empty() ? newUuid() : key;
-    m_cache.set(actual, value);
-    return actual;
+    return m_cache.store(value, key);
 }
 
 void ServerActor::cacheDelete(const std::string &key)
@@ -479,11 +464,7 @@ void ServerActor::loop()
         items.push_back({m_pipe->handle(), 0, ZMQ_POLLIN, 0});
         roles.emplace_back(Pipe, 0);
 
-        // Backpressure: an input is read only while the output it feeds has room.
-        const bool inputsBlocked = hasWorkers(m_config.kind)             ? m_toWorkers.blocked()
-                                   : m_config.kind == ServerKind::Worker ? m_toMaster.blocked()
-                                                                         : m_pub.blocked();
-        if (!inputsBlocked) {
+        if (!inputsBlocked()) {
             for (std::size_t i = 0; i < m_inputs.size(); ++i) {
                 items.push_back({m_inputs[i].handle(), 0, ZMQ_POLLIN, 0});
                 roles.emplace_back(Input, int(i));
@@ -581,13 +562,7 @@ bool ServerActor::handleCommand()
     if (!receiveFrames(*m_pipe, frames) || frames.empty())
         return true;
     const std::string_view verb = view(frames.front());
-    auto reply = [this](std::initializer_list<std::string> parts) {
-        std::size_t i = 0;
-        for (const std::string &part : parts) {
-            (void)m_pipe->send(zmq::buffer(part), ++i < parts.size() ? zmq::send_flags::sndmore
-                                                                     : zmq::send_flags::none);
-        }
-    };
+    auto reply = [this](const std::vector<std::string> &parts) { sendFrames(*m_pipe, parts); };
     if (verb == "$TERM")
         return false;
     if (verb == "LEVEL" && frames.size() == 2) {
@@ -641,6 +616,14 @@ bool ServerActor::handleCommand()
     return true;
 }
 
+bool ServerActor::inputsBlocked() const
+{
+    // Backpressure: an input is read only while the output it feeds has room.
+    if (hasWorkers(m_config.kind))
+        return m_toWorkers.blocked();
+    return m_config.kind == ServerKind::Worker ? m_toMaster.blocked() : m_pub.blocked();
+}
+
 void ServerActor::readInput(int index)
 {
     zmq::socket_t &socket = m_inputs[std::size_t(index)];
@@ -649,10 +632,7 @@ void ServerActor::readInput(int index)
                        m_config.kind == ServerKind::Hub;
     std::vector<zmq::message_t> frames;
     for (int n = 0; n < kBurst; ++n) {
-        const bool blocked = hasWorkers(m_config.kind)             ? m_toWorkers.blocked()
-                             : m_config.kind == ServerKind::Worker ? m_toMaster.blocked()
-                                                                   : m_pub.blocked();
-        if (blocked || m_stopRequested)
+        if (inputsBlocked() || m_stopRequested)
             break;
         if (!receiveFrames(socket, frames))
             break;
@@ -1027,48 +1007,41 @@ void ServerActor::flushHeld(qint64 now, bool onlySubscribed)
     m_stats.heldForSubscriber = int(m_heldCount);
 }
 
-bool ServerActor::send(Output &output, Frames &&frames)
+bool ServerActor::trySend(Output &output, Frames &frames)
 {
-    if (!output.pending.empty()) {
-        output.pending.push_back(std::move(frames));
-        m_stats.pendingOut =
-            int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
-        return false;
-    }
     for (std::size_t i = 0; i < frames.size(); ++i) {
-        const bool last = i + 1 == frames.size();
-        auto flags = last ? zmq::send_flags::dontwait
-                          : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
-        auto sent = output.socket->send(frames[i], flags);
-        if (!sent) {
-            // Only the first frame can hit the high-water mark; later frames always follow it.
-            output.pending.push_back(std::move(frames));
-            m_stats.pendingOut =
-                int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
+        const auto flags = i + 1 == frames.size()
+                               ? zmq::send_flags::dontwait
+                               : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
+        // Only the first frame can hit the high-water mark; later frames always follow it.
+        if (!output.socket->send(frames[i], flags))
             return false;
-        }
     }
     return true;
 }
 
-void ServerActor::flushPending(Output &output)
+void ServerActor::updatePendingStat()
 {
-    while (!output.pending.empty()) {
-        Frames &frames = output.pending.front();
-        for (std::size_t i = 0; i < frames.size(); ++i) {
-            const bool last = i + 1 == frames.size();
-            auto flags = last ? zmq::send_flags::dontwait
-                              : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
-            if (!output.socket->send(frames[i], flags)) {
-                m_stats.pendingOut = int(m_pub.pending.size() + m_toWorkers.pending.size() +
-                                         m_toMaster.pending.size());
-                return;
-            }
-        }
-        output.pending.pop_front();
-    }
     m_stats.pendingOut =
         int(m_pub.pending.size() + m_toWorkers.pending.size() + m_toMaster.pending.size());
+}
+
+bool ServerActor::send(Output &output, Frames &&frames)
+{
+    if (output.pending.empty() && trySend(output, frames))
+        return true;
+    output.pending.push_back(std::move(frames));
+    updatePendingStat();
+    return false;
+}
+
+void ServerActor::flushPending(Output &output)
+{
+    if (output.pending.empty())
+        return;
+    while (!output.pending.empty() && trySend(output, output.pending.front()))
+        output.pending.pop_front();
+    updatePendingStat();
 }
 
 void ServerActor::reportUserError(const UserError &error)

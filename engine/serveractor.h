@@ -122,7 +122,11 @@ private:
     void publishFrames(std::string_view topic, Frames &&frames);
     void reportUserError(const UserError &error);
 
+    // Queues behind earlier pending frames, or sends now; false when the frames had to wait.
     bool send(Output &output, Frames &&frames);
+    bool trySend(Output &output, Frames &frames);
+    void updatePendingStat();
+    bool inputsBlocked() const;
     void flushPending(Output &output);
     bool subscribed(std::string_view topic) const;
     void flushHeld(qint64 now, bool onlySubscribed);

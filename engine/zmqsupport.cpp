@@ -32,6 +32,14 @@ std::string lastEndpoint(zmq::socket_t &socket)
     return socket.get(zmq::sockopt::last_endpoint);
 }
 
+void sendFrames(zmq::socket_t &socket, const std::vector<std::string> &frames)
+{
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        (void)socket.send(zmq::buffer(frames[i]),
+                          i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+}
+
 bool receiveFrames(zmq::socket_t &socket, std::vector<zmq::message_t> &frames, bool wait)
 {
     frames.clear();

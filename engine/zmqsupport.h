@@ -18,6 +18,9 @@ zmq::socket_t makeSocket(zmq::socket_type type);
 // The endpoint a socket actually bound to (wildcard port resolved).
 std::string lastEndpoint(zmq::socket_t &socket);
 
+// Sends strings as the frames of one message (blocking; for command pipes).
+void sendFrames(zmq::socket_t &socket, const std::vector<std::string> &frames);
+
 // Receives every frame of one message without waiting; empty when nothing is queued.
 bool receiveFrames(zmq::socket_t &socket, std::vector<zmq::message_t> &frames, bool wait = false);
 

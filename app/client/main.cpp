@@ -70,25 +70,6 @@ std::optional<int> intOption(const QCommandLineParser &parser, const QCommandLin
     return value;
 }
 
-// Runs a streaming job waiting for total replies in all (when total >= 0) or replies per message.
-template <typename C>
-bool runJob(C &client, const std::string &function, const std::function<bool(std::string &)> &next,
-            const std::function<void(std::string &&)> &onReply, int replies, int total,
-            bool *unsupported)
-{
-    if constexpr (requires {
-                      client.job(function, next, onReply, replies, std::string(), total);
-                  }) {
-        return client.job(function, next, onReply, replies, std::string(), total);
-    } else {
-        if (total >= 0) {
-            *unsupported = true;
-            return false;
-        }
-        return client.job(function, next, onReply, replies);
-    }
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -313,12 +294,8 @@ int main(int argc, char *argv[])
         return true;
     };
     auto onReply = [](std::string &&reply) { printReply(reply); };
-    bool unsupported = false;
-    if (!runJob(client, *function, next, onReply, *replies, *total, &unsupported)) {
-        if (unsupported)
-            complain(QStringLiteral("--total is not supported by this build's engine"));
-        else
-            complain(QString::fromStdString(client.lastError()));
+    if (!client.job(*function, next, onReply, *replies, std::string(), *total)) {
+        complain(QString::fromStdString(client.lastError()));
         return kRuntimeError;
     }
     return 0;
