@@ -96,7 +96,6 @@ int main(int argc, char *argv[])
     }
 
     QApplication app(argc, argv);
-    Q_INIT_RESOURCE(qpalm);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/qpalm/icons/qpalm.svg")));
     QGuiApplication::setDesktopFileName(QStringLiteral("qpalm"));
 

@@ -36,13 +36,6 @@
 
 #include <algorithm>
 
-// The icons and demo live in qpalm_ui's resources; a static library needs them registered
-// explicitly.
-static void initResources()
-{
-    Q_INIT_RESOURCE(qpalm);
-}
-
 namespace qpalm {
 
 namespace {
@@ -65,7 +58,6 @@ QString rate(double value)
 MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     : QMainWindow(parent), m_settings(settings)
 {
-    initResources();
     if (!m_settings) {
         m_settings = new AppSettings(this);
         m_ownSettings = true;
