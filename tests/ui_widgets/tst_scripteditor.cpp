@@ -1,6 +1,7 @@
 // ScriptEditor: tabs, line navigation, save/revert, error markers, and Apply into a running Lua
 // server.
 #include "scripteditor.h"
+#include "tracebacklocation.h"
 
 #include "client.h"
 #include "localserver.h"
@@ -113,7 +114,7 @@ void TestScriptEditor::parseLocations()
     QFETCH(QString, text);
     QFETCH(QStringList, files);
     QFETCH(QList<int>, lines);
-    const auto locations = ScriptEditor::parseLocations(text);
+    const auto locations = qpalm::sourceLocations(text);
     QStringList gotFiles;
     QList<int> gotLines;
     for (const auto &location : locations) {

@@ -4,7 +4,7 @@
 #include "cachepanel.h"
 #include "clientpanel.h"
 #include "cluster.h"
-#include "clusterfile.h"
+#include "clusterdocument.h"
 #include "clustermodel.h"
 #include "clusterpanel.h"
 #include "errorinbox.h"
@@ -28,7 +28,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QRegularExpression>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -39,14 +38,6 @@
 namespace qpalm {
 
 namespace {
-
-constexpr int kStateVersion = 1;
-
-QIcon icon(const char *theme, const char *file)
-{
-    return QIcon::fromTheme(QLatin1String(theme),
-                            QIcon(QStringLiteral(":/qpalm/icons/%1.svg").arg(QLatin1String(file))));
-}
 
 QString rate(double value)
 {
@@ -72,6 +63,14 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     createDocks();
     createActions();
     createMenus();
+
+    m_document = new ClusterDocument(this);
+    connect(m_document, &ClusterDocument::clusterAboutToBeReplaced, this,
+            &MainWindow::detachCluster);
+    connect(m_document, &ClusterDocument::clusterReplaced, this, &MainWindow::attachCluster);
+    connect(m_document, &ClusterDocument::modifiedChanged, this, &MainWindow::setWindowModified);
+    connect(m_document, &ClusterDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &ClusterDocument::entriesChanged, this, &MainWindow::updateActions);
 
     m_serversLabel = new QLabel(this);
     m_serversLabel->setObjectName(QStringLiteral("serversStatus"));
@@ -130,7 +129,7 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     m_sizeDocksOnShow = m_settings->windowState().isEmpty() ||
                         !restoreState(m_settings->windowState(), kStateVersion);
 
-    replaceCluster({});
+    attachCluster(m_document->cluster());
     rebuildRecentMenu();
     updateTitle();
 }
@@ -138,272 +137,29 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
 MainWindow::~MainWindow()
 {
     // Views first, so nothing watches the servers while they stop.
-    m_scriptEditor->setCluster(nullptr);
-    m_clientPanel->setCluster(nullptr);
-    m_cachePanel->setCluster(nullptr);
-    m_clusterPanel->setCluster(nullptr);
-    delete m_cluster;
-    m_cluster = nullptr;
+    detachCluster();
+    delete m_document;
+    m_document = nullptr;
 }
 
-QDockWidget *MainWindow::addDock(const QString &objectName, const QString &title, QWidget *widget,
-                                 Qt::DockWidgetArea area)
-{
-    auto *dock = new QDockWidget(title, this);
-    dock->setObjectName(objectName);
-    dock->setWidget(widget);
-    addDockWidget(area, dock);
-    return dock;
-}
-
-void MainWindow::createDocks()
-{
-    m_clusterPanel = new ClusterPanel(this);
-    m_topology = new TopologyView(this);
-    m_topology->setObjectName(QStringLiteral("topologyView"));
-    m_topology->setModel(m_clusterPanel->model());
-    m_logViewer = new LogViewer(this);
-    m_logViewer->setObjectName(QStringLiteral("logViewer"));
-    m_errorInbox = new ErrorInbox(this);
-    m_errorInbox->setObjectName(QStringLiteral("errorInbox"));
-    m_clientPanel = new ClientPanel(this);
-    m_clientPanel->setObjectName(QStringLiteral("clientPanel"));
-    m_cachePanel = new CachePanel(this);
-    m_cachePanel->setObjectName(QStringLiteral("cachePanel"));
-
-    m_scriptEditor = new ScriptEditor(this);
-    m_scriptEditor->setObjectName(QStringLiteral("scriptEditor"));
-    setCentralWidget(m_scriptEditor);
-
-    QDockWidget *clusterDock = addDock(QStringLiteral("clusterDock"), tr("Cluster"), m_clusterPanel,
-                                       Qt::LeftDockWidgetArea);
-    QDockWidget *topologyDock =
-        addDock(QStringLiteral("topologyDock"), tr("Topology"), m_topology, Qt::LeftDockWidgetArea);
-    splitDockWidget(clusterDock, topologyDock, Qt::Vertical);
-    // Below: the log (and errors) beside the client (and cache).
-    QDockWidget *logDock =
-        addDock(QStringLiteral("logDock"), tr("Log"), m_logViewer, Qt::BottomDockWidgetArea);
-    QDockWidget *clientDock = addDock(QStringLiteral("clientDock"), tr("Client"), m_clientPanel,
-                                      Qt::BottomDockWidgetArea);
-    splitDockWidget(logDock, clientDock, Qt::Horizontal);
-    QDockWidget *errorDock =
-        addDock(QStringLiteral("errorDock"), tr("Errors"), m_errorInbox, Qt::BottomDockWidgetArea);
-    tabifyDockWidget(logDock, errorDock);
-    QDockWidget *cacheDock =
-        addDock(QStringLiteral("cacheDock"), tr("Cache"), m_cachePanel, Qt::BottomDockWidgetArea);
-    tabifyDockWidget(clientDock, cacheDock);
-    logDock->raise();
-    clientDock->raise();
-
-    connect(m_errorInbox, &ErrorInbox::countsChanged, this, [errorDock](int groups, qint64) {
-        errorDock->setWindowTitle(groups > 0 ? tr("Errors (%1)").arg(groups) : tr("Errors"));
-    });
-}
-
-void MainWindow::createActions()
-{
-    auto make = [this](const char *objectName, const QString &text, const QIcon &icon,
-                       const QKeySequence &shortcut, auto slot) {
-        auto *a = new QAction(icon, text, this);
-        a->setObjectName(QLatin1String(objectName));
-        if (!shortcut.isEmpty()) {
-            a->setShortcut(shortcut);
-            a->setToolTip(
-                QStringLiteral("%1 (%2)").arg(QString(text).remove(QLatin1Char('&')),
-                                              shortcut.toString(QKeySequence::NativeText)));
-        }
-        connect(a, &QAction::triggered, this, slot);
-        return a;
-    };
-    make("actionNewCluster", tr("New C&luster"), icon("document-new", "new-cluster"), {},
-         [this] { newCluster(); });
-    make("actionOpen", tr("&Open…"), icon("document-open", "open"),
-         QKeySequence(Qt::CTRL | Qt::Key_O), [this] { open(); });
-    make("actionSave", tr("&Save"), icon("document-save", "save"),
-         QKeySequence(Qt::CTRL | Qt::Key_S), [this] { save(); });
-    make("actionSaveAs", tr("Save &As…"), icon("document-save-as", "save-as"),
-         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), [this] { saveAs(); });
-    make("actionQuit", tr("&Quit"), icon("application-exit", "quit"),
-         QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
-    make("actionNewServer", tr("&New Server…"), icon("list-add", "new-server"),
-         QKeySequence(Qt::CTRL | Qt::Key_N), [this] { newServer(); });
-    make("actionEditServer", tr("&Edit Server…"), icon("document-properties", "edit-server"),
-         QKeySequence(Qt::CTRL | Qt::Key_E), [this] { editServer(); });
-    make("actionRemoveServer", tr("&Remove Server"), icon("list-remove", "remove-server"),
-         QKeySequence::Delete, [this] { removeSelectedServers(); });
-    make("actionStartAll", tr("Start &All"), icon("media-seek-forward", "start-all"),
-         QKeySequence(Qt::Key_F5), [this] { m_clusterPanel->startAll(); });
-    make("actionStopAll", tr("St&op All"), icon("process-stop", "stop-all"),
-         QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] { m_clusterPanel->stopAll(); });
-    make("actionStartSelected", tr("&Start"), icon("media-playback-start", "start"),
-         QKeySequence(Qt::CTRL | Qt::Key_F5), [this] { m_clusterPanel->startSelected(); });
-    make("actionStopSelected", tr("S&top"), icon("media-playback-stop", "stop"),
-         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F5),
-         [this] { m_clusterPanel->stopSelected(); });
-    make("actionAddReplica", tr("Add &Replica"), icon("list-add", "add-replica"),
-         QKeySequence(Qt::CTRL | Qt::Key_Plus), [this] { m_clusterPanel->addReplica(); });
-    make("actionRemoveReplica", tr("Remove Re&plica"), icon("list-remove", "remove-replica"),
-         QKeySequence(Qt::CTRL | Qt::Key_Minus), [this] { m_clusterPanel->removeReplica(); });
-    make("actionPreferences", tr("&Preferences…"), icon("preferences-system", "preferences"),
-         QKeySequence(QKeySequence::Preferences), [this] { showPreferences(); });
-    make("actionOpenScript", tr("Open Server's S&cript"), icon("text-x-script", "edit-server"), {},
-         [this] {
-             const QString name = m_clusterPanel->currentServer();
-             const ServerHandle *server = m_cluster ? m_cluster->server(name) : nullptr;
-             if (server && !server->config().scriptPath.isEmpty())
-                 openScript(server->config().scriptPath);
-         });
-    make("actionShowAllLogs", tr("Show &All Logs"), QIcon(), QKeySequence(Qt::CTRL | Qt::Key_L),
-         [this] { focusServer({}); });
-    make("actionAbout", tr("&About qpalm"), QIcon(QStringLiteral(":/qpalm/icons/qpalm.svg")), {},
-         [this] {
-             QMessageBox::about(
-                 this, tr("About qpalm"),
-                 tr("<h3>qpalm %1</h3><p>Desktop cluster manager and native engine for PALM "
-                    "(pylm) message clusters.</p>")
-                     .arg(QStringLiteral(QPALM_VERSION)));
-         });
-
-    action(QStringLiteral("actionAddReplica"))
-        ->setShortcuts(
-            {QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Equal)});
-    action(QStringLiteral("actionAddReplica"))
-        ->setToolTip(tr("Add a replica of the selected worker (Ctrl++)"));
-    action(QStringLiteral("actionRemoveReplica"))
-        ->setToolTip(tr("Remove the selected worker's last replica (Ctrl+-)"));
-    action(QStringLiteral("actionStartSelected"))
-        ->setToolTip(tr("Start the selected servers (Ctrl+F5)"));
-    action(QStringLiteral("actionStopSelected"))
-        ->setToolTip(tr("Stop the selected servers (Ctrl+Shift+F5)"));
-    // The delete shortcut belongs to the cluster table only, not to text fields elsewhere.
-    action(QStringLiteral("actionRemoveServer"))
-        ->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_clusterPanel->addAction(action(QStringLiteral("actionRemoveServer")));
-
-    m_clusterPanel->setContextActions({action(QStringLiteral("actionStartSelected")),
-                                       action(QStringLiteral("actionStopSelected")), nullptr,
-                                       action(QStringLiteral("actionEditServer")),
-                                       action(QStringLiteral("actionOpenScript")),
-                                       action(QStringLiteral("actionRemoveServer")), nullptr,
-                                       action(QStringLiteral("actionAddReplica")),
-                                       action(QStringLiteral("actionRemoveReplica"))});
-}
-
-QAction *MainWindow::action(const QString &objectName) const
-{
-    return findChild<QAction *>(objectName, Qt::FindDirectChildrenOnly);
-}
-
-void MainWindow::createMenus()
-{
-    auto a = [this](const char *name) { return action(QLatin1String(name)); };
-
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(a("actionNewCluster"));
-    file->addAction(a("actionOpen"));
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
-    file->addSeparator();
-    file->addAction(a("actionSave"));
-    file->addAction(a("actionSaveAs"));
-    file->addSeparator();
-    file->addAction(a("actionQuit"));
-
-    QMenu *cluster = menuBar()->addMenu(tr("&Cluster"));
-    cluster->addAction(a("actionStartAll"));
-    cluster->addAction(a("actionStopAll"));
-    cluster->addSeparator();
-    cluster->addAction(a("actionStartSelected"));
-    cluster->addAction(a("actionStopSelected"));
-    cluster->addSeparator();
-    cluster->addAction(a("actionNewServer"));
-    cluster->addAction(a("actionEditServer"));
-    cluster->addAction(a("actionRemoveServer"));
-    cluster->addSeparator();
-    cluster->addAction(a("actionAddReplica"));
-    cluster->addAction(a("actionRemoveReplica"));
-
-    m_viewMenu = menuBar()->addMenu(tr("&View"));
-    const QList<QDockWidget *> docks = findChildren<QDockWidget *>();
-    for (QDockWidget *dock : docks)
-        m_viewMenu->addAction(dock->toggleViewAction());
-    m_viewMenu->addSeparator();
-    m_viewMenu->addAction(a("actionShowAllLogs"));
-    m_viewMenu->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
-
-    QMenu *script = menuBar()->addMenu(tr("&Script"));
-    script->addAction(a("actionOpenScript"));
-    script->addSeparator();
-    script->addAction(m_scriptEditor->saveAction());
-    script->addAction(m_scriptEditor->applyAction());
-    script->addAction(m_scriptEditor->revertAction());
-
-    QMenu *settings = menuBar()->addMenu(tr("&Settings"));
-    settings->addAction(a("actionPreferences"));
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(a("actionAbout"));
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
-
-    QToolBar *toolBar = addToolBar(tr("Main"));
-    toolBar->setObjectName(QStringLiteral("mainToolBar"));
-    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    toolBar->addAction(a("actionOpen"));
-    toolBar->addAction(a("actionSave"));
-    toolBar->addSeparator();
-    toolBar->addAction(a("actionStartAll"));
-    toolBar->addAction(a("actionStopAll"));
-    toolBar->addSeparator();
-    toolBar->addAction(a("actionStartSelected"));
-    toolBar->addAction(a("actionStopSelected"));
-    toolBar->addSeparator();
-    toolBar->addAction(a("actionNewServer"));
-    toolBar->addAction(a("actionEditServer"));
-    toolBar->addAction(a("actionAddReplica"));
-    toolBar->addAction(a("actionRemoveReplica"));
-    m_viewMenu->insertAction(m_viewMenu->actions().value(0), toolBar->toggleViewAction());
-}
-
-void MainWindow::rebuildRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList files = m_settings->recentFiles();
-    for (int i = 0; i < files.size(); ++i) {
-        const QString &path = files[i];
-        const QString label =
-            i < 9 ? QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName())
-                  : QFileInfo(path).fileName();
-        QAction *entry = m_recentMenu->addAction(label, this, [this, path] {
-            if (maybeSave())
-                openClusterFile(path, m_settings->startOnOpen());
-        });
-        entry->setToolTip(path);
-        entry->setStatusTip(path);
-    }
-    if (!files.isEmpty())
-        m_recentMenu->addSeparator();
-    QAction *clear =
-        m_recentMenu->addAction(tr("&Clear List"), m_settings, &AppSettings::clearRecentFiles);
-    clear->setEnabled(!files.isEmpty());
-}
-
-void MainWindow::replaceCluster(const QList<ServerConfig> &configs)
+void MainWindow::detachCluster()
 {
     m_clientPanel->setCluster(nullptr);
     m_cachePanel->setCluster(nullptr);
     m_scriptEditor->setCluster(nullptr);
     m_clusterPanel->setCluster(nullptr);
-    if (m_cluster) {
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        delete m_cluster; // stops its servers
-        QApplication::restoreOverrideCursor();
-    }
-    m_cluster = new Cluster(this);
-    connect(m_cluster, &Cluster::serverAdded, this, &MainWindow::wireServer);
-    m_cluster->addServers(configs);
-    m_clusterPanel->setCluster(m_cluster);
-    m_clientPanel->setCluster(m_cluster);
-    m_cachePanel->setCluster(m_cluster);
-    m_scriptEditor->setCluster(m_cluster);
+}
+
+void MainWindow::attachCluster(Cluster *cluster)
+{
+    const QList<ServerHandle *> servers = cluster->servers();
+    for (ServerHandle *server : servers)
+        wireServer(server);
+    connect(cluster, &Cluster::serverAdded, this, &MainWindow::wireServer);
+    m_clusterPanel->setCluster(cluster);
+    m_clientPanel->setCluster(cluster);
+    m_cachePanel->setCluster(cluster);
+    m_scriptEditor->setCluster(cluster);
     m_logViewer->setServerFilter({});
     m_topology->highlightServer({});
     updateActions();
@@ -420,31 +176,49 @@ void MainWindow::wireServer(ServerHandle *server)
             });
 }
 
+QList<ServerConfig> MainWindow::clusterConfigs() const
+{
+    return m_document->configs();
+}
+
+QString MainWindow::filePath() const
+{
+    return m_document->filePath();
+}
+
+bool MainWindow::isModified() const
+{
+    return m_document->isModified();
+}
+
+Cluster *MainWindow::cluster() const
+{
+    return m_document->cluster();
+}
+
 void MainWindow::setClusterConfigs(const QList<ServerConfig> &configs, const QString &path)
 {
-    m_configs = configs;
-    m_filePath = path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
-    replaceCluster(configs);
-    setDocumentModified(false);
+    m_document->reset(configs, path);
     updateTitle();
-    Q_EMIT clusterLoaded(m_filePath);
+    Q_EMIT clusterLoaded(m_document->filePath());
 }
 
 bool MainWindow::openClusterFile(const QString &path, bool start)
 {
-    ClusterError error;
-    const auto configs = loadClusterFile(path, &error);
-    if (!configs) {
-        showError(tr("Cannot Open Cluster"), error.toString(QFileInfo(path).fileName()));
+    QString error;
+    if (!m_document->load(path, &error)) {
+        showError(tr("Cannot Open Cluster"), error);
         if (!QFileInfo::exists(path))
             m_settings->removeRecentFile(path);
         return false;
     }
-    setClusterConfigs(*configs, path);
-    openScriptsOf(*configs);
-    m_settings->addRecentFile(m_filePath);
-    m_settings->setLastDirectory(QFileInfo(m_filePath).absolutePath());
-    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(m_filePath)), 5000);
+    updateTitle();
+    Q_EMIT clusterLoaded(m_document->filePath());
+    openScriptsOf(m_document->configs());
+    m_settings->addRecentFile(m_document->filePath());
+    m_settings->setLastDirectory(QFileInfo(m_document->filePath()).absolutePath());
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(m_document->filePath())),
+                             5000);
     if (start)
         m_clusterPanel->startAll();
     return true;
@@ -452,21 +226,16 @@ bool MainWindow::openClusterFile(const QString &path, bool start)
 
 bool MainWindow::saveClusterFileAs(const QString &path)
 {
-    if (auto problem = validateCluster(m_configs)) {
-        showError(tr("Cannot Save Cluster"), problem->toString(QFileInfo(path).fileName()));
-        return false;
-    }
     QString error;
-    if (!saveClusterFile(path, m_configs, &error)) {
+    if (!m_document->saveAs(path, &error)) {
         showError(tr("Cannot Save Cluster"), error);
         return false;
     }
-    m_filePath = QFileInfo(path).absoluteFilePath();
-    m_settings->addRecentFile(m_filePath);
-    m_settings->setLastDirectory(QFileInfo(m_filePath).absolutePath());
-    setDocumentModified(false);
+    m_settings->addRecentFile(m_document->filePath());
+    m_settings->setLastDirectory(QFileInfo(m_document->filePath()).absolutePath());
     updateTitle();
-    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_filePath)), 5000);
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_document->filePath())),
+                             5000);
     return true;
 }
 
@@ -490,17 +259,17 @@ void MainWindow::open()
 
 bool MainWindow::save()
 {
-    if (m_filePath.isEmpty())
+    if (m_document->filePath().isEmpty())
         return saveAs();
-    return saveClusterFileAs(m_filePath);
+    return saveClusterFileAs(m_document->filePath());
 }
 
 bool MainWindow::saveAs()
 {
     const QString start =
-        m_filePath.isEmpty()
+        m_document->filePath().isEmpty()
             ? QDir(m_settings->lastDirectory()).filePath(QStringLiteral("cluster.json"))
-            : m_filePath;
+            : m_document->filePath();
     QString path = QFileDialog::getSaveFileName(this, tr("Save Cluster As"), start,
                                                 tr("Cluster files (*.json);;All files (*)"));
     if (path.isEmpty())
@@ -510,101 +279,43 @@ bool MainWindow::saveAs()
     return saveClusterFileAs(path);
 }
 
-int MainWindow::entryIndexOf(const QString &serverName) const
-{
-    for (int i = 0; i < m_configs.size(); ++i) {
-        if (m_configs[i].name == serverName)
-            return i;
-    }
-    static const QRegularExpression suffix(QStringLiteral("^(.+)-(\\d+)$"));
-    const QRegularExpressionMatch match = suffix.match(serverName);
-    if (match.hasMatch()) {
-        for (int i = 0; i < m_configs.size(); ++i) {
-            if (m_configs[i].kind == ServerKind::Worker && m_configs[i].name == match.captured(1))
-                return i;
-        }
-    }
-    return -1;
-}
-
 bool MainWindow::addServerEntry(const ServerConfig &config)
 {
-    QList<ServerConfig> all = m_configs;
-    all.append(config);
-    if (auto problem = validateCluster(all)) {
-        showError(tr("Cannot Add Server"), problem->toString());
+    QString error;
+    if (!m_document->addEntry(config, &error)) {
+        showError(tr("Cannot Add Server"), error);
         return false;
     }
-    m_configs.append(config);
-    m_cluster->addServers({config});
-    setDocumentModified(true);
-    updateActions();
     return true;
 }
 
 bool MainWindow::replaceServerEntry(const QString &name, const ServerConfig &config)
 {
-    const int index = entryIndexOf(name);
-    if (index < 0)
-        return false;
-    QList<ServerConfig> all = m_configs;
-    all[index] = config;
-    if (auto problem = validateCluster(all)) {
-        showError(tr("Cannot Change Server"), problem->toString());
+    QString error;
+    QStringList restart;
+    if (!m_document->replaceEntry(name, config, &restart, &error)) {
+        if (!error.isEmpty())
+            showError(tr("Cannot Change Server"), error);
         return false;
     }
-    const ServerConfig old = m_configs[index];
-    QList<ServerHandle *> handles = old.kind == ServerKind::Worker
-                                        ? m_cluster->replicas(old.name)
-                                        : QList<ServerHandle *>{m_cluster->server(old.name)};
-    bool wasRunning = false;
-    for (ServerHandle *handle : std::as_const(handles)) {
-        if (!handle)
-            continue;
-        wasRunning = wasRunning || handle->state() == ServerHandle::State::Running;
-        m_cluster->removeServer(handle);
-    }
-    m_configs[index] = config;
-    const int before = int(m_cluster->servers().size());
-    m_cluster->addServers({config});
-    setDocumentModified(true);
-    if (wasRunning) {
-        QStringList names;
-        const QList<ServerHandle *> servers = m_cluster->servers();
-        for (int i = before; i < servers.size(); ++i)
-            names.append(servers[i]->name());
-        m_clusterPanel->startServers(names);
-    }
-    updateActions();
+    if (!restart.isEmpty())
+        m_clusterPanel->startServers(restart);
     return true;
 }
 
 bool MainWindow::removeServerEntry(const QString &serverName)
 {
-    const int index = entryIndexOf(serverName);
-    if (index < 0)
-        return false;
-    const ServerConfig entry = m_configs.takeAt(index);
-    const QList<ServerHandle *> handles =
-        entry.kind == ServerKind::Worker ? m_cluster->replicas(entry.name)
-                                         : QList<ServerHandle *>{m_cluster->server(entry.name)};
-    for (ServerHandle *handle : handles) {
-        if (handle)
-            m_cluster->removeServer(handle);
-    }
-    setDocumentModified(true);
-    updateActions();
-    return true;
+    return m_document->removeEntry(serverName);
 }
 
 void MainWindow::newServer()
 {
     ServerDialog dialog(this);
-    dialog.setOtherServers(m_configs);
-    const bool hasMaster =
-        std::any_of(m_configs.cbegin(), m_configs.cend(), [](const ServerConfig &c) {
-            return c.kind == ServerKind::Master || c.kind == ServerKind::Hub;
-        });
+    const QList<ServerConfig> configs = m_document->configs();
+    dialog.setOtherServers(configs);
+    const bool hasMaster = std::any_of(configs.cbegin(), configs.cend(), [](const ServerConfig &c) {
+        return c.kind == ServerKind::Master || c.kind == ServerKind::Hub;
+    });
     dialog.prepareNew(hasMaster ? ServerKind::Worker : ServerKind::Server);
     if (dialog.exec() != QDialog::Accepted)
         return;
@@ -620,7 +331,7 @@ void MainWindow::editServer()
     const QString name = m_clusterPanel->currentServer().isEmpty()
                              ? m_clusterPanel->selectedServers().value(0)
                              : m_clusterPanel->currentServer();
-    const int index = entryIndexOf(name);
+    const int index = m_document->entryIndexOf(name);
     if (index >= 0)
         editEntry(index);
 }
@@ -628,10 +339,10 @@ void MainWindow::editServer()
 void MainWindow::editEntry(int index)
 {
     ServerDialog dialog(this);
-    QList<ServerConfig> others = m_configs;
+    QList<ServerConfig> others = m_document->configs();
     ServerConfig entry = others.takeAt(index);
     if (entry.kind == ServerKind::Worker)
-        entry.replicas = qMax(1, int(m_cluster->replicas(entry.name).size()));
+        entry.replicas = qMax(1, int(cluster()->replicas(entry.name).size()));
     dialog.setOtherServers(others);
     dialog.setConfig(entry);
     if (dialog.exec() != QDialog::Accepted)
@@ -645,10 +356,11 @@ void MainWindow::removeSelectedServers()
     if (names.isEmpty())
         return;
     QStringList entries;
+    const QList<ServerConfig> configs = m_document->configs();
     for (const QString &name : names) {
-        const int index = entryIndexOf(name);
-        if (index >= 0 && !entries.contains(m_configs[index].name))
-            entries.append(m_configs[index].name);
+        const int index = m_document->entryIndexOf(name);
+        if (index >= 0 && !entries.contains(configs[index].name))
+            entries.append(configs[index].name);
     }
     if (m_interactive &&
         QMessageBox::question(this, tr("Remove Servers"),
@@ -661,13 +373,10 @@ void MainWindow::removeSelectedServers()
 
 void MainWindow::onReplicasChanged(const QString &base, int count)
 {
-    const int index = entryIndexOf(base);
-    if (index < 0 || m_configs[index].kind != ServerKind::Worker)
+    const int index = m_document->entryIndexOf(base);
+    if (index < 0 || m_document->configs()[index].kind != ServerKind::Worker)
         return;
-    if (count >= 1 && m_configs[index].replicas != count) {
-        m_configs[index].replicas = count;
-        setDocumentModified(true);
-    }
+    m_document->setReplicaCount(base, count);
     updateActions();
     statusBar()->showMessage(count == 1 ? tr("%1: 1 replica").arg(base)
                                         : tr("%1: %2 replicas").arg(base).arg(count),
@@ -737,60 +446,12 @@ void MainWindow::reportStartFailures(const QStringList &failures)
     m_lastError = failures.join(QLatin1Char('\n'));
 }
 
-void MainWindow::setDocumentModified(bool modified)
-{
-    setWindowModified(modified);
-    updateTitle();
-}
-
 void MainWindow::updateTitle()
 {
-    const QString name = m_filePath.isEmpty() ? tr("Untitled") : QFileInfo(m_filePath).fileName();
+    const QString path = m_document ? m_document->filePath() : QString();
+    const QString name = path.isEmpty() ? tr("Untitled") : QFileInfo(path).fileName();
     setWindowTitle(QStringLiteral("%1[*] — qpalm").arg(name));
-    setWindowFilePath(m_filePath);
-}
-
-void MainWindow::updateActions()
-{
-    if (!m_cluster)
-        return;
-    const QStringList selected = m_clusterPanel->selectedServers();
-    bool anySelectedRunning = false;
-    bool anySelectedStopped = false;
-    for (const QString &name : selected) {
-        if (const ServerHandle *s = m_cluster->server(name)) {
-            const auto state = s->state();
-            if (state == ServerHandle::State::Running || state == ServerHandle::State::Starting)
-                anySelectedRunning = true;
-            else
-                anySelectedStopped = true;
-        }
-    }
-    bool anyRunning = false;
-    bool anyStopped = false;
-    const QList<ServerHandle *> servers = m_cluster->servers();
-    for (const ServerHandle *s : servers) {
-        if (s->state() == ServerHandle::State::Running)
-            anyRunning = true;
-        else
-            anyStopped = true;
-    }
-    const QString current = m_clusterPanel->currentServer().isEmpty()
-                                ? selected.value(0)
-                                : m_clusterPanel->currentServer();
-    const QString base = m_clusterPanel->replicaBase(current);
-    action(QStringLiteral("actionStartSelected"))->setEnabled(anySelectedStopped);
-    action(QStringLiteral("actionStopSelected"))->setEnabled(anySelectedRunning);
-    action(QStringLiteral("actionStartAll"))->setEnabled(anyStopped);
-    action(QStringLiteral("actionStopAll"))->setEnabled(anyRunning);
-    action(QStringLiteral("actionEditServer"))->setEnabled(entryIndexOf(current) >= 0);
-    const ServerHandle *currentHandle = m_cluster->server(current);
-    action(QStringLiteral("actionOpenScript"))
-        ->setEnabled(currentHandle && !currentHandle->config().scriptPath.isEmpty());
-    action(QStringLiteral("actionRemoveServer"))->setEnabled(!selected.isEmpty());
-    action(QStringLiteral("actionAddReplica"))->setEnabled(!base.isEmpty());
-    action(QStringLiteral("actionRemoveReplica"))
-        ->setEnabled(!base.isEmpty() && m_cluster->replicas(base).size() > 1);
+    setWindowFilePath(path);
 }
 
 void MainWindow::updateStatus()
@@ -831,7 +492,7 @@ void MainWindow::showError(const QString &title, const QString &text)
 
 bool MainWindow::maybeSave()
 {
-    if (!isWindowModified() || !m_interactive)
+    if (!m_document->isModified() || !m_interactive)
         return true;
     const auto answer = QMessageBox::warning(
         this, tr("Unsaved Changes"), tr("The cluster has unsaved changes. Save them?"),
@@ -839,32 +500,6 @@ bool MainWindow::maybeSave()
     if (answer == QMessageBox::Save)
         return save();
     return answer == QMessageBox::Discard;
-}
-
-void MainWindow::resetLayout()
-{
-    restoreState(m_defaultState, kStateVersion);
-    const QList<QDockWidget *> docks = findChildren<QDockWidget *>();
-    for (QDockWidget *dock : docks) {
-        if (dock->isFloating())
-            dock->setFloating(false);
-        dock->show();
-    }
-    for (const char *name : {"logDock", "clientDock"})
-        findChild<QDockWidget *>(QLatin1String(name))->raise();
-    sizeDocks();
-}
-
-void MainWindow::sizeDocks()
-{
-    auto dock = [this](const char *name) { return findChild<QDockWidget *>(QLatin1String(name)); };
-    // Cluster and topology on the left, the editor beside them; logs and the client below.
-    resizeDocks({dock("clusterDock")}, {width() * 31 / 100}, Qt::Horizontal);
-    resizeDocks({dock("logDock"), dock("clientDock")}, {width() * 56 / 100, width() * 44 / 100},
-                Qt::Horizontal);
-    resizeDocks({dock("clusterDock"), dock("topologyDock")},
-                {height() * 22 / 100, height() * 33 / 100}, Qt::Vertical);
-    resizeDocks({dock("logDock")}, {height() * 38 / 100}, Qt::Vertical);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -16,6 +16,7 @@ class AppSettings;
 class CachePanel;
 class ClientPanel;
 class Cluster;
+class ClusterDocument;
 class ClusterPanel;
 class ErrorInbox;
 class LogViewer;
@@ -48,10 +49,11 @@ public:
     bool removeServerEntry(const QString &serverName);
 
     // The document: entries as the cluster file holds them (workers with their replica count).
-    QList<ServerConfig> clusterConfigs() const { return m_configs; }
-    QString filePath() const { return m_filePath; }
-    bool isModified() const { return isWindowModified(); }
-    Cluster *cluster() const { return m_cluster; }
+    ClusterDocument *document() const { return m_document; }
+    QList<ServerConfig> clusterConfigs() const;
+    QString filePath() const;
+    bool isModified() const;
+    Cluster *cluster() const;
 
     ClusterPanel *clusterPanel() const { return m_clusterPanel; }
     TopologyView *topologyView() const { return m_topology; }
@@ -97,6 +99,8 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    static constexpr int kStateVersion = 1; // of saveState()'s layout
+
     void createActions();
     void createMenus();
     void createDocks();
@@ -105,15 +109,14 @@ private:
     QDockWidget *addDock(const QString &objectName, const QString &title, QWidget *widget,
                          Qt::DockWidgetArea area);
     void wireServer(ServerHandle *server);
-    void replaceCluster(const QList<ServerConfig> &configs);
-    void setDocumentModified(bool modified);
+    void detachCluster();
+    void attachCluster(Cluster *cluster);
     void updateTitle();
     void updateActions();
     void updateStatus();
     void rebuildRecentMenu();
     void reportStartFailures(const QStringList &failures);
     void onReplicasChanged(const QString &base, int count);
-    int entryIndexOf(const QString &serverName) const;
     bool maybeSave();
     void showError(const QString &title, const QString &text);
     void editEntry(int index);
@@ -121,9 +124,7 @@ private:
 
     AppSettings *m_settings = nullptr;
     bool m_ownSettings = false;
-    Cluster *m_cluster = nullptr;
-    QList<ServerConfig> m_configs;
-    QString m_filePath;
+    ClusterDocument *m_document = nullptr;
     bool m_interactive = true;
     QString m_lastError;
     QByteArray m_defaultState;

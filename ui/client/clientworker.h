@@ -1,15 +1,15 @@
 #pragma once
 
 #include <QByteArray>
-#include <QComboBox>
 #include <QList>
 #include <QMetaType>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 
+#include "bytetext.h"
+#include "serverchooser.h"
+
 #include <atomic>
-#include <functional>
 #include <memory>
 
 namespace qpalm {
@@ -112,55 +112,8 @@ private:
     bool m_connected = false; // connect() done: the pull and pub addresses are known
 };
 
-// A combo box of servers, kept up to date as servers start, stop, join or leave; shared by the
-// client panels.
-class ServerChooser : public QComboBox
-{
-    Q_OBJECT
-public:
-    using Filter = std::function<bool(const ServerHandle *)>;
-
-    explicit ServerChooser(QWidget *parent = nullptr);
-
-    // Which servers to list (default: those that serve a cache, i.e. not workers).
-    void setFilter(Filter filter);
-    // Lists these servers (previous ones are forgotten; a cluster set earlier is detached).
-    void setServers(const QList<ServerHandle *> &servers);
-    // Follows a cluster's servers as they are added and removed.
-    void setCluster(Cluster *cluster);
-    QList<ServerHandle *> servers() const;
-    ServerHandle *currentServer() const;
-    // Selects a server by name; false when it is not listed.
-    bool setCurrentServer(const QString &name);
-    // Adds a first entry with this text that stands for "no server" (currentServer() is nullptr).
-    void setEmptyChoice(const QString &text);
-
-Q_SIGNALS:
-    // GUI thread: the selection changed (nullptr when the list became empty).
-    void currentServerChanged(qpalm::ServerHandle *server);
-
-private:
-    void rebuild();
-    void refreshTexts();
-    void track(ServerHandle *server);
-
-    QList<QPointer<ServerHandle>> m_servers;
-    QPointer<Cluster> m_cluster;
-    Filter m_filter;
-    QString m_emptyChoice;
-    QMetaObject::Connection m_clusterAdded;
-    QMetaObject::Connection m_clusterRemoved;
-};
-
 // The endpoint for a running server ("" dbAddress when it is not running); error names the reason.
 ClientEndpoint endpointFor(const ServerHandle *server, QString *error = nullptr);
-// Payload bytes as readable text: UTF-8 when valid, otherwise escaped (\xNN); cut to maxChars.
-QString displayBytes(const QByteArray &bytes, int maxChars = 200);
-// Bytes as lowercase hex pairs separated by spaces, 16 to a line.
-QString formatHex(const QByteArray &bytes);
-// Parses hex pairs (whitespace ignored); false with the reason when a character is not hex or a
-// digit is left over.
-bool parseHex(const QString &text, QByteArray *out, QString *error = nullptr);
 
 } // namespace qpalm
 

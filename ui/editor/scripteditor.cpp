@@ -2,9 +2,7 @@
 
 #include <memory>
 
-#include <QPointer>
-
-#include "cluster.h"
+#include "serverfollower.h"
 #include "serverhandle.h"
 
 // QScintilla's headers use the signals/slots keywords that QT_NO_KEYWORDS removes.
@@ -12,7 +10,6 @@
 #define slots Q_SLOTS
 #include <Qsci/qscilexerlua.h>
 #include <Qsci/qsciscintilla.h>
-#include <Qsci/qscistyle.h>
 #undef signals
 #undef slots
 
@@ -26,7 +23,6 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMessageBox>
-#include <QRegularExpression>
 #include <QSaveFile>
 #include <QStringDecoder>
 #include <QTabWidget>
@@ -34,28 +30,6 @@
 #include <QVBoxLayout>
 
 namespace qpalm {
-
-namespace {
-constexpr int ErrorSymbolMarker = 8;
-constexpr int ErrorLineMarker = 9;
-constexpr int MarkerMask = (1 << ErrorSymbolMarker) | (1 << ErrorLineMarker);
-constexpr int LineNumberMargin = 0;
-constexpr int SymbolMargin = 1;
-
-const QsciStyle &annotationStyle()
-{
-    static const QsciStyle style(-1, QStringLiteral("error annotation"), QColor(0x8b, 0x00, 0x00),
-                                 QColor(0xff, 0xec, 0xec),
-                                 QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    return style;
-}
-
-QString firstLine(const QString &text)
-{
-    const qsizetype end = text.indexOf(QLatin1Char('\n'));
-    return (end < 0 ? text : text.left(end)).trimmed();
-}
-} // namespace
 
 ScriptEditor::ScriptEditor(QWidget *parent) : QWidget(parent)
 {
@@ -106,6 +80,11 @@ ScriptEditor::ScriptEditor(QWidget *parent) : QWidget(parent)
     layout->addLayout(bar);
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_status);
+
+    m_servers = new ServerFollower(this);
+    connect(m_servers, &ServerFollower::serversChanged, this, &ScriptEditor::updateServersLabel);
+    connect(m_servers, &ServerFollower::serverStateChanged, this,
+            &ScriptEditor::updateServersLabel);
 
     m_watcher = new QFileSystemWatcher(this);
     connect(m_watcher, &QFileSystemWatcher::fileChanged, this, &ScriptEditor::onFileChangedOnDisk);
@@ -166,23 +145,10 @@ QsciScintilla *ScriptEditor::createEditor()
     editor->SendScintilla(QsciScintillaBase::SCI_SETSCROLLWIDTH, 1);
     editor->SendScintilla(QsciScintillaBase::SCI_SETSCROLLWIDTHTRACKING, 1);
 
-    editor->setMarginType(LineNumberMargin, QsciScintilla::NumberMargin);
-    editor->setMarginLineNumbers(LineNumberMargin, true);
-    editor->setMarginMarkerMask(LineNumberMargin, 0);
-    editor->setMarginType(SymbolMargin, QsciScintilla::SymbolMargin);
-    editor->setMarginWidth(SymbolMargin, 14);
-    editor->setMarginMarkerMask(SymbolMargin, 1 << ErrorSymbolMarker);
-    editor->setMarginSensitivity(SymbolMargin, false);
-    editor->markerDefine(QsciScintilla::Circle, ErrorSymbolMarker);
-    editor->setMarkerBackgroundColor(QColor(0xd0, 0x20, 0x20), ErrorSymbolMarker);
-    editor->setMarkerForegroundColor(QColor(0x80, 0x00, 0x00), ErrorSymbolMarker);
-    editor->markerDefine(QsciScintilla::Background, ErrorLineMarker);
-    editor->setMarkerBackgroundColor(QColor(0xff, 0xd8, 0xd8), ErrorLineMarker);
-    editor->setAnnotationDisplay(QsciScintilla::AnnotationBoxed);
+    defineMargins(editor);
 
-    auto fitLineNumbers = [editor] {
-        editor->setMarginWidth(LineNumberMargin,
-                               QStringLiteral("0%1").arg(std::max(100, editor->lines())));
+    auto fitLineNumbers = [editor] { // margin 0 holds the line numbers
+        editor->setMarginWidth(0, QStringLiteral("0%1").arg(std::max(100, editor->lines())));
     };
     fitLineNumbers();
     connect(editor, &QsciScintilla::linesChanged, editor, fitLineNumbers);
@@ -534,77 +500,23 @@ void ScriptEditor::onFileChangedOnDisk(const QString &file)
 
 void ScriptEditor::setServers(const QList<ServerHandle *> &servers)
 {
-    if (m_cluster)
-        disconnect(m_cluster, nullptr, this, nullptr);
-    m_cluster = nullptr;
-    for (const auto &server : std::as_const(m_servers)) {
-        if (server)
-            disconnect(server, nullptr, this, nullptr);
-    }
-    m_servers.clear();
-    for (ServerHandle *server : servers) {
-        m_servers.append(server);
-        connect(server, &ServerHandle::stateChanged, this, &ScriptEditor::updateServersLabel);
-    }
-    updateServersLabel();
+    m_servers->setServers(servers);
 }
 
 void ScriptEditor::setCluster(Cluster *cluster)
 {
-    setServers(cluster ? cluster->servers() : QList<ServerHandle *>());
-    m_cluster = cluster;
-    if (!cluster)
-        return;
-    connect(cluster, &Cluster::serverAdded, this, [this](ServerHandle *server) {
-        m_servers.append(server);
-        connect(server, &ServerHandle::stateChanged, this, &ScriptEditor::updateServersLabel);
-        updateServersLabel();
-    });
-    connect(cluster, &Cluster::serverAboutToBeRemoved, this, [this](ServerHandle *server) {
-        disconnect(server, nullptr, this, nullptr);
-        m_servers.removeIf([server](const QPointer<ServerHandle> &p) { return !p || p == server; });
-        updateServersLabel();
-    });
-}
-
-void ScriptEditor::setServerForFile(const QString &file, ServerHandle *server)
-{
-    auto &list = m_fileServers[normalized(file)];
-    list.removeIf([](const QPointer<ServerHandle> &p) { return !p; });
-    if (server && !list.contains(server)) {
-        list.append(server);
-        connect(server, &ServerHandle::stateChanged, this, &ScriptEditor::updateServersLabel,
-                Qt::UniqueConnection);
-    }
-    updateServersLabel();
-}
-
-void ScriptEditor::setServerResolver(ServerResolver resolver)
-{
-    m_resolver = std::move(resolver);
-    updateServersLabel();
+    m_servers->setCluster(cluster);
 }
 
 QList<ServerHandle *> ScriptEditor::serversForFile(const QString &file) const
 {
     const QString path = normalized(file);
-    QList<ServerHandle *> candidates;
-    if (m_resolver) {
-        candidates = m_resolver(path);
-    } else {
-        for (const auto &server : m_servers) {
-            if (server && !server->config().scriptPath.isEmpty() &&
-                normalized(server->config().scriptPath) == path)
-                candidates.append(server);
-        }
-        for (const auto &server : m_fileServers.value(path)) {
-            if (server && !candidates.contains(server))
-                candidates.append(server);
-        }
-    }
     QList<ServerHandle *> running;
-    for (ServerHandle *server : std::as_const(candidates)) {
-        if (server && server->state() == ServerHandle::State::Running)
+    const QList<ServerHandle *> servers = m_servers->servers();
+    for (ServerHandle *server : servers) {
+        if (server->state() == ServerHandle::State::Running &&
+            !server->config().scriptPath.isEmpty() &&
+            normalized(server->config().scriptPath) == path)
             running.append(server);
     }
     return running;
@@ -641,147 +553,6 @@ void ScriptEditor::updateActions()
     m_saveAction->setEnabled(editor && editor->isModified());
     m_applyAction->setEnabled(editor != nullptr);
     m_revertAction->setEnabled(editor != nullptr);
-}
-
-QList<ScriptEditor::Location> ScriptEditor::parseLocations(const QString &text)
-{
-    // Lua writes "chunk:line:" where chunk is the script path, shortened to "...tail" when long.
-    static const QRegularExpression pattern(
-        QStringLiteral(R"((?:^|(?<=[\s'"(\[<]))((?:\.\.\.)?[^\s:'"()\[\]<>]*?\.lua):(\d+)\b)"));
-    QList<Location> out;
-    auto it = pattern.globalMatch(text);
-    while (it.hasNext()) {
-        const auto match = it.next();
-        Location location{match.captured(1), match.captured(2).toInt()};
-        if (location.line > 0 && !out.contains(location))
-            out.append(location);
-    }
-    return out;
-}
-
-QString ScriptEditor::resolve(const QString &file, const QString &fallbackFile) const
-{
-    // Lua names a script as it was loaded (often just "name.lua"): match it against the files we
-    // know.
-    QStringList known = m_files.values();
-    if (!fallbackFile.isEmpty())
-        known.prepend(normalized(fallbackFile));
-    for (const auto &server : m_servers) {
-        if (server && !server->config().scriptPath.isEmpty())
-            known.append(normalized(server->config().scriptPath));
-    }
-    known.append(m_fileServers.keys());
-    QString tail = file;
-    const bool shortened = tail.startsWith(QLatin1String("..."));
-    if (shortened)
-        tail = tail.mid(3);
-    if (!shortened && QFileInfo(tail).isAbsolute())
-        return normalized(tail);
-    for (const QString &candidate : std::as_const(known)) {
-        if (candidate == tail ||
-            (candidate.endsWith(tail) &&
-             (shortened || tail.startsWith(QLatin1Char('/')) ||
-              candidate.at(candidate.size() - tail.size() - 1) == QLatin1Char('/'))))
-            return candidate;
-    }
-    if (!shortened && QFileInfo::exists(tail))
-        return normalized(tail);
-    return {};
-}
-
-int ScriptEditor::markLocations(const QString &text, const QString &fallbackFile)
-{
-    clearMarkers();
-    const QString message = firstLine(text);
-    int placed = 0;
-    const auto locations = parseLocations(text);
-    for (const Location &location : locations) {
-        const QString file = resolve(location.file, fallbackFile);
-        if (file.isEmpty())
-            continue;
-        // The annotation sits under the line already: drop the "file:line:" prefix.
-        QString note = message;
-        const QString prefix =
-            location.file + QLatin1Char(':') + QString::number(location.line) + QLatin1Char(':');
-        if (const qsizetype at = note.indexOf(prefix); at >= 0)
-            note = note.mid(at + prefix.size()).trimmed();
-        markError(file, location.line, placed == 0 ? note : QString());
-        ++placed;
-    }
-    if (placed == 0 && !fallbackFile.isEmpty()) {
-        // A chunk name that is not a path, e.g. [string "handlers"]:7: ...
-        static const QRegularExpression anyLine(QStringLiteral(R"(\]?:(\d+):)"));
-        const auto match = anyLine.match(text);
-        if (match.hasMatch()) {
-            markError(fallbackFile, match.captured(1).toInt(), message);
-            ++placed;
-        }
-    }
-    return placed;
-}
-
-void ScriptEditor::markError(const QString &file, int line, const QString &message)
-{
-    const QString path = normalized(file);
-    if (path.isEmpty() || line < 1)
-        return;
-    auto &marks = m_marks[path];
-    for (const Mark &mark : std::as_const(marks)) {
-        if (mark.line == line)
-            return;
-    }
-    marks.append({line, message});
-    if (QsciScintilla *editor = this->editor(path))
-        renderMarks(editor, path);
-}
-
-void ScriptEditor::clearMarkers(const QString &file)
-{
-    if (file.isEmpty()) {
-        m_marks.clear();
-        for (auto it = m_files.cbegin(); it != m_files.cend(); ++it)
-            renderMarks(it.key(), it.value());
-        return;
-    }
-    const QString path = normalized(file);
-    if (m_marks.remove(path) == 0)
-        return;
-    if (QsciScintilla *editor = this->editor(path))
-        renderMarks(editor, path);
-}
-
-void ScriptEditor::renderMarks(QsciScintilla *editor, const QString &file)
-{
-    const bool wasLoading = m_loading;
-    m_loading = true; // annotations do not count as edits
-    editor->markerDeleteAll(ErrorSymbolMarker);
-    editor->markerDeleteAll(ErrorLineMarker);
-    editor->clearAnnotations();
-    const auto marks = m_marks.value(file);
-    for (const Mark &mark : marks) {
-        const int line = std::min(mark.line, std::max(1, editor->lines())) - 1;
-        editor->markerAdd(line, ErrorSymbolMarker);
-        editor->markerAdd(line, ErrorLineMarker);
-        if (!mark.message.isEmpty())
-            editor->annotate(line, mark.message, annotationStyle());
-    }
-    m_loading = wasLoading;
-}
-
-QList<int> ScriptEditor::markedLines(const QString &file) const
-{
-    const QString path = normalized(file);
-    QList<int> lines;
-    if (const QsciScintilla *editor = this->editor(path)) {
-        for (int line = editor->markerFindNext(0, MarkerMask); line >= 0;
-             line = editor->markerFindNext(line + 1, MarkerMask))
-            lines.append(line + 1);
-        return lines;
-    }
-    for (const Mark &mark : m_marks.value(path))
-        lines.append(mark.line);
-    std::sort(lines.begin(), lines.end());
-    return lines;
 }
 
 } // namespace qpalm

@@ -2,12 +2,9 @@
 
 #include <QHash>
 #include <QList>
-#include <QPointer>
 #include <QSet>
 #include <QString>
 #include <QWidget>
-
-#include <functional>
 
 class QAction;
 class QFileSystemWatcher;
@@ -18,6 +15,7 @@ class QsciScintilla;
 namespace qpalm {
 
 class Cluster;
+class ServerFollower;
 class ServerHandle;
 
 // Tabs of Lua scripts: save, revert, and Apply (save + hot reload into every running server that
@@ -27,16 +25,6 @@ class ScriptEditor : public QWidget
 {
     Q_OBJECT
 public:
-    // A file:line named by an error message or a traceback (file as written there, line 1-based).
-    struct Location
-    {
-        QString file;
-        int line = 0;
-        bool operator==(const Location &) const = default;
-    };
-    // Returns the servers that run the given script (absolute path).
-    using ServerResolver = std::function<QList<ServerHandle *>(const QString &file)>;
-
     explicit ScriptEditor(QWidget *parent = nullptr);
     ~ScriptEditor() override;
 
@@ -66,12 +54,10 @@ public:
     // Reloads the file from disk, dropping edits.
     bool revert(const QString &file = {});
 
-    // Which servers Apply reloads: those set here whose config().scriptPath is the file,
-    // plus the ones given with setServerForFile, unless a resolver replaces both.
+    // Which servers Apply reloads: those set here (or the cluster's) whose config().scriptPath is
+    // the file.
     void setServers(const QList<ServerHandle *> &servers);
     void setCluster(Cluster *cluster);
-    void setServerForFile(const QString &file, ServerHandle *server);
-    void setServerResolver(ServerResolver resolver);
     // Running servers that use file.
     QList<ServerHandle *> serversForFile(const QString &file) const;
 
@@ -85,8 +71,6 @@ public:
     void clearMarkers(const QString &file = {});
     // 1-based lines of file that carry an error marker.
     QList<int> markedLines(const QString &file) const;
-    // The file:line pairs in a Lua error message or traceback, in order, without duplicates.
-    static QList<Location> parseLocations(const QString &text);
 
     // The editor of an open file, or nullptr.
     QsciScintilla *editor(const QString &file) const;
@@ -117,6 +101,7 @@ private:
     };
     static QString normalized(const QString &file);
     QsciScintilla *createEditor();
+    static void defineMargins(QsciScintilla *editor);
     int indexOf(const QString &file) const;
     QString fileOf(const QsciScintilla *editor) const;
     QString resolve(const QString &file, const QString &fallbackFile) const;
@@ -139,10 +124,7 @@ private:
     QFileSystemWatcher *m_watcher = nullptr;
     QHash<QsciScintilla *, QString> m_files;
     QHash<QString, QList<Mark>> m_marks;
-    QList<QPointer<ServerHandle>> m_servers;
-    QPointer<Cluster> m_cluster;
-    QHash<QString, QList<QPointer<ServerHandle>>> m_fileServers;
-    ServerResolver m_resolver;
+    ServerFollower *m_servers = nullptr;
     QString m_lastError;
     bool m_loading = false;
     int m_errorStyle = -1;

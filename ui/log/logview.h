@@ -5,24 +5,12 @@
 #include <QString>
 #include <QTableView>
 
+#include "tracebacklocation.h"
+
 namespace qpalm {
 
 class LogModel;
 struct LogRecord;
-
-// A script position named by a traceback line.
-struct SourceLocation
-{
-    QString file;
-    int line = 0;
-    bool isValid() const { return line > 0 && !file.isEmpty(); }
-};
-
-// Finds the position a traceback line points at: "  error.lua:7: in function 'foo'",
-// "[string \"x\"]:3:" (file "x"), "/path/to/file.lua:12:", Python's "File \"a.py\", line 3".
-SourceLocation parseSourceLocation(QStringView line);
-// The first position in a traceback that is a real file (skips "[C]:" and header lines).
-SourceLocation firstFrame(const QString &traceback);
 
 // The records table: fixed row height, only visible rows painted, follow (stick to the end).
 class LogView : public QTableView
