@@ -5,6 +5,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6svg6
+  qt6-tools-dev qt6-l10n-tools  # qt_add_translations: Qt6LinguistTools for CMake, lupdate, lrelease
   libqscintilla2-qt6-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler
   liblua5.4-dev

@@ -11,21 +11,22 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QLocale>
 #include <QTimer>
+#include <QTranslator>
 
 #include <cstdio>
 #include <memory>
 
 namespace {
 
-// The demo cluster: installed next to the executable's share dir, in the source tree, or unpacked
-// from resources.
+// The demo cluster: installed in the share dir next to the executable's, or unpacked from
+// resources.
 QString findDemoCluster()
 {
     const QString appDir = QCoreApplication::applicationDirPath();
     const QStringList candidates{
-        QDir(appDir).filePath(QStringLiteral("../" QPALM_DATA_DIR "/qpalm/demo/cluster.json")),
-        QStringLiteral(QPALM_SOURCE_DIR "/resources/demo/cluster.json"),
+        QDir(appDir).filePath(QStringLiteral(QPALM_DATA_DIR "/qpalm/demo/cluster.json")),
     };
     for (const QString &candidate : candidates) {
         if (QFileInfo(candidate).isFile())
@@ -98,6 +99,11 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/qpalm/icons/qpalm.svg")));
     QGuiApplication::setDesktopFileName(QStringLiteral("qpalm"));
+    // The catalogue for the user's language, compiled in under :/i18n (English is the source).
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("qpalm"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
 
     const bool shooting = parser.isSet(screenshot);
     // A screenshot uses the default layout, not the user's.

@@ -2,6 +2,7 @@
 // playing pylm's Client, Worker and pipelined Server.
 
 #include "../engine/enginetest.h"
+#include "requiretool.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -131,17 +132,13 @@ class TestInterop : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!QFile::exists(kPython))
-            QSKIP("/usr/bin/python3 is not installed");
+        QPALM_REQUIRE_TOOL(QFile::exists(kPython), "/usr/bin/python3 (package python3)");
         QProcess probe;
         probe.start(kPython, {QStringLiteral("-c"), QStringLiteral("import zmq, google.protobuf")});
         QVERIFY(probe.waitForFinished(20000));
-        if (probe.exitCode() != 0) {
-            QSKIP(qPrintable(
-                QStringLiteral(
-                    "python3 lacks zmq or protobuf (install python3-zmq python3-protobuf): ") +
-                QString::fromUtf8(probe.readAllStandardError()).trimmed()));
-        }
+        QPALM_REQUIRE_TOOL(probe.exitStatus() == QProcess::NormalExit && probe.exitCode() == 0,
+                           "python3-zmq or python3-protobuf (" +
+                               probe.readAllStandardError().trimmed().split('\n').last() + ")");
         QVERIFY2(QFile::exists(peerScript()), qPrintable(peerScript()));
     }
 

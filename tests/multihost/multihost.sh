@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # A cluster across two hosts: two network namespaces joined by a veth pair stand in for two
 # machines. Host A runs a master bound to all interfaces; host B runs its workers and the
-# client, which know only the master's cache address. Needs root and iproute2; exits 77
-# (skipped) where network namespaces cannot be made.
+# client, which know only the master's cache address. Needs root and iproute2: without `ip` it
+# exits 77 (skipped), or fails under CI; where the kernel or the sandbox refuses network
+# namespaces (not root, `ip netns add` denied) it exits 77 with the reason, under CI too.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../common/requiretools.sh"
+require_tools multihost ip
+PATH="$PATH:/usr/sbin:/sbin"
 BIN="${QPALM_BINARY_DIR:?}/app"
 SERVER="$BIN/server/qpalm-server"
 CLIENT="$BIN/client/qpalm-client"
@@ -24,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 make_hosts() {
-  [[ $(id -u) -eq 0 ]] || return 1
+  [[ $(id -u) -eq 0 ]] || { echo "not root"; return 1; }
   ip netns add "$A" && ip netns add "$B" &&
     ip link add "veth-a-$$" netns "$A" type veth peer name "veth-b-$$" netns "$B" &&
     ip -n "$A" addr add "$HOST_A/30" dev "veth-a-$$" &&
@@ -32,8 +36,8 @@ make_hosts() {
     ip -n "$A" link set lo up && ip -n "$B" link set lo up &&
     ip -n "$A" link set "veth-a-$$" up && ip -n "$B" link set "veth-b-$$" up
 }
-if ! make_hosts 2>"$WORK/netns.err"; then
-  echo "multihost: network namespaces are not available here ($(head -1 "$WORK/netns.err")): skipped"
+if ! make_hosts >"$WORK/netns.err" 2>&1; then
+  echo "multihost: skipped: network namespaces cannot be made here ($(head -1 "$WORK/netns.err"))"
   exit 77
 fi
 

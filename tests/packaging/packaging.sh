@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Builds the .deb and the .tar.gz with CPack from the build tree and checks what they hold.
+# Needs dpkg-deb (dpkg) and tar: exits 77 (skipped) without them, or fails under CI.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../common/requiretools.sh"
+require_tools packaging dpkg-deb tar
 BUILD="${QPALM_BINARY_DIR:?}"
+CPACK="${QPALM_CPACK:-cpack}"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
-cpack --config "$BUILD/CPackConfig.cmake" -B "$OUT" -G "DEB;TGZ" > "$OUT/cpack.log" 2>&1 ||
+"$CPACK" --config "$BUILD/CPackConfig.cmake" -B "$OUT" -G "DEB;TGZ" > "$OUT/cpack.log" 2>&1 ||
   { cat "$OUT/cpack.log"; exit 1; }
 deb="$(ls "$OUT"/*.deb)"
 tgz="$(ls "$OUT"/*.tar.gz)"

@@ -2,7 +2,7 @@
 # Screenshots of the desktop app under Xvfb, saved to docs/screenshots/ (or $1):
 #   mainwindow.png  the app's own grab (qpalm --screenshot: demo cluster running, a job streaming)
 #   desktop.png     the X root window captured with ImageMagick's `import` while the app runs
-# Needs xvfb-run, xauth, imagemagick; the app built in $QPALM_BINARY_DIR (default: build/).
+# Needs xvfb-run, xauth, xvfb, imagemagick, x11-utils; the app built in $QPALM_BINARY_DIR (default: build/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD="${QPALM_BINARY_DIR:-$ROOT/build}"
@@ -10,9 +10,9 @@ OUT="$(mkdir -p "${1:-$ROOT/docs/screenshots}" && cd "${1:-$ROOT/docs/screenshot
 APP="$BUILD/app/gui/qpalm"
 SCREEN="-screen 0 1600x1000x24"
 [[ -x "$APP" ]] || { echo "screenshot.sh: $APP not built" >&2; exit 1; }
-for tool in xvfb-run import; do
-  command -v "$tool" >/dev/null || { echo "screenshot.sh: $tool is missing (apt-get install xvfb xauth imagemagick)" >&2; exit 1; }
-done
+# Without the tools: exit 77 (skipped), or a failure under CI.
+source "$ROOT/tests/common/requiretools.sh"
+require_tools screenshot xvfb-run xauth Xvfb import xwininfo
 unset QT_QPA_PLATFORM # xcb under Xvfb, not offscreen
 
 # 1. The app's own grab; it exits non-zero when the cluster or the job did not run.
