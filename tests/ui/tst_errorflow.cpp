@@ -20,7 +20,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <atomic>
 #include <thread>
 
 #define signals Q_SIGNALS
@@ -171,17 +170,26 @@ void TestErrorFlow::applyDoesNotWaitForABusyServer()
     QTRY_COMPARE(server->state(), ServerHandle::State::Running);
     const std::string db = server->address(QStringLiteral("db_address")).toStdString();
 
+    // An idle server answers its cache at once.
+    auto answersWithin = [&db](int msecs) {
+        Client probe({"busy", db, {}, {}, {}, msecs});
+        return probe.get("name").has_value();
+    };
+    QVERIFY(answersWithin(2000));
+
     // Keep the server inside a long handler (stopped by its 1.5 s limit at the latest).
-    std::atomic<bool> busyStarted{false};
-    std::thread caller([db, &busyStarted] {
+    std::thread caller([db] {
         Client slowClient({"busy", db});
-        if (!slowClient.connect())
-            return;
-        busyStarted = true;
-        (void)slowClient.eval("busy.slow", "x");
+        if (slowClient.connect())
+            (void)slowClient.eval("busy.slow", "x");
     });
-    QTRY_VERIFY(busyStarted.load());
-    QTest::qWait(100);
+    // Proof that the server is busy: its thread no longer answers the cache.
+    QElapsedTimer waiting;
+    waiting.start();
+    bool busy = false;
+    while (!busy && waiting.elapsed() < 5000)
+        busy = !answersWithin(250);
+    QVERIFY2(busy, "the server never became busy with the slow handler");
 
     ScriptEditor *editor = window.scriptEditor();
     QVERIFY(editor->open(script));
@@ -193,6 +201,10 @@ void TestErrorFlow::applyDoesNotWaitForABusyServer()
     QVERIFY2(clock.elapsed() < 300, "Apply waited for the busy server");
     QVERIFY(editor->isApplying());
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, 10000);
+    // The reload had to wait for the handler to end: the server was busy during Apply.
+    QVERIFY2(clock.elapsed() >= 400, qPrintable(QStringLiteral("applied after %1 ms, so the "
+                                                               "server was not busy")
+                                                    .arg(clock.elapsed())));
     caller.join();
 
     Client client({"busy", db});
