@@ -1,4 +1,5 @@
 // TopologyView: edges from the servers' addresses, live state on nodes, clicks pick a server.
+#include "topologylayout.h"
 #include "topologyview.h"
 
 #include "cluster.h"
@@ -39,11 +40,44 @@ class TestTopology : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void layoutIsColumnsByForwardPath();
     void masterWorkersPipeline();
     void fanOutToSink();
     void wildcardHostsMatch();
     void liveStateAndClicks();
 };
+
+void TestTopology::layoutIsColumnsByForwardPath()
+{
+    const QString c = u"clients"_s;
+    const QList<Edge> edges{{c, u"m"_s, Kind::Request},      {u"m"_s, u"w1"_s, Kind::Task},
+                            {u"w1"_s, u"m"_s, Kind::Result}, {u"m"_s, u"w2"_s, Kind::Task},
+                            {u"w2"_s, u"m"_s, Kind::Result}, {u"m"_s, u"p"_s, Kind::Stream},
+                            {u"p"_s, c, Kind::Reply},        {u"ghost"_s, u"p"_s, Kind::Stream}};
+    const QStringList servers{u"m"_s, u"w1"_s, u"w2"_s, u"p"_s, u"lone"_s};
+    const QHash<QString, QPointF> at = layoutTopology(servers, edges, c);
+    QCOMPARE(at.size(), 6); // the clients and every server, nothing for unknown names
+    QCOMPARE(at.value(c), QPointF(0, 0));
+    // Columns: clients, then m (and the unconnected server), then its workers, then the stage it
+    // feeds (a column after the workers); back edges do not move anything.
+    QCOMPARE(at.value(u"m"_s).x(), at.value(u"lone"_s).x());
+    QVERIFY(at.value(u"m"_s).x() > 0);
+    QCOMPARE(at.value(u"w1"_s).x(), at.value(u"w2"_s).x());
+    const qreal gap = at.value(u"w1"_s).x() - at.value(u"m"_s).x();
+    QVERIFY(gap > 0);
+    QCOMPARE(at.value(u"p"_s).x() - at.value(u"w1"_s).x(), gap);
+    // Rows centred on 0 in the given order.
+    QCOMPARE(at.value(u"w1"_s).y(), -at.value(u"w2"_s).y());
+    QVERIFY(at.value(u"w1"_s).y() < 0);
+    QCOMPARE(at.value(u"m"_s).y(), -at.value(u"lone"_s).y());
+    QCOMPARE(at.value(u"p"_s).y(), 0.0);
+    // Pure: the same input gives the same output.
+    QCOMPARE(layoutTopology(servers, edges, c), at);
+    // Without workers, a stage follows its publisher directly.
+    const QHash<QString, QPointF> chain = layoutTopology(
+        {u"a"_s, u"b"_s}, {{c, u"a"_s, Kind::Request}, {u"a"_s, u"b"_s, Kind::Stream}}, c);
+    QCOMPARE(chain.value(u"b"_s).x() - chain.value(u"a"_s).x(), gap);
+}
 
 void TestTopology::masterWorkersPipeline()
 {

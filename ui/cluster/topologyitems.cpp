@@ -1,0 +1,227 @@
+#include "topologyitems.h"
+
+#include "clustermodel.h"
+#include "serverhandle.h"
+
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
+
+#include <cmath>
+
+namespace qpalm {
+
+using namespace topology;
+
+namespace {
+
+QColor edgeColor(TopologyView::EdgeKind kind)
+{
+    switch (kind) {
+    case TopologyView::EdgeKind::Request:
+    case TopologyView::EdgeKind::Reply:
+        return QColor(0x35, 0x6d, 0xb5);
+    case TopologyView::EdgeKind::Task:
+    case TopologyView::EdgeKind::Result:
+        return QColor(0x7a, 0x4f, 0xb0);
+    case TopologyView::EdgeKind::Stream:
+        break;
+    }
+    return QColor(0x1f, 0x8a, 0x80);
+}
+
+} // namespace
+
+TopologyNode::TopologyNode(QString name, bool isClient)
+    : m_name(std::move(name)), m_isClient(isClient), m_state(int(ServerHandle::State::Stopped))
+{
+    setAcceptHoverEvents(true);
+    setCursor(Qt::PointingHandCursor);
+    setZValue(1);
+}
+
+QRectF TopologyNode::boundingRect() const
+{
+    return QRectF(-width() / 2 - 3, -kNodeHeight / 2 - 3, width() + 6, kNodeHeight + 6);
+}
+
+void TopologyNode::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRectF box(-width() / 2, -kNodeHeight / 2, width(), kNodeHeight);
+    const QPalette &palette = option->palette;
+    const QColor stateColour =
+        m_isClient ? QColor(0x35, 0x6d, 0xb5) : ClusterModel::stateColor(m_state);
+    QColor fill = palette.color(QPalette::Base);
+    if (m_state == int(ServerHandle::State::Failed))
+        fill = QColor(0xfd, 0xec, 0xec);
+    painter->setPen(
+        QPen(m_highlighted ? palette.color(QPalette::Highlight) : stateColour.darker(110),
+             m_highlighted ? 3.0 : 1.6));
+    painter->setBrush(fill);
+    painter->drawRoundedRect(box, 8, 8);
+    // State stripe on the left edge.
+    QPainterPath stripe;
+    stripe.addRoundedRect(QRectF(box.left(), box.top(), 10, box.height()), 8, 8);
+    QPainterPath clip;
+    clip.addRect(QRectF(box.left(), box.top(), 6, box.height()));
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(stateColour);
+    painter->drawPath(stripe.intersected(clip));
+
+    QFont bold = painter->font();
+    bold.setBold(true);
+    painter->setFont(bold);
+    painter->setPen(palette.color(QPalette::Text));
+    const QRectF textRect = box.adjusted(12, 4, -6, -4);
+    const QFontMetricsF boldMetrics(bold);
+    painter->drawText(
+        QRectF(textRect.left(), textRect.top(), textRect.width(), textRect.height() / 2),
+        Qt::AlignLeft | Qt::AlignVCenter,
+        boldMetrics.elidedText(m_name, Qt::ElideMiddle, textRect.width()));
+    QFont small = painter->font();
+    small.setBold(false);
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    painter->setFont(small);
+    painter->setPen(m_state == int(ServerHandle::State::Failed)
+                        ? stateColour.darker(120)
+                        : palette.color(QPalette::PlaceholderText));
+    const QFontMetricsF smallMetrics(small);
+    painter->drawText(
+        QRectF(textRect.left(), textRect.center().y(), textRect.width(), textRect.height() / 2),
+        Qt::AlignLeft | Qt::AlignVCenter,
+        smallMetrics.elidedText(m_subtitle, Qt::ElideRight, textRect.width()));
+}
+
+void TopologyNode::setInfo(int state, const QString &subtitle, const QString &tooltip)
+{
+    if (state == m_state && subtitle == m_subtitle && tooltip == toolTip())
+        return;
+    m_state = state;
+    m_subtitle = subtitle;
+    setToolTip(tooltip);
+    update();
+}
+
+void TopologyNode::setHighlighted(bool on)
+{
+    if (on != m_highlighted) {
+        m_highlighted = on;
+        update();
+    }
+}
+
+qreal TopologyNode::width() const
+{
+    return m_isClient ? kClientWidth : kNodeWidth;
+}
+
+TopologyEdge::TopologyEdge(TopologyView::Edge edge, TopologyNode *from, TopologyNode *to)
+    : m_edge(std::move(edge)), m_from(from), m_to(to)
+{
+    setZValue(0);
+    rebuildPath();
+}
+
+void TopologyEdge::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    QColor colour = edgeColor(m_edge.kind);
+    if (!m_live)
+        colour = option->palette.color(QPalette::PlaceholderText);
+    QPen pen(colour, m_live ? 1.8 : 1.2);
+    if (!m_live)
+        pen.setStyle(Qt::DashLine);
+    painter->setPen(pen);
+    painter->setBrush(Qt::NoBrush);
+    painter->drawPath(m_path);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(colour);
+    painter->drawPolygon(m_arrow);
+    if (m_label.isEmpty())
+        return;
+    QFont font = painter->font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    painter->setFont(font);
+    const QFontMetricsF metrics(font);
+    QRectF labelRect = metrics.boundingRect(m_label).adjusted(-4, -1, 4, 1);
+    labelRect.moveCenter(m_labelPos);
+    painter->setBrush(option->palette.color(QPalette::Base));
+    painter->setPen(QPen(colour, 0.8));
+    painter->drawRoundedRect(labelRect, 4, 4);
+    painter->setPen(option->palette.color(QPalette::Text));
+    painter->drawText(labelRect, Qt::AlignCenter, m_label);
+}
+
+void TopologyEdge::rebuildPath()
+{
+    prepareGeometryChange();
+    const QPointF a = m_from->pos();
+    const QPointF b = m_to->pos();
+    const qreal fromHalf = m_from->width() / 2;
+    const qreal toHalf = m_to->width() / 2;
+    QPainterPath path;
+    QPointF end;
+    QPointF tangentFrom; // a point just before end, to orient the arrow
+    const bool pair = m_edge.kind == TopologyView::EdgeKind::Task ||
+                      m_edge.kind == TopologyView::EdgeKind::Result;
+    if (m_edge.kind == TopologyView::EdgeKind::Reply) {
+        // Back to the clients, below the graph.
+        const QPointF start(a.x(), a.y() + kNodeHeight / 2);
+        end = QPointF(b.x(), b.y() + kNodeHeight / 2);
+        const qreal dip = qMax(a.y(), b.y()) + kNodeHeight / 2 + 70;
+        path.moveTo(start);
+        path.cubicTo(QPointF(start.x(), dip), QPointF(end.x(), dip), end);
+        tangentFrom = QPointF(end.x(), end.y() + 10);
+        m_labelPos = path.pointAtPercent(0.5);
+    } else if (b.x() > a.x()) {
+        const qreal offset = pair ? -5 : 0;
+        const QPointF start(a.x() + fromHalf, a.y() + offset);
+        end = QPointF(b.x() - toHalf, b.y() + offset);
+        const qreal dx = (end.x() - start.x()) / 2;
+        path.moveTo(start);
+        path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end);
+        tangentFrom = QPointF(end.x() - 10, end.y());
+        m_labelPos = path.pointAtPercent(m_edge.kind == TopologyView::EdgeKind::Task ? 0.7 : 0.5);
+    } else if (b.x() < a.x()) {
+        const qreal offset = pair ? 5 : 0;
+        const QPointF start(a.x() - fromHalf, a.y() + offset);
+        end = QPointF(b.x() + toHalf, b.y() + offset);
+        const qreal dx = (start.x() - end.x()) / 2;
+        path.moveTo(start);
+        path.cubicTo(QPointF(start.x() - dx, start.y()), QPointF(end.x() + dx, end.y()), end);
+        tangentFrom = QPointF(end.x() + 10, end.y());
+        m_labelPos = path.pointAtPercent(0.5);
+    } else {
+        // Same column: an arc on the right.
+        const bool down = b.y() > a.y();
+        const QPointF start(a.x() + fromHalf, a.y());
+        end = QPointF(b.x() + toHalf, b.y());
+        const qreal bulge = toHalf + 40;
+        path.moveTo(start);
+        path.cubicTo(QPointF(start.x() + bulge, start.y()), QPointF(end.x() + bulge, end.y()), end);
+        tangentFrom = QPointF(end.x() + 10, end.y() + (down ? -2 : 2));
+        m_labelPos = path.pointAtPercent(0.5);
+    }
+    m_path = path;
+    const QLineF back(end, tangentFrom);
+    const qreal angle = std::atan2(back.dy(), back.dx());
+    const qreal size = 8;
+    m_arrow.clear();
+    m_arrow << end << end + QPointF(std::cos(angle + 0.45) * size, std::sin(angle + 0.45) * size)
+            << end + QPointF(std::cos(angle - 0.45) * size, std::sin(angle - 0.45) * size);
+    m_bounds = (path.boundingRect() | m_arrow.boundingRect() |
+                QRectF(m_labelPos - QPointF(40, 12), QSizeF(80, 24)))
+                   .adjusted(-4, -4, 4, 4);
+    update();
+}
+
+void TopologyEdge::setFlow(bool live, const QString &label)
+{
+    if (live == m_live && label == m_label)
+        return;
+    m_live = live;
+    m_label = label;
+    update();
+}
+
+} // namespace qpalm

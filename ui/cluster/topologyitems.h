@@ -1,0 +1,74 @@
+#pragma once
+
+#include "topologyview.h"
+
+#include <QGraphicsItem>
+#include <QPainterPath>
+#include <QPolygonF>
+
+namespace qpalm {
+
+// Sizes of the topology drawing, shared by the items and the layout.
+namespace topology {
+constexpr qreal kNodeWidth = 124;
+constexpr qreal kClientWidth = 84;
+constexpr qreal kNodeHeight = 44;
+} // namespace topology
+
+// One server (or the clients) drawn as a rounded box with its name, kind and state.
+class TopologyNode : public QGraphicsItem
+{
+public:
+    TopologyNode(QString name, bool isClient);
+
+    QRectF boundingRect() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *) override;
+
+    // state is a ServerHandle::State; tooltip shows on hover.
+    void setInfo(int state, const QString &subtitle, const QString &tooltip);
+    void setHighlighted(bool on);
+
+    const QString &name() const { return m_name; }
+    bool isClient() const { return m_isClient; }
+    qreal width() const;
+    int state() const { return m_state; }
+    QString text() const { return m_name + QLatin1Char('\n') + m_subtitle; }
+
+private:
+    QString m_name;
+    bool m_isClient;
+    int m_state;
+    QString m_subtitle;
+    bool m_highlighted = false;
+};
+
+// One connection: a curve with an arrow head and, when the flow is live, its rate.
+class TopologyEdge : public QGraphicsItem
+{
+public:
+    TopologyEdge(TopologyView::Edge edge, TopologyNode *from, TopologyNode *to);
+
+    QRectF boundingRect() const override { return m_bounds; }
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *) override;
+
+    // Recomputes the curve from the nodes' positions.
+    void rebuildPath();
+    // live: both ends run (solid line); label: the rate shown on it (empty: none).
+    void setFlow(bool live, const QString &label);
+
+    const TopologyView::Edge &edge() const { return m_edge; }
+    const QString &label() const { return m_label; }
+
+private:
+    TopologyView::Edge m_edge;
+    TopologyNode *m_from;
+    TopologyNode *m_to;
+    QPainterPath m_path;
+    QPolygonF m_arrow;
+    QPointF m_labelPos;
+    QRectF m_bounds;
+    bool m_live = false;
+    QString m_label;
+};
+
+} // namespace qpalm
