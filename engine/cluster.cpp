@@ -2,9 +2,13 @@
 
 #include "localserver.h"
 
+#include <QPointer>
 #include <QRegularExpression>
+#include <QScopeGuard>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 namespace qpalm {
 
@@ -31,7 +35,9 @@ Cluster::Cluster(QObject *parent) : QObject(parent) {}
 
 Cluster::~Cluster()
 {
-    stopAll();
+    // The handles (children) ask their servers to stop as they go; nothing waits here.
+    delete m_sequence;
+    m_sequence = nullptr;
 }
 
 QList<ServerConfig> Cluster::expandReplicas(const QList<ServerConfig> &configs)
@@ -92,29 +98,94 @@ ServerHandle *Cluster::server(const QString &name) const
     return nullptr;
 }
 
-bool Cluster::startAll()
+void Cluster::startAll()
 {
-    QList<ServerHandle *> order = m_servers;
-    std::stable_sort(order.begin(), order.end(), [](ServerHandle *a, ServerHandle *b) {
-        return startRank(a->kind()) < startRank(b->kind());
-    });
-    bool ok = true;
-    for (ServerHandle *server : order) {
-        if (server->state() == ServerHandle::State::Running)
-            continue;
-        ok = server->start() && ok;
-    }
-    return ok;
+    runByRank(true);
 }
 
 void Cluster::stopAll()
 {
-    QList<ServerHandle *> order = m_servers;
-    std::stable_sort(order.begin(), order.end(), [](ServerHandle *a, ServerHandle *b) {
-        return startRank(a->kind()) > startRank(b->kind());
-    });
-    for (ServerHandle *server : order)
-        server->stop();
+    runByRank(false);
+}
+
+void Cluster::runByRank(bool starting)
+{
+    using State = ServerHandle::State;
+    delete m_sequence; // a newer request replaces the one under way
+    m_sequence = new QObject(this);
+    QObject *sequence = m_sequence;
+
+    QMap<int, QList<QPointer<ServerHandle>>> byRank;
+    for (ServerHandle *server : std::as_const(m_servers))
+        byRank[starting ? startRank(server->kind()) : -startRank(server->kind())].append(server);
+    auto ranks = std::make_shared<QList<QList<QPointer<ServerHandle>>>>(byRank.values());
+    auto ok = std::make_shared<bool>(true);
+    auto index = std::make_shared<int>(-1);
+    auto settled = [starting](ServerHandle *server) {
+        const State state = server->state();
+        return starting
+                   ? state == State::Running || state == State::Failed || state == State::Stopped
+                   : state == State::Stopped || state == State::Failed;
+    };
+    auto busy = std::make_shared<bool>(false);
+    auto step = std::make_shared<std::function<void()>>();
+    std::weak_ptr<std::function<void()>> weakStep = step;
+    *step = [this, sequence, ranks, ok, index, settled, weakStep, busy, starting] {
+        // Changes that start() and stop() report while this runs are looked at right after.
+        if (*busy || *index >= int(ranks->size()))
+            return;
+        const auto guard = qScopeGuard([busy] { *busy = false; });
+        *busy = true;
+        if (*index >= 0) {
+            for (const QPointer<ServerHandle> &server : ranks->at(*index)) {
+                if (server && !settled(server))
+                    return; // wait for the rest of this rank
+            }
+            for (const QPointer<ServerHandle> &server : ranks->at(*index)) {
+                if (starting && server && server->state() != State::Running)
+                    *ok = false;
+            }
+        }
+        while (++*index < ranks->size()) {
+            bool waiting = false;
+            for (const QPointer<ServerHandle> &server : ranks->at(*index)) {
+                if (!server)
+                    continue;
+                connect(server, &ServerHandle::stateChanged, sequence,
+                        [step = weakStep.lock()] { (*step)(); });
+                if (starting && server->state() == State::Running)
+                    continue;
+                if (starting)
+                    server->start();
+                else
+                    server->stop();
+                waiting = waiting || !settled(server);
+            }
+            if (waiting)
+                return;
+            for (const QPointer<ServerHandle> &server : ranks->at(*index)) {
+                if (starting && server && server->state() != State::Running)
+                    *ok = false;
+            }
+        }
+        // Done: report once, from the event loop, and forget the sequence.
+        const bool result = *ok;
+        QMetaObject::invokeMethod(
+            this,
+            [this, sequence, result, starting] {
+                if (m_sequence != sequence)
+                    return;
+                m_sequence->deleteLater();
+                m_sequence = nullptr;
+                if (starting)
+                    Q_EMIT allStarted(result);
+                else
+                    Q_EMIT allStopped();
+            },
+            Qt::QueuedConnection);
+        *index = int(ranks->size()); // later state changes do nothing
+    };
+    (*step)();
 }
 
 QList<ServerHandle *> Cluster::replicas(const QString &baseName) const

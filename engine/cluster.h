@@ -27,10 +27,10 @@ public:
     QList<ServerHandle *> servers() const { return m_servers; }
     ServerHandle *server(const QString &name) const;
 
-    // Starts every stopped server, binding ones first; false when any failed (the rest keep
-    // running).
-    bool startAll();
-    // Stops every running server, workers first.
+    // Returns at once; starts every stopped server by rank (a rank starts once the one before is
+    // up), then allStarted(ok), ok false when any failed (the rest keep running).
+    void startAll();
+    // Returns at once; stops every server by rank in reverse (workers first), then allStopped.
     void stopAll();
 
     // Worker replicas named base-1, base-2, ... currently in the cluster.
@@ -44,12 +44,21 @@ public:
     static QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs);
 
 Q_SIGNALS:
+    // Caller's thread: startAll finished; ok is false when any server failed to start.
+    void allStarted(bool ok);
+    // Caller's thread: stopAll finished; every server is stopped (or failed).
+    void allStopped();
     // Caller's thread: a server joined or is about to leave the cluster.
     void serverAdded(qpalm::ServerHandle *server);
     void serverAboutToBeRemoved(qpalm::ServerHandle *server);
 
 private:
+    // Acts on the servers rank by rank (reversed for stopping); done(ok) once every server of
+    // the last rank has settled. A newer sequence cancels an older one.
+    void runByRank(bool starting);
+
     QList<ServerHandle *> m_servers;
+    QObject *m_sequence = nullptr; // context of the running start/stop sequence
     QMap<QString, ServerConfig> m_replicaTemplates;
 };
 

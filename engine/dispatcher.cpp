@@ -1,9 +1,12 @@
 #include "dispatcher.h"
 
+#include <QHash>
+
 #include <cxxabi.h>
 
 #include <cstdlib>
 #include <exception>
+#include <mutex>
 #include <typeinfo>
 
 namespace qpalm {
@@ -60,7 +63,35 @@ CallResult Dispatcher::handleStream(Message &, std::string &, UserError &)
     return CallResult::NotFound;
 }
 
-bool Dispatcher::reload(const QString &, QString *errorText)
+namespace {
+std::mutex g_registryMutex;
+QHash<QString, std::shared_ptr<const NativeHandlers>> &registry()
+{
+    static QHash<QString, std::shared_ptr<const NativeHandlers>> sets;
+    return sets;
+}
+} // namespace
+
+void NativeHandlers::registerSet(const QString &name,
+                                 std::shared_ptr<const NativeHandlers> handlers)
+{
+    std::lock_guard lock(g_registryMutex);
+    registry().insert(name, std::move(handlers));
+}
+
+void NativeHandlers::unregisterSet(const QString &name)
+{
+    std::lock_guard lock(g_registryMutex);
+    registry().remove(name);
+}
+
+std::shared_ptr<const NativeHandlers> NativeHandlers::lookup(const QString &name)
+{
+    std::lock_guard lock(g_registryMutex);
+    return registry().value(name);
+}
+
+bool Dispatcher::reload(const ScriptSource &, QString *errorText)
 {
     if (errorText)
         *errorText = QStringLiteral("this server has no script to reload");
@@ -233,11 +264,11 @@ CallResult CompositeDispatcher::handleStream(Message &message, std::string &topi
     return CallResult::NotFound;
 }
 
-bool CompositeDispatcher::reload(const QString &scriptPath, QString *errorText)
+bool CompositeDispatcher::reload(const ScriptSource &script, QString *errorText)
 {
     if (m_parts.empty())
-        return Dispatcher::reload(scriptPath, errorText);
-    return m_parts.front()->reload(scriptPath, errorText);
+        return Dispatcher::reload(script, errorText);
+    return m_parts.front()->reload(script, errorText);
 }
 
 void CompositeDispatcher::interrupt()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "message.h"
+#include "scriptsource.h"
 
 #include <QString>
 
@@ -67,6 +68,12 @@ public:
     const NativeFanOut &gather() const { return m_gather; }
     const NativeStream &handleStream() const { return m_handleStream; }
 
+    // Process-wide registry: servers find their handlers by ServerConfig::nativeHandlers.
+    static void registerSet(const QString &name, std::shared_ptr<const NativeHandlers> handlers);
+    static void unregisterSet(const QString &name);
+    // The set registered under name, or nullptr.
+    static std::shared_ptr<const NativeHandlers> lookup(const QString &name);
+
 private:
     std::map<std::string, NativeFunction, std::less<>> m_functions;
     NativeFanOut m_scatter;
@@ -90,7 +97,7 @@ public:
     virtual CallResult handleStream(Message &message, std::string &topic, UserError &error);
 
     // Swaps in a new script between two messages; false (old script kept) with the reason.
-    virtual bool reload(const QString &scriptPath, QString *errorText);
+    virtual bool reload(const ScriptSource &script, QString *errorText);
     // Asks a running call to stop soon; callable from any thread.
     virtual void interrupt() {}
 };
@@ -133,7 +140,7 @@ public:
     CallResult gather(Message &&in, std::vector<Message> &out, UserError &error) override;
     bool hasHandleStream() const override;
     CallResult handleStream(Message &message, std::string &topic, UserError &error) override;
-    bool reload(const QString &scriptPath, QString *errorText) override;
+    bool reload(const ScriptSource &script, QString *errorText) override;
     void interrupt() override;
 
 private:

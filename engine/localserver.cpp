@@ -1,6 +1,10 @@
 #include "localserver.h"
 
-#include "serveractor.h"
+#include "server/actorcontrol.h"
+#include "server/controlcodec.h"
+#include "server/serveractor.h"
+
+#include <zmq.hpp>
 
 namespace qpalm {
 
@@ -11,6 +15,7 @@ const int kMetaTypes = [] {
     qRegisterMetaType<qpalm::LogLevel>();
     qRegisterMetaType<qpalm::ServerStats>();
     qRegisterMetaType<qpalm::ServerHandle::State>();
+    qRegisterMetaType<qpalm::ScriptSource>();
     return 0;
 }();
 } // namespace
@@ -23,42 +28,93 @@ LocalServer::LocalServer(ServerConfig config, QObject *parent)
 
 LocalServer::~LocalServer()
 {
-    if (m_actor)
-        m_actor->stop();
+    for (const auto &run : std::as_const(m_earlierRuns))
+        run->setEvents(nullptr);
+    if (m_control) {
+        m_control->setEvents(nullptr);
+        if (!m_control->isFinished()) {
+            m_control->requestStop();
+            ServerCommand stop;
+            stop.type = ServerCommand::Type::Stop;
+            sendCommand(stop);
+        }
+    }
+    m_pipe.reset();
 }
 
-bool LocalServer::start()
+void LocalServer::start()
 {
     if (m_state == State::Running || m_state == State::Starting)
-        return m_state == State::Running;
-    setState(State::Starting);
+        return;
+    ++m_generation;
     m_error.clear();
     m_stats = ServerStats();
-    m_actor = std::make_unique<ServerActor>(this, m_config, m_addresses);
-    QString error;
-    QMap<QString, QString> addresses;
-    if (!m_actor->start(m_startTimeoutMs, &error, &addresses)) {
-        m_actor.reset();
-        m_error = error;
-        setState(State::Failed);
-        Q_EMIT failed(error);
-        return false;
+    m_stats.generation = m_generation;
+    setState(State::Starting);
+
+    // The last run may still be finishing: the new one binds after it, and until then its
+    // events (filtered by generation) still reach us.
+    m_earlierRuns.removeIf([](const auto &run) {
+        if (!run->isFinished())
+            return false;
+        run->setEvents(nullptr);
+        return true;
+    });
+    std::shared_ptr<ActorControl> previous = std::exchange(m_control, nullptr);
+    if (previous)
+        m_earlierRuns.append(previous);
+    m_pipe.reset();
+
+    ServerActor::Launch launch;
+    launch.config = m_config;
+    if (launch.config.script.isEmpty() && !launch.config.scriptPath.isEmpty()) {
+        QString error;
+        launch.config.script = readScriptSource(launch.config.scriptPath, &error);
+        if (launch.config.script.isEmpty()) {
+            failLater(
+                QStringLiteral("server '%1' cannot load its script: %2").arg(m_config.name, error));
+            return;
+        }
     }
-    m_addresses = addresses;
-    setState(State::Running);
-    Q_EMIT started();
-    return true;
+    launch.generation = m_generation;
+    launch.preferred = m_addresses;
+    launch.previous = previous;
+    m_control = std::make_shared<ActorControl>();
+    m_control->setEvents(this);
+    launch.control = m_control;
+    m_pipe = std::make_unique<zmq::socket_t>(ServerActor::launch(std::move(launch)));
+}
+
+void LocalServer::failLater(const QString &reason)
+{
+    const quint64 generation = m_generation;
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, reason] {
+            if (generation != m_generation || m_state != State::Starting)
+                return;
+            m_error = reason;
+            setState(State::Failed);
+            Q_EMIT failed(reason);
+        },
+        Qt::QueuedConnection);
 }
 
 void LocalServer::stop()
 {
-    if (!m_actor)
+    if (m_state != State::Starting && m_state != State::Running)
         return;
     setState(State::Stopping);
-    m_actor->stop();
-    m_actor.reset();
-    setState(State::Stopped);
-    Q_EMIT stopped();
+    if (!m_control) {
+        // A start that never launched (its script could not be read).
+        setState(State::Stopped);
+        Q_EMIT stopped();
+        return;
+    }
+    m_control->requestStop();
+    ServerCommand stop;
+    stop.type = ServerCommand::Type::Stop;
+    sendCommand(stop);
 }
 
 void LocalServer::setLogLevel(LogLevel level)
@@ -66,62 +122,132 @@ void LocalServer::setLogLevel(LogLevel level)
     if (m_config.logLevel == level)
         return;
     m_config.logLevel = level;
-    if (m_actor)
-        m_actor->setLogLevelNow(level);
+    if (m_control && !m_control->isFinished()) {
+        m_control->setLevel(level); // at once; the command only logs the change
+        ServerCommand command;
+        command.type = ServerCommand::Type::SetLevel;
+        command.level = level;
+        sendCommand(command);
+    }
     Q_EMIT logLevelChanged(level);
 }
 
-bool LocalServer::reloadScript(const QString &scriptPath, QString *errorText)
+void LocalServer::reloadScript(const ScriptSource &script)
 {
-    const QString path = scriptPath.isEmpty() ? m_config.scriptPath : scriptPath;
-    if (path.isEmpty()) {
-        const QString reason = QStringLiteral("server '%1' has no script").arg(m_config.name);
-        if (errorText)
-            *errorText = reason;
-        Q_EMIT scriptReloadFailed(reason);
-        return false;
+    ScriptSource source = script;
+    if (source.isEmpty()) {
+        QString error;
+        if (m_config.scriptPath.isEmpty())
+            error = QStringLiteral("server '%1' has no script").arg(m_config.name);
+        else
+            source = readScriptSource(m_config.scriptPath, &error);
+        if (source.isEmpty()) {
+            QMetaObject::invokeMethod(
+                this, [this, error] { Q_EMIT scriptReloadFailed(error); }, Qt::QueuedConnection);
+            return;
+        }
     }
-    if (!m_actor) {
+    if (m_state != State::Starting && m_state != State::Running) {
         // Not running: the new script is used at the next start.
-        m_config.scriptPath = path;
-        Q_EMIT scriptReloaded(path);
-        return true;
-    }
-    const auto reply =
-        m_actor->command({"RELOAD", path.toStdString()}, m_config.limits.timeLimitMs + 5000);
-    if (reply && !reply->empty() && reply->front() == "OK") {
-        m_config.scriptPath = path;
-        Q_EMIT scriptReloaded(path);
-        return true;
-    }
-    const QString reason =
-        reply && reply->size() > 1
-            ? QString::fromStdString(reply->at(1))
-            : QStringLiteral("server '%1' did not answer the reload").arg(m_config.name);
-    if (errorText)
-        *errorText = reason;
-    Q_EMIT scriptReloadFailed(reason);
-    return false;
-}
-
-void LocalServer::requestScriptReload(const QString &scriptPath)
-{
-    const QString path = scriptPath.isEmpty() ? m_config.scriptPath : scriptPath;
-    if (!m_actor || path.isEmpty()) {
-        reloadScript(path); // nothing runs, or nothing to load: answered at once
+        m_config.script = source;
+        if (!source.path.isEmpty())
+            m_config.scriptPath = source.path;
+        const QString name = source.name;
+        QMetaObject::invokeMethod(
+            this, [this, name] { Q_EMIT scriptReloaded(name); }, Qt::QueuedConnection);
         return;
     }
-    m_actor->post({"RELOAD", path.toStdString(), "queued"});
+    m_pendingReloads.append(source);
+    ServerCommand command;
+    command.type = ServerCommand::Type::ReloadScript;
+    command.script = std::move(source);
+    sendCommand(command);
 }
 
-void LocalServer::deliverReload(bool ok, const QString &scriptPath, const QString &error)
+void LocalServer::sendCommand(ServerCommand command)
 {
-    if (ok) {
-        m_config.scriptPath = scriptPath;
-        Q_EMIT scriptReloaded(scriptPath);
-    } else {
-        Q_EMIT scriptReloadFailed(error);
+    if (!m_pipe)
+        return;
+    command.sequence = ++m_commandSequence;
+    const std::string bytes = control::encodeCommand(command);
+    try {
+        (void)m_pipe->send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+    } catch (const zmq::error_t &) {
+        // The run is over; its Stopped event tells the rest.
     }
+}
+
+void LocalServer::deliver(ServerEvent &&event)
+{
+    QMetaObject::invokeMethod(
+        this, [this, event = std::move(event)] { onEvent(event); }, Qt::QueuedConnection);
+}
+
+void LocalServer::onEvent(const ServerEvent &event)
+{
+    if (event.generation != m_generation) {
+        // An earlier run: its log lines are history, its state and counters are stale.
+        if (event.type == ServerEvent::Type::Records)
+            Q_EMIT recordsLogged(event.records);
+        return;
+    }
+    switch (event.type) {
+    case ServerEvent::Type::Ready:
+        m_addresses = event.addresses;
+        if (m_state == State::Starting) {
+            setState(State::Running);
+            Q_EMIT started();
+        }
+        break;
+    case ServerEvent::Type::Failed:
+        m_error = event.text;
+        if (m_state == State::Starting) {
+            setState(State::Failed);
+            Q_EMIT failed(event.text);
+        }
+        break;
+    case ServerEvent::Type::Stopped:
+        releaseRun();
+        if (m_state != State::Failed && m_state != State::Stopped) {
+            setState(State::Stopped);
+            Q_EMIT stopped();
+        }
+        break;
+    case ServerEvent::Type::Records:
+        Q_EMIT recordsLogged(event.records);
+        break;
+    case ServerEvent::Type::Stats:
+        m_stats = event.stats;
+        Q_EMIT statsUpdated(event.stats);
+        break;
+    case ServerEvent::Type::ScriptReloaded:
+        if (!m_pendingReloads.isEmpty()) {
+            const ScriptSource source = m_pendingReloads.takeFirst();
+            m_config.script = source;
+            if (!source.path.isEmpty())
+                m_config.scriptPath = source.path;
+        }
+        Q_EMIT scriptReloaded(event.text);
+        break;
+    case ServerEvent::Type::ScriptReloadFailed:
+        if (!m_pendingReloads.isEmpty())
+            m_pendingReloads.removeFirst();
+        Q_EMIT scriptReloadFailed(event.text);
+        break;
+    case ServerEvent::Type::CommandRejected:
+        qWarning("server '%s' rejected a command: %s", qPrintable(m_config.name),
+                 qPrintable(event.text));
+        break;
+    }
+}
+
+void LocalServer::releaseRun()
+{
+    m_pipe.reset();
+    const QList<ScriptSource> unanswered = std::exchange(m_pendingReloads, {});
+    for (const ScriptSource &source : unanswered)
+        Q_EMIT scriptReloadFailed(QStringLiteral("server '%1' stopped before reloading %2")
+                                      .arg(m_config.name, source.name));
 }
 
 void LocalServer::setState(State state)
@@ -130,17 +256,6 @@ void LocalServer::setState(State state)
         return;
     m_state = state;
     Q_EMIT stateChanged(state);
-}
-
-void LocalServer::deliverRecords(LogBatch records)
-{
-    Q_EMIT recordsLogged(records);
-}
-
-void LocalServer::deliverStats(ServerStats stats)
-{
-    m_stats = stats;
-    Q_EMIT statsUpdated(stats);
 }
 
 } // namespace qpalm

@@ -1,19 +1,27 @@
 #pragma once
 
+#include "server/actorevents.h"
 #include "serverhandle.h"
+
+#include <QList>
 
 #include <memory>
 
+namespace zmq {
+class socket_t;
+}
+
 namespace qpalm {
 
-class ServerActor;
+class ActorControl;
 
-// A server running as an actor on its own QThread, commanded over an inproc pipe.
-class LocalServer final : public ServerHandle
+// A server running as an actor on its own thread of this process; never blocks its caller.
+class LocalServer final : public ServerHandle, private ActorEvents
 {
     Q_OBJECT
 public:
     explicit LocalServer(ServerConfig config, QObject *parent = nullptr);
+    // Asks a running server to stop and returns; its thread finishes on its own.
     ~LocalServer() override;
 
     const ServerConfig &config() const override { return m_config; }
@@ -22,31 +30,33 @@ public:
     LogLevel logLevel() const override { return m_config.logLevel; }
     QMap<QString, QString> addresses() const override { return m_addresses; }
     ServerStats stats() const override { return m_stats; }
+    quint64 generation() const override { return m_generation; }
 
-    bool start() override;
+    void start() override;
     void stop() override;
     void setLogLevel(qpalm::LogLevel level) override;
-    bool reloadScript(const QString &scriptPath, QString *errorText = nullptr) override;
-    void requestScriptReload(const QString &scriptPath) override;
-
-    // How long start waits for the handshake.
-    void setStartTimeout(int msecs) { m_startTimeoutMs = msecs; }
+    void reloadScript(const qpalm::ScriptSource &script) override;
 
 private:
-    friend class ServerActor;
+    // ActorEvents, on the actor thread: queued to onEvent on this object's thread.
+    void deliver(ServerEvent &&event) override;
+    void onEvent(const ServerEvent &event);
+    void sendCommand(ServerCommand command);
     void setState(State state);
-    // Called through queued invocations from the actor thread.
-    void deliverRecords(LogBatch records);
-    void deliverStats(ServerStats stats);
-    void deliverReload(bool ok, const QString &scriptPath, const QString &error);
+    void failLater(const QString &reason);
+    void releaseRun();
 
     ServerConfig m_config;
     State m_state = State::Stopped;
     QString m_error;
     QMap<QString, QString> m_addresses;
     ServerStats m_stats;
-    int m_startTimeoutMs = 15000;
-    std::unique_ptr<ServerActor> m_actor;
+    quint64 m_generation = 0;
+    quint64 m_commandSequence = 0;
+    std::shared_ptr<ActorControl> m_control;            // the current (or last) run
+    QList<std::shared_ptr<ActorControl>> m_earlierRuns; // may still be finishing; report to us
+    std::unique_ptr<zmq::socket_t> m_pipe; // this thread's end of the run's command pipe
+    QList<ScriptSource> m_pendingReloads;  // sent, not answered yet, in order
 };
 
 } // namespace qpalm

@@ -1,15 +1,13 @@
 #pragma once
 
 #include "logrecord.h"
+#include "scriptsource.h"
 
 #include <QStringList>
 
-#include <memory>
 #include <optional>
 
 namespace qpalm {
-
-class NativeHandlers;
 
 // pylm's server kinds.
 enum class ServerKind { Server, Master, Hub, Worker, Pipeline, Sink };
@@ -42,13 +40,15 @@ struct ServerConfig
     bool pipelined = false;
     bool toClient = true; // pipeline: topic = client (true) or pipelined (false)
     LogLevel logLevel = LogLevel::Info;
-    QString scriptPath; // absolute once loaded from a cluster file
+    QString scriptPath;  // the editing side's file (absolute once loaded from a cluster file)
+    ScriptSource script; // what runs; read from scriptPath at start when empty
     ScriptLimits limits;
-    int replicas = 1; // workers, in cluster files only
-    std::shared_ptr<const NativeHandlers> handlers;
+    int replicas = 1;           // workers, in cluster files only
+    QString nativeHandlers;     // name of a NativeHandlers::registerSet set, or empty
     bool printLog = false;      // also print pylm lines on stdout from the server thread
     int publishGraceMs = 1000;  // how long a reply waits for its topic's first subscriber
-    int configTimeoutMs = 5000; // worker: how long to wait for the master's cache
+    int configTimeoutMs = 5000; // worker: how long to wait for the master's cache at start
+    int cacheTimeoutMs = 1000;  // worker: bound on one self.get/set/delete (then a Lua error)
 
     // Addresses by pylm parameter name, only those that are set.
     QList<std::pair<QString, QString>> namedAddresses() const;

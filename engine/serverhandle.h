@@ -29,20 +29,21 @@ public:
     // Addresses in use by pylm parameter name, wildcard ports resolved; empty until started.
     virtual QMap<QString, QString> addresses() const = 0;
     QString address(const QString &parameter) const { return addresses().value(parameter); }
-    // Latest stats received.
+    // Latest stats of the current run.
     virtual ServerStats stats() const = 0;
+    // The run number, bumped at each start; stats and events of earlier runs are ignored.
+    virtual quint64 generation() const = 0;
 
 public Q_SLOTS:
-    // Starts and waits for the ready handshake; emits started or failed before returning.
-    virtual bool start() = 0;
-    // Stops promptly and emits stopped; does nothing when not running.
+    // Returns at once; started or failed follows. Does nothing while starting or running.
+    virtual void start() = 0;
+    // Returns at once; stopped follows once the sockets are closed. Nothing when not running.
     virtual void stop() = 0;
+    // Takes effect at once; logLevelChanged follows.
     virtual void setLogLevel(qpalm::LogLevel level) = 0;
-    // Swaps in a script between two messages; false (old script kept) with the reason.
-    virtual bool reloadScript(const QString &scriptPath, QString *errorText = nullptr) = 0;
-    // Starts the same swap and returns at once; scriptReloaded or scriptReloadFailed tells how it
-    // went.
-    virtual void requestScriptReload(const QString &scriptPath) = 0;
+    // Returns at once; the server swaps scripts between two messages, then scriptReloaded or
+    // scriptReloadFailed (old script kept). An empty source re-reads config().scriptPath.
+    virtual void reloadScript(const qpalm::ScriptSource &script) = 0;
 
 Q_SIGNALS:
     // Caller's thread: the server is serving.
@@ -59,8 +60,8 @@ Q_SIGNALS:
     void statsUpdated(const qpalm::ServerStats &stats);
     // Caller's thread: the log level changed.
     void logLevelChanged(qpalm::LogLevel level);
-    // Caller's thread: a script reload took effect, or failed with the reason.
-    void scriptReloaded(const QString &scriptPath);
+    // Caller's thread: a script reload took effect (name of the script), or failed.
+    void scriptReloaded(const QString &scriptName);
     void scriptReloadFailed(const QString &reason);
 };
 

@@ -7,6 +7,7 @@ namespace qpalm {
 // Counters of one server since it started, sampled on its thread.
 struct ServerStats
 {
+    quint64 generation = 0; // the run these counters belong to (ServerHandle::generation)
     qint64 msecsSinceEpoch = 0;
     quint64 messagesIn = 0;  // from clients or the previous stage
     quint64 messagesOut = 0; // published (or, for a worker, sent back)

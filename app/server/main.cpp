@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QSet>
 #include <QSocketNotifier>
 
@@ -233,19 +234,44 @@ int main(int argc, char *argv[])
         cluster.addServer(config);
     }
 
-    if (!cluster.startAll()) {
+    // A command line may wait: a local loop until the cluster reports.
+    auto stopCluster = [&cluster] {
+        QEventLoop loop;
+        QObject::connect(&cluster, &Cluster::allStopped, &loop, &QEventLoop::quit);
+        cluster.stopAll();
+        loop.exec();
+    };
+    bool allStarted = false;
+    {
+        QEventLoop loop;
+        QObject::connect(&cluster, &Cluster::allStarted, &loop, [&](bool ok) {
+            allStarted = ok;
+            loop.quit();
+        });
+        cluster.startAll();
+        loop.exec();
+    }
+    if (!allStarted) {
         for (ServerHandle *server : cluster.servers()) {
             if (server->state() == ServerHandle::State::Failed)
                 complain(QStringLiteral("%1 (%2) did not start: %3")
                              .arg(server->name(), kindName(server->kind()), server->errorString()));
         }
-        cluster.stopAll();
+        stopCluster();
         return 1;
     }
     for (ServerHandle *server : cluster.servers()) {
         QObject::connect(server, &ServerHandle::failed, server, [server](const QString &reason) {
             complain(QStringLiteral("%1: failed: %2").arg(server->name(), reason));
         });
+        QObject::connect(server, &ServerHandle::scriptReloaded, server, [server] {
+            say(QStringLiteral("%1: reloaded %2").arg(server->name(), server->config().scriptPath));
+        });
+        QObject::connect(
+            server, &ServerHandle::scriptReloadFailed, server, [server](const QString &reason) {
+                complain(QStringLiteral("%1: reload of %2 failed, old script kept: %3")
+                             .arg(server->name(), server->config().scriptPath, reason));
+            });
     }
     for (const ServerHandle *server : cluster.servers())
         say(QStringLiteral("%1 (%2) serving %3")
@@ -261,16 +287,10 @@ int main(int argc, char *argv[])
             return;
         const int signo = byte;
         if (signo == SIGHUP) {
+            // Each server re-reads its file and answers with scriptReloaded / ...Failed.
             for (ServerHandle *server : cluster.servers()) {
-                const QString script = server->config().scriptPath;
-                if (script.isEmpty())
-                    continue;
-                QString reason;
-                if (server->reloadScript(script, &reason))
-                    say(QStringLiteral("%1: reloaded %2").arg(server->name(), script));
-                else
-                    complain(QStringLiteral("%1: reload of %2 failed, old script kept: %3")
-                                 .arg(server->name(), script, reason));
+                if (!server->config().scriptPath.isEmpty())
+                    server->reloadScript(ScriptSource());
             }
             return;
         }
@@ -283,9 +303,11 @@ int main(int argc, char *argv[])
             complain(QStringLiteral("servers did not stop within 5 s, exiting"));
             std::_Exit(1);
         }).detach();
+        QObject::connect(&cluster, &Cluster::allStopped, &app, [] {
+            say(QStringLiteral("stopped"));
+            QCoreApplication::exit(0);
+        });
         cluster.stopAll();
-        say(QStringLiteral("stopped"));
-        QCoreApplication::exit(0);
     });
 
     return app.exec();

@@ -55,24 +55,24 @@ public:
         return m_runtime->handleStream(message, topic, error);
     }
 
-    bool reload(const QString &scriptPath, QString *errorText) override
+    bool reload(const ScriptSource &script, QString *errorText) override
     {
         QString ignored;
         if (!errorText)
             errorText = &ignored;
-        if (scriptPath.isEmpty()) {
-            *errorText = QStringLiteral("no script file given");
+        if (script.name.isEmpty()) {
+            *errorText = QStringLiteral("no script given");
             return false;
         }
         std::unique_ptr<LuaRuntime> fresh =
-            LuaRuntime::create(m_context, m_limits, scriptPath, errorText);
+            LuaRuntime::create(m_context, m_limits, script.name, errorText);
         if (!fresh)
             return false;
         {
             std::lock_guard lock(m_mutex);
             m_loading = fresh.get();
         }
-        const bool loaded = fresh->loadScript(errorText);
+        const bool loaded = fresh->loadSource(script.content, errorText);
         {
             std::lock_guard lock(m_mutex);
             m_loading = nullptr;
@@ -106,7 +106,7 @@ std::unique_ptr<Dispatcher> createLuaDispatcher(ServerContext &context, const Se
                                                 QString *errorText)
 {
     auto dispatcher = std::make_unique<LuaDispatcher>(context, config.limits);
-    if (!dispatcher->reload(config.scriptPath, errorText))
+    if (!dispatcher->reload(config.script, errorText))
         return nullptr;
     return dispatcher;
 }

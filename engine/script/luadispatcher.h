@@ -10,8 +10,9 @@ namespace qpalm {
 
 struct ServerConfig;
 
-// Loads config.scriptPath into a sandboxed Lua 5.4 state owned by the calling (server) thread,
-// under config.limits; nullptr with "file:line: message" in errorText when the script fails.
+// Loads config.script (name + content) into a sandboxed Lua 5.4 state owned by the calling (server)
+// thread, under config.limits; nullptr with "file:line: message" in errorText when the script
+// fails.
 std::unique_ptr<Dispatcher> createLuaDispatcher(ServerContext &context, const ServerConfig &config,
                                                 QString *errorText);
 

@@ -113,7 +113,11 @@ bool LuaRuntime::loadScript(QString *errorText)
                              .arg(m_scriptPath, file.errorString());
         return false;
     }
-    QByteArray source = file.readAll();
+    return loadSource(file.readAll(), errorText);
+}
+
+bool LuaRuntime::loadSource(QByteArray source, QString *errorText)
+{
     // As luaL_loadfile does: skip a UTF-8 byte order mark and a first line starting with '#'.
     if (source.startsWith("\xEF\xBB\xBF"))
         source.remove(0, 3);

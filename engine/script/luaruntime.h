@@ -40,6 +40,9 @@ public:
 
     // Reads, compiles and runs the script file; false with "file:line: message" on failure.
     bool loadScript(QString *errorText);
+    // Compiles and runs source under the chunk name given at create (so tracebacks read
+    // "worker.lua:4:"); false with "name:line: message" on failure.
+    bool loadSource(QByteArray source, QString *errorText);
 
     // Calls the global function named method with payload; results are appended.
     CallResult call(std::string_view method, const std::string &payload,

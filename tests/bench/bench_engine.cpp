@@ -2,6 +2,7 @@
 // Usage: bench_engine [messages=1000000] [rounds=5] [evals=5000]
 #include "client.h"
 #include "dispatcher.h"
+#include "handlewait.h"
 #include "localendpoints.h"
 #include "localserver.h"
 
@@ -109,19 +110,23 @@ EngineCluster startCluster(std::shared_ptr<NativeHandlers> handlers, const QStri
         QStringLiteral("tcp://127.0.0.1:*");
     m.logLevel = LogLevel::Warning;
     cluster.master = std::make_unique<LocalServer>(m);
-    if (!cluster.master->start())
-        qFatal("master: %s", qPrintable(cluster.master->errorString()));
+    QString error;
+    if (!startAndWait(cluster.master.get(), 15000, &error))
+        qFatal("master: %s", qPrintable(error));
+    const QString handlerSet = QStringLiteral("bench-%1").arg(quintptr(handlers.get()));
+    if (handlers)
+        NativeHandlers::registerSet(handlerSet, handlers);
     for (int i = 0; i < 2; ++i) {
         ServerConfig w;
         w.kind = ServerKind::Worker;
         w.name = QStringLiteral("worker-%1").arg(i + 1);
         w.dbAddress = cluster.master->address(QStringLiteral("db_address"));
-        w.handlers = handlers;
+        w.nativeHandlers = handlers ? handlerSet : QString();
         w.scriptPath = script;
         w.logLevel = LogLevel::Warning;
         cluster.workers.push_back(std::make_unique<LocalServer>(w));
-        if (!cluster.workers.back()->start())
-            qFatal("worker: %s", qPrintable(cluster.workers.back()->errorString()));
+        if (!startAndWait(cluster.workers.back().get(), 15000, &error))
+            qFatal("worker: %s", qPrintable(error));
     }
     return cluster;
 }

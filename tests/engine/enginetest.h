@@ -4,7 +4,9 @@
 // servers and collects their log records, and connected clients.
 
 #include "client.h"
+#include "cluster.h"
 #include "dispatcher.h"
+#include "handlewait.h"
 #include "localserver.h"
 #include "logger.h"
 #include "logrecord.h"
@@ -74,13 +76,42 @@ inline std::shared_ptr<NativeHandlers> newHandlers()
     return std::make_shared<NativeHandlers>();
 }
 
+// Registers handlers under a fresh name for ServerConfig::nativeHandlers; empty for none.
+inline QString registerHandlers(std::shared_ptr<const NativeHandlers> handlers)
+{
+    if (!handlers)
+        return {};
+    static int counter = 0;
+    const QString name = QStringLiteral("test-handlers-%1").arg(++counter);
+    NativeHandlers::registerSet(name, std::move(handlers));
+    return name;
+}
+
+// Cluster::startAll and waits for allStarted; its ok.
+inline bool startAllAndWait(Cluster &cluster, int timeoutMs = 20000)
+{
+    QSignalSpy spy(&cluster, &Cluster::allStarted);
+    cluster.startAll();
+    if (!spy.wait(timeoutMs) && spy.isEmpty())
+        return false;
+    return spy.first().first().toBool();
+}
+
+// Cluster::stopAll and waits for allStopped.
+inline bool stopAllAndWait(Cluster &cluster, int timeoutMs = 20000)
+{
+    QSignalSpy spy(&cluster, &Cluster::allStopped);
+    cluster.stopAll();
+    return !spy.isEmpty() || spy.wait(timeoutMs);
+}
+
 inline ServerConfig baseConfig(ServerKind kind, const QString &name,
                                std::shared_ptr<const NativeHandlers> handlers)
 {
     ServerConfig config;
     config.kind = kind;
     config.name = name;
-    config.handlers = std::move(handlers);
+    config.nativeHandlers = registerHandlers(std::move(handlers));
     config.logLevel = LogLevel::Info;
     return config;
 }
@@ -175,9 +206,9 @@ public:
     LocalServer *start(ServerConfig config)
     {
         LocalServer *server = add(std::move(config));
-        if (!server->start()) {
-            m_error = QStringLiteral("server '%1' did not start: %2")
-                          .arg(server->name(), server->errorString());
+        QString error;
+        if (!startAndWait(server, 15000, &error)) {
+            m_error = QStringLiteral("server '%1' did not start: %2").arg(server->name(), error);
             return nullptr;
         }
         return server;
@@ -199,7 +230,7 @@ public:
     void stopAll()
     {
         for (auto it = m_servers.rbegin(); it != m_servers.rend(); ++it)
-            (*it)->stop();
+            stopAndWait(it->get(), 15000);
     }
 
     const QString &lastError() const { return m_error; }

@@ -137,7 +137,8 @@ private Q_SLOTS:
 
         // A handler returning nothing drops the message in a pipeline.
         const auto none = client->job("my_server.foo my_pipeline.foo", {"please drop"}, 0);
-        Q_UNUSED(none);
+        QVERIFY2(none.has_value(), client->lastError().c_str());
+        QVERIFY(none->empty()); // sent, and nothing came back before the next eval
         QPALM_EVAL(client, "my_server.foo my_pipeline.foo", "kept", 1,
                    QStringList{QStringLiteral("and I pipelined you sent me kept")});
 
@@ -344,7 +345,8 @@ private Q_SLOTS:
         QPALM_CLIENT(c1, rig, s1, sink->address(QStringLiteral("pub_address")));
         QPALM_CLIENT(c2, rig, s2, sink->address(QStringLiteral("pub_address")));
         const auto lost = c1->job("s1.foo my_sink.foo", {"from s1"}, 0);
-        Q_UNUSED(lost);
+        QVERIFY2(lost.has_value(), c1->lastError().c_str());
+        QVERIFY(lost->empty()); // sent; the sink must never answer it (checked below)
         QPALM_EVAL(c2, "s2.foo my_sink.foo", "from s2", 1,
                    QStringList{QStringLiteral("from s2! sunk")});
         // s1 published under "s1", which nobody follows: held for the grace time, then dropped.

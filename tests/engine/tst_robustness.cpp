@@ -452,7 +452,7 @@ private Q_SLOTS:
         QVERIFY2(clientError.empty(), clientError.c_str());
         QElapsedTimer timer;
         timer.start();
-        server->stop();
+        stopAndWait(server, 15000);
         const qint64 elapsed = timer.elapsed();
         QVERIFY2(elapsed < 1000,
                  qPrintable(QStringLiteral("stop took %1 ms under load").arg(elapsed)));
@@ -500,9 +500,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(received > 2000, 10000);
         QElapsedTimer timer;
         timer.start();
-        w1->stop();
-        w2->stop();
-        master->stop();
+        stopAndWait(w1, 15000);
+        stopAndWait(w2, 15000);
+        stopAndWait(master, 15000);
         const qint64 elapsed = timer.elapsed();
         QVERIFY2(elapsed < 1000,
                  qPrintable(QStringLiteral("stopping master + 2 workers took %1 ms").arg(elapsed)));
@@ -522,7 +522,7 @@ private Q_SLOTS:
         LocalServer *second = rig.add(config);
         QSignalSpy failedSpy(second, &ServerHandle::failed);
         QSignalSpy startedSpy(second, &ServerHandle::started);
-        QVERIFY(!second->start());
+        QVERIFY(!startAndWait(second, 15000));
         QCOMPARE(second->state(), ServerHandle::State::Failed);
         QCOMPARE(failedSpy.count(), 1);
         QCOMPARE(startedSpy.count(), 0);
@@ -537,7 +537,7 @@ private Q_SLOTS:
         QPALM_EVAL(client, "first.echo", "hello", 1, QStringList{QStringLiteral("hello first")});
 
         // A failed server can be fixed and started again.
-        second->stop();
+        stopAndWait(second, 15000);
         QCOMPARE(second->state(), ServerHandle::State::Failed);
     }
 
@@ -550,7 +550,7 @@ private Q_SLOTS:
         config.pubAddress = first->address(QStringLiteral("pub_address"));
         config.dbAddress = QStringLiteral("tcp://127.0.0.1:*");
         LocalServer *second = rig.add(config);
-        QVERIFY(!second->start());
+        QVERIFY(!startAndWait(second, 15000));
         QVERIFY2(second->errorString().contains(QStringLiteral("Address already in use")),
                  qPrintable(second->errorString()));
         QVERIFY2(second->errorString().contains(config.pubAddress),

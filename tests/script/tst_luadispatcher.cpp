@@ -128,7 +128,7 @@ private:
     {
         ServerConfig config;
         config.name = context.serverName();
-        config.scriptPath = writeScript(name, source);
+        config.script = readScriptSource(writeScript(name, source));
         config.limits = limits;
         QString ignored;
         return createLuaDispatcher(context, config, error ? error : &ignored);
@@ -486,13 +486,19 @@ end
         QCOMPARE(error, u"plain.lua: plain"_s);
 
         ServerConfig config;
-        config.scriptPath = m_dir.filePath(QStringLiteral("does-not-exist.lua"));
-        QVERIFY(!createLuaDispatcher(context, config, &error));
+        config.script =
+            readScriptSource(m_dir.filePath(QStringLiteral("does-not-exist.lua")), &error);
+        QVERIFY(config.script.isEmpty());
         QVERIFY2(error.contains(u"does-not-exist.lua"), qPrintable(error));
-
-        config.scriptPath.clear();
+        error.clear();
         QVERIFY(!createLuaDispatcher(context, config, &error));
         QVERIFY(!error.isEmpty());
+
+        // A script travels as name + content: the name is what tracebacks show, no file needed.
+        config.script =
+            ScriptSource{QStringLiteral("worker.lua"), "local a = 1\nreturn nil + a\n", {}};
+        QVERIFY(!createLuaDispatcher(context, config, &error));
+        QVERIFY2(error.startsWith(u"worker.lua:2:"), qPrintable(error));
 
         ScriptLimits limits;
         limits.timeLimitMs = 100;
@@ -766,7 +772,7 @@ function old(p) return "old" end
         QString error;
         const QString bad =
             writeScript(QStringLiteral("bad.lua"), "function new(p) return 'new' end\nlocal = 3\n");
-        QVERIFY(!dispatcher->reload(bad, &error));
+        QVERIFY(!dispatcher->reload(readScriptSource(bad), &error));
         QVERIFY2(error.startsWith(u"bad.lua:2:"), qPrintable(error));
         QCOMPARE(call(*dispatcher, "count").results,
                  std::vector<std::string>{"3"}); // old state kept
@@ -778,13 +784,14 @@ function count(p) calls = calls + 1 return calls end
 function new(p) return "new" end
 function scatter(m) yield(m) yield(m) end
 )lua");
-        QVERIFY2(dispatcher->reload(good, &error), qPrintable(error));
+        QVERIFY2(dispatcher->reload(readScriptSource(good), &error), qPrintable(error));
         QCOMPARE(call(*dispatcher, "count").results, std::vector<std::string>{"101"});
         QCOMPARE(call(*dispatcher, "new").results, std::vector<std::string>{"new"});
         QCOMPARE_RESULT(call(*dispatcher, "old").result, CallResult::NotFound);
         QVERIFY(dispatcher->hasScatter());
 
-        QVERIFY(!dispatcher->reload(m_dir.filePath(QStringLiteral("missing.lua")), &error));
+        QVERIFY(!dispatcher->reload(readScriptSource(m_dir.filePath(QStringLiteral("missing.lua"))),
+                                    &error));
         QCOMPARE(call(*dispatcher, "new").results, std::vector<std::string>{"new"});
     }
 

@@ -47,27 +47,27 @@ void TestClusterModel::rowsFollowCluster()
 
     cluster.addServers({uitest::master(QStringLiteral("m"))});
     QCOMPARE(model.rowCount(), 1);
-    QVERIFY(cluster.server(QStringLiteral("m"))->start());
+    QVERIFY(qpalm::startAndWait(cluster.server(QStringLiteral("m")), 15000));
     const QString db = cluster.server(QStringLiteral("m"))->address(QStringLiteral("db_address"));
     QVERIFY(!db.isEmpty());
     cluster.addServers({uitest::worker(QStringLiteral("w"), db, 2)});
     QCOMPARE(model.serverNames(), (QStringList{u"m"_s, u"w-1"_s, u"w-2"_s}));
     QCOMPARE(model.index(1, ClusterModel::KindColumn).data().toString(), QStringLiteral("worker"));
-    QCOMPARE(model.index(1, ClusterModel::StateColumn).data().toString(),
-             QStringLiteral("stopped"));
+    QTRY_COMPARE(model.index(1, ClusterModel::StateColumn).data().toString(),
+                 QStringLiteral("stopped"));
 
-    QVERIFY(cluster.startAll());
-    QCOMPARE(model.index(1, ClusterModel::StateColumn).data().toString(),
-             QStringLiteral("running"));
-    QCOMPARE(model.index(0, ClusterModel::StateColumn).data(ClusterModel::StateRole).toInt(),
-             int(ServerHandle::State::Running));
-    QCOMPARE(model.totals().running, 3);
+    QVERIFY(uitest::startAllAndWait(cluster));
+    QTRY_COMPARE(model.index(1, ClusterModel::StateColumn).data().toString(),
+                 QStringLiteral("running"));
+    QTRY_COMPARE(model.index(0, ClusterModel::StateColumn).data(ClusterModel::StateRole).toInt(),
+                 int(ServerHandle::State::Running));
+    QTRY_COMPARE(model.totals().running, 3);
 
     QVERIFY(cluster.addReplica(QStringLiteral("w"), true));
     QCOMPARE(model.rowCount(), 4);
     QCOMPARE(model.index(3, 0).data().toString(), QStringLiteral("w-3"));
-    QCOMPARE(model.index(3, ClusterModel::StateColumn).data().toString(),
-             QStringLiteral("running"));
+    QTRY_COMPARE(model.index(3, ClusterModel::StateColumn).data().toString(),
+                 QStringLiteral("running"));
 
     QVERIFY(cluster.removeReplica(QStringLiteral("w")));
     QVERIFY(cluster.removeReplica(QStringLiteral("w")));
@@ -76,8 +76,8 @@ void TestClusterModel::rowsFollowCluster()
     QCOMPARE(model.rowCount(), 1);
 
     cluster.stopAll();
-    QCOMPARE(model.index(0, ClusterModel::StateColumn).data().toString(),
-             QStringLiteral("stopped"));
+    QTRY_COMPARE(model.index(0, ClusterModel::StateColumn).data().toString(),
+                 QStringLiteral("stopped"));
     model.setCluster(nullptr);
     QCOMPARE(model.rowCount(), 0);
 }
@@ -90,7 +90,7 @@ void TestClusterModel::ratesFromStats()
     model.setCluster(&cluster);
     cluster.addServers({uitest::server(QStringLiteral("s"))});
     ServerHandle *s = cluster.server(QStringLiteral("s"));
-    QVERIFY(s->start());
+    QVERIFY(qpalm::startAndWait(s, 15000));
 
     // A sample before the traffic, so the next one shows the difference.
     QSignalSpy stats(s, &ServerHandle::statsUpdated);
@@ -131,7 +131,7 @@ void TestClusterModel::logLevelEditable()
     model.setCluster(&cluster);
     cluster.addServers({uitest::server(QStringLiteral("s"))});
     ServerHandle *s = cluster.server(QStringLiteral("s"));
-    QVERIFY(s->start());
+    QVERIFY(qpalm::startAndWait(s, 15000));
 
     const QModelIndex level = model.index(0, ClusterModel::LogLevelColumn);
     QVERIFY(model.flags(level) & Qt::ItemIsEditable);
@@ -171,7 +171,7 @@ void TestClusterModel::temporaryLevelReverts()
     model.setCluster(&cluster);
     cluster.addServers({uitest::server(QStringLiteral("s"))});
     ServerHandle *s = cluster.server(QStringLiteral("s"));
-    QVERIFY(s->start());
+    QVERIFY(qpalm::startAndWait(s, 15000));
     QCOMPARE(s->logLevel(), LogLevel::Info);
 
     QSignalSpy reverted(&model, &ClusterModel::logLevelReverted);
@@ -205,13 +205,13 @@ void TestClusterModel::failedStartShowsReason()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setCluster(&cluster);
     cluster.addServers({uitest::server(QStringLiteral("a"))});
-    QVERIFY(cluster.server(QStringLiteral("a"))->start());
+    QVERIFY(qpalm::startAndWait(cluster.server(QStringLiteral("a")), 15000));
     ServerConfig clash = uitest::server(QStringLiteral("b"));
     clash.pullAddress =
         cluster.server(QStringLiteral("a"))->address(QStringLiteral("pull_address"));
     cluster.addServers({clash});
     QSignalSpy failed(&model, &ClusterModel::serverFailed);
-    QVERIFY(!cluster.startAll());
+    QVERIFY(!uitest::startAllAndWait(cluster));
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().at(0).toString(), QStringLiteral("b"));
 
@@ -222,9 +222,9 @@ void TestClusterModel::failedStartShowsReason()
     QVERIFY(state.data(Qt::ToolTipRole)
                 .toString()
                 .contains(state.data(ClusterModel::FailureRole).toString()));
-    QCOMPARE(model.index(0, ClusterModel::StateColumn).data().toString(),
-             QStringLiteral("running"));
-    QCOMPARE(model.totals().running, 1);
+    QTRY_COMPARE(model.index(0, ClusterModel::StateColumn).data().toString(),
+                 QStringLiteral("running"));
+    QTRY_COMPARE(model.totals().running, 1);
     QCOMPARE(model.totals().total, 2);
 }
 
@@ -235,7 +235,7 @@ void TestClusterModel::clusterDeletedUnderModel()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setCluster(cluster);
     cluster->addServers({uitest::server(QStringLiteral("s"))});
-    QVERIFY(cluster->startAll());
+    QVERIFY(uitest::startAllAndWait(*cluster));
     QVERIFY(model.setLogLevel(QStringLiteral("s"), LogLevel::Debug, 60000));
     delete cluster;
     QCOMPARE(model.rowCount(), 0);

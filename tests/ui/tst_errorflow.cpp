@@ -142,7 +142,7 @@ void TestErrorFlow::tracebackToEditorAndLiveFix()
     reply = client.eval("srv.foo", "boom");
     QVERIFY(reply);
     QCOMPARE(reply->front(), std::string("fixed boom"));
-    QCOMPARE(server->state(), ServerHandle::State::Running);
+    QTRY_COMPARE(server->state(), ServerHandle::State::Running);
 }
 
 void TestErrorFlow::applyDoesNotWaitForABusyServer()

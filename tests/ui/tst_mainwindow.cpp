@@ -8,6 +8,7 @@
 #include "clusterfile.h"
 #include "clustermodel.h"
 #include "clusterpanel.h"
+#include "handlewait.h"
 #include "logviewer.h"
 #include "serverhandle.h"
 #include "topologyview.h"
@@ -112,7 +113,7 @@ void TestMainWindow::trigger(const char *name)
 {
     QAction *a = m_window->action(QLatin1String(name));
     QVERIFY2(a, name);
-    QVERIFY2(a->isEnabled(), name);
+    QTRY_VERIFY2(a->isEnabled(), name);
     a->trigger();
 }
 
@@ -120,14 +121,14 @@ void TestMainWindow::buildMasterWithWorkers(int replicas)
 {
     QVERIFY(m_window->addServerEntry(uitest::master(QStringLiteral("m"))));
     trigger("actionStartAll");
-    QCOMPARE(server(u"m"_s)->state(), ServerHandle::State::Running);
+    QTRY_COMPARE(server(u"m"_s)->state(), ServerHandle::State::Running);
     const QString db = server(u"m"_s)->address(u"db_address"_s);
     QVERIFY(m_window->addServerEntry(uitest::worker(QStringLiteral("w"), db, replicas)));
     QVERIFY(m_window->isModified());
     trigger("actionStartAll");
     for (ServerHandle *s : m_window->cluster()->servers())
-        QVERIFY2(s->state() == ServerHandle::State::Running,
-                 qPrintable(s->name() + s->errorString()));
+        QTRY_VERIFY2(s->state() == ServerHandle::State::Running,
+                     qPrintable(s->name() + s->errorString()));
 }
 
 std::vector<std::string> TestMainWindow::sendJob(int count, int timeoutMs)
@@ -182,29 +183,29 @@ void TestMainWindow::shortcuts()
 void TestMainWindow::startStopThroughActions()
 {
     buildMasterWithWorkers(2);
-    QCOMPARE(m_window->cluster()->servers().size(), 3);
+    QTRY_COMPARE(m_window->cluster()->servers().size(), 3);
     const auto replies = sendJob(20);
     QCOMPARE(replies.size(), size_t(20));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->statusText().contains(u"Servers: 3/3 running"_s), 3000);
-    QVERIFY(!m_window->action(u"actionStartAll"_s)->isEnabled());
+    QTRY_VERIFY(!m_window->action(u"actionStartAll"_s)->isEnabled());
 
     // Stop one selected server, then start it again.
     m_window->clusterPanel()->selectServer(u"w-2"_s);
     trigger("actionStopSelected");
-    QCOMPARE(server(u"w-2"_s)->state(), ServerHandle::State::Stopped);
-    QCOMPARE(server(u"w-1"_s)->state(), ServerHandle::State::Running);
+    QTRY_COMPARE(server(u"w-2"_s)->state(), ServerHandle::State::Stopped);
+    QTRY_COMPARE(server(u"w-1"_s)->state(), ServerHandle::State::Running);
     QVERIFY(m_window->statusText().contains(u"Servers: 2/3 running"_s));
-    QVERIFY(m_window->action(u"actionStartSelected"_s)->isEnabled());
-    QVERIFY(!m_window->action(u"actionStopSelected"_s)->isEnabled());
+    QTRY_VERIFY(m_window->action(u"actionStartSelected"_s)->isEnabled());
+    QTRY_VERIFY(!m_window->action(u"actionStopSelected"_s)->isEnabled());
     QCOMPARE(sendJob(10).size(), size_t(10)); // w-1 still serves
     trigger("actionStartSelected");
-    QCOMPARE(server(u"w-2"_s)->state(), ServerHandle::State::Running);
+    QTRY_COMPARE(server(u"w-2"_s)->state(), ServerHandle::State::Running);
 
     trigger("actionStopAll");
     for (ServerHandle *s : m_window->cluster()->servers())
-        QCOMPARE(s->state(), ServerHandle::State::Stopped);
+        QTRY_COMPARE(s->state(), ServerHandle::State::Stopped);
     QVERIFY(m_window->statusText().contains(u"Servers: 0/3 running"_s));
-    QVERIFY(!m_window->action(u"actionStopAll"_s)->isEnabled());
+    QTRY_VERIFY(!m_window->action(u"actionStopAll"_s)->isEnabled());
 
     // A worker whose master is down is not started (it would wait for the master's cache in vain).
     m_window->clusterPanel()->selectServer(u"w-1"_s);
@@ -212,7 +213,7 @@ void TestMainWindow::startStopThroughActions()
     clock.start();
     trigger("actionStartSelected");
     QVERIFY(clock.elapsed() < 2000);
-    QCOMPARE(server(u"w-1"_s)->state(), ServerHandle::State::Stopped);
+    QTRY_COMPARE(server(u"w-1"_s)->state(), ServerHandle::State::Stopped);
     QVERIFY2(m_window->lastError().contains(u"w-1: not started, its master m is not running"_s),
              qPrintable(m_window->lastError()));
     // (Restarting m would bind new wildcard ports, which these workers' configs do not know.)
@@ -222,14 +223,14 @@ void TestMainWindow::replicasWhileRunning()
 {
     buildMasterWithWorkers(2);
     m_window->clusterPanel()->selectServer(u"m"_s);
-    QVERIFY(!m_window->action(u"actionAddReplica"_s)->isEnabled()); // not a worker
+    QTRY_VERIFY(!m_window->action(u"actionAddReplica"_s)->isEnabled()); // not a worker
 
     m_window->clusterPanel()->selectServer(u"w-1"_s);
     trigger("actionAddReplica");
-    QCOMPARE(m_window->cluster()->replicas(u"w"_s).size(), 3);
+    QTRY_COMPARE(m_window->cluster()->replicas(u"w"_s).size(), 3);
     ServerHandle *added = server(u"w-3"_s);
     QVERIFY(added);
-    QCOMPARE(added->state(), ServerHandle::State::Running);
+    QTRY_COMPARE(added->state(), ServerHandle::State::Running);
     QCOMPARE(m_window->clusterConfigs().at(1).replicas, 3); // the document follows
 
     // The new replica takes work: replies name the worker that made them.
@@ -242,17 +243,17 @@ void TestMainWindow::replicasWhileRunning()
 
     m_window->clusterPanel()->selectServer(u"w-1"_s);
     trigger("actionRemoveReplica");
-    QCOMPARE(m_window->cluster()->replicas(u"w"_s).size(), 2);
+    QTRY_COMPARE(m_window->cluster()->replicas(u"w"_s).size(), 2);
     QVERIFY(!server(u"w-3"_s));
     QCOMPARE(m_window->clusterConfigs().at(1).replicas, 2);
     QCOMPARE(m_window->clusterPanel()->model()->rowOf(u"w-3"_s), -1);
     QTRY_VERIFY_WITH_TIMEOUT(servesAfterRemoval(20), 15000);
 
     trigger("actionRemoveReplica");
-    QCOMPARE(m_window->cluster()->replicas(u"w"_s).size(), 1);
+    QTRY_COMPARE(m_window->cluster()->replicas(u"w"_s).size(), 1);
     // The last replica stays: removing it is removing the server.
     m_window->clusterPanel()->selectServer(u"w-1"_s);
-    QVERIFY(!m_window->action(u"actionRemoveReplica"_s)->isEnabled());
+    QTRY_VERIFY(!m_window->action(u"actionRemoveReplica"_s)->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(servesAfterRemoval(5), 15000);
 }
 
@@ -261,6 +262,7 @@ void TestMainWindow::logLevelFromPanel()
     QVERIFY(m_window->addServerEntry(uitest::server(u"s"_s)));
     trigger("actionStartAll");
     ServerHandle *s = server(u"s"_s);
+    QVERIFY(waitForState(s, ServerHandle::State::Running, 10000));
     QCOMPARE(s->logLevel(), LogLevel::Info);
     ClusterPanel *panel = m_window->clusterPanel();
     panel->selectServer(u"s"_s);
@@ -293,7 +295,7 @@ void TestMainWindow::logLevelFromPanel()
     QVERIFY(panel->setLogLevel(u"s"_s, LogLevel::Debug, 300));
     QCOMPARE(s->logLevel(), LogLevel::Debug);
     menu.reset(panel->createContextMenu(nullptr));
-    QVERIFY(findAction(menu.get(), u"Keep Current Level"_s)->isEnabled());
+    QTRY_VERIFY(findAction(menu.get(), u"Keep Current Level"_s)->isEnabled());
     QTRY_COMPARE_WITH_TIMEOUT(s->logLevel(), LogLevel::Error, 3000);
 
     // The level column's combo box.
@@ -314,20 +316,21 @@ void TestMainWindow::failedServerShowsReason()
 {
     QVERIFY(m_window->addServerEntry(uitest::server(u"a"_s)));
     trigger("actionStartAll");
+    QVERIFY(waitForState(server(u"a"_s), ServerHandle::State::Running, 10000));
     ServerConfig clash = uitest::server(u"b"_s);
     clash.pullAddress = server(u"a"_s)->address(u"pull_address"_s);
     // On paper a binds any free port, so only starting b finds the port taken.
     QVERIFY2(m_window->addServerEntry(clash), qPrintable(m_window->lastError()));
     trigger("actionStartAll");
 
-    QCOMPARE(server(u"b"_s)->state(), ServerHandle::State::Failed);
-    QCOMPARE(server(u"a"_s)->state(), ServerHandle::State::Running);
+    QTRY_COMPARE(server(u"b"_s)->state(), ServerHandle::State::Failed);
+    QTRY_COMPARE(server(u"a"_s)->state(), ServerHandle::State::Running);
     const ClusterModel *model = m_window->clusterPanel()->model();
     const QString state =
         model->index(model->rowOf(u"b"_s), ClusterModel::StateColumn).data().toString();
     QVERIFY2(state.startsWith(u"failed: "_s) && state.size() > 10, qPrintable(state));
     QVERIFY(m_window->lastError().contains(u"b: "_s));
-    QVERIFY(m_window->topologyView()->nodeText(u"b"_s).contains(u"failed"_s));
+    QTRY_VERIFY(m_window->topologyView()->nodeText(u"b"_s).contains(u"failed"_s));
     QVERIFY(m_window->statusText().contains(u"Servers: 1/2 running"_s));
 
     // a keeps serving.
@@ -357,9 +360,9 @@ void TestMainWindow::openSaveRoundTrip()
     QCOMPARE(m_window->filePath(), QFileInfo(path).absoluteFilePath());
     QVERIFY(!m_window->isModified());
     QVERIFY(m_window->windowTitle().startsWith(u"cluster.json"_s));
-    QCOMPARE(m_window->cluster()->servers().size(), 5);
+    QTRY_COMPARE(m_window->cluster()->servers().size(), 5);
     for (ServerHandle *s : m_window->cluster()->servers())
-        QCOMPARE(s->state(), ServerHandle::State::Stopped); // start on open is off
+        QTRY_COMPARE(s->state(), ServerHandle::State::Stopped); // start on open is off
     QVERIFY(m_window->topologyView()->edges().contains(
         TopologyView::Edge{u"boss"_s, u"hand-2"_s, TopologyView::EdgeKind::Task}));
     QVERIFY(m_window->topologyView()->edges().contains(
@@ -405,10 +408,10 @@ void TestMainWindow::badFileStartsNothing()
                  m_window->lastError().contains(u"db_address"_s),
              qPrintable(m_window->lastError()));
     // The previous document stays, nothing from the bad file exists or runs.
-    QCOMPARE(m_window->cluster()->servers().size(), 1);
+    QTRY_COMPARE(m_window->cluster()->servers().size(), 1);
     QVERIFY(server(u"keep"_s));
     QVERIFY(!server(u"ok"_s));
-    QCOMPARE(server(u"keep"_s)->state(), ServerHandle::State::Stopped);
+    QTRY_COMPARE(server(u"keep"_s)->state(), ServerHandle::State::Stopped);
 
     QVERIFY(!m_window->openClusterFile(m_dir->filePath(u"missing.json"_s), true));
     QVERIFY(m_window->lastError().contains(u"missing.json"_s));
@@ -424,7 +427,8 @@ void TestMainWindow::editAndRemoveEntries()
     QVERIFY(m_window->replaceServerEntry(u"s"_s, changed));
     QVERIFY(!server(u"s"_s));
     QVERIFY(server(u"renamed"_s));
-    QCOMPARE(server(u"renamed"_s)->state(), ServerHandle::State::Running); // restarted as it ran
+    QTRY_COMPARE(server(u"renamed"_s)->state(),
+                 ServerHandle::State::Running); // restarted as it ran
     QCOMPARE(server(u"renamed"_s)->logLevel(), LogLevel::Error);
     QCOMPARE(m_window->clusterConfigs().at(0).name, u"renamed"_s);
 
@@ -463,13 +467,13 @@ void TestMainWindow::layoutAndRecentFilesRemembered()
               R"({"servers": [{"kind": "server", "name": "solo", "db_address": "tcp://127.0.0.1:*",
         "pull_address": "tcp://127.0.0.1:*", "pub_address": "tcp://127.0.0.1:*"}]})");
     QVERIFY(m_window->openClusterFile(path, true));
-    QCOMPARE(server(u"solo"_s)->state(), ServerHandle::State::Running);
+    QTRY_COMPARE(server(u"solo"_s)->state(), ServerHandle::State::Running);
     m_window->findChild<QDockWidget *>(u"cacheDock"_s)->hide();
     m_window->resize(1534, 877);
     const QSize size = m_window->size();
     QVERIFY(m_window->close());
-    QCOMPARE(server(u"solo"_s)->state(),
-             ServerHandle::State::Stopped); // quitting stops the servers
+    QTRY_COMPARE(server(u"solo"_s)->state(),
+                 ServerHandle::State::Stopped); // quitting stops the servers
     QVERIFY(!m_settings->windowState().isEmpty());
     QCOMPARE(m_settings->recentFiles().value(0), QFileInfo(path).absoluteFilePath());
 
@@ -485,7 +489,7 @@ void TestMainWindow::layoutAndRecentFilesRemembered()
             recent->actions().value(0)->text().contains(u"one.json"_s));
     recent->actions().value(0)->trigger(); // reopens (start on open is off)
     QCOMPARE(second.filePath(), QFileInfo(path).absoluteFilePath());
-    QCOMPARE(second.cluster()->server(u"solo"_s)->state(), ServerHandle::State::Stopped);
+    QTRY_COMPARE(second.cluster()->server(u"solo"_s)->state(), ServerHandle::State::Stopped);
 }
 
 void TestMainWindow::preferencesApply()

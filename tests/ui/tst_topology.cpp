@@ -109,7 +109,7 @@ void TestTopology::masterWorkersPipeline()
     view.setModel(&model);
     QCOMPARE(view.nodeNames(), (QStringList{c, u"m"_s, u"p"_s, u"w-1"_s, u"w-2"_s}));
     QCOMPARE(view.edges(), expected);
-    QVERIFY(view.nodeText(QStringLiteral("w-1")).contains(QStringLiteral("worker · stopped")));
+    QTRY_VERIFY(view.nodeText(QStringLiteral("w-1")).contains(QStringLiteral("worker · stopped")));
     // Flow left to right: clients, master, workers, then the pipeline after them.
     view.resize(900, 500);
     const int xc = view.nodeViewPosition(c).x();
@@ -176,13 +176,13 @@ void TestTopology::liveStateAndClicks()
 {
     Cluster cluster;
     cluster.addServers({uitest::master(QStringLiteral("m"))});
-    QVERIFY(cluster.server(QStringLiteral("m"))->start());
+    QVERIFY(qpalm::startAndWait(cluster.server(QStringLiteral("m")), 15000));
     const QString db = cluster.server(QStringLiteral("m"))->address(QStringLiteral("db_address"));
     cluster.addServers({uitest::worker(QStringLiteral("w"), db, 1)});
     ServerConfig clash = uitest::server(QStringLiteral("bad"));
     clash.pubAddress = cluster.server(QStringLiteral("m"))->address(QStringLiteral("pub_address"));
     cluster.addServers({clash});
-    QVERIFY(!cluster.startAll());
+    QVERIFY(!uitest::startAllAndWait(cluster));
 
     ClusterModel model;
     model.setCluster(&cluster);
@@ -194,8 +194,8 @@ void TestTopology::liveStateAndClicks()
 
     // Wildcard ports resolved: the worker is linked to its master through the resolved db address.
     QVERIFY(view.edges().contains(Edge{u"m"_s, u"w"_s, Kind::Task}));
-    QVERIFY(view.nodeText(QStringLiteral("m")).contains(QStringLiteral("running")));
-    QVERIFY(view.nodeText(QStringLiteral("bad")).contains(QStringLiteral("failed")));
+    QTRY_VERIFY(view.nodeText(QStringLiteral("m")).contains(QStringLiteral("running")));
+    QTRY_VERIFY(view.nodeText(QStringLiteral("bad")).contains(QStringLiteral("failed")));
     QCOMPARE(view.edgeLabel(QStringLiteral("m"), QStringLiteral("w")), QStringLiteral("0/s"));
     QCOMPARE(view.edgeLabel(TopologyView::clientNodeName(), QStringLiteral("bad")), QString());
 
@@ -210,7 +210,7 @@ void TestTopology::liveStateAndClicks()
     QCOMPARE(activated.last().at(0).toString(), QString());
 
     cluster.server(QStringLiteral("w"))->stop();
-    QVERIFY(view.nodeText(QStringLiteral("w")).contains(QStringLiteral("stopped")));
+    QTRY_VERIFY(view.nodeText(QStringLiteral("w")).contains(QStringLiteral("stopped")));
     QCOMPARE(view.edgeLabel(QStringLiteral("m"), QStringLiteral("w")), QString());
 }
 

@@ -3,10 +3,13 @@
 // handlers.
 
 #include "client.h"
+#include "cluster.h"
 #include "dispatcher.h"
+#include "handlewait.h"
 #include "logger.h"
 #include "serverconfig.h"
 
+#include <QSignalSpy>
 #include <QString>
 
 #include <memory>
@@ -19,7 +22,7 @@ inline const QString kAnyPort = QStringLiteral("tcp://127.0.0.1:*");
 
 // echo: returns "<server name>:<payload>"; chatty: logs at DEBUG then echoes; fail: raises a user
 // error.
-inline std::shared_ptr<const qpalm::NativeHandlers> handlers()
+inline std::shared_ptr<const qpalm::NativeHandlers> makeHandlers()
 {
     auto h = std::make_shared<qpalm::NativeHandlers>();
     h->add("echo", [](qpalm::ServerContext &ctx, const std::string &payload) {
@@ -32,6 +35,38 @@ inline std::shared_ptr<const qpalm::NativeHandlers> handlers()
     return h;
 }
 
+// Registers handlers under a fresh name for ServerConfig::nativeHandlers.
+inline QString registerHandlers(std::shared_ptr<const qpalm::NativeHandlers> handlers)
+{
+    if (!handlers)
+        return {};
+    static int counter = 0;
+    const QString name = QStringLiteral("uitest-%1").arg(++counter);
+    qpalm::NativeHandlers::registerSet(name, std::move(handlers));
+    return name;
+}
+
+// Cluster::startAll, waiting for allStarted; its ok.
+inline bool startAllAndWait(qpalm::Cluster &cluster, int timeoutMs = 20000)
+{
+    QSignalSpy spy(&cluster, &qpalm::Cluster::allStarted);
+    cluster.startAll();
+    if (spy.isEmpty() && !spy.wait(timeoutMs))
+        return false;
+    return spy.first().first().toBool();
+}
+
+// The name the handlers above are registered under (ServerConfig::nativeHandlers).
+inline QString handlers()
+{
+    static const QString name = [] {
+        const QString registered = QStringLiteral("uitest");
+        qpalm::NativeHandlers::registerSet(registered, makeHandlers());
+        return registered;
+    }();
+    return name;
+}
+
 inline qpalm::ServerConfig server(const QString &name)
 {
     qpalm::ServerConfig c;
@@ -40,7 +75,7 @@ inline qpalm::ServerConfig server(const QString &name)
     c.dbAddress = kAnyPort;
     c.pullAddress = kAnyPort;
     c.pubAddress = kAnyPort;
-    c.handlers = handlers();
+    c.nativeHandlers = handlers();
     c.logLevel = qpalm::LogLevel::Info;
     return c;
 }
@@ -61,7 +96,7 @@ inline qpalm::ServerConfig worker(const QString &name, const QString &dbAddress,
     c.name = name;
     c.dbAddress = dbAddress;
     c.replicas = replicas;
-    c.handlers = handlers();
+    c.nativeHandlers = handlers();
     c.logLevel = qpalm::LogLevel::Info;
     return c;
 }

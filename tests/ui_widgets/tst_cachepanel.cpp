@@ -3,6 +3,7 @@
 #include "cachepanel.h"
 
 #include "client.h"
+#include "handlewait.h"
 #include "localserver.h"
 
 #include <QAbstractItemModelTester>
@@ -61,7 +62,7 @@ private:
 void TestCachePanel::initTestCase()
 {
     m_server = std::make_unique<LocalServer>(serverConfig(QStringLiteral("srv")));
-    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    QVERIFY2(qpalm::startAndWait(m_server.get(), 15000), qPrintable(m_server->errorString()));
     m_idle = std::make_unique<LocalServer>(serverConfig(QStringLiteral("idle")));
     Client::Options options;
     options.serverName = "srv";

@@ -4,6 +4,7 @@
 #include "latencystats.h"
 
 #include "dispatcher.h"
+#include "handlewait.h"
 #include "localserver.h"
 
 #include <QAbstractItemModelTester>
@@ -26,7 +27,8 @@ ServerConfig serverConfig(const QString &name, std::shared_ptr<const NativeHandl
     config.dbAddress = QStringLiteral("tcp://127.0.0.1:*");
     config.pullAddress = QStringLiteral("tcp://127.0.0.1:*");
     config.pubAddress = QStringLiteral("tcp://127.0.0.1:*");
-    config.handlers = std::move(handlers);
+    config.nativeHandlers = QStringLiteral("clientpanel-") + name;
+    NativeHandlers::registerSet(config.nativeHandlers, std::move(handlers));
     config.logLevel = LogLevel::Warning;
     return config;
 }
@@ -83,21 +85,21 @@ private:
 void TestClientPanel::initTestCase()
 {
     m_server = std::make_unique<LocalServer>(serverConfig(QStringLiteral("srv"), handlers()));
-    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    QVERIFY2(qpalm::startAndWait(m_server.get(), 15000), qPrintable(m_server->errorString()));
     QVERIFY(!m_server->address(QStringLiteral("db_address")).isEmpty());
 
     // head (pipelined) -> pipe, replies published by pipe to the client.
     ServerConfig head = serverConfig(QStringLiteral("head"), handlers());
     head.pipelined = true;
     m_head = std::make_unique<LocalServer>(head);
-    QVERIFY2(m_head->start(), qPrintable(m_head->errorString()));
+    QVERIFY2(qpalm::startAndWait(m_head.get(), 15000), qPrintable(m_head->errorString()));
     ServerConfig pipe = serverConfig(QStringLiteral("pipe"), handlers());
     pipe.kind = ServerKind::Pipeline;
     pipe.pullAddress.clear();
     pipe.subAddress = m_head->address(QStringLiteral("pub_address"));
     pipe.previous = {QStringLiteral("head")};
     m_pipe = std::make_unique<LocalServer>(pipe);
-    QVERIFY2(m_pipe->start(), qPrintable(m_pipe->errorString()));
+    QVERIFY2(qpalm::startAndWait(m_pipe.get(), 15000), qPrintable(m_pipe->errorString()));
 
     m_stopped = std::make_unique<LocalServer>(serverConfig(QStringLiteral("idle"), handlers()));
 }

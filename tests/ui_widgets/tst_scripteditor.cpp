@@ -4,6 +4,7 @@
 #include "tracebacklocation.h"
 
 #include "client.h"
+#include "handlewait.h"
 #include "localserver.h"
 
 // QScintilla's headers use the signals/slots keywords that QT_NO_KEYWORDS removes.
@@ -292,7 +293,7 @@ void TestScriptEditor::applyReloadsLiveServer()
     config.scriptPath = file;
     config.logLevel = LogLevel::Info;
     LocalServer server(config);
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    QVERIFY2(qpalm::startAndWait(&server, 15000), qPrintable(server.errorString()));
     ServerConfig otherConfig = config;
     otherConfig.name = QStringLiteral("unrelated");
     otherConfig.scriptPath.clear();

@@ -124,7 +124,8 @@ bool ClusterDocument::replaceEntry(const QString &serverName, const ServerConfig
     bool wasRunning = false;
     const QList<ServerHandle *> handles = serversOf(m_configs[index]);
     for (ServerHandle *handle : handles) {
-        wasRunning = wasRunning || handle->state() == ServerHandle::State::Running;
+        wasRunning = wasRunning || handle->state() == ServerHandle::State::Running ||
+                     handle->state() == ServerHandle::State::Starting;
         m_cluster->removeServer(handle);
     }
     m_configs[index] = config;

@@ -502,7 +502,7 @@ void ClientPanel::updateCompletions()
     QStringList names;
     const auto servers = m_server->servers();
     for (ServerHandle *server : servers) {
-        const auto &handlers = server->config().handlers;
+        const auto handlers = NativeHandlers::lookup(server->config().nativeHandlers);
         if (!handlers)
             continue;
         for (const auto &entry : handlers->functions())

@@ -223,17 +223,31 @@ bool ClusterPanel::startServers(const QStringList &names)
                 continue;
             // A worker would wait for its master's cache in vain (and freeze the window meanwhile).
             if (const ServerHandle *master = masterOf(server);
-                master && master->state() != ServerHandle::State::Running) {
+                master && master->state() != ServerHandle::State::Running &&
+                master->state() != ServerHandle::State::Starting) {
                 failures.append(tr("%1: not started, its master %2 is not running")
                                     .arg(server->name(), master->name()));
                 continue;
             }
-            if (!server->start())
-                failures.append(tr("%1: %2").arg(server->name(), server->errorString()));
+            reportFailureOf(server);
+            server->start(); // returns at once; a failure arrives as failed()
         }
     }
     Q_EMIT startFinished(failures);
     return failures.isEmpty();
+}
+
+void ClusterPanel::reportFailureOf(ServerHandle *server)
+{
+    // Starts report later: pass this one's outcome on once, as startFinished.
+    auto *watch = new QObject(this);
+    connect(server, &ServerHandle::started, watch, &QObject::deleteLater);
+    connect(server, &QObject::destroyed, watch, &QObject::deleteLater);
+    connect(server, &ServerHandle::failed, watch,
+            [this, watch, name = server->name()](const QString &reason) {
+                watch->deleteLater();
+                Q_EMIT startFinished({tr("%1: %2").arg(name, reason)});
+            });
 }
 
 void ClusterPanel::stopServers(const QStringList &names)
@@ -301,8 +315,8 @@ bool ClusterPanel::addReplicaOf(const QString &name)
     if (!added)
         return false;
     Q_EMIT replicasChanged(base, int(m_cluster->replicas(base).size()));
-    if (running && added->state() == ServerHandle::State::Failed)
-        Q_EMIT startFinished({tr("%1: %2").arg(added->name(), added->errorString())});
+    if (running)
+        reportFailureOf(added);
     return true;
 }
 

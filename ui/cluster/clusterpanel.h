@@ -85,6 +85,8 @@ Q_SIGNALS:
     void startFinished(const QStringList &failures);
 
 private:
+    // Emits startFinished with the reason if server fails its next start.
+    void reportFailureOf(ServerHandle *server);
     void showContextMenu(const QPoint &pos);
     ServerHandle *handle(const QString &name) const;
 

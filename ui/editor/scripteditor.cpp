@@ -423,8 +423,8 @@ bool ScriptEditor::apply(const QString &file)
     for (ServerHandle *server : servers) {
         const QPointer<ServerHandle> guarded(server);
         connect(server, &ServerHandle::scriptReloaded, batch,
-                [outcome, finishOne, guarded, path](const QString &reloadedPath) {
-                    if (reloadedPath != path)
+                [outcome, finishOne, guarded, path](const QString &reloadedName) {
+                    if (reloadedName != QFileInfo(path).fileName())
                         return;
                     if (!guarded || outcome->answered.contains(guarded.data()))
                         return;
@@ -449,8 +449,9 @@ bool ScriptEditor::apply(const QString &file)
             finishOne(guarded.data());
         });
     }
+    const ScriptSource source = readScriptSource(path);
     for (ServerHandle *server : servers)
-        server->requestScriptReload(path);
+        server->reloadScript(source);
     return true;
 }
 

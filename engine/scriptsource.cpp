@@ -1,0 +1,24 @@
+#include "scriptsource.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+namespace qpalm {
+
+ScriptSource readScriptSource(const QString &path, QString *errorText)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (errorText)
+            *errorText =
+                QStringLiteral("%1: cannot read the script: %2").arg(path, file.errorString());
+        return {};
+    }
+    ScriptSource source;
+    source.name = QFileInfo(path).fileName();
+    source.content = file.readAll();
+    source.path = path;
+    return source;
+}
+
+} // namespace qpalm

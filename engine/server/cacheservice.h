@@ -1,0 +1,52 @@
+#pragma once
+
+#include "localendpoints.h"
+
+#include <QString>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <zmq.hpp>
+
+namespace qpalm {
+class Cache;
+class Logger;
+struct ServerStats;
+} // namespace qpalm
+
+namespace qpalm::server {
+
+// Answers every queued pylm cache request on a server's REP socket (db_address).
+void serveCacheRequests(zmq::socket_t &rep, Cache &cache, Logger &logger, ServerStats &stats);
+
+// A worker's REQ to its master's cache, bounded: a request never waits longer than it is told,
+// and a lost reply costs a fresh socket (lazy pirate), never a stuck one.
+class CacheClient
+{
+public:
+    CacheClient(std::string dbAddress, std::string clientName);
+
+    // Connects (to the inproc twin when the master runs in this process).
+    void open();
+    void close();
+    // Follows an in-process master that was restarted; true when it reconnected.
+    bool refreshLink();
+    const std::string &address() const { return m_dbAddress; }
+
+    // Sends "_.verb" and waits up to timeoutMs for the reply. Between polls (every <= 20 ms),
+    // keepGoing (when set) is asked whether to go on, e.g. false once the server is stopping.
+    // nullopt with a reason ("cache request to tcp://... timed out after N ms") otherwise.
+    std::optional<std::string> request(const std::string &verb, const std::string &payload,
+                                       const std::string &key, int timeoutMs,
+                                       const std::function<bool()> &keepGoing, QString *error);
+
+private:
+    std::string m_dbAddress;
+    std::string m_clientName;
+    std::optional<zmq::socket_t> m_req;
+    LocalLink m_link;
+};
+
+} // namespace qpalm::server

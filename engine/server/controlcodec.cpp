@@ -1,0 +1,266 @@
+#include "controlcodec.h"
+
+#include "control.pb.h"
+
+#include <limits>
+
+namespace qpalm::control {
+
+namespace {
+
+QString fromBytes(const std::string &text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+std::string toBytes(const QString &text)
+{
+    return text.toStdString();
+}
+
+void putStats(const ServerStats &in, Stats *out)
+{
+    out->set_msecs_since_epoch(in.msecsSinceEpoch);
+    out->set_messages_in(in.messagesIn);
+    out->set_messages_out(in.messagesOut);
+    out->set_errors(in.errors);
+    out->set_malformed(in.malformed);
+    out->set_dropped(in.dropped);
+    out->set_to_workers(in.toWorkers);
+    out->set_from_workers(in.fromWorkers);
+    out->set_cache_requests(in.cacheRequests);
+    out->set_pending_out(in.pendingOut);
+    out->set_held_for_subscriber(in.heldForSubscriber);
+    out->set_in_flight(in.inFlight);
+}
+
+ServerStats takeStats(const Stats &in, quint64 generation)
+{
+    ServerStats out;
+    out.generation = generation;
+    out.msecsSinceEpoch = in.msecs_since_epoch();
+    out.messagesIn = in.messages_in();
+    out.messagesOut = in.messages_out();
+    out.errors = in.errors();
+    out.malformed = in.malformed();
+    out.dropped = in.dropped();
+    out.toWorkers = in.to_workers();
+    out.fromWorkers = in.from_workers();
+    out.cacheRequests = in.cache_requests();
+    out.pendingOut = in.pending_out();
+    out.heldForSubscriber = in.held_for_subscriber();
+    out.inFlight = in.in_flight();
+    return out;
+}
+
+template <typename Proto> bool parse(std::string_view bytes, Proto &proto, QString *error)
+{
+    if (bytes.size() > std::size_t(std::numeric_limits<int>::max()) ||
+        !proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
+        if (error)
+            *error = QStringLiteral("not a valid control message (%1 bytes)").arg(bytes.size());
+        return false;
+    }
+    if (proto.version() != kVersion) {
+        if (error)
+            *error = QStringLiteral("control schema version %1 is not supported (this build "
+                                    "speaks %2)")
+                         .arg(proto.version())
+                         .arg(kVersion);
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool isValidLevel(int level)
+{
+    return level >= 10 && level <= 50 && level % 10 == 0;
+}
+
+std::string encodeCommand(const ServerCommand &command)
+{
+    Command proto;
+    proto.set_version(kVersion);
+    proto.set_sequence(command.sequence);
+    switch (command.type) {
+    case ServerCommand::Type::Stop:
+        proto.mutable_stop();
+        break;
+    case ServerCommand::Type::SetLevel:
+        proto.mutable_set_level()->set_level(int(command.level));
+        break;
+    case ServerCommand::Type::ReloadScript:
+        proto.mutable_reload_script()->set_name(toBytes(command.script.name));
+        proto.mutable_reload_script()->set_content(command.script.content.constData(),
+                                                   std::size_t(command.script.content.size()));
+        break;
+    case ServerCommand::Type::Status:
+        proto.mutable_status();
+        break;
+    }
+    return proto.SerializeAsString();
+}
+
+bool decodeCommand(std::string_view bytes, ServerCommand *command, QString *error)
+{
+    Command proto;
+    if (!parse(bytes, proto, error))
+        return false;
+    ServerCommand out;
+    out.sequence = proto.sequence();
+    switch (proto.kind_case()) {
+    case Command::kStop:
+        out.type = ServerCommand::Type::Stop;
+        break;
+    case Command::kSetLevel:
+        if (!isValidLevel(proto.set_level().level())) {
+            if (error)
+                *error = QStringLiteral("log level %1 is not one of 10, 20, 30, 40, 50")
+                             .arg(proto.set_level().level());
+            return false;
+        }
+        out.type = ServerCommand::Type::SetLevel;
+        out.level = LogLevel(proto.set_level().level());
+        break;
+    case Command::kReloadScript:
+        if (proto.reload_script().name().empty()) {
+            if (error)
+                *error = QStringLiteral("reload without a script name");
+            return false;
+        }
+        out.type = ServerCommand::Type::ReloadScript;
+        out.script.name = fromBytes(proto.reload_script().name());
+        out.script.content = QByteArray::fromStdString(proto.reload_script().content());
+        break;
+    case Command::kStatus:
+        out.type = ServerCommand::Type::Status;
+        break;
+    case Command::KIND_NOT_SET:
+        if (error)
+            *error = QStringLiteral("command without a kind");
+        return false;
+    }
+    *command = std::move(out);
+    return true;
+}
+
+std::string encodeEvent(const ServerEvent &event)
+{
+    Event proto;
+    proto.set_version(kVersion);
+    proto.set_sequence(event.sequence);
+    proto.set_generation(event.generation);
+    switch (event.type) {
+    case ServerEvent::Type::Ready: {
+        Ready *ready = proto.mutable_ready();
+        for (auto it = event.addresses.cbegin(); it != event.addresses.cend(); ++it) {
+            Address *address = ready->add_addresses();
+            address->set_parameter(toBytes(it.key()));
+            address->set_endpoint(toBytes(it.value()));
+        }
+        break;
+    }
+    case ServerEvent::Type::Failed:
+        proto.mutable_failed()->set_reason(toBytes(event.text));
+        break;
+    case ServerEvent::Type::Stopped:
+        proto.mutable_stopped();
+        break;
+    case ServerEvent::Type::Records: {
+        Records *records = proto.mutable_records();
+        for (const LogRecord &record : event.records) {
+            Record *out = records->add_records();
+            out->set_msecs_since_epoch(record.msecsSinceEpoch);
+            out->set_server(toBytes(record.server));
+            out->set_level(int(record.level));
+            out->set_text(toBytes(record.text));
+            out->set_traceback(toBytes(record.traceback));
+            out->set_sequence(record.sequence);
+        }
+        break;
+    }
+    case ServerEvent::Type::Stats:
+        putStats(event.stats, proto.mutable_stats());
+        break;
+    case ServerEvent::Type::ScriptReloaded:
+        proto.mutable_script_reloaded()->set_name(toBytes(event.text));
+        break;
+    case ServerEvent::Type::ScriptReloadFailed:
+        proto.mutable_script_reload_failed()->set_reason(toBytes(event.text));
+        break;
+    case ServerEvent::Type::CommandRejected:
+        proto.mutable_command_rejected()->set_command_sequence(event.commandSequence);
+        proto.mutable_command_rejected()->set_reason(toBytes(event.text));
+        break;
+    }
+    return proto.SerializeAsString();
+}
+
+bool decodeEvent(std::string_view bytes, ServerEvent *event, QString *error)
+{
+    Event proto;
+    if (!parse(bytes, proto, error))
+        return false;
+    ServerEvent out;
+    out.sequence = proto.sequence();
+    out.generation = proto.generation();
+    switch (proto.kind_case()) {
+    case Event::kReady:
+        out.type = ServerEvent::Type::Ready;
+        for (const Address &address : proto.ready().addresses())
+            out.addresses.insert(fromBytes(address.parameter()), fromBytes(address.endpoint()));
+        break;
+    case Event::kFailed:
+        out.type = ServerEvent::Type::Failed;
+        out.text = fromBytes(proto.failed().reason());
+        break;
+    case Event::kStopped:
+        out.type = ServerEvent::Type::Stopped;
+        break;
+    case Event::kRecords:
+        out.type = ServerEvent::Type::Records;
+        for (const Record &record : proto.records().records()) {
+            if (!isValidLevel(record.level())) {
+                if (error)
+                    *error = QStringLiteral("record with log level %1").arg(record.level());
+                return false;
+            }
+            LogRecord in;
+            in.msecsSinceEpoch = record.msecs_since_epoch();
+            in.server = fromBytes(record.server());
+            in.level = LogLevel(record.level());
+            in.text = fromBytes(record.text());
+            in.traceback = fromBytes(record.traceback());
+            in.sequence = record.sequence();
+            out.records.append(std::move(in));
+        }
+        break;
+    case Event::kStats:
+        out.type = ServerEvent::Type::Stats;
+        out.stats = takeStats(proto.stats(), out.generation);
+        break;
+    case Event::kScriptReloaded:
+        out.type = ServerEvent::Type::ScriptReloaded;
+        out.text = fromBytes(proto.script_reloaded().name());
+        break;
+    case Event::kScriptReloadFailed:
+        out.type = ServerEvent::Type::ScriptReloadFailed;
+        out.text = fromBytes(proto.script_reload_failed().reason());
+        break;
+    case Event::kCommandRejected:
+        out.type = ServerEvent::Type::CommandRejected;
+        out.commandSequence = proto.command_rejected().command_sequence();
+        out.text = fromBytes(proto.command_rejected().reason());
+        break;
+    case Event::KIND_NOT_SET:
+        if (error)
+            *error = QStringLiteral("event without a kind");
+        return false;
+    }
+    *event = std::move(out);
+    return true;
+}
+
+} // namespace qpalm::control

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "actorevents.h"
+
+#include <string>
+#include <string_view>
+
+namespace qpalm::control {
+
+// The schema version this build speaks (control.proto's version field).
+constexpr quint32 kVersion = 1;
+
+// Serializes a command (version set).
+std::string encodeCommand(const ServerCommand &command);
+// Parses and validates every field; false with the reason. Never throws.
+bool decodeCommand(std::string_view bytes, ServerCommand *command, QString *error);
+
+std::string encodeEvent(const ServerEvent &event);
+bool decodeEvent(std::string_view bytes, ServerEvent *event, QString *error);
+
+// A level number Python's logging knows (10..50 in steps of 10).
+bool isValidLevel(int level);
+
+} // namespace qpalm::control

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "frames.h"
+
+#include <deque>
+#include <optional>
+
+namespace qpalm {
+class Logger;
+struct ServerStats;
+} // namespace qpalm
+
+namespace qpalm::server {
+
+// An output socket and what waits for room on it (backpressure, never silent drops).
+class Output
+{
+public:
+    std::optional<zmq::socket_t> socket;
+
+    bool isOpen() const { return socket.has_value(); }
+    bool blocked() const { return !m_pending.empty(); }
+    std::size_t pendingCount() const { return m_pending.size(); }
+    // Queues behind earlier pending frames, or sends now; false when the frames had to wait.
+    bool send(Frames &&frames);
+    // Sends what waits while there is room.
+    void flush();
+    void close();
+
+private:
+    bool trySend(Frames &frames);
+    std::deque<Frames> m_pending;
+};
+
+// The PUB side of a server: an XPUB that holds a reply until its topic's first subscriber
+// appears, or the grace time ends (pylm clients subscribe just before they send).
+class Publisher
+{
+public:
+    Publisher(Logger &logger, ServerStats &stats, int graceMs)
+        : m_logger(logger), m_stats(stats), m_graceMs(graceMs)
+    {
+    }
+
+    Output output;
+
+    // Publishes the frames ([topic, message]) under topic, or holds them for a subscriber.
+    void publish(std::string_view topic, Frames &&frames);
+    // Reads subscription changes seen by the XPUB, then releases what they unblock.
+    void readSubscriptions();
+    // Sends held messages whose topic has a subscriber; drops those past the grace time.
+    void flushHeld(qint64 now, bool onlySubscribed);
+    bool hasHeld() const { return !m_held.empty(); }
+    std::size_t heldCount() const { return m_heldCount; }
+    // Milliseconds until the earliest held deadline (or fallback when nothing is held).
+    qint64 nextDeadline(qint64 now, qint64 fallback) const;
+    void close();
+
+private:
+    struct Held
+    {
+        qint64 deadline = 0;
+        std::deque<Frames> messages;
+    };
+    bool subscribed(std::string_view topic) const;
+
+    Logger &m_logger;
+    ServerStats &m_stats;
+    const int m_graceMs;
+    TopicMap<int> m_subscriptions;
+    TopicMap<Held> m_held;
+    std::size_t m_heldCount = 0;
+};
+
+} // namespace qpalm::server

@@ -1,0 +1,258 @@
+#include "router.h"
+
+#include "dispatcher.h"
+#include "logger.h"
+#include "serverstats.h"
+#include "socketplan.h"
+
+namespace qpalm::server {
+
+Router::Router(std::string serverName, bool pipelinedOut, ServerSockets &sockets, Logger &logger,
+               ServerStats &stats)
+    : m_name(std::move(serverName)), m_pipelinedOut(pipelinedOut), m_sockets(sockets),
+      m_logger(logger), m_stats(stats)
+{
+}
+
+bool Router::decodeOrLog(std::string_view bytes, const char *socketName, Message &into)
+{
+    if (decodeMessage(bytes, into))
+        return true;
+    ++m_stats.errors;
+    ++m_stats.malformed;
+    m_logger.error(QStringLiteral("Message could not be decoded (%1 bytes on %2)")
+                       .arg(bytes.size())
+                       .arg(QString::fromLatin1(socketName)));
+    return false;
+}
+
+bool Router::resolveMethod(const Message &message, bool anyServer, std::string_view &method)
+{
+    if (message.function.empty()) {
+        ++m_stats.errors;
+        m_logger.error(QStringLiteral("Message has an empty function field"));
+        return false;
+    }
+    const std::string_view entry = currentFunction(message);
+    if (entry.empty()) {
+        ++m_stats.errors;
+        m_logger.error(QStringLiteral("No function at stage %1 of %2")
+                           .arg(message.stage)
+                           .arg(quote(message.function)));
+        return false;
+    }
+    std::string_view server;
+    if (!splitFunction(entry, server, method) || method.empty()) {
+        ++m_stats.errors;
+        m_logger.error(
+            QStringLiteral("Function %1 is not of the form server.method").arg(quote(entry)));
+        return false;
+    }
+    if (!anyServer && server != m_name) {
+        ++m_stats.errors;
+        m_logger.error(QStringLiteral("Function %1 is for server %2, not for '%3'")
+                           .arg(quote(entry), quote(server), fromStd(m_name)));
+        return false;
+    }
+    return true;
+}
+
+bool Router::callUser(const Message &message, bool anyServer, std::vector<std::string> &results)
+{
+    std::string_view method;
+    if (!resolveMethod(message, anyServer, method))
+        return false;
+    UserError error;
+    const CallResult result = m_dispatcher->call(method, message.payload, results, error);
+    if (result == CallResult::NotFound) {
+        ++m_stats.errors;
+        m_logger.error(QStringLiteral("Function %1 was not found").arg(quote(method)));
+        return false;
+    }
+    if (result == CallResult::Failed) {
+        reportUserError(error);
+        return false;
+    }
+    return true;
+}
+
+void Router::onRequest(zmq::message_t &&frame, const char *socketName)
+{
+    const bool hasWorkers = m_sockets.plan.hasWorkers;
+    if (hasWorkers && !m_dispatcher->hasScatter()) {
+        // Nothing to scatter: validate in place and hand the very same frame to a worker.
+        MessageView peek;
+        if (peekMessage(view(frame), peek)) {
+            ++m_stats.toWorkers;
+            Frames frames;
+            frames.push_back(std::move(frame));
+            m_sockets.toWorkers.send(std::move(frames));
+            return;
+        }
+        // Unusual encodings fall through to the full decoder, which has the last word.
+    }
+    Message message;
+    if (!decodeOrLog(view(frame), socketName, message))
+        return;
+    if (!hasWorkers) {
+        callAndRoute(std::move(message));
+        return;
+    }
+    // Master and hub: scatter towards the workers.
+    std::vector<Message> &out = m_fanOutBuffer;
+    out.clear();
+    if (fanOut(FanOut::Scatter, std::move(message), out)) {
+        for (const Message &each : out)
+            sendToWorkers(each);
+    }
+    out.clear();
+}
+
+bool Router::fanOut(FanOut which, Message &&message, std::vector<Message> &out)
+{
+    const bool user =
+        which == FanOut::Scatter ? m_dispatcher->hasScatter() : m_dispatcher->hasGather();
+    if (!user) {
+        out.push_back(std::move(message));
+        return true;
+    }
+    UserError error;
+    const CallResult result = which == FanOut::Scatter
+                                  ? m_dispatcher->scatter(std::move(message), out, error)
+                                  : m_dispatcher->gather(std::move(message), out, error);
+    if (result == CallResult::Failed) {
+        reportUserError(error);
+        return false;
+    }
+    return true;
+}
+
+void Router::callAndRoute(Message &&message)
+{
+    std::vector<std::string> &results = m_resultBuffer;
+    results.clear();
+    if (!callUser(message, false, results)) {
+        message.payload = "0";
+        route(std::move(message));
+        return;
+    }
+    if (results.empty()) {
+        m_logger.logLazy(LogLevel::Debug, [&] {
+            return QStringLiteral("%1 returned nothing: message dropped")
+                .arg(quote(currentFunction(message)));
+        });
+        return;
+    }
+    const std::size_t last = results.size() - 1;
+    for (std::size_t i = 0; i < last; ++i) {
+        Message copy = message;
+        copy.payload = std::move(results[i]);
+        route(std::move(copy));
+    }
+    message.payload = std::move(results[last]);
+    results.clear();
+    route(std::move(message));
+}
+
+void Router::onWorkerTask(std::string_view bytes)
+{
+    Message message;
+    if (!decodeOrLog(bytes, "worker_push_address", message))
+        return;
+    std::vector<std::string> &results = m_resultBuffer;
+    results.clear();
+    if (!callUser(message, true, results)) {
+        message.payload = "0";
+        sendToMaster(message);
+        return;
+    }
+    for (std::string &payload : results) {
+        message.payload = std::move(payload);
+        sendToMaster(message);
+    }
+    results.clear();
+}
+
+void Router::onWorkerResult(zmq::message_t &&frame)
+{
+    ++m_stats.fromWorkers;
+    if (!m_pipelinedOut && !m_dispatcher->hasGather() && !m_dispatcher->hasHandleStream()) {
+        // Plain reply to a client: route by the client field without decoding the rest.
+        MessageView peek;
+        if (peekMessage(view(frame), peek)) {
+            ++m_stats.messagesOut;
+            Frames frames;
+            frames.push_back(frameOf(peek.client));
+            frames.push_back(std::move(frame));
+            const std::string_view topic = view(frames.front());
+            m_sockets.publisher.publish(topic, std::move(frames));
+            return;
+        }
+    }
+    Message message;
+    if (!decodeOrLog(view(frame), "worker_pull_address", message))
+        return;
+    std::vector<Message> &out = m_fanOutBuffer;
+    out.clear();
+    if (fanOut(FanOut::Gather, std::move(message), out)) {
+        for (Message &each : out)
+            route(std::move(each));
+    }
+    out.clear();
+}
+
+void Router::route(Message &&message)
+{
+    std::string topic;
+    if (m_dispatcher->hasHandleStream()) {
+        UserError error;
+        const CallResult result = m_dispatcher->handleStream(message, topic, error);
+        if (result == CallResult::Failed) {
+            reportUserError(error);
+            return;
+        }
+    } else if (m_pipelinedOut) {
+        topic = m_name;
+        ++message.stage;
+    } else {
+        topic = message.client;
+    }
+    publish(topic, message);
+}
+
+void Router::publish(std::string_view topic, const Message &message)
+{
+    encodeMessage(message, m_encodeBuffer);
+    Frames frames;
+    frames.push_back(frameOf(topic));
+    frames.push_back(frameOf(m_encodeBuffer));
+    ++m_stats.messagesOut;
+    m_sockets.publisher.publish(topic, std::move(frames));
+}
+
+void Router::sendToWorkers(const Message &message)
+{
+    encodeMessage(message, m_encodeBuffer);
+    ++m_stats.toWorkers;
+    Frames frames;
+    frames.push_back(frameOf(m_encodeBuffer));
+    m_sockets.toWorkers.send(std::move(frames));
+}
+
+void Router::sendToMaster(const Message &message)
+{
+    encodeMessage(message, m_encodeBuffer);
+    ++m_stats.messagesOut;
+    Frames frames;
+    frames.push_back(frameOf(m_encodeBuffer));
+    m_sockets.toMaster.send(std::move(frames));
+}
+
+void Router::reportUserError(const UserError &error)
+{
+    ++m_stats.errors;
+    const QString &traceback = error.traceback.isEmpty() ? error.text : error.traceback;
+    m_logger.error(QStringLiteral("User function gave an error"), traceback);
+}
+
+} // namespace qpalm::server

@@ -1,0 +1,556 @@
+#include "serveractor.h"
+
+#include "controlcodec.h"
+#include "frames.h"
+#include "script/luadispatcher.h"
+#include "zmqsupport.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QThread>
+
+#include <mutex>
+#include <stdexcept>
+
+namespace qpalm {
+
+using server::steadyMs;
+
+namespace {
+
+constexpr int kBurst = 256;         // messages read from one socket per loop turn
+constexpr qint64 kLogFlushMs = 100; // batching of log records towards the handle
+constexpr qint64 kStatsMs = 500;
+constexpr int kMaxBatch = 20000; // records kept between two flushes
+constexpr std::size_t kStackSize = 8u * 1024 * 1024;
+constexpr int kExitWaitMs = 3000; // at exit, how long runs still stopping get to finish
+
+// Runs still going, waited for (bounded) when the application object goes away.
+std::mutex g_runsMutex;
+std::vector<std::weak_ptr<ActorControl>> g_runs;
+
+void waitForRunsAtExit()
+{
+    std::vector<std::shared_ptr<ActorControl>> runs;
+    {
+        std::lock_guard lock(g_runsMutex);
+        for (const auto &weak : g_runs)
+            if (auto run = weak.lock())
+                runs.push_back(std::move(run));
+        g_runs.clear();
+    }
+    for (const auto &run : runs) {
+        run->setEvents(nullptr);
+        run->requestStop();
+    }
+    for (const auto &run : runs)
+        run->waitFinished(kExitWaitMs);
+}
+
+void registerRun(const std::shared_ptr<ActorControl> &control)
+{
+    static const bool installed = [] {
+        qAddPostRoutine(waitForRunsAtExit);
+        return true;
+    }();
+    (void)installed;
+    std::lock_guard lock(g_runsMutex);
+    std::erase_if(g_runs, [](const std::weak_ptr<ActorControl> &weak) {
+        auto run = weak.lock();
+        return !run || run->isFinished();
+    });
+    g_runs.push_back(control);
+}
+
+bool isPipelinedOut(const ServerConfig &config)
+{
+    const bool toClientOff =
+        (config.kind == ServerKind::Pipeline || config.kind == ServerKind::Sink) &&
+        !config.toClient;
+    return config.pipelined || toClientOff;
+}
+
+} // namespace
+
+zmq::socket_t ServerActor::launch(Launch launch)
+{
+    // Both ends are created and connected here, as czmq's zactor does, so a command sent right
+    // after launch always has a peer; the actor's end is handed to its thread once.
+    const std::string endpoint = "inproc://qpalm-pipe-" + newUuid();
+    zmq::socket_t front = makeSocket(zmq::socket_type::pair);
+    front.bind(endpoint);
+    zmq::socket_t back = makeSocket(zmq::socket_type::pair);
+    back.connect(endpoint);
+
+    registerRun(launch.control);
+    const QString name = launch.config.name;
+    std::unique_ptr<ServerActor> actor(new ServerActor(std::move(launch), std::move(back)));
+    QThread *thread = QThread::create([actor = actor.release()]() mutable {
+        std::unique_ptr<ServerActor> owned(actor);
+        owned->run();
+    });
+    thread->setObjectName(name);
+    thread->setStackSize(kStackSize);
+    // Teardown is the thread's own; the object goes away once it has finished.
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start();
+    return front;
+}
+
+ServerActor::ServerActor(Launch launch, zmq::socket_t pipe)
+    : m_config(std::move(launch.config)), m_generation(launch.generation),
+      m_control(std::move(launch.control)), m_previous(std::move(launch.previous)),
+      m_pipe(std::move(pipe)), m_logger(m_config.name, m_config.logLevel),
+      m_sockets(m_config, m_logger, m_stats, std::move(launch.preferred)),
+      m_router(m_config.name.toStdString(), isPipelinedOut(m_config), m_sockets, m_logger, m_stats)
+{
+    m_stats.generation = m_generation;
+}
+
+ServerActor::~ServerActor() = default;
+
+// ---------------------------------------------------------------- actor thread
+
+void ServerActor::post(ServerEvent &&event)
+{
+    event.sequence = ++m_eventSequence;
+    event.generation = m_generation;
+    m_control->post(std::move(event));
+}
+
+void ServerActor::run()
+{
+    m_logger.setSink([this](LogRecord &&record) {
+        if (m_config.printLog)
+            printPylmLine(record);
+        if (m_batch.size() >= kMaxBatch)
+            m_batch.removeFirst();
+        m_batch.append(std::move(record));
+    });
+    m_control->attach(nullptr, &m_logger);
+
+    // A restart binds the ports its last run held: wait until that run has let them go.
+    while (m_previous && !m_previous->waitFinished(20) && !m_control->stopRequested()) {
+    }
+    m_previous.reset();
+
+    QString error;
+    bool ready = false;
+    try {
+        ready = !m_control->stopRequested() && setUp(&error);
+    } catch (const std::exception &e) {
+        error = QStringLiteral("server '%1' could not start: %2")
+                    .arg(m_config.name, QString::fromUtf8(e.what()));
+    }
+    if (ready) {
+        ServerEvent event;
+        event.type = ServerEvent::Type::Ready;
+        event.addresses = m_sockets.addresses;
+        post(std::move(event));
+        m_logger.info(
+            QStringLiteral("%1 '%2' started").arg(kindName(m_config.kind), m_config.name));
+        try {
+            loop();
+        } catch (const std::exception &e) {
+            m_logger.critical(QStringLiteral("Server loop ended by an internal error: %1")
+                                  .arg(QString::fromUtf8(e.what())));
+        }
+        const std::size_t unsent = m_sockets.unsent();
+        if (unsent > 0) {
+            m_stats.dropped += unsent;
+            m_logger.warning(
+                QStringLiteral("Stopping with %1 message(s) not yet sent: dropped").arg(unsent));
+        }
+        m_logger.info(
+            QStringLiteral("%1 '%2' stopped").arg(kindName(m_config.kind), m_config.name));
+        flushLogs(true);
+        postStats();
+    } else if (!m_control->stopRequested()) {
+        m_logger.error(error);
+        flushLogs(true);
+        ServerEvent event;
+        event.type = ServerEvent::Type::Failed;
+        event.text = error;
+        post(std::move(event));
+    } else {
+        flushLogs(true);
+    }
+    tearDown();
+    ServerEvent stopped;
+    stopped.type = ServerEvent::Type::Stopped;
+    post(std::move(stopped));
+    m_control->markFinished();
+}
+
+bool ServerActor::setUp(QString *error)
+{
+    m_cache.set("name", m_config.name.toStdString());
+    if (m_config.kind == ServerKind::Worker) {
+        if (!configureWorker(error))
+            return false;
+    } else if (!m_sockets.open(m_cache, error)) {
+        return false;
+    }
+    m_handlers = NativeHandlers::lookup(m_config.nativeHandlers);
+    if (!m_config.nativeHandlers.isEmpty() && !m_handlers) {
+        *error = QStringLiteral("server '%1': no native handlers registered as '%2'")
+                     .arg(m_config.name, m_config.nativeHandlers);
+        return false;
+    }
+    if (!loadDispatcher(m_config.script, error)) {
+        *error =
+            QStringLiteral("server '%1' cannot load its script: %2").arg(m_config.name, *error);
+        return false;
+    }
+    return true;
+}
+
+bool ServerActor::loadDispatcher(const ScriptSource &script, QString *error)
+{
+    auto composite = std::make_unique<CompositeDispatcher>();
+    if (!script.isEmpty()) {
+        ServerConfig config = m_config;
+        config.script = script;
+        auto lua = createLuaDispatcher(*this, config, error);
+        if (!lua)
+            return false;
+        composite->append(std::move(lua));
+    }
+    if (m_handlers)
+        composite->append(std::make_unique<NativeDispatcher>(*this, m_handlers));
+    // The interrupt token never points at a freed dispatcher: swap under its lock.
+    m_control->setDispatcher(composite.get());
+    m_router.setDispatcher(composite.get());
+    m_dispatcher = std::move(composite);
+    return true;
+}
+
+bool ServerActor::configureWorker(QString *error)
+{
+    m_cacheClient.emplace(m_config.dbAddress.toStdString(), m_config.name.toStdString());
+    m_cacheClient->open();
+    m_sockets.addresses.insert(QStringLiteral("db_address"), m_config.dbAddress);
+
+    // Waits for the master in short polls; stop ends the wait at once (within one poll).
+    auto keepGoing = [this] {
+        zmq::pollitem_t item{m_pipe.handle(), 0, ZMQ_POLLIN, 0};
+        zmq::poll(&item, 1, std::chrono::milliseconds(0));
+        if (item.revents & ZMQ_POLLIN)
+            return handleCommand() && !m_control->stopRequested();
+        return !m_control->stopRequested();
+    };
+    auto fetch = [&](const char *key, const QString &given, std::string &into) {
+        if (!given.isEmpty()) {
+            into = given.toStdString();
+            return true;
+        }
+        QString reason;
+        auto value =
+            m_cacheClient->request("get", key, {}, m_config.configTimeoutMs, keepGoing, &reason);
+        if (!value || value->empty()) {
+            *error = QStringLiteral("worker '%1' could not read '%2' from the master's cache at "
+                                    "%3 within %4 ms")
+                         .arg(m_config.name, QString::fromLatin1(key), m_config.dbAddress)
+                         .arg(m_config.configTimeoutMs);
+            return false;
+        }
+        into = reachableFrom(*value, m_config.dbAddress.toStdString());
+        m_logger.info(QStringLiteral("Got %1: %2").arg(QString::fromLatin1(key), fromStd(into)));
+        return true;
+    };
+    std::string pushAddress;
+    std::string pullAddress;
+    if (!fetch("worker_push_address", m_config.workerPushAddress, pushAddress) ||
+        !fetch("worker_pull_address", m_config.workerPullAddress, pullAddress))
+        return false;
+    return m_sockets.openWorker(pushAddress, pullAddress, error);
+}
+
+std::string ServerActor::workerCacheRequest(const char *verb, const std::string &payload,
+                                            const std::string &key)
+{
+    QString reason;
+    auto reply = m_cacheClient->request(
+        verb, payload, key, m_config.cacheTimeoutMs, [this] { return !m_control->stopRequested(); },
+        &reason);
+    if (!reply) // becomes a Lua error in the script ("self.get failed: cache request to ...")
+        throw std::runtime_error(reason.toStdString());
+    return std::move(*reply);
+}
+
+std::optional<std::string> ServerActor::cacheGet(const std::string &key)
+{
+    if (m_cacheClient) {
+        std::string value = workerCacheRequest("get", key, {});
+        if (value.empty())
+            return std::nullopt;
+        return value;
+    }
+    return m_cache.get(key);
+}
+
+std::string ServerActor::cacheSet(const std::string &value, const std::string &key)
+{
+    if (m_cacheClient)
+        return workerCacheRequest("set", value, key);
+    return m_cache.store(value, key);
+}
+
+void ServerActor::cacheDelete(const std::string &key)
+{
+    if (m_cacheClient) {
+        (void)workerCacheRequest("delete", key, {});
+        return;
+    }
+    m_cache.remove(key);
+}
+
+void ServerActor::loop()
+{
+    std::vector<zmq::pollitem_t> items;
+    enum Role { Pipe, Input, Results, Workers, Publisher, Rep };
+    std::vector<std::pair<Role, std::size_t>> roles;
+    server::ServerSockets &s = m_sockets;
+    auto inputsBlocked = [&s] {
+        // Backpressure: an input is read only while the output it feeds has room.
+        if (s.plan.hasWorkers)
+            return s.toWorkers.blocked();
+        return s.plan.isWorker ? s.toMaster.blocked() : s.publisher.output.blocked();
+    };
+
+    while (!m_stopping && !m_control->stopRequested()) {
+        items.clear();
+        roles.clear();
+        items.push_back({m_pipe.handle(), 0, ZMQ_POLLIN, 0});
+        roles.emplace_back(Pipe, 0);
+        if (!inputsBlocked()) {
+            for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+                items.push_back({s.inputs[i].handle(), 0, ZMQ_POLLIN, 0});
+                roles.emplace_back(Input, i);
+            }
+        }
+        if (s.workerResults && !s.publisher.output.blocked()) {
+            items.push_back({s.workerResults->handle(), 0, ZMQ_POLLIN, 0});
+            roles.emplace_back(Results, 0);
+        }
+        if (s.toWorkers.socket) {
+            // Polled for nothing but its commands: a worker that left is dropped from the
+            // rotation as soon as it says so, not at the next send.
+            items.push_back({s.toWorkers.socket->handle(), 0, 0, 0});
+            roles.emplace_back(Workers, 0);
+        }
+        if (s.publisher.output.socket) {
+            items.push_back({s.publisher.output.socket->handle(), 0, ZMQ_POLLIN, 0});
+            roles.emplace_back(Publisher, 0);
+        }
+        if (s.rep) {
+            items.push_back({s.rep->handle(), 0, ZMQ_POLLIN, 0});
+            roles.emplace_back(Rep, 0);
+        }
+
+        const qint64 now = steadyMs();
+        qint64 timeout = kStatsMs - (now - m_lastStats);
+        if (!m_batch.isEmpty())
+            timeout = std::min(timeout, kLogFlushMs - (now - m_lastLogFlush));
+        if (s.publisher.output.blocked() || s.toWorkers.blocked() || s.toMaster.blocked())
+            timeout = std::min<qint64>(timeout, 1);
+        timeout = std::max<qint64>(s.publisher.nextDeadline(now, timeout), 0);
+
+        zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
+
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (!(items[i].revents & ZMQ_POLLIN))
+                continue;
+            switch (roles[i].first) {
+            case Pipe:
+                if (!handleCommand())
+                    return;
+                break;
+            case Input:
+                readInput(roles[i].second);
+                break;
+            case Results:
+                readWorkerResults();
+                break;
+            case Publisher:
+                s.publisher.readSubscriptions();
+                break;
+            case Rep:
+                server::serveCacheRequests(*s.rep, m_cache, m_logger, m_stats);
+                break;
+            case Workers:
+                break;
+            }
+        }
+
+        s.publisher.output.flush();
+        s.toWorkers.flush();
+        s.toMaster.flush();
+        const qint64 after = steadyMs();
+        if (s.publisher.hasHeld())
+            s.publisher.flushHeld(after, false);
+        if (after - m_lastLogFlush >= kLogFlushMs)
+            flushLogs(false);
+        if (after - m_lastStats >= kStatsMs) {
+            s.refreshLinks();
+            if (m_cacheClient && m_cacheClient->refreshLink())
+                m_logger.info(QStringLiteral("Reconnected db_address to %1 (its server restarted)")
+                                  .arg(m_config.dbAddress));
+            postStats();
+        }
+    }
+}
+
+bool ServerActor::handleCommand()
+{
+    std::vector<zmq::message_t> frames;
+    if (!receiveFrames(m_pipe, frames) || frames.empty())
+        return !m_stopping;
+    ServerCommand command;
+    QString reason;
+    if (frames.size() != 1) {
+        reason = QStringLiteral("a command is one frame, got %1").arg(frames.size());
+    } else if (control::decodeCommand(server::view(frames.front()), &command, &reason)) {
+        apply(command);
+        return !m_stopping;
+    }
+    // Nothing that arrives from outside ends the loop: a bad command is answered and dropped.
+    m_logger.warning(QStringLiteral("Control command rejected: %1").arg(reason));
+    ServerEvent event;
+    event.type = ServerEvent::Type::CommandRejected;
+    event.commandSequence = command.sequence;
+    event.text = reason;
+    post(std::move(event));
+    return true;
+}
+
+void ServerActor::apply(const ServerCommand &command)
+{
+    switch (command.type) {
+    case ServerCommand::Type::Stop:
+        m_stopping = true;
+        return;
+    case ServerCommand::Type::SetLevel:
+        m_logger.setLevel(command.level);
+        m_logger.info(QStringLiteral("Log level set to %1").arg(levelName(command.level)));
+        return;
+    case ServerCommand::Type::Status:
+        postStats();
+        return;
+    case ServerCommand::Type::ReloadScript:
+        break;
+    }
+    ServerEvent event;
+    QString error;
+    bool ok = false;
+    if (!m_dispatcher) {
+        // Not loaded yet (a worker still waiting for its master): used once setup loads.
+        m_config.script = command.script;
+        ok = true;
+    } else if (!m_config.script.isEmpty()) {
+        ok = m_dispatcher->reload(command.script, &error);
+    } else {
+        ok = loadDispatcher(command.script, &error);
+    }
+    if (ok) {
+        m_config.script = command.script;
+        m_logger.info(QStringLiteral("Script reloaded from %1").arg(command.script.name));
+        event.type = ServerEvent::Type::ScriptReloaded;
+        event.text = command.script.name;
+    } else {
+        m_logger.error(
+            QStringLiteral("Script reload failed, the old script keeps running: %1").arg(error));
+        event.type = ServerEvent::Type::ScriptReloadFailed;
+        event.text = error;
+    }
+    post(std::move(event));
+}
+
+void ServerActor::readInput(std::size_t index)
+{
+    server::ServerSockets &s = m_sockets;
+    zmq::socket_t &socket = s.inputs[index];
+    const char *name = s.inputNames[index].c_str();
+    const std::size_t expected = s.plan.inputFrames;
+    server::Output *feeds = s.plan.hasWorkers ? &s.toWorkers
+                            : s.plan.isWorker ? &s.toMaster
+                                              : &s.publisher.output;
+    std::vector<zmq::message_t> frames;
+    for (int n = 0; n < kBurst && !feeds->blocked() && !m_control->stopRequested(); ++n) {
+        if (!receiveFrames(socket, frames))
+            break;
+        ++m_stats.messagesIn;
+        if (frames.size() != expected) {
+            ++m_stats.errors;
+            ++m_stats.malformed;
+            m_logger.error(QStringLiteral("Expected %1 frame(s) on %2, got %3")
+                               .arg(expected)
+                               .arg(QString::fromLatin1(name))
+                               .arg(frames.size()));
+            continue;
+        }
+        if (s.plan.isWorker)
+            m_router.onWorkerTask(server::view(frames.back()));
+        else
+            m_router.onRequest(std::move(frames.back()), name);
+    }
+}
+
+void ServerActor::readWorkerResults()
+{
+    server::ServerSockets &s = m_sockets;
+    for (int n = 0; n < kBurst && !s.publisher.output.blocked(); ++n) {
+        zmq::message_t frame;
+        if (!s.workerResults->recv(frame, zmq::recv_flags::dontwait))
+            break;
+        if (frame.more()) {
+            std::vector<zmq::message_t> rest;
+            receiveFrames(*s.workerResults, rest, true);
+            ++m_stats.errors;
+            ++m_stats.malformed;
+            m_logger.error(QStringLiteral("Expected 1 frame on worker_pull_address, got %1")
+                               .arg(rest.size() + 1));
+            continue;
+        }
+        m_router.onWorkerResult(std::move(frame));
+    }
+}
+
+void ServerActor::flushLogs(bool force)
+{
+    m_lastLogFlush = server::steadyMs();
+    if (m_batch.isEmpty())
+        return;
+    (void)force;
+    ServerEvent event;
+    event.type = ServerEvent::Type::Records;
+    event.records.swap(m_batch);
+    post(std::move(event));
+}
+
+void ServerActor::postStats()
+{
+    m_lastStats = server::steadyMs();
+    m_stats.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+    m_stats.inFlight = qint64(m_stats.toWorkers) - qint64(m_stats.fromWorkers);
+    m_stats.pendingOut =
+        int(m_sockets.publisher.output.pendingCount() + m_sockets.toWorkers.pendingCount() +
+            m_sockets.toMaster.pendingCount());
+    ServerEvent event;
+    event.type = ServerEvent::Type::Stats;
+    event.stats = m_stats;
+    post(std::move(event));
+}
+
+void ServerActor::tearDown()
+{
+    m_sockets.close();
+    if (m_cacheClient)
+        m_cacheClient->close();
+    m_control->attach(nullptr, nullptr);
+    m_router.setDispatcher(nullptr);
+    m_dispatcher.reset();
+    m_pipe.close();
+}
+
+} // namespace qpalm

@@ -1,0 +1,210 @@
+#include "socketplan.h"
+
+#include "cache.h"
+#include "logger.h"
+#include "zmqsupport.h"
+
+#include <map>
+
+namespace qpalm::server {
+
+SocketPlan planFor(ServerKind kind)
+{
+    SocketPlan plan;
+    plan.isWorker = kind == ServerKind::Worker;
+    plan.servesCache = !plan.isWorker;
+    plan.publishes = !plan.isWorker;
+    plan.bindsClientPull = kind == ServerKind::Server || kind == ServerKind::Master;
+    plan.subscribesOne = kind == ServerKind::Pipeline || kind == ServerKind::Hub;
+    plan.subscribesMany = kind == ServerKind::Sink;
+    plan.hasWorkers = kind == ServerKind::Master || kind == ServerKind::Hub;
+    plan.inputFrames = plan.subscribesOne || plan.subscribesMany ? 2 : 1;
+    return plan;
+}
+
+ServerSockets::ServerSockets(const ServerConfig &config, Logger &logger, ServerStats &stats,
+                             QMap<QString, QString> preferred)
+    : plan(planFor(config.kind)), publisher(logger, stats, config.publishGraceMs), m_config(config),
+      m_logger(logger), m_preferred(std::move(preferred))
+{
+}
+
+bool ServerSockets::bind(zmq::socket_t &socket, const QString &parameter, const QString &address,
+                         Cache &cache, QString *error)
+{
+    // A restart keeps the ports a wildcard got last time, so workers and clients find it again.
+    const QString earlier = m_preferred.value(parameter);
+    bool bound = false;
+    if (address.endsWith(QStringLiteral(":*")) && !earlier.isEmpty()) {
+        try {
+            socket.bind(earlier.toStdString());
+            bound = true;
+        } catch (const zmq::error_t &e) {
+            m_logger.warning(
+                QStringLiteral("%1 %2 of the last run is not free (%3); taking a new port")
+                    .arg(parameter, earlier, QString::fromUtf8(e.what())));
+        }
+    }
+    try {
+        if (!bound)
+            socket.bind(address.toStdString());
+    } catch (const zmq::error_t &e) {
+        *error = QStringLiteral("server '%1' cannot bind %2 %3: %4")
+                     .arg(m_config.name, parameter, address, QString::fromUtf8(e.what()));
+        return false;
+    }
+    const std::string endpoint = lastEndpoint(socket);
+    m_bindings.emplace_back(socket.handle(), endpoint);
+    try {
+        bindLocalTwin(socket, endpoint);
+        m_bindings.emplace_back(socket.handle(), lastEndpoint(socket));
+    } catch (const zmq::error_t &) {
+        // No shortcut for this endpoint; peers use tcp.
+    }
+    m_boundEndpoints.push_back(endpoint);
+    const QString resolved = fromStd(endpoint);
+    addresses.insert(parameter, resolved);
+    cache.set(parameter.toStdString(), resolved.toStdString());
+    return true;
+}
+
+bool ServerSockets::connectInput(const QString &parameter, const QString &address, QString *error)
+{
+    try {
+        m_inputLinks.resize(inputs.size());
+        connectPreferLocal(inputs.back(), address.toStdString(), &m_inputLinks.back());
+    } catch (const zmq::error_t &e) {
+        *error = QStringLiteral("server '%1' cannot connect %2 %3: %4")
+                     .arg(m_config.name, parameter, address, QString::fromUtf8(e.what()));
+        return false;
+    }
+    addresses.insert(parameter, address);
+    return true;
+}
+
+bool ServerSockets::open(Cache &cache, QString *error)
+{
+    if (plan.isWorker)
+        return true;
+    rep.emplace(makeSocket(zmq::socket_type::rep));
+    if (!bind(*rep, QStringLiteral("db_address"), m_config.dbAddress, cache, error))
+        return false;
+
+    if (plan.bindsClientPull) {
+        inputs.push_back(makeSocket(zmq::socket_type::pull));
+        inputNames.emplace_back("pull_address");
+        m_inputLinks.resize(inputs.size());
+        if (!bind(inputs.back(), QStringLiteral("pull_address"), m_config.pullAddress, cache,
+                  error))
+            return false;
+    } else if (plan.subscribesOne) {
+        inputs.push_back(makeSocket(zmq::socket_type::sub));
+        inputNames.emplace_back("sub_address");
+        inputs.back().set(zmq::sockopt::subscribe, m_config.previous.value(0).toStdString());
+        if (!connectInput(QStringLiteral("sub_address"), m_config.subAddress, error))
+            return false;
+    } else if (plan.subscribesMany) {
+        for (int i = 0; i < m_config.subAddresses.size(); ++i) {
+            inputs.push_back(makeSocket(zmq::socket_type::sub));
+            inputNames.push_back("sub_addresses[" + std::to_string(i) + "]");
+            inputs.back().set(zmq::sockopt::subscribe, m_config.previous.value(i).toStdString());
+            if (!connectInput(QStringLiteral("sub_addresses[%1]").arg(i),
+                              m_config.subAddresses.at(i), error))
+                return false;
+        }
+    }
+
+    if (plan.publishes) {
+        publisher.output.socket.emplace(makeSocket(zmq::socket_type::xpub));
+        publisher.output.socket->set(zmq::sockopt::xpub_nodrop, 1);
+        publisher.output.socket->set(zmq::sockopt::xpub_verboser, 1);
+        if (!bind(*publisher.output.socket, QStringLiteral("pub_address"), m_config.pubAddress,
+                  cache, error))
+            return false;
+    }
+
+    if (plan.hasWorkers) {
+        toWorkers.socket.emplace(makeSocket(zmq::socket_type::push));
+        if (!bind(*toWorkers.socket, QStringLiteral("worker_push_address"),
+                  m_config.workerPushAddress, cache, error))
+            return false;
+        workerResults.emplace(makeSocket(zmq::socket_type::pull));
+        if (!bind(*workerResults, QStringLiteral("worker_pull_address"), m_config.workerPullAddress,
+                  cache, error))
+            return false;
+    }
+    return true;
+}
+
+bool ServerSockets::openWorker(const std::string &pushAddress, const std::string &pullAddress,
+                               QString *error)
+{
+    try {
+        inputs.push_back(makeSocket(zmq::socket_type::pull));
+        inputNames.emplace_back("worker_push_address");
+        m_inputLinks.resize(inputs.size());
+        connectPreferLocal(inputs.back(), pushAddress, &m_inputLinks.back());
+        toMaster.socket.emplace(makeSocket(zmq::socket_type::push));
+        connectPreferLocal(*toMaster.socket, pullAddress, &m_toMasterLink);
+    } catch (const zmq::error_t &e) {
+        *error = QStringLiteral("worker '%1' cannot connect to its master: %2")
+                     .arg(m_config.name, QString::fromUtf8(e.what()));
+        return false;
+    }
+    addresses.insert(QStringLiteral("worker_push_address"), fromStd(pushAddress));
+    addresses.insert(QStringLiteral("worker_pull_address"), fromStd(pullAddress));
+    return true;
+}
+
+void ServerSockets::refreshLinks()
+{
+    auto refresh = [this](zmq::socket_t &socket, LocalLink &link, const std::string &what) {
+        if (refreshLocalLink(socket, link))
+            m_logger.info(QStringLiteral("Reconnected %1 to %2 (its server restarted)")
+                              .arg(fromStd(what), fromStd(link.endpoint)));
+    };
+    for (std::size_t i = 0; i < inputs.size() && i < m_inputLinks.size(); ++i)
+        refresh(inputs[i], m_inputLinks[i], inputNames[i]);
+    if (toMaster.socket)
+        refresh(*toMaster.socket, m_toMasterLink, "worker_pull_address");
+}
+
+std::size_t ServerSockets::unsent() const
+{
+    return publisher.heldCount() + publisher.output.pendingCount() + toWorkers.pendingCount() +
+           toMaster.pendingCount();
+}
+
+void ServerSockets::close()
+{
+    // A worker leaves its master's rotation before it closes: disconnecting an inproc pipe tells
+    // the master at once, where a close would tell it later from ZeroMQ's reaper thread.
+    auto leave = [](zmq::socket_t &socket, const LocalLink &link) {
+        const std::string &endpoint = link.twin.empty() ? link.endpoint : link.twin;
+        if (!endpoint.empty())
+            zmq_disconnect(socket.handle(), endpoint.c_str());
+    };
+    for (std::size_t i = 0; i < inputs.size() && i < m_inputLinks.size(); ++i)
+        leave(inputs[i], m_inputLinks[i]);
+    if (toMaster.socket)
+        leave(*toMaster.socket, m_toMasterLink);
+
+    for (const std::string &endpoint : m_boundEndpoints)
+        forgetLocalTwin(endpoint);
+    m_boundEndpoints.clear();
+    std::map<void *, std::vector<std::string>> bySocket;
+    for (const auto &[handle, endpoint] : m_bindings)
+        bySocket[handle].push_back(endpoint);
+    for (const auto &[handle, endpoints] : bySocket)
+        unbindAndWait(handle, endpoints, 250);
+    m_bindings.clear();
+    inputs.clear();
+    m_inputLinks.clear();
+    workerResults.reset();
+    rep.reset();
+    publisher.close();
+    toWorkers.close();
+    toMaster.close();
+}
+
+} // namespace qpalm::server
