@@ -1,35 +1,18 @@
 #include "cluster.h"
 
+#include "clustergraph.h"
 #include "localserver.h"
 
+#include <QHash>
 #include <QPointer>
-#include <QRegularExpression>
 #include <QScopeGuard>
+#include <QSet>
 
 #include <algorithm>
 #include <functional>
 #include <memory>
 
 namespace qpalm {
-
-namespace {
-// Servers that bind come first so workers and subscribers find them.
-int startRank(ServerKind kind)
-{
-    switch (kind) {
-    case ServerKind::Master:
-    case ServerKind::Hub:
-    case ServerKind::Server:
-        return 0;
-    case ServerKind::Pipeline:
-    case ServerKind::Sink:
-        return 1;
-    case ServerKind::Worker:
-        return 2;
-    }
-    return 3;
-}
-} // namespace
 
 Cluster::Cluster(QObject *parent) : QObject(parent) {}
 
@@ -44,10 +27,12 @@ QList<ServerConfig> Cluster::expandReplicas(const QList<ServerConfig> &configs)
 {
     QList<ServerConfig> out;
     for (const ServerConfig &config : configs) {
-        if (config.kind != ServerKind::Worker || config.replicas <= 1) {
+        if (config.kind != ServerKind::Worker || config.replicas <= 1 || config.replica > 0) {
             ServerConfig single = config;
-            if (config.kind == ServerKind::Worker && config.replicas == 1)
-                single.name = config.name;
+            if (single.replica <= 0 || single.entry.isEmpty()) {
+                single.entry = config.name; // an entry is its own entry
+                single.replica = 0;
+            }
             single.replicas = 1;
             out.append(single);
             continue;
@@ -55,6 +40,8 @@ QList<ServerConfig> Cluster::expandReplicas(const QList<ServerConfig> &configs)
         for (int i = 1; i <= config.replicas; ++i) {
             ServerConfig replica = config;
             replica.name = QStringLiteral("%1-%2").arg(config.name).arg(i);
+            replica.entry = config.name;
+            replica.replica = i;
             replica.replicas = 1;
             out.append(replica);
         }
@@ -74,7 +61,12 @@ void Cluster::addServers(const QList<ServerConfig> &configs)
 
 ServerHandle *Cluster::addServer(const ServerConfig &config)
 {
-    auto *server = new LocalServer(config, this);
+    ServerConfig own = config;
+    if (own.replica <= 0 || own.entry.isEmpty()) {
+        own.entry = own.name;
+        own.replica = 0;
+    }
+    auto *server = new LocalServer(own, this);
     m_servers.append(server);
     Q_EMIT serverAdded(server);
     return server;
@@ -98,6 +90,21 @@ ServerHandle *Cluster::server(const QString &name) const
     return nullptr;
 }
 
+QList<ServerHandle *> Cluster::startOrder() const
+{
+    QList<ServerConfig> configs;
+    QHash<QString, ServerHandle *> byName;
+    for (ServerHandle *server : m_servers) {
+        configs.append(server->config());
+        byName.insert(server->name(), server);
+    }
+    QList<ServerHandle *> order;
+    for (const QString &name : ClusterGraph(configs).startOrder())
+        order.append(byName.value(name));
+    order.removeAll(nullptr);
+    return order;
+}
+
 void Cluster::startAll()
 {
     runByRank(true);
@@ -115,10 +122,22 @@ void Cluster::runByRank(bool starting)
     m_sequence = new QObject(this);
     QObject *sequence = m_sequence;
 
-    QMap<int, QList<QPointer<ServerHandle>>> byRank;
-    for (ServerHandle *server : std::as_const(m_servers))
-        byRank[starting ? startRank(server->kind()) : -startRank(server->kind())].append(server);
-    auto ranks = std::make_shared<QList<QList<QPointer<ServerHandle>>>>(byRank.values());
+    QList<ServerConfig> configs;
+    QHash<QString, ServerHandle *> byName;
+    for (ServerHandle *server : std::as_const(m_servers)) {
+        configs.append(server->config());
+        byName.insert(server->name(), server);
+    }
+    auto ranks = std::make_shared<QList<QList<QPointer<ServerHandle>>>>();
+    for (const QStringList &names : ClusterGraph(configs).startRanks()) {
+        QList<QPointer<ServerHandle>> rank;
+        for (const QString &name : names)
+            rank.append(byName.value(name));
+        if (starting)
+            ranks->append(rank);
+        else
+            ranks->prepend(rank);
+    }
     auto ok = std::make_shared<bool>(true);
     auto index = std::make_shared<int>(-1);
     auto settled = [starting](ServerHandle *server) {
@@ -188,40 +207,41 @@ void Cluster::runByRank(bool starting)
     (*step)();
 }
 
-QList<ServerHandle *> Cluster::replicas(const QString &baseName) const
+QList<ServerHandle *> Cluster::replicas(const QString &entry) const
 {
-    static const QRegularExpression suffix(QStringLiteral("^(.*)-(\\d+)$"));
     QList<ServerHandle *> out;
     for (ServerHandle *server : m_servers) {
-        if (server->kind() != ServerKind::Worker)
-            continue;
-        const auto match = suffix.match(server->name());
-        if ((match.hasMatch() && match.captured(1) == baseName) || server->name() == baseName)
+        if (server->kind() == ServerKind::Worker && server->config().entry == entry)
             out.append(server);
     }
     return out;
 }
 
-ServerHandle *Cluster::addReplica(const QString &baseName, bool running)
+ServerHandle *Cluster::addReplica(const QString &entry, bool running)
 {
     ServerConfig config;
-    if (m_replicaTemplates.contains(baseName)) {
-        config = m_replicaTemplates.value(baseName);
+    const QList<ServerHandle *> existing = replicas(entry);
+    if (m_replicaTemplates.contains(entry)) {
+        config = m_replicaTemplates.value(entry);
     } else {
-        const QList<ServerHandle *> existing = replicas(baseName);
         if (existing.isEmpty())
             return nullptr;
         config = existing.front()->config();
-        m_replicaTemplates.insert(baseName, config);
+        config.name = entry;
+        m_replicaTemplates.insert(entry, config);
     }
-    int highest = 0;
-    static const QRegularExpression suffix(QStringLiteral("^(.*)-(\\d+)$"));
-    for (ServerHandle *server : replicas(baseName)) {
-        const auto match = suffix.match(server->name());
-        if (match.hasMatch())
-            highest = std::max(highest, match.captured(2).toInt());
-    }
-    config.name = QStringLiteral("%1-%2").arg(baseName).arg(highest + 1);
+    int number = 0;
+    for (ServerHandle *server : existing)
+        number = std::max(number, server->config().replica);
+    QSet<QString> taken;
+    for (ServerHandle *server : m_servers)
+        taken.insert(server->name());
+    // Names stay unique: skip numbers another server already has.
+    do {
+        config.name = QStringLiteral("%1-%2").arg(entry).arg(++number);
+    } while (taken.contains(config.name));
+    config.entry = entry;
+    config.replica = number;
     config.replicas = 1;
     ServerHandle *server = addServer(config);
     if (running)
@@ -229,21 +249,15 @@ ServerHandle *Cluster::addReplica(const QString &baseName, bool running)
     return server;
 }
 
-bool Cluster::removeReplica(const QString &baseName)
+bool Cluster::removeReplica(const QString &entry)
 {
-    const QList<ServerHandle *> existing = replicas(baseName);
+    const QList<ServerHandle *> existing = replicas(entry);
     if (existing.isEmpty())
         return false;
-    static const QRegularExpression suffix(QStringLiteral("^(.*)-(\\d+)$"));
     ServerHandle *last = existing.front();
-    int highest = -1;
     for (ServerHandle *server : existing) {
-        const auto match = suffix.match(server->name());
-        const int number = match.hasMatch() ? match.captured(2).toInt() : 0;
-        if (number > highest) {
-            highest = number;
+        if (server->config().replica > last->config().replica)
             last = server;
-        }
     }
     removeServer(last);
     return true;

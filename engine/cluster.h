@@ -33,14 +33,16 @@ public:
     // Returns at once; stops every server by rank in reverse (workers first), then allStopped.
     void stopAll();
 
-    // Worker replicas named base-1, base-2, ... currently in the cluster.
-    QList<ServerHandle *> replicas(const QString &baseName) const;
-    // Adds a replica of base (started when running is true); returns it.
-    ServerHandle *addReplica(const QString &baseName, bool running);
-    // Stops and removes the replica with the highest number; false when none is left.
-    bool removeReplica(const QString &baseName);
+    // The workers of a cluster-file entry (by ServerConfig::entry, never by name).
+    QList<ServerHandle *> replicas(const QString &entry) const;
+    // Adds a replica of entry named entry-N with the next free N (started when running is true).
+    ServerHandle *addReplica(const QString &entry, bool running);
+    // Stops and removes entry's replica with the highest number; false when none is left.
+    bool removeReplica(const QString &entry);
+    // Servers in ClusterGraph::startOrder(); stop in the reverse.
+    QList<ServerHandle *> startOrder() const;
 
-    // Expands replicas of worker entries into concrete configs.
+    // Expands worker entries into concrete configs, setting entry and replica on each.
     static QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs);
 
 Q_SIGNALS:

@@ -1,5 +1,7 @@
 #include "localendpoints.h"
 
+#include "endpoint.h"
+
 #include <zmq.hpp>
 
 #include <atomic>
@@ -30,19 +32,24 @@ std::atomic<bool> &enabledFlag()
     return enabled;
 }
 
-// Spellings of one listening endpoint that a local peer may use.
+// The keys a local peer's connect address may match: every spelling of one listening endpoint
+// normalises to the same key, and one bound on all interfaces is also reached on loopback.
 std::vector<std::string> aliases(const std::string &bound)
 {
-    std::vector<std::string> out{bound};
-    const std::string any = "tcp://0.0.0.0:";
-    const std::string loopback = "tcp://127.0.0.1:";
-    if (bound.rfind(any, 0) == 0) {
-        out.push_back(loopback + bound.substr(any.size()));
-        out.push_back("tcp://localhost:" + bound.substr(any.size()));
-    } else if (bound.rfind(loopback, 0) == 0) {
-        out.push_back("tcp://localhost:" + bound.substr(loopback.size()));
-    }
+    const auto endpoint = Endpoint::parse(QString::fromStdString(bound));
+    if (!endpoint)
+        return {bound};
+    std::vector<std::string> out{endpoint->normalized().toStdString()};
+    if (endpoint->isAllInterfaces())
+        out.push_back(endpoint->withHost(QStringLiteral("127.0.0.1")).normalized().toStdString());
     return out;
+}
+
+// The key a connect address is looked up by.
+std::string lookupKey(const std::string &endpoint)
+{
+    const auto parsed = Endpoint::parse(QString::fromStdString(endpoint));
+    return parsed ? parsed->normalized().toStdString() : endpoint;
 }
 } // namespace
 
@@ -60,7 +67,10 @@ void bindLocalTwin(zmq::socket_t &socket, const std::string &boundEndpoint)
 {
     if (boundEndpoint.rfind("tcp://", 0) != 0)
         return;
-    const std::string twin = "inproc://qpalm-twin/" + boundEndpoint;
+    const auto endpoint = Endpoint::parse(QString::fromStdString(boundEndpoint));
+    if (!endpoint || endpoint->inprocAlias().isEmpty())
+        return;
+    const std::string twin = endpoint->inprocAlias().toStdString();
     socket.bind(twin);
     std::lock_guard lock(g_mutex);
     ++g_generation;
@@ -80,7 +90,7 @@ bool connectPreferLocal(zmq::socket_t &socket, const std::string &endpoint, Loca
     Twin twin;
     if (localShortcutsEnabled()) {
         std::lock_guard lock(g_mutex);
-        const auto it = g_twins.find(endpoint);
+        const auto it = g_twins.find(lookupKey(endpoint));
         if (it != g_twins.end())
             twin = it->second;
     }
@@ -101,7 +111,7 @@ bool refreshLocalLink(zmq::socket_t &socket, LocalLink &link)
     Twin twin;
     {
         std::lock_guard lock(g_mutex);
-        const auto it = g_twins.find(link.endpoint);
+        const auto it = g_twins.find(lookupKey(link.endpoint));
         if (it == g_twins.end() || it->second.generation == link.generation)
             return false; // not bound again yet, or never went away
         twin = it->second;

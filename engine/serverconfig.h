@@ -43,7 +43,9 @@ struct ServerConfig
     QString scriptPath;  // the editing side's file (absolute once loaded from a cluster file)
     ScriptSource script; // what runs; read from scriptPath at start when empty
     ScriptLimits limits;
-    int replicas = 1;           // workers, in cluster files only
+    int replicas = 1; // workers, in cluster files only
+    QString entry;    // the cluster-file entry this server came from (its name when not a replica)
+    int replica = 0;  // 1..n for an expanded replica of entry, 0 otherwise
     QString nativeHandlers;     // name of a NativeHandlers::registerSet set, or empty
     bool printLog = false;      // also print pylm lines on stdout from the server thread
     int publishGraceMs = 1000;  // how long a reply waits for its topic's first subscriber

@@ -1,5 +1,7 @@
 #include "zmqsupport.h"
 
+#include "endpoint.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -60,22 +62,11 @@ bool receiveFrames(zmq::socket_t &socket, std::vector<zmq::message_t> &frames, b
 
 std::string reachableFrom(const std::string &advertised, const std::string &cacheAddress)
 {
-    const std::string tcp = "tcp://";
-    if (advertised.rfind(tcp, 0) != 0 || cacheAddress.rfind(tcp, 0) != 0)
+    const auto server = Endpoint::parse(fromStd(advertised));
+    const auto via = Endpoint::parse(fromStd(cacheAddress));
+    if (!server || !via)
         return advertised;
-    const auto colon = advertised.rfind(':');
-    const std::string host = advertised.substr(tcp.size(), colon - tcp.size());
-    if (colon == std::string::npos || (host != "0.0.0.0" && host != "*" && host != "[::]"))
-        return advertised;
-    const auto cacheColon = cacheAddress.rfind(':');
-    if (cacheColon == std::string::npos || cacheColon <= tcp.size())
-        return advertised;
-    std::string cacheHost = cacheAddress.substr(tcp.size(), cacheColon - tcp.size());
-    if (const auto semicolon = cacheHost.find(';'); semicolon != std::string::npos)
-        cacheHost = cacheHost.substr(semicolon + 1); // "source;host" form
-    if (cacheHost.empty() || cacheHost == "*" || cacheHost == "0.0.0.0")
-        cacheHost = "127.0.0.1";
-    return tcp + cacheHost + advertised.substr(colon);
+    return toStd(server->reachableFrom(*via).toString());
 }
 
 void unbindAndWait(void *socketHandle, const std::vector<std::string> &endpoints, int timeoutMs)

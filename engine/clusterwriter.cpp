@@ -1,0 +1,143 @@
+#include "clusterfile.h"
+
+#include "servertraits.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+namespace qpalm {
+
+namespace {
+
+QByteArray jsonValueText(const QJsonValue &value)
+{
+    QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return text.mid(1, text.size() - 2);
+}
+
+// Expanded replicas folded back into their entry: one entry with replicas = how many there are.
+QList<ServerConfig> entriesOf(const QList<ServerConfig> &configs)
+{
+    QList<ServerConfig> out;
+    QHash<QString, qsizetype> entryIndex;
+    for (const ServerConfig &config : configs) {
+        if (config.replica <= 0 || config.entry.isEmpty()) {
+            out.append(config);
+            continue;
+        }
+        const auto it = entryIndex.constFind(config.entry);
+        if (it != entryIndex.constEnd()) {
+            ++out[*it].replicas;
+            continue;
+        }
+        ServerConfig entry = config;
+        entry.name = config.entry;
+        entry.replica = 0;
+        entry.replicas = 1;
+        entryIndex.insert(config.entry, out.size());
+        out.append(entry);
+    }
+    return out;
+}
+
+} // namespace
+
+QByteArray clusterJson(const QList<ServerConfig> &servers, const QString &baseDir)
+{
+    const QList<ServerConfig> configs = entriesOf(servers);
+    const ScriptLimits defaults;
+    QByteArray out = "{\n  \"servers\": [";
+    for (qsizetype i = 0; i < configs.size(); ++i) {
+        const ServerConfig &config = configs.at(i);
+        QList<std::pair<QString, QJsonValue>> fields;
+        for (ClusterField key : traitsOf(config.kind).fields) {
+            const QString name = fieldName(key);
+            switch (key) {
+            case ClusterField::Kind:
+                fields.append({name, kindName(config.kind)});
+                break;
+            case ClusterField::Name:
+                fields.append({name, config.name});
+                break;
+            case ClusterField::SubAddresses:
+                fields.append({name, QJsonArray::fromStringList(config.subAddresses)});
+                break;
+            case ClusterField::Previous:
+                if (config.kind == ServerKind::Sink)
+                    fields.append({name, QJsonArray::fromStringList(config.previous)});
+                else
+                    fields.append({name, config.previous.value(0)});
+                break;
+            case ClusterField::Pipelined:
+                if (config.pipelined)
+                    fields.append({name, true});
+                break;
+            case ClusterField::ToClient:
+                if (!config.toClient)
+                    fields.append({name, false});
+                break;
+            case ClusterField::LogLevel:
+                fields.append({name, levelName(config.logLevel)});
+                break;
+            case ClusterField::Script:
+                if (!config.scriptPath.isEmpty())
+                    fields.append({name, QDir(baseDir).relativeFilePath(config.scriptPath)});
+                break;
+            case ClusterField::Replicas:
+                if (config.replicas != 1)
+                    fields.append({name, config.replicas});
+                break;
+            case ClusterField::Limits: {
+                QJsonObject limits;
+                if (config.limits.timeLimitMs != defaults.timeLimitMs)
+                    limits.insert(QStringLiteral("time_ms"), config.limits.timeLimitMs);
+                if (config.limits.memoryLimitBytes != defaults.memoryLimitBytes)
+                    limits.insert(QStringLiteral("memory_mb"),
+                                  (config.limits.memoryLimitBytes + 1024 * 1024 - 1) /
+                                      (1024 * 1024));
+                if (config.limits.stackDepth != defaults.stackDepth)
+                    limits.insert(QStringLiteral("stack_depth"), config.limits.stackDepth);
+                if (!limits.isEmpty())
+                    fields.append({name, limits});
+                break;
+            }
+            default:
+                if (isAddressField(key) && !addressOf(config, key).isEmpty())
+                    fields.append({name, addressOf(config, key)});
+                break;
+            }
+        }
+        out += i == 0 ? "\n    {" : ",\n    {";
+        for (qsizetype f = 0; f < fields.size(); ++f) {
+            out += f == 0 ? "\n      " : ",\n      ";
+            out += jsonValueText(fields.at(f).first) + ": " + jsonValueText(fields.at(f).second);
+        }
+        out += "\n    }";
+    }
+    out += "\n  ]\n}\n";
+    return out;
+}
+
+bool saveClusterFile(const QString &path, const QList<ServerConfig> &configs, QString *errorText)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        if (errorText)
+            *errorText = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    file.write(clusterJson(configs, QFileInfo(path).absolutePath()));
+    if (!file.commit()) {
+        if (errorText)
+            *errorText = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace qpalm
