@@ -218,6 +218,24 @@ private Q_SLOTS:
                     j(R"({'kind': 'worker', 'name': 'w', 'db_address': 'tcp://127.0.0.1:6000', 'replicas': 3})")})
             << QStringLiteral("server 'w': field 'name': its replica 'w-1' has the name of a "
                               "replica of worker 'w'");
+        QTest::newRow("name of a replica-to-be")
+            << cluster(
+                   {j(R"({'kind': 'worker', 'name': 'w', 'db_address': 'tcp://127.0.0.1:6000', 'replicas': 2})"),
+                    j(R"({'kind': 'worker', 'name': 'w-3', 'db_address': 'tcp://127.0.0.1:6000'})")})
+            << QStringLiteral("server 'w-3': field 'name': name 'w-3' is reserved for replicas of "
+                              "worker 'w' (entry #1); rename one of them");
+        QTest::newRow("duplicate key")
+            << cluster({server("a"), server("b", j(R"('pipelined': true, 'pipelined': false)"))})
+            << QStringLiteral("server 'b': field 'pipelined': appears twice (again at line 3); "
+                              "JSON keeps only one, so each key may appear once");
+        QTest::newRow("duplicate key, unnamed entry")
+            << cluster({server("a"), j(R"({'kind': 'worker', 'kind': 'worker'})")})
+            << QStringLiteral("server #2: field 'kind': appears twice (again at line 3); JSON "
+                              "keeps only one, so each key may appear once");
+        QTest::newRow("duplicate key at the top")
+            << (cluster({server("a")}).chopped(2) + j(R"(, 'servers': []})"))
+            << QStringLiteral("field 'servers': appears twice (again at line 3); JSON keeps only "
+                              "one, so each key may appear once");
         QTest::newRow("one address bound twice")
             << cluster(
                    {j(R"({'kind': 'server', 'name': 'a', 'db_address': 'tcp://127.0.0.1:6001', 'pull_address': 'tcp://127.0.0.1:*',
