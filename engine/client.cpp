@@ -4,6 +4,7 @@
 #include "message.h"
 #include "zmqsupport.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace qpalm {
@@ -17,6 +18,34 @@ qint64 steadyMs()
 std::string_view view(const zmq::message_t &frame)
 {
     return {static_cast<const char *>(frame.data()), frame.size()};
+}
+
+constexpr qint64 kInterruptSliceMs = 20;
+
+bool isSet(const std::atomic<bool> *flag)
+{
+    return flag && flag->load(std::memory_order_relaxed);
+}
+
+// zmq::poll for up to timeoutMs; with an interrupt flag, in short slices that watch it. False when
+// the flag was raised.
+bool pollUnlessInterrupted(zmq::pollitem_t *items, std::size_t count, qint64 timeoutMs,
+                           const std::atomic<bool> *interrupt)
+{
+    if (!interrupt) {
+        zmq::poll(items, count, std::chrono::milliseconds(std::max<qint64>(0, timeoutMs)));
+        return true;
+    }
+    const qint64 deadline = steadyMs() + timeoutMs;
+    while (true) {
+        if (isSet(interrupt))
+            return false;
+        const qint64 left = std::max<qint64>(0, deadline - steadyMs());
+        const int ready =
+            zmq::poll(items, count, std::chrono::milliseconds(std::min(left, kInterruptSliceMs)));
+        if (ready > 0 || left <= kInterruptSliceMs)
+            return !isSet(interrupt);
+    }
 }
 } // namespace
 
@@ -101,7 +130,11 @@ std::optional<std::string> Client::cacheRequest(const std::string &verb, const s
     const std::string bytes = encodeMessage(request);
     (void)m_sockets->db->send(zmq::buffer(bytes), zmq::send_flags::none);
     zmq::pollitem_t item{m_sockets->db->handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::chrono::milliseconds(m_options.timeoutMs));
+    if (!pollUnlessInterrupted(&item, 1, m_options.timeoutMs, m_interrupt)) {
+        m_error = "cancelled";
+        m_sockets->db.reset(); // a REQ that lost its reply is unusable
+        return std::nullopt;
+    }
     if (!(item.revents & ZMQ_POLLIN)) {
         m_error = "timed out after " + std::to_string(m_options.timeoutMs) +
                   " ms waiting for the cache at " + m_options.dbAddress;
@@ -171,9 +204,14 @@ bool Client::ensureStreams()
         return false;
     }
     zmq::pollitem_t item{monitor.handle(), 0, ZMQ_POLLIN, 0};
+    bool interrupted = false;
     if (!local) // an inproc pipe is attached at connect; tcp needs its handshake first
-        zmq::poll(&item, 1, std::chrono::milliseconds(m_options.timeoutMs));
+        interrupted = !pollUnlessInterrupted(&item, 1, m_options.timeoutMs, m_interrupt);
     zmq_socket_monitor(sub.handle(), nullptr, 0);
+    if (interrupted) {
+        m_error = "cancelled";
+        return false;
+    }
     if (!local && !(item.revents & ZMQ_POLLIN)) {
         m_error = "could not reach the publisher at " + m_options.subAddress;
         return false;
@@ -277,7 +315,10 @@ bool Client::job(const std::string &function, const std::function<bool(std::stri
                           std::to_string(expected);
             return false;
         }
-        zmq::poll(items, 2, std::chrono::milliseconds(left));
+        if (!pollUnlessInterrupted(items, 2, left, m_interrupt)) {
+            m_error = "cancelled";
+            return false;
+        }
 
         if (items[1].revents & ZMQ_POLLOUT) {
             const std::uint64_t sentBefore = sent;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -30,6 +31,10 @@ public:
     // Reads the server's cache and connects; false with lastError() on failure.
     bool connect();
     const std::string &lastError() const { return m_error; }
+    // While *flag is true, every wait (cache reply, handshake, replies of a job) ends within
+    // about 20 ms and the call fails with "cancelled". nullptr (the default): waits run to their
+    // timeout. The flag must outlive the calls.
+    void setInterrupt(const std::atomic<bool> *flag) { m_interrupt = flag; }
     const std::string &uuid() const { return m_uuid; }
     const std::string &pushAddress() const { return m_options.pushAddress; }
     const std::string &subAddress() const { return m_options.subAddress; }
@@ -67,6 +72,7 @@ private:
     std::string m_uuid;
     std::string m_error;
     bool m_session = false;
+    const std::atomic<bool> *m_interrupt = nullptr;
     std::unique_ptr<Sockets> m_sockets;
 };
 

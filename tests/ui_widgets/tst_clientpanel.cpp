@@ -72,6 +72,9 @@ private Q_SLOTS:
     void jobGetsEveryReply();
     void pacedJobKeepsRate();
     void stopCancelsJob();
+    void stopEndsAnEvalWaitingForReplies();
+    void closingMidJobReturnsPromptly_data();
+    void closingMidJobReturnsPromptly();
     void pipelineRepliesFromLastStage();
     void errorsAreReported();
 
@@ -291,6 +294,55 @@ void TestClientPanel::stopCancelsJob()
     QVERIFY(sent < 1000000);
     QCOMPARE(finished.first().at(1).toInt(), sent);
     QVERIFY(!panel.isRunning());
+}
+
+void TestClientPanel::stopEndsAnEvalWaitingForReplies()
+{
+    ClientPanel panel;
+    panel.setServers({m_server.get()});
+    panel.setFunction(QStringLiteral("srv.echo"));
+    panel.setPayload("x");
+    panel.setRepliesPerMessage(2); // echo answers once: the eval waits for its timeout
+    panel.setTimeout(10000);
+    QSignalSpy finished(&panel, &ClientPanel::jobFinished);
+    QSignalSpy failed(&panel, &ClientPanel::jobFailed);
+    QVERIFY(panel.startEval());
+    QTest::qWait(300); // the one reply is long in: the eval now waits for a second one
+    QVERIFY(panel.isRunning());
+    QElapsedTimer timer;
+    timer.start();
+    panel.stop();
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(failed.isEmpty());
+    QVERIFY(!panel.isRunning());
+}
+
+void TestClientPanel::closingMidJobReturnsPromptly_data()
+{
+    QTest::addColumn<bool>("eval");
+    QTest::newRow("eval") << true;
+    QTest::newRow("job") << false;
+}
+
+void TestClientPanel::closingMidJobReturnsPromptly()
+{
+    QFETCH(bool, eval);
+    auto panel = std::make_unique<ClientPanel>();
+    panel->setServers({m_server.get()});
+    panel->setFunction(QStringLiteral("srv.echo"));
+    panel->setPayload("x");
+    panel->setCount(3);
+    panel->setRepliesPerMessage(2); // echo answers once: the job waits for its 10 s timeout
+    panel->setTimeout(10000);
+    QVERIFY(eval ? panel->startEval() : panel->startJob());
+    QTest::qWait(300);
+    QVERIFY(panel->isRunning());
+    QElapsedTimer timer;
+    timer.start();
+    panel.reset(); // what closing the window does
+    QVERIFY2(timer.elapsed() < 1000,
+             qPrintable(QStringLiteral("closing took %1 ms").arg(timer.elapsed())));
 }
 
 void TestClientPanel::pipelineRepliesFromLastStage()

@@ -246,8 +246,11 @@ ClientPanel::ClientPanel(QWidget *parent) : QWidget(parent)
 
 ClientPanel::~ClientPanel()
 {
+    // Closing ends a job at once, even one waiting for replies.
     if (m_cancel)
         m_cancel->store(true);
+    if (m_abort)
+        m_abort->store(true);
     m_thread->quit();
     m_thread->wait();
 }
@@ -350,6 +353,8 @@ void ClientPanel::stop()
     if (!m_running || !m_cancel)
         return;
     m_cancel->store(true);
+    if (m_eval) // nothing more to send: stop waiting for its replies
+        m_abort->store(true);
     m_stopButton->setEnabled(false);
     m_status->setText(tr("Stopping: waiting for the replies of messages already sent..."));
 }
@@ -411,7 +416,10 @@ bool ClientPanel::start(bool eval)
     }
 
     m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_abort = std::make_shared<std::atomic<bool>>(false);
     request.cancel = m_cancel;
+    request.abort = m_abort;
+    m_eval = eval;
     m_lastError.clear();
     m_replies->clear();
     m_report = {};
@@ -451,6 +459,7 @@ void ClientPanel::onFinished(const JobReport &report)
     showReport(report);
     setRunning(false);
     m_cancel.reset();
+    m_abort.reset();
     if (!report.error.isEmpty()) {
         fail(report.error);
     } else {

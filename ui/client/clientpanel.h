@@ -138,6 +138,8 @@ private:
     QThread *m_thread = nullptr;
     ClientWorker *m_worker = nullptr;
     CancelFlag m_cancel;
+    CancelFlag m_abort;
+    bool m_eval = false; // the running request is an eval
     bool m_running = false;
     QString m_lastError;
     JobReport m_report;

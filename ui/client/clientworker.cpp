@@ -100,6 +100,7 @@ Client *ClientWorker::clientFor(const ClientEndpoint &endpoint, bool streams, QS
         m_client = std::make_unique<Client>(std::move(options));
         m_endpoint = endpoint;
     }
+    m_client->setInterrupt(m_abort.get());
     // Cache verbs need only the REQ socket; streams need the server's pull and pub addresses too.
     if (streams && !m_connected) {
         if (!m_client->connect()) {
@@ -127,18 +128,22 @@ void ClientWorker::run(const JobRequest &request)
     else if (request.repliesPerMessage < 0)
         error =
             tr("Replies per message must be 0 or more (got %1).").arg(request.repliesPerMessage);
+    m_abort = request.abort;
     Client *client = error.isEmpty() ? clientFor(request.endpoint, true, &error) : nullptr;
     if (!client) {
         JobReport report;
         report.finished = true;
-        report.error = error;
+        report.cancelled = isCancelled(request.abort);
+        report.error = report.cancelled ? QString() : error;
         Q_EMIT jobFinished(report);
-        return;
-    }
-    if (request.eval)
+    } else if (request.eval) {
         runEval(*client, request);
-    else
+    } else {
         runJob(*client, request);
+    }
+    if (m_client)
+        m_client->setInterrupt(nullptr);
+    m_abort.reset();
 }
 
 void ClientWorker::runEval(Client &client, const JobRequest &request)
@@ -151,7 +156,10 @@ void ClientWorker::runEval(Client &client, const JobRequest &request)
     report.sent = 1;
     report.finished = true;
     report.elapsedMs = qint64(millisecondsBetween(start, end));
-    if (replies) {
+    if (!replies && isCancelled(request.abort)) {
+        report.cancelled = true;
+        m_client.reset(); // replies may still arrive on its SUB socket
+    } else if (replies) {
         report.received = qint64(replies->size());
         report.p50Ms = report.p99Ms = millisecondsBetween(start, end);
         const std::size_t keep = std::size_t(std::max(0, request.keepReplies));
@@ -263,6 +271,11 @@ void ClientWorker::runJob(Client &client, const JobRequest &request)
             QThread::usleep(std::max<qint64>(
                 1, std::chrono::duration_cast<std::chrono::microseconds>(slice).count()));
         }
+    }
+    if (!ok && isCancelled(request.abort)) {
+        cancelled = true;
+        ok = true;
+        m_client.reset(); // replies may still arrive on its SUB socket
     }
     JobReport report = makeReport(Clock::now());
     report.finished = true;

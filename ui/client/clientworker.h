@@ -45,7 +45,8 @@ struct JobRequest
     double rate = 0.0;         // messages per second; 0 = as fast as possible
     int repliesPerMessage = 1; // 0: do not wait for replies
     int keepReplies = 100;     // at most this many of the newest replies travel with each report
-    CancelFlag cancel;         // may be null
+    CancelFlag cancel;         // may be null; set: send no more messages, collect those due
+    CancelFlag abort;          // may be null; set: stop waiting too (the job ends within ~20 ms)
 };
 
 // Progress or outcome of a job, reported by ClientWorker.
@@ -108,6 +109,7 @@ private:
     void runJob(Client &client, const JobRequest &request);
 
     std::unique_ptr<Client> m_client;
+    CancelFlag m_abort; // of the running job
     ClientEndpoint m_endpoint;
     bool m_connected = false; // connect() done: the pull and pub addresses are known
 };
