@@ -2,6 +2,7 @@
 
 #include "clustergraph.h"
 #include "localserver.h"
+#include "servertraits.h"
 
 #include <QHash>
 #include <QPointer>
@@ -88,6 +89,38 @@ ServerHandle *Cluster::server(const QString &name) const
         if (server->name() == name)
             return server;
     return nullptr;
+}
+
+ServerConfig Cluster::resolvedConfig(const ServerHandle *server)
+{
+    ServerConfig config = server->config();
+    const QMap<QString, QString> addresses = server->addresses();
+    for (auto it = addresses.cbegin(); it != addresses.cend(); ++it) {
+        if (it.value().isEmpty())
+            continue;
+        if (const auto field = fieldFromName(it.key())) {
+            if (QString *address = addressIn(config, *field))
+                *address = it.value();
+            continue;
+        }
+        const QString prefix = QStringLiteral("sub_addresses[");
+        if (it.key().startsWith(prefix) && it.key().endsWith(u']')) {
+            bool ok = false;
+            const int i = QStringView(it.key()).mid(prefix.size()).chopped(1).toInt(&ok);
+            if (ok && i >= 0 && i < config.subAddresses.size())
+                config.subAddresses[i] = it.value();
+        }
+    }
+    return config;
+}
+
+ClusterGraph Cluster::graph() const
+{
+    QList<ServerConfig> configs;
+    configs.reserve(m_servers.size());
+    for (const ServerHandle *server : m_servers)
+        configs.append(resolvedConfig(server));
+    return ClusterGraph(configs);
 }
 
 QList<ServerHandle *> Cluster::startOrder() const

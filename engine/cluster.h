@@ -8,6 +8,7 @@
 
 namespace qpalm {
 
+class ClusterGraph;
 class ServerHandle;
 
 // A set of servers run together: starts servers before their workers and stops in reverse.
@@ -41,6 +42,11 @@ public:
     bool removeReplica(const QString &entry);
     // Servers in ClusterGraph::startOrder(); stop in the reverse.
     QList<ServerHandle *> startOrder() const;
+    // Who talks to whom, from each server's addresses as resolved once bound (or read from its
+    // master's cache), else as configured.
+    ClusterGraph graph() const;
+    // A server's config with the addresses it resolved in place of the configured ones.
+    static ServerConfig resolvedConfig(const ServerHandle *server);
 
     // Expands worker entries into concrete configs, setting entry and replica on each.
     static QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs);

@@ -187,6 +187,8 @@ ClusterGraph::ClusterGraph(const QList<ServerConfig> &configs) : d(std::make_uni
 }
 
 ClusterGraph::~ClusterGraph() = default;
+ClusterGraph::ClusterGraph(ClusterGraph &&) noexcept = default;
+ClusterGraph &ClusterGraph::operator=(ClusterGraph &&) noexcept = default;
 
 QList<ClusterGraph::Edge> ClusterGraph::edges() const
 {

@@ -31,8 +31,8 @@ public:
     // Servers as configured (or with their resolved addresses once bound); names are unique.
     explicit ClusterGraph(const QList<ServerConfig> &configs);
     ~ClusterGraph();
-    ClusterGraph(const ClusterGraph &) = delete;
-    ClusterGraph &operator=(const ClusterGraph &) = delete;
+    ClusterGraph(ClusterGraph &&) noexcept;
+    ClusterGraph &operator=(ClusterGraph &&) noexcept;
 
     // The node that stands for the cluster's clients in edges (an empty name: no server has it).
     static QString clientNode() { return {}; }

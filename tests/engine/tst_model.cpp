@@ -5,6 +5,7 @@
 #include "clusterfile.h"
 #include "clustergraph.h"
 #include "endpoint.h"
+#include "handlewait.h"
 #include "localendpoints.h"
 #include "serverconfig.h"
 #include "serverhandle.h"
@@ -102,6 +103,7 @@ private Q_SLOTS:
     void graphOfExamples_data();
     void graphOfExamples();
     void graphHubAndSink();
+    void graphOfRunningCluster();
     void replicaMembershipIsExplicit();
     void replicaNameClashIsAnError();
     void writtenBackAsOneEntry();
@@ -454,6 +456,41 @@ void TestModel::graphHubAndSink()
     QCOMPARE(order.size(), 4);
     QCOMPARE(order.first(), u"s"_s);
     QVERIFY(order.indexOf(u"p2"_s) < order.indexOf(u"k"_s));
+}
+
+// Real servers on ephemeral ports: the graph follows the addresses they bound.
+void TestModel::graphOfRunningCluster()
+{
+    Cluster cluster;
+    ServerConfig m = master(u"m"_s, 0);
+    for (ClusterField field : traitsOf(ServerKind::Master).boundFields())
+        *addressIn(m, field) = u"tcp://127.0.0.1:*"_s;
+    ServerHandle *mh = cluster.addServer(m);
+    QString error;
+    QVERIFY2(startAndWait(mh, 10000, &error), qPrintable(error));
+    const QString db = mh->address(u"db_address"_s);
+    QVERIFY(Endpoint::parse(db) && !Endpoint::parse(db)->isWildcardPort());
+    ServerConfig p;
+    p.kind = ServerKind::Pipeline;
+    p.name = u"p"_s;
+    p.dbAddress = u"tcp://127.0.0.1:*"_s;
+    p.pubAddress = u"tcp://127.0.0.1:*"_s;
+    p.subAddress = mh->address(u"pub_address"_s).replace(u"127.0.0.1"_s, u"localhost"_s);
+    p.previous = {u"m"_s};
+    cluster.addServer(p);
+    cluster.addServer(worker(u"w"_s, db));
+
+    // As configured, the master's wildcard ports match nothing; as bound, they do.
+    QList<ServerConfig> configured;
+    for (const ServerHandle *server : cluster.servers())
+        configured << server->config();
+    QCOMPARE(ClusterGraph(configured).masterOf(u"w"_s), QString());
+    const ClusterGraph graph = cluster.graph();
+    QCOMPARE(graph.masterOf(u"w"_s), u"m"_s);
+    QCOMPARE(graph.publishersOf(u"p"_s), QStringList{u"m"_s});
+    QCOMPARE(names(cluster.startOrder()), (QStringList{u"m"_s, u"p"_s, u"w"_s}));
+    QCOMPARE(Cluster::resolvedConfig(mh).dbAddress, db);
+    QVERIFY(stopAndWait(mh, 10000));
 }
 
 // The w / w-3 case: membership comes from ServerConfig::entry, never from a name's suffix.
