@@ -108,6 +108,7 @@ bool decodeCommand(std::string_view bytes, ServerCommand *command, QString *erro
     Command proto;
     if (!parse(bytes, proto, error))
         return false;
+    command->sequence = proto.sequence(); // also for a rejection to name the command
     ServerCommand out;
     out.sequence = proto.sequence();
     switch (proto.kind_case()) {

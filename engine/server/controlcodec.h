@@ -12,7 +12,8 @@ constexpr quint32 kVersion = 1;
 
 // Serializes a command (version set).
 std::string encodeCommand(const ServerCommand &command);
-// Parses and validates every field; false with the reason. Never throws.
+// Parses and validates every field; false with the reason (command->sequence is still set
+// when the bytes were a command). Never throws.
 bool decodeCommand(std::string_view bytes, ServerCommand *command, QString *error);
 
 std::string encodeEvent(const ServerEvent &event);

@@ -3,6 +3,7 @@
 
 #include "cache.h"
 #include "message.h"
+#include "server/controlcodec.h"
 #include "testprint.h"
 
 #include <QRegularExpression>
@@ -496,6 +497,172 @@ private Q_SLOTS:
         const std::string reply = cache.handleRequest(request);
         QCOMPARE(reply, std::string("a\0b", 3));
         QCOMPARE(cache.keys(), (std::vector<std::string>{"a", "b"}));
+    }
+
+    // The control schema: every command and event survives encode / decode unchanged.
+    void controlCommandsRoundTrip()
+    {
+        ServerCommand reload;
+        reload.type = ServerCommand::Type::ReloadScript;
+        reload.sequence = 7;
+        reload.script = ScriptSource{QStringLiteral("worker.lua"), QByteArray("x\0y", 3), {}};
+        ServerCommand level;
+        level.type = ServerCommand::Type::SetLevel;
+        level.level = LogLevel::Debug;
+        ServerCommand stop;
+        stop.type = ServerCommand::Type::Stop;
+        ServerCommand status;
+        status.type = ServerCommand::Type::Status;
+        for (const ServerCommand &command : {reload, level, stop, status}) {
+            ServerCommand back;
+            QString error;
+            QVERIFY2(control::decodeCommand(control::encodeCommand(command), &back, &error),
+                     qPrintable(error));
+            QCOMPARE(int(back.type), int(command.type));
+            QCOMPARE(back.sequence, command.sequence);
+            if (command.type == ServerCommand::Type::SetLevel)
+                QCOMPARE(back.level, command.level);
+            if (command.type == ServerCommand::Type::ReloadScript) {
+                QCOMPARE(back.script.name, command.script.name);
+                QCOMPARE(back.script.content, command.script.content);
+            }
+        }
+    }
+
+    // Whatever arrives, decoding answers with a reason and never throws.
+    void controlCommandsValidated()
+    {
+        ServerCommand command;
+        QString error;
+        QVERIFY(!control::decodeCommand(std::string("\xff\xff\xff garbage"), &command, &error));
+        QVERIFY(!error.isEmpty());
+        error.clear();
+        QVERIFY(!control::decodeCommand(std::string(), &command, &error)); // version 0
+        QVERIFY2(error.contains(u"version"), qPrintable(error));
+
+        ServerCommand level;
+        level.type = ServerCommand::Type::SetLevel;
+        level.level = LogLevel(7);
+        error.clear();
+        QVERIFY(!control::decodeCommand(control::encodeCommand(level), &command, &error));
+        QVERIFY2(error.contains(u"7"), qPrintable(error));
+        level.level = LogLevel(2147483647);
+        QVERIFY(!control::decodeCommand(control::encodeCommand(level), &command, &error));
+
+        ServerCommand reload;
+        reload.type = ServerCommand::Type::ReloadScript; // no name
+        QVERIFY(!control::decodeCommand(control::encodeCommand(reload), &command, &error));
+
+        // Random bytes: decoded or refused, never a crash or an exception.
+        std::mt19937 random(7);
+        for (int i = 0; i < 2000; ++i) {
+            std::string bytes(std::size_t(random() % 64), '\0');
+            for (char &c : bytes)
+                c = char(random());
+            (void)control::decodeCommand(bytes, &command, &error);
+            ServerEvent event;
+            (void)control::decodeEvent(bytes, &event, &error);
+        }
+    }
+
+    void controlEventsRoundTrip()
+    {
+        QList<ServerEvent> events;
+        ServerEvent ready;
+        ready.type = ServerEvent::Type::Ready;
+        ready.addresses = {{QStringLiteral("pull_address"), QStringLiteral("tcp://127.0.0.1:5555")},
+                           {QStringLiteral("db_address"), QStringLiteral("tcp://127.0.0.1:5556")}};
+        events << ready;
+        ServerEvent failed;
+        failed.type = ServerEvent::Type::Failed;
+        failed.text = QStringLiteral("cannot bind pull_address: Address already in use");
+        events << failed;
+        ServerEvent stopped;
+        stopped.type = ServerEvent::Type::Stopped;
+        events << stopped;
+        ServerEvent records;
+        records.type = ServerEvent::Type::Records;
+        LogRecord record;
+        record.msecsSinceEpoch = 1700000000123;
+        record.server = QStringLiteral("w-1");
+        record.level = LogLevel::Error;
+        record.text = QStringLiteral("User function gave an error");
+        record.traceback = QStringLiteral("worker.lua:4: boom\nstack traceback: ...");
+        record.sequence = 42;
+        records.records << record << record;
+        events << records;
+        ServerEvent stats;
+        stats.type = ServerEvent::Type::Stats;
+        stats.stats.msecsSinceEpoch = 99;
+        stats.stats.messagesIn = 1;
+        stats.stats.messagesOut = 2;
+        stats.stats.errors = 3;
+        stats.stats.malformed = 4;
+        stats.stats.dropped = 5;
+        stats.stats.toWorkers = 6;
+        stats.stats.fromWorkers = 7;
+        stats.stats.cacheRequests = 8;
+        stats.stats.pendingOut = 9;
+        stats.stats.heldForSubscriber = 10;
+        stats.stats.inFlight = -1;
+        events << stats;
+        ServerEvent reloaded;
+        reloaded.type = ServerEvent::Type::ScriptReloaded;
+        reloaded.text = QStringLiteral("worker.lua");
+        events << reloaded;
+        ServerEvent reloadFailed;
+        reloadFailed.type = ServerEvent::Type::ScriptReloadFailed;
+        reloadFailed.text = QStringLiteral("worker.lua:2: syntax error");
+        events << reloadFailed;
+        ServerEvent rejected;
+        rejected.type = ServerEvent::Type::CommandRejected;
+        rejected.commandSequence = 12;
+        rejected.text = QStringLiteral("log level 7 is not one of 10, 20, 30, 40, 50");
+        events << rejected;
+
+        quint64 sequence = 0;
+        for (ServerEvent event : events) {
+            event.sequence = ++sequence;
+            event.generation = 3;
+            ServerEvent back;
+            QString error;
+            QVERIFY2(control::decodeEvent(control::encodeEvent(event), &back, &error),
+                     qPrintable(error));
+            QCOMPARE(int(back.type), int(event.type));
+            QCOMPARE(back.sequence, event.sequence);
+            QCOMPARE(back.generation, quint64(3));
+            QCOMPARE(back.addresses, event.addresses);
+            QCOMPARE(back.text, event.text);
+            QCOMPARE(back.commandSequence, event.commandSequence);
+            QCOMPARE(back.records.size(), event.records.size());
+            for (qsizetype i = 0; i < back.records.size(); ++i) {
+                const LogRecord &a = back.records.at(i);
+                const LogRecord &b = event.records.at(i);
+                QCOMPARE(a.msecsSinceEpoch, b.msecsSinceEpoch);
+                QCOMPARE(a.server, b.server);
+                QCOMPARE(a.level, b.level);
+                QCOMPARE(a.text, b.text);
+                QCOMPARE(a.traceback, b.traceback);
+                QCOMPARE(a.sequence, b.sequence);
+            }
+            if (event.type == ServerEvent::Type::Stats) {
+                const ServerStats &a = back.stats;
+                const ServerStats &b = event.stats;
+                QCOMPARE(a.generation, quint64(3)); // stats carry their run
+                QCOMPARE(a.msecsSinceEpoch, b.msecsSinceEpoch);
+                QCOMPARE(a.messagesIn, b.messagesIn);
+                QCOMPARE(a.messagesOut, b.messagesOut);
+                QCOMPARE(a.errors, b.errors);
+                QCOMPARE(a.malformed, b.malformed);
+                QCOMPARE(a.dropped, b.dropped);
+                QCOMPARE(a.toWorkers, b.toWorkers);
+                QCOMPARE(a.fromWorkers, b.fromWorkers);
+                QCOMPARE(a.cacheRequests, b.cacheRequests);
+                QCOMPARE(a.pendingOut, b.pendingOut);
+                QCOMPARE(a.heldForSubscriber, b.heldForSubscriber);
+                QCOMPARE(a.inFlight, b.inFlight);
+            }
+        }
     }
 };
 
