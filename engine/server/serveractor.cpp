@@ -3,6 +3,7 @@
 #include "controlcodec.h"
 #include "frames.h"
 #include "script/luadispatcher.h"
+#include "servertraits.h"
 #include "zmqsupport.h"
 
 #include <QCoreApplication>
@@ -64,9 +65,9 @@ void registerRun(const std::shared_ptr<ActorControl> &control)
 
 bool isPipelinedOut(const ServerConfig &config)
 {
+    // Kinds that take to_client (pipeline, sink) publish pipelined when it is off.
     const bool toClientOff =
-        (config.kind == ServerKind::Pipeline || config.kind == ServerKind::Sink) &&
-        !config.toClient;
+        traitsOf(config.kind).takes(ClusterField::ToClient) && !config.toClient;
     return config.pipelined || toClientOff;
 }
 
@@ -185,7 +186,7 @@ void ServerActor::run()
 bool ServerActor::setUp(QString *error)
 {
     m_cache.set("name", m_config.name.toStdString());
-    if (m_config.kind == ServerKind::Worker) {
+    if (m_sockets.plan.isWorker) {
         if (!configureWorker(error))
             return false;
     } else if (!m_sockets.open(m_cache, error)) {

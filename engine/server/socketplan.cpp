@@ -2,22 +2,32 @@
 
 #include "cache.h"
 #include "logger.h"
+#include "servertraits.h"
 #include "zmqsupport.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 
 namespace qpalm::server {
 
 SocketPlan planFor(ServerKind kind)
 {
+    const ServerKindTraits &traits = traitsOf(kind);
+    auto has = [&traits](SocketType type, std::optional<ClusterField> address = std::nullopt) {
+        return std::any_of(
+            traits.sockets.cbegin(), traits.sockets.cend(), [&](const SocketTraits &socket) {
+                return socket.type == type && (!address || socket.address == *address);
+            });
+    };
     SocketPlan plan;
-    plan.isWorker = kind == ServerKind::Worker;
-    plan.servesCache = !plan.isWorker;
-    plan.publishes = !plan.isWorker;
-    plan.bindsClientPull = kind == ServerKind::Server || kind == ServerKind::Master;
-    plan.subscribesOne = kind == ServerKind::Pipeline || kind == ServerKind::Hub;
-    plan.subscribesMany = kind == ServerKind::Sink;
-    plan.hasWorkers = kind == ServerKind::Master || kind == ServerKind::Hub;
+    plan.isWorker = has(SocketType::Req); // reads its master's cache
+    plan.servesCache = traits.servesCache;
+    plan.publishes = has(SocketType::XPub);
+    plan.bindsClientPull = traits.bindsClientPull;
+    plan.subscribesMany = traits.subscribes && has(SocketType::Sub, ClusterField::SubAddresses);
+    plan.subscribesOne = traits.subscribes && !plan.subscribesMany;
+    plan.hasWorkers = traits.hasWorkers;
     plan.inputFrames = plan.subscribesOne || plan.subscribesMany ? 2 : 1;
     return plan;
 }
