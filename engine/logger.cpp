@@ -1,9 +1,8 @@
 #include "logger.h"
 
-#include <QDateTime>
+#include "consolewriter.h"
 
-#include <cstdio>
-#include <mutex>
+#include <QDateTime>
 
 namespace qpalm {
 
@@ -31,11 +30,12 @@ void Logger::log(LogLevel level, const QString &text, const QString &traceback)
 
 void printPylmLine(const LogRecord &record)
 {
-    static std::mutex mutex;
-    const QByteArray line = formatPylmLine(record).toUtf8() + '\n';
-    std::lock_guard lock(mutex);
-    std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stdout);
-    std::fflush(stdout);
+    ConsoleWriter::standardOutput().write(formatPylmLine(record).toUtf8() + '\n');
+}
+
+void flushConsoleLog()
+{
+    ConsoleWriter::standardOutput().flush();
 }
 
 } // namespace qpalm

@@ -7,7 +7,8 @@
 
 namespace qpalm {
 
-// A server's logger: cheap level check, records handed to one sink on the logging thread.
+// A server's logger: cheap level check, records handed to one sink on the
+// logging thread.
 class Logger
 {
 public:
@@ -55,7 +56,13 @@ private:
     Sink m_sink;
 };
 
-// Writes a pylm-format line to stdout; safe from any thread.
+// Queues a pylm-format line for stdout (one buffered writer, see
+// ConsoleWriter); returns at once, never blocks other threads on I/O. Any
+// thread; lines of one thread keep their order.
 void printPylmLine(const LogRecord &record);
+// Returns once every line printed so far has reached stdout: call it before
+// writing to stdout or stderr directly, and before _exit/quick exits. Normal
+// exit (return from main, exit()) flushes by itself. Any thread.
+void flushConsoleLog();
 
 } // namespace qpalm

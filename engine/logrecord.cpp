@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 
+#include <limits>
+
 namespace qpalm {
 
 QString levelName(LogLevel level)
@@ -39,8 +41,26 @@ std::optional<LogLevel> parseLevel(QStringView text)
 
 QString formatTimestamp(qint64 msecsSinceEpoch)
 {
-    const QDateTime time = QDateTime::fromMSecsSinceEpoch(msecsSinceEpoch, Qt::LocalTime);
-    return time.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss,zzz"));
+    // Local time takes libc's time-zone lock (and a stat of /etc/localtime): once per second
+    // and thread, not once per record, so that printing servers do not queue on it.
+    thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    thread_local QString cachedPrefix;
+    const qint64 second =
+        msecsSinceEpoch >= 0 ? msecsSinceEpoch / 1000 : -((-msecsSinceEpoch + 999) / 1000);
+    if (second != cachedSecond) {
+        cachedPrefix = QDateTime::fromSecsSinceEpoch(second, Qt::LocalTime)
+                           .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        cachedSecond = second;
+    }
+    const int millis = int(msecsSinceEpoch - second * 1000);
+    QString text;
+    text.reserve(cachedPrefix.size() + 4);
+    text += cachedPrefix;
+    text += u',';
+    text += QChar(u'0' + millis / 100);
+    text += QChar(u'0' + millis / 10 % 10);
+    text += QChar(u'0' + millis % 10);
+    return text;
 }
 
 QString formatPylmLine(const LogRecord &record)

@@ -4,6 +4,8 @@
 
 #include "cluster.h"
 #include "clusterfile.h"
+#include "consolewriter.h"
+#include "logger.h"
 #include "logrecord.h"
 #include "serverhandle.h"
 
@@ -44,9 +46,15 @@ extern "C" void forwardSignal(int signo)
     errno = saved;
 }
 
+// stdout lines go through the servers' console writer, so they keep their place among log lines.
 void printLine(FILE *stream, const QString &line)
 {
     const QByteArray bytes = line.toUtf8() + '\n';
+    if (stream == stdout) {
+        ConsoleWriter::standardOutput().write(bytes);
+        return;
+    }
+    flushConsoleLog();
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
     std::fflush(stream);
 }
