@@ -24,6 +24,11 @@ Cluster::~Cluster()
     m_sequence = nullptr;
 }
 
+QString Cluster::replicaName(const QString &entry, int replica)
+{
+    return QStringLiteral("%1-%2").arg(entry).arg(replica);
+}
+
 QList<ServerConfig> Cluster::expandReplicas(const QList<ServerConfig> &configs)
 {
     QList<ServerConfig> out;
@@ -40,7 +45,7 @@ QList<ServerConfig> Cluster::expandReplicas(const QList<ServerConfig> &configs)
         }
         for (int i = 1; i <= config.replicas; ++i) {
             ServerConfig replica = config;
-            replica.name = QStringLiteral("%1-%2").arg(config.name).arg(i);
+            replica.name = replicaName(config.name, i);
             replica.entry = config.name;
             replica.replica = i;
             replica.replicas = 1;
@@ -271,7 +276,7 @@ ServerHandle *Cluster::addReplica(const QString &entry, bool running)
         taken.insert(server->name());
     // Names stay unique: skip numbers another server already has.
     do {
-        config.name = QStringLiteral("%1-%2").arg(entry).arg(++number);
+        config.name = replicaName(entry, ++number);
     } while (taken.contains(config.name));
     config.entry = entry;
     config.replica = number;

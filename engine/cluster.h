@@ -48,6 +48,8 @@ public:
     // A server's config with the addresses it resolved in place of the configured ones.
     static ServerConfig resolvedConfig(const ServerHandle *server);
 
+    // The name of an entry's replica number n: "w-3". Only made, never parsed back.
+    static QString replicaName(const QString &entry, int replica);
     // Expands worker entries into concrete configs, setting entry and replica on each.
     static QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs);
 
