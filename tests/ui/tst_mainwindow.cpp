@@ -70,6 +70,7 @@ private Q_SLOTS:
     void openSaveRoundTrip();
     void badFileStartsNothing();
     void editAndRemoveEntries();
+    void replicaMembershipIsExplicit();
     void topologyClickFiltersLog();
     void layoutAndRecentFilesRemembered();
     void preferencesApply();
@@ -366,7 +367,7 @@ void TestMainWindow::openSaveRoundTrip()
     QVERIFY(m_window->topologyView()->edges().contains(
         TopologyView::Edge{u"boss"_s, u"hand-2"_s, TopologyView::EdgeKind::Task}));
     QVERIFY(m_window->topologyView()->edges().contains(
-        TopologyView::Edge{u"boss"_s, u"tail"_s, TopologyView::EdgeKind::Stream}));
+        TopologyView::Edge{u"boss"_s, u"tail"_s, TopologyView::EdgeKind::Stream, u"boss"_s}));
 
     const QString copy = m_dir->filePath(u"copy.json"_s);
     QVERIFY2(m_window->saveClusterFileAs(copy), qPrintable(m_window->lastError()));
@@ -437,6 +438,33 @@ void TestMainWindow::editAndRemoveEntries()
     QVERIFY(m_window->cluster()->servers().isEmpty());
     QVERIFY(m_window->clusterConfigs().isEmpty());
     QVERIFY(m_window->isModified());
+}
+
+void TestMainWindow::replicaMembershipIsExplicit()
+{
+    // Entry w (2 replicas), then a separate worker entry named w-3: refused with the reason,
+    // the document unchanged; replicas belong to their entry, never guessed from names.
+    QVERIFY(m_window->addServerEntry(uitest::master(u"m"_s)));
+    QVERIFY2(m_window->addServerEntry(uitest::worker(u"w"_s, uitest::kAnyPort, 2)),
+             qPrintable(m_window->lastError()));
+    QVERIFY(!m_window->addServerEntry(uitest::worker(u"w-3"_s, uitest::kAnyPort, 1)));
+    QVERIFY2(m_window->lastError().contains(u"w-3"_s), qPrintable(m_window->lastError()));
+    QCOMPARE(m_window->clusterConfigs().size(), 2);
+    QVERIFY(!server(u"w-3"_s));
+    ClusterPanel *panel = m_window->clusterPanel();
+    QCOMPARE(panel->replicaBase(u"w-2"_s), u"w"_s);
+    QCOMPARE(panel->replicaBase(u"m"_s), QString());
+    QVERIFY(panel->addReplicaOf(u"w-1"_s));
+    QVERIFY(server(u"w-3"_s));
+    QCOMPARE(m_window->clusterConfigs().at(1).replicas, 3);
+    QVERIFY(panel->removeReplicaOf(u"w-3"_s));
+    QVERIFY(!server(u"w-3"_s));
+    QCOMPARE(m_window->clusterConfigs().at(1).replicas, 2);
+    // Removing the entry through one of its replicas removes them all.
+    QVERIFY(m_window->removeServerEntry(u"w-2"_s));
+    QVERIFY(!server(u"w-1"_s));
+    QCOMPARE(m_window->cluster()->servers().size(), 1);
+    QCOMPARE(m_window->clusterConfigs().size(), 1);
 }
 
 void TestMainWindow::topologyClickFiltersLog()

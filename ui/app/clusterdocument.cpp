@@ -5,7 +5,6 @@
 #include "serverhandle.h"
 
 #include <QFileInfo>
-#include <QRegularExpression>
 
 namespace qpalm {
 
@@ -73,13 +72,13 @@ int ClusterDocument::entryIndexOf(const QString &serverName) const
         if (m_configs[i].name == serverName)
             return i;
     }
-    static const QRegularExpression suffix(QStringLiteral("^(.+)-(\\d+)$"));
-    const QRegularExpressionMatch match = suffix.match(serverName);
-    if (match.hasMatch()) {
-        for (int i = 0; i < m_configs.size(); ++i) {
-            if (m_configs[i].kind == ServerKind::Worker && m_configs[i].name == match.captured(1))
-                return i;
-        }
+    // A replica belongs to the entry it was expanded from (never guessed from its name).
+    const ServerHandle *server = m_cluster->server(serverName);
+    if (!server || server->config().entry.isEmpty())
+        return -1;
+    for (int i = 0; i < m_configs.size(); ++i) {
+        if (m_configs[i].name == server->config().entry)
+            return i;
     }
     return -1;
 }

@@ -5,6 +5,7 @@
 #include "clientpanel.h"
 #include "cluster.h"
 #include "clusterdocument.h"
+#include "clustergraph.h"
 #include "clustermodel.h"
 #include "clusterpanel.h"
 #include "errorinbox.h"
@@ -13,6 +14,7 @@
 #include "scripteditor.h"
 #include "serverdialog.h"
 #include "serverhandle.h"
+#include "servertraits.h"
 #include "topologyview.h"
 
 #include <QAction>
@@ -314,16 +316,18 @@ void MainWindow::newServer()
     const QList<ServerConfig> configs = m_document->configs();
     dialog.setOtherServers(configs);
     const bool hasMaster = std::any_of(configs.cbegin(), configs.cend(), [](const ServerConfig &c) {
-        return c.kind == ServerKind::Master || c.kind == ServerKind::Hub;
+        return traitsOf(c.kind).hasWorkers;
     });
     dialog.prepareNew(hasMaster ? ServerKind::Worker : ServerKind::Server);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const ServerConfig config = dialog.config();
-    if (addServerEntry(config))
-        m_clusterPanel->selectServer(config.kind == ServerKind::Worker && config.replicas > 1
-                                         ? config.name + QStringLiteral("-1")
-                                         : config.name);
+    if (!addServerEntry(config))
+        return;
+    const QList<ServerHandle *> replicas = cluster()->replicas(config.name);
+    m_clusterPanel->selectServer(config.kind == ServerKind::Worker && !replicas.isEmpty()
+                                     ? replicas.first()->name()
+                                     : config.name);
 }
 
 void MainWindow::editServer()
@@ -462,11 +466,11 @@ void MainWindow::updateStatus()
     // publish.
     double in = 0;
     double out = 0;
-    const QList<TopologyView::Edge> edges = m_topology->edges();
-    for (const TopologyView::Edge &edge : edges) {
-        if (edge.kind == TopologyView::EdgeKind::Request)
+    const QList<ClusterGraph::Edge> edges = model->graph().edges();
+    for (const ClusterGraph::Edge &edge : edges) {
+        if (edge.kind == ClusterGraph::EdgeKind::Request)
             in += model->inRate(edge.to);
-        else if (edge.kind == TopologyView::EdgeKind::Reply)
+        else if (edge.kind == ClusterGraph::EdgeKind::Reply)
             out += model->outRate(edge.from);
     }
     m_serversLabel->setText(tr("Servers: %1/%2 running").arg(totals.running).arg(totals.total));

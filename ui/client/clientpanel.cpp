@@ -3,6 +3,7 @@
 #include "cluster.h"
 #include "dispatcher.h"
 #include "serverhandle.h"
+#include "servertraits.h"
 
 #include <QChart>
 #include <QChartView>
@@ -55,9 +56,8 @@ ClientPanel::ClientPanel(QWidget *parent) : QWidget(parent)
     m_server = new ServerChooser(this);
     m_server->setObjectName(QStringLiteral("server"));
     m_server->setToolTip(tr("The server the messages are pushed to (a Server or a Master)."));
-    m_server->setFilter([](const ServerHandle *server) {
-        return server->kind() == ServerKind::Server || server->kind() == ServerKind::Master;
-    });
+    m_server->setFilter(
+        [](const ServerHandle *server) { return traitsOf(server->kind()).bindsClientPull; });
     m_replyServer = new ServerChooser(this);
     m_replyServer->setObjectName(QStringLiteral("replyServer"));
     m_replyServer->setEmptyChoice(tr("Auto"));

@@ -1,7 +1,9 @@
 #include "clustermodel.h"
 
 #include "cluster.h"
+#include "clustergraph.h"
 #include "serverhandle.h"
+#include "servertraits.h"
 
 #include <QDateTime>
 #include <QIcon>
@@ -98,8 +100,28 @@ QString ClusterModel::stateText(const ServerHandle *server)
     return tr("stopped");
 }
 
+const ClusterGraph &ClusterModel::graph() const
+{
+    if (!m_graph) {
+        QList<ServerConfig> configs;
+        for (const Row &row : m_rows) {
+            ServerConfig config = row.server->config();
+            const QMap<QString, QString> bound = row.server->addresses();
+            for (auto it = bound.cbegin(); it != bound.cend(); ++it) {
+                const auto field = fieldFromName(it.key());
+                if (QString *address = field ? addressIn(config, *field) : nullptr)
+                    *address = it.value();
+            }
+            configs.append(config);
+        }
+        m_graph = std::make_unique<ClusterGraph>(configs);
+    }
+    return *m_graph;
+}
+
 void ClusterModel::setCluster(Cluster *cluster)
 {
+    m_graph.reset();
     beginResetModel();
     if (m_cluster)
         disconnect(m_cluster, nullptr, this, nullptr);
@@ -131,6 +153,7 @@ void ClusterModel::setCluster(Cluster *cluster)
 
 void ClusterModel::addServer(ServerHandle *server)
 {
+    m_graph.reset();
     Row row;
     row.server = server;
     m_rows.append(row);
@@ -152,6 +175,7 @@ void ClusterModel::removeServer(ServerHandle *server)
     const int row = rowOf(server);
     if (row < 0)
         return;
+    m_graph.reset();
     beginRemoveRows({}, row, row);
     disconnect(server, nullptr, this, nullptr);
     delete m_rows[row].revertTimer;
@@ -251,6 +275,7 @@ void ClusterModel::onStateChanged(ServerHandle *server)
     const int row = rowOf(server);
     if (row < 0)
         return;
+    m_graph.reset(); // addresses resolve when a server binds, which may reveal connections
     Row &r = m_rows[row];
     if (server->state() != ServerHandle::State::Running) {
         r.samples.clear();
@@ -427,7 +452,7 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
                               .arg(s.errors)
                               .arg(s.malformed)
                               .arg(s.dropped);
-            if (server->kind() == ServerKind::Master || server->kind() == ServerKind::Hub)
+            if (traitsOf(server->kind()).hasWorkers)
                 tip += tr("\nto workers %1, from workers %2, in flight %3")
                            .arg(s.toWorkers)
                            .arg(s.fromWorkers)

@@ -6,11 +6,14 @@
 #include <QColor>
 #include <QList>
 
+#include <memory>
+
 class QTimer;
 
 namespace qpalm {
 
 class Cluster;
+class ClusterGraph;
 class ServerHandle;
 struct ServerStats;
 
@@ -64,6 +67,9 @@ public:
     // Row of the server named name, or -1.
     int rowOf(const QString &name) const;
     QStringList serverNames() const;
+    // Who talks to whom (engine's ClusterGraph), from the servers' configs with the addresses they
+    // bound once running; rebuilt when servers come, go or change state.
+    const ClusterGraph &graph() const;
     double inRate(const QString &name) const;
     double outRate(const QString &name) const;
     Totals totals() const;
@@ -126,6 +132,7 @@ private:
 
     Cluster *m_cluster = nullptr;
     QList<Row> m_rows;
+    mutable std::unique_ptr<ClusterGraph> m_graph; // built on demand
     QTimer *m_ticker = nullptr;
     int m_rateWindowMs = 2500;
 };

@@ -1,15 +1,13 @@
 #include "clusterpanel.h"
 
 #include "cluster.h"
+#include "clustergraph.h"
 #include "clustermodel.h"
 #include "serverhandle.h"
-#include "topologyview.h"
 
-#include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QMenu>
-#include <QRegularExpression>
 #include <QStyledItemDelegate>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -61,37 +59,6 @@ bool isWorker(const ServerHandle *server)
 {
     return server->kind() == ServerKind::Worker;
 }
-
-int startRank(const ServerHandle *server)
-{
-    switch (server->kind()) {
-    case ServerKind::Server:
-    case ServerKind::Master:
-    case ServerKind::Hub:
-        return 0;
-    case ServerKind::Pipeline:
-    case ServerKind::Sink:
-        return 1;
-    case ServerKind::Worker:
-        break;
-    }
-    return 2;
-}
-
-// Binding kinds first so subscribers and workers find them; the reverse when stopping.
-void sortForStart(QList<ServerHandle *> &servers)
-{
-    std::stable_sort(
-        servers.begin(), servers.end(),
-        [](const ServerHandle *a, const ServerHandle *b) { return startRank(a) < startRank(b); });
-}
-
-class WaitCursor
-{
-public:
-    WaitCursor() { QApplication::setOverrideCursor(Qt::WaitCursor); }
-    ~WaitCursor() { QApplication::restoreOverrideCursor(); }
-};
 
 } // namespace
 
@@ -185,25 +152,26 @@ QString ClusterPanel::replicaBase(const QString &name) const
     const ServerHandle *server = handle(name);
     if (!server || !isWorker(server))
         return {};
-    static const QRegularExpression suffix(QStringLiteral("^(.+)-(\\d+)$"));
-    const QRegularExpressionMatch match = suffix.match(name);
-    if (match.hasMatch() && m_cluster->replicas(match.captured(1)).contains(server))
-        return match.captured(1);
-    if (!m_cluster->replicas(name).isEmpty())
-        return name;
-    return {};
+    const QString entry =
+        server->config().entry.isEmpty() ? server->name() : server->config().entry;
+    return m_cluster->replicas(entry).contains(server) ? entry : QString();
 }
 
 ServerHandle *ClusterPanel::masterOf(const ServerHandle *worker) const
 {
     if (!m_cluster || !isWorker(worker))
         return nullptr;
-    const QList<TopologyView::Edge> edges = TopologyView::computeEdges(m_cluster->servers());
-    for (const TopologyView::Edge &edge : edges) {
-        if (edge.kind == TopologyView::EdgeKind::Task && edge.to == worker->name())
-            return m_cluster->server(edge.from);
-    }
-    return nullptr;
+    return m_cluster->server(m_model->graph().masterOf(worker->name()));
+}
+
+void ClusterPanel::sortForStart(QList<ServerHandle *> &servers) const
+{
+    // The engine's start order: what binds first, then what connects to it.
+    const QList<ServerHandle *> order = m_cluster ? m_cluster->startOrder() : servers;
+    std::stable_sort(servers.begin(), servers.end(),
+                     [&order](const ServerHandle *a, const ServerHandle *b) {
+                         return order.indexOf(a) < order.indexOf(b);
+                     });
 }
 
 bool ClusterPanel::startServers(const QStringList &names)
@@ -215,23 +183,20 @@ bool ClusterPanel::startServers(const QStringList &names)
     }
     sortForStart(servers);
     QStringList failures;
-    {
-        WaitCursor wait;
-        for (ServerHandle *server : std::as_const(servers)) {
-            const auto state = server->state();
-            if (state == ServerHandle::State::Running || state == ServerHandle::State::Starting)
-                continue;
-            // A worker would wait for its master's cache in vain (and freeze the window meanwhile).
-            if (const ServerHandle *master = masterOf(server);
-                master && master->state() != ServerHandle::State::Running &&
-                master->state() != ServerHandle::State::Starting) {
-                failures.append(tr("%1: not started, its master %2 is not running")
-                                    .arg(server->name(), master->name()));
-                continue;
-            }
-            reportFailureOf(server);
-            server->start(); // returns at once; a failure arrives as failed()
+    for (ServerHandle *server : std::as_const(servers)) {
+        const auto state = server->state();
+        if (state == ServerHandle::State::Running || state == ServerHandle::State::Starting)
+            continue;
+        // A worker would wait for its master's cache in vain.
+        if (const ServerHandle *master = masterOf(server);
+            master && master->state() != ServerHandle::State::Running &&
+            master->state() != ServerHandle::State::Starting) {
+            failures.append(tr("%1: not started, its master %2 is not running")
+                                .arg(server->name(), master->name()));
+            continue;
         }
+        reportFailureOf(server);
+        server->start(); // returns at once; a failure arrives as failed()
     }
     Q_EMIT startFinished(failures);
     return failures.isEmpty();
@@ -258,9 +223,8 @@ void ClusterPanel::stopServers(const QStringList &names)
             servers.append(server);
     }
     sortForStart(servers);
-    WaitCursor wait;
     for (auto it = servers.crbegin(); it != servers.crend(); ++it)
-        (*it)->stop();
+        (*it)->stop(); // returns at once; stopped() follows
 }
 
 bool ClusterPanel::startSelected()
@@ -282,8 +246,7 @@ void ClusterPanel::stopAll()
 {
     if (!m_cluster)
         return;
-    WaitCursor wait;
-    m_cluster->stopAll();
+    m_cluster->stopAll(); // returns at once; workers stop first
 }
 
 bool ClusterPanel::addReplica()
@@ -307,11 +270,7 @@ bool ClusterPanel::addReplicaOf(const QString &name)
     bool running = std::any_of(siblings.cbegin(), siblings.cend(), [](const ServerHandle *s) {
         return s->state() == ServerHandle::State::Running;
     });
-    ServerHandle *added = nullptr;
-    {
-        WaitCursor wait;
-        added = m_cluster->addReplica(base, running);
-    }
+    ServerHandle *added = m_cluster->addReplica(base, running);
     if (!added)
         return false;
     Q_EMIT replicasChanged(base, int(m_cluster->replicas(base).size()));
@@ -325,11 +284,7 @@ bool ClusterPanel::removeReplicaOf(const QString &name)
     const QString base = replicaBase(name);
     if (base.isEmpty())
         return false;
-    bool removed = false;
-    {
-        WaitCursor wait;
-        removed = m_cluster->removeReplica(base);
-    }
+    const bool removed = m_cluster->removeReplica(base);
     if (removed)
         Q_EMIT replicasChanged(base, int(m_cluster->replicas(base).size()));
     return removed;

@@ -88,6 +88,8 @@ private:
     // Emits startFinished with the reason if server fails its next start.
     void reportFailureOf(ServerHandle *server);
     void showContextMenu(const QPoint &pos);
+    // Orders servers as the engine starts them (ClusterGraph::startOrder).
+    void sortForStart(QList<ServerHandle *> &servers) const;
     ServerHandle *handle(const QString &name) const;
 
     Cluster *m_cluster = nullptr;

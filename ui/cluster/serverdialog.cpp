@@ -1,6 +1,7 @@
 #include "serverdialog.h"
 
 #include "clusterfile.h"
+#include "servertraits.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -31,29 +32,15 @@ namespace qpalm {
 
 namespace {
 
+// The order the kind box offers them in.
 const QList<ServerKind> kKinds{ServerKind::Server, ServerKind::Master,   ServerKind::Worker,
                                ServerKind::Hub,    ServerKind::Pipeline, ServerKind::Sink};
 
-// Fields each kind shows, by pylm parameter name.
-const QHash<ServerKind, QStringList> &kindFields()
+// Whether kind binds the address field named key (else it connects there, or has no such field).
+bool binds(ServerKind kind, const QString &key)
 {
-    static const QHash<ServerKind, QStringList> fields{
-        {ServerKind::Server,
-         {u"db_address"_s, u"pull_address"_s, u"pub_address"_s, u"pipelined"_s}},
-        {ServerKind::Master,
-         {u"db_address"_s, u"pull_address"_s, u"pub_address"_s, u"worker_pull_address"_s,
-          u"worker_push_address"_s, u"pipelined"_s}},
-        {ServerKind::Hub,
-         {u"db_address"_s, u"sub_address"_s, u"previous"_s, u"pub_address"_s,
-          u"worker_pull_address"_s, u"worker_push_address"_s, u"pipelined"_s}},
-        {ServerKind::Worker,
-         {u"db_address"_s, u"worker_push_address"_s, u"worker_pull_address"_s, u"replicas"_s}},
-        {ServerKind::Pipeline,
-         {u"db_address"_s, u"sub_address"_s, u"previous"_s, u"pub_address"_s, u"to_client"_s}},
-        {ServerKind::Sink,
-         {u"db_address"_s, u"sub_addresses"_s, u"previous"_s, u"pub_address"_s, u"to_client"_s}},
-    };
-    return fields;
+    const auto field = fieldFromName(key);
+    return field && traitsOf(kind).boundFields().contains(*field);
 }
 
 QStringList splitList(const QString &text)
@@ -242,8 +229,8 @@ QLineEdit *ServerDialog::addAddressRow(const QString &key, const QString &label,
 
 bool ServerDialog::kindUsesField(ServerKind kind, const QString &key)
 {
-    static const QStringList common{u"kind"_s, u"name"_s, u"log_level"_s, u"script"_s};
-    return common.contains(key) || kindFields().value(kind).contains(key);
+    const auto field = fieldFromName(key);
+    return field && traitsOf(kind).takes(*field);
 }
 
 void ServerDialog::updateVisibleFields()
@@ -256,16 +243,19 @@ void ServerDialog::updateVisibleFields()
             (w->parentWidget() && w->parentWidget() != this) ? w->parentWidget() : w;
         m_form->setRowVisible(rowWidget, kindUsesField(kind, it.key()));
     }
-    const bool sink = kind == ServerKind::Sink;
+    const bool sink = traitsOf(kind).takes(ClusterField::SubAddresses);
     m_previous->setPlaceholderText(sink ? tr("topics, one per sub address: stage_a, stage_b")
                                         : tr("name of the previous stage"));
-    const bool worker = kind == ServerKind::Worker;
+    // Where a kind connects instead of binding, the address comes from the master.
     m_addresses.value(QStringLiteral("worker_push_address"))
-        ->setPlaceholderText(worker ? tr("from the master's cache") : tr("tcp://127.0.0.1:5557"));
+        ->setPlaceholderText(binds(kind, u"worker_push_address"_s) ? tr("tcp://127.0.0.1:5557")
+                                                                   : tr("from the master's cache"));
     m_addresses.value(QStringLiteral("worker_pull_address"))
-        ->setPlaceholderText(worker ? tr("from the master's cache") : tr("tcp://127.0.0.1:5558"));
+        ->setPlaceholderText(binds(kind, u"worker_pull_address"_s) ? tr("tcp://127.0.0.1:5558")
+                                                                   : tr("from the master's cache"));
     m_addresses.value(QStringLiteral("db_address"))
-        ->setPlaceholderText(worker ? tr("the master's db_address") : tr("tcp://127.0.0.1:5559"));
+        ->setPlaceholderText(binds(kind, u"db_address"_s) ? tr("tcp://127.0.0.1:5559")
+                                                          : tr("the master's db_address"));
     // Fit the height to the rows shown.
     layout()->activate();
     resize(width(), sizeHint().height());
@@ -310,19 +300,20 @@ void ServerDialog::prepareNew(ServerKind kind)
     ServerConfig config;
     config.kind = kind;
     config.name = uniqueName(kind);
-    if (kind == ServerKind::Worker) {
+    const ServerKindTraits &traits = traitsOf(kind);
+    if (!binds(kind, u"db_address"_s)) {
+        // A worker: serve the first master.
         for (const ServerConfig &other : std::as_const(m_others)) {
-            if (other.kind == ServerKind::Master || other.kind == ServerKind::Hub) {
+            if (traitsOf(other.kind).hasWorkers) {
                 config.dbAddress = other.dbAddress;
                 break;
             }
         }
-    } else if (kind == ServerKind::Pipeline || kind == ServerKind::Hub ||
-               kind == ServerKind::Sink) {
+    } else if (traits.subscribes) {
         // Subscribe to the last stage so far, the usual place for a new one.
         for (auto it = m_others.crbegin(); it != m_others.crend(); ++it) {
-            if (it->kind != ServerKind::Worker && !it->pubAddress.isEmpty()) {
-                if (kind == ServerKind::Sink)
+            if (binds(it->kind, u"pub_address"_s) && !it->pubAddress.isEmpty()) {
+                if (traits.takes(ClusterField::SubAddresses))
                     config.subAddresses = {it->pubAddress};
                 else
                     config.subAddress = it->pubAddress;
@@ -468,13 +459,10 @@ QString ServerDialog::suggestedAddress()
 
 void ServerDialog::suggestAddresses()
 {
-    // Workers bind nothing; every other kind binds each address field it shows except sub ones.
-    const QStringList keys{u"db_address"_s, u"pull_address"_s, u"pub_address"_s,
-                           u"worker_pull_address"_s, u"worker_push_address"_s};
+    // Every address the kind binds gets a free port.
     const auto kind = static_cast<ServerKind>(m_kind->currentData().toInt());
-    for (const QString &key : keys) {
-        if (!kindUsesField(kind, key) || kind == ServerKind::Worker)
-            continue;
+    for (ClusterField field : traitsOf(kind).boundFields()) {
+        const QString key(fieldName(field));
         QLineEdit *edit = m_addresses.value(key);
         if (edit->text().trimmed().isEmpty())
             edit->setText(suggestedAddress());
@@ -487,9 +475,7 @@ void ServerDialog::showAddressChoices(const QString &key)
     QLineEdit *edit = m_addresses.value(key);
     QMenu menu(this);
     const ServerKind kind = static_cast<ServerKind>(m_kind->currentData().toInt());
-    const bool connects = key == QLatin1String("sub_address") ||
-                          key == QLatin1String("sub_addresses") || kind == ServerKind::Worker;
-    if (!connects) {
+    if (binds(kind, key)) {
         menu.addAction(tr("Free local port"), this,
                        [this, edit] { edit->setText(suggestedAddress()); });
         menu.addAction(tr("Any free port when started (tcp://127.0.0.1:*)"), this,

@@ -24,6 +24,7 @@ QColor edgeColor(TopologyView::EdgeKind kind)
     case TopologyView::EdgeKind::Result:
         return QColor(0x7a, 0x4f, 0xb0);
     case TopologyView::EdgeKind::Stream:
+    case TopologyView::EdgeKind::Cache:
         break;
     }
     return QColor(0x1f, 0x8a, 0x80);

@@ -23,8 +23,8 @@ QHash<QString, QPointF> layoutTopology(const QStringList &servers,
     for (int pass = 0; pass < servers.size() + 1; ++pass) {
         bool changed = false;
         for (const TopologyView::Edge &e : edges) {
-            if (e.kind == Kind::Reply || e.kind == Kind::Result || !layer.contains(e.from) ||
-                !layer.contains(e.to))
+            if (e.kind == Kind::Reply || e.kind == Kind::Result || e.kind == Kind::Cache ||
+                !layer.contains(e.from) || !layer.contains(e.to))
                 continue;
             // Leave a column for a master's workers before the stages it feeds.
             const bool feedsWorkers =

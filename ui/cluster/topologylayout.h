@@ -9,9 +9,9 @@
 namespace qpalm {
 
 // Where the topology's nodes go (centres, scene coordinates): the clients node in the first
-// column, each server in the column of its longest forward path from the clients (replies and
-// results are back edges; a master feeding stages leaves a column for its workers), each column's
-// nodes centred on y = 0 in the given order. Pure: same input, same output.
+// column, each server in the column of its longest forward path from the clients (replies,
+// results and cache lookups are back edges; a master feeding stages leaves a column for its
+// workers), each column's nodes centred on y = 0 in the given order. Pure: same input, same output.
 QHash<QString, QPointF> layoutTopology(const QStringList &servers,
                                        const QList<TopologyView::Edge> &edges,
                                        const QString &clientNode);

@@ -20,72 +20,6 @@ namespace qpalm {
 
 namespace {
 
-// A tcp endpoint split into host and port; other transports keep the whole address.
-struct Endpoint
-{
-    QString scheme;
-    QString host;
-    QString port;
-};
-
-Endpoint parseEndpoint(const QString &address)
-{
-    Endpoint e;
-    const qsizetype sep = address.indexOf(QLatin1String("://"));
-    if (sep < 0)
-        return {QString(), address, QString()};
-    e.scheme = address.left(sep);
-    const QString rest = address.mid(sep + 3);
-    if (e.scheme != QLatin1String("tcp")) {
-        e.host = rest;
-        return e;
-    }
-    const qsizetype colon = rest.lastIndexOf(QLatin1Char(':'));
-    e.host = colon < 0 ? rest : rest.left(colon);
-    e.port = colon < 0 ? QString() : rest.mid(colon + 1);
-    if (e.host == QLatin1String("localhost") || e.host == QLatin1String("[::1]"))
-        e.host = QStringLiteral("127.0.0.1");
-    return e;
-}
-
-// True when a socket connecting to connectAddress reaches one bound at bindAddress.
-bool sameEndpoint(const QString &bindAddress, const QString &connectAddress)
-{
-    if (bindAddress.isEmpty() || connectAddress.isEmpty())
-        return false;
-    if (bindAddress == connectAddress)
-        return !bindAddress.endsWith(QLatin1String(":*"));
-    const Endpoint b = parseEndpoint(bindAddress);
-    const Endpoint c = parseEndpoint(connectAddress);
-    if (b.scheme != c.scheme)
-        return false;
-    if (b.scheme != QLatin1String("tcp"))
-        return b.host == c.host;
-    if (b.port.isEmpty() || b.port == QLatin1String("*") || b.port != c.port)
-        return false;
-    const bool anyHost = b.host == QLatin1String("*") || b.host == QLatin1String("0.0.0.0");
-    return anyHost || b.host == c.host;
-}
-
-// A server's address for parameter: the resolved one once bound, else the configured one.
-QString addressOf(const ServerHandle *server, const QString &parameter)
-{
-    const QString resolved = server->address(parameter);
-    if (!resolved.isEmpty())
-        return resolved;
-    const auto named = server->config().namedAddresses();
-    for (const auto &[name, address] : named) {
-        if (name == parameter)
-            return address;
-    }
-    return {};
-}
-
-bool hasWorkers(ServerKind kind)
-{
-    return kind == ServerKind::Master || kind == ServerKind::Hub;
-}
-
 QString rateLabel(double rate)
 {
     if (rate < 10)
@@ -137,54 +71,21 @@ void TopologyView::setModel(ClusterModel *model)
     relayout();
 }
 
-QList<TopologyView::Edge> TopologyView::computeEdges(const QList<ServerHandle *> &servers)
+QList<TopologyView::Edge> TopologyView::graphEdges() const
 {
     QList<Edge> edges;
+    if (!m_model)
+        return edges;
     const QString client = clientNodeName();
-    QSet<QString> consumedPublishers;
-    for (const ServerHandle *s : servers) {
-        switch (s->kind()) {
-        case ServerKind::Server:
-        case ServerKind::Master:
-            edges.append({client, s->name(), EdgeKind::Request});
-            break;
-        case ServerKind::Worker: {
-            const QString db = addressOf(s, QStringLiteral("db_address"));
-            const QString push = addressOf(s, QStringLiteral("worker_push_address"));
-            for (const ServerHandle *m : servers) {
-                if (!hasWorkers(m->kind()))
-                    continue;
-                if (sameEndpoint(addressOf(m, QStringLiteral("db_address")), db) ||
-                    sameEndpoint(addressOf(m, QStringLiteral("worker_push_address")), push)) {
-                    edges.append({m->name(), s->name(), EdgeKind::Task});
-                    edges.append({s->name(), m->name(), EdgeKind::Result});
-                    break;
-                }
-            }
-            break;
-        }
-        case ServerKind::Hub:
-        case ServerKind::Pipeline:
-        case ServerKind::Sink: {
-            QStringList subs = s->kind() == ServerKind::Sink ? s->config().subAddresses
-                                                             : QStringList{s->config().subAddress};
-            for (const QString &sub : std::as_const(subs)) {
-                for (const ServerHandle *p : servers) {
-                    if (p == s || p->kind() == ServerKind::Worker)
-                        continue;
-                    if (sameEndpoint(addressOf(p, QStringLiteral("pub_address")), sub)) {
-                        edges.append({p->name(), s->name(), EdgeKind::Stream});
-                        consumedPublishers.insert(p->name());
-                    }
-                }
-            }
-            break;
-        }
-        }
-    }
-    for (const ServerHandle *s : servers) {
-        if (s->kind() != ServerKind::Worker && !consumedPublishers.contains(s->name()))
-            edges.append({s->name(), client, EdgeKind::Reply});
+    const QList<Edge> all = m_model->graph().edges();
+    for (Edge edge : all) {
+        if (edge.kind == EdgeKind::Cache)
+            continue;
+        if (edge.from == ClusterGraph::clientNode())
+            edge.from = client;
+        if (edge.to == ClusterGraph::clientNode())
+            edge.to = client;
+        edges.append(edge);
     }
     return edges;
 }
@@ -243,7 +144,7 @@ void TopologyView::relayout()
     QList<ServerHandle *> servers;
     for (int row = 0; row < m_model->rowCount(); ++row)
         servers.append(m_model->serverAt(row));
-    m_edges = computeEdges(servers);
+    m_edges = graphEdges();
 
     QStringList names;
     for (const ServerHandle *s : std::as_const(servers))
@@ -283,10 +184,7 @@ void TopologyView::onDataChanged(bool stateChanged)
         return;
     }
     // Addresses resolve when servers bind, which may reveal connections.
-    QList<ServerHandle *> servers;
-    for (int row = 0; row < m_model->rowCount(); ++row)
-        servers.append(m_model->serverAt(row));
-    if (computeEdges(servers) != m_edges)
+    if (graphEdges() != m_edges)
         relayout();
     else
         refresh();
@@ -336,6 +234,7 @@ void TopologyView::refresh()
         case EdgeKind::Result:
         case EdgeKind::Stream:
         case EdgeKind::Reply:
+        case EdgeKind::Cache:
             rate = m_model->outRate(e.from);
             break;
         }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clustergraph.h"
+
 #include <QGraphicsView>
 #include <QHash>
 #include <QStringList>
@@ -18,17 +20,9 @@ class TopologyView : public QGraphicsView
 {
     Q_OBJECT
 public:
-    // client -> server/master (Request), master -> worker (Task), worker -> master (Result),
-    // publisher -> subscriber (Stream), last stage -> client (Reply).
-    enum class EdgeKind { Request, Task, Result, Stream, Reply };
-    Q_ENUM(EdgeKind)
-    struct Edge
-    {
-        QString from;
-        QString to;
-        EdgeKind kind;
-        bool operator==(const Edge &other) const = default;
-    };
+    // The engine's edges (ClusterGraph), the clients node named clientNodeName().
+    using Edge = ClusterGraph::Edge;
+    using EdgeKind = ClusterGraph::EdgeKind;
 
     explicit TopologyView(QWidget *parent = nullptr);
     ~TopologyView() override;
@@ -37,8 +31,7 @@ public:
     void setModel(ClusterModel *model);
     // The node standing for the cluster's clients.
     static QString clientNodeName();
-    // Connections between servers, from their configured (or, once bound, resolved) addresses.
-    static QList<Edge> computeEdges(const QList<ServerHandle *> &servers);
+    // The connections drawn: the model's graph without its cache edges.
     QList<Edge> edges() const { return m_edges; }
     QStringList nodeNames() const;
     // The text a node shows (name, kind, state), and an edge's rate label; for tests and tooltips.
@@ -67,6 +60,7 @@ private:
     void refresh();
     void fitScene();
     void onDataChanged(bool stateChanged);
+    QList<Edge> graphEdges() const;
 
     ClusterModel *m_model = nullptr;
     QList<Edge> m_edges;
