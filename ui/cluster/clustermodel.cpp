@@ -104,16 +104,8 @@ const ClusterGraph &ClusterModel::graph() const
 {
     if (!m_graph) {
         QList<ServerConfig> configs;
-        for (const Row &row : m_rows) {
-            ServerConfig config = row.server->config();
-            const QMap<QString, QString> bound = row.server->addresses();
-            for (auto it = bound.cbegin(); it != bound.cend(); ++it) {
-                const auto field = fieldFromName(it.key());
-                if (QString *address = field ? addressIn(config, *field) : nullptr)
-                    *address = it.value();
-            }
-            configs.append(config);
-        }
+        for (const Row &row : m_rows)
+            configs.append(Cluster::resolvedConfig(row.server));
         m_graph = std::make_unique<ClusterGraph>(configs);
     }
     return *m_graph;
