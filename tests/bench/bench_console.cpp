@@ -2,8 +2,9 @@
 //   old: one global mutex, fwrite + fflush per record (printPylmLine before issue 7)
 //   new: ConsoleWriter (lock-free append, one writer thread, one fwrite + fflush per batch)
 // Runs alternate old/new; prints per-run figures and the median ratios.
-// Usage: bench_console [threads=4] [records per thread=100000] [runs=5] [pylm|raw]
-// (raw: lines built without formatting a LogRecord, to see the sink's own cost)
+// Usage: bench_console [threads=4] [records per thread=100000] [runs=5] [pylm|raw|qdatetime]
+// (raw: lines built without formatting a LogRecord, to see the sink's own cost; qdatetime: the
+// timestamp converted to local time per record, as formatTimestamp did before issue 7)
 #include "consolewriter.h"
 #include "logrecord.h"
 
@@ -29,7 +30,8 @@ struct Result
     double totalMs = 0;     // until every line was in the file
 };
 
-bool g_raw = false; // lines built without the pylm formatting (the sink's cost alone)
+bool g_raw = false;       // lines built without the pylm formatting (the sink's cost alone)
+bool g_qdatetime = false; // the timestamp formatted per record as before issue 7
 
 QByteArray line(int server, int i)
 {
@@ -41,6 +43,13 @@ QByteArray line(int server, int i)
     record.server = QStringLiteral("server-%1").arg(server);
     record.level = LogLevel::Info;
     record.text = QStringLiteral("message number %1 of a busy server").arg(i);
+    if (g_qdatetime) {
+        return (QDateTime::fromMSecsSinceEpoch(record.msecsSinceEpoch, Qt::LocalTime)
+                    .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss,zzz")) +
+                QStringLiteral(" - ") + record.server + QStringLiteral(" - INFO - ") + record.text)
+                   .toUtf8() +
+               '\n';
+    }
     return formatPylmLine(record).toUtf8() + '\n';
 }
 
@@ -104,6 +113,7 @@ int main(int argc, char *argv[])
     const int records = argc > 2 ? std::atoi(argv[2]) : 100000;
     const int runs = argc > 3 ? std::atoi(argv[3]) : 5;
     g_raw = argc > 4 && std::strcmp(argv[4], "raw") == 0;
+    g_qdatetime = argc > 4 && std::strcmp(argv[4], "qdatetime") == 0;
     std::vector<double> producerRatios, totalRatios;
     for (int run = 0; run < runs; ++run) {
         const Result old = runOld(threads, records);
