@@ -1,12 +1,16 @@
 // qpalm-server: runs the servers of a cluster file headless until SIGINT/SIGTERM.
 // SIGHUP reloads every server's script from its file. Exit codes: 0 clean stop,
 // 1 bad cluster file or a server failed to start, 2 bad command line.
+// --control ADDR serves the control channel qpalm-ctl talks to (CURVE off loopback/ipc).
 
 #include "cluster.h"
 #include "clusterfile.h"
 #include "consolewriter.h"
+#include "endpoint.h"
 #include "logger.h"
 #include "logrecord.h"
+#include "remote/controlchannel.h"
+#include "remote/controlsecurity.h"
 #include "serverhandle.h"
 
 #include <QCommandLineParser>
@@ -21,6 +25,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <thread>
 
 #include <fcntl.h>
@@ -147,6 +152,56 @@ std::optional<QList<ServerConfig>> selectServers(const QList<ServerConfig> &conf
     return selected;
 }
 
+// Checks the control options; false (after saying why) on a bad command line.
+bool configureControl(const QString &address, const QString &keyPath, const QString &authorizedDir,
+                      std::optional<remote::ControlSocketOptions> *control)
+{
+    if (address.isEmpty()) {
+        complain(QStringLiteral("--control-key and --authorized need --control ADDR"));
+        return false;
+    }
+    QString error;
+    const auto endpoint = Endpoint::parse(address, &error);
+    if (!endpoint || endpoint->transport() == Endpoint::Transport::Inproc) {
+        complain(QStringLiteral("--control: %1")
+                     .arg(endpoint ? QStringLiteral("inproc:// cannot be reached from outside")
+                                   : error));
+        return false;
+    }
+    remote::ControlSocketOptions options;
+    options.address = address;
+    if (keyPath.isEmpty() != authorizedDir.isEmpty() ||
+        (keyPath.isEmpty() && !remote::isLocalControlAddress(*endpoint))) {
+        QStringList missing;
+        if (keyPath.isEmpty())
+            missing << QStringLiteral("--control-key PATH.secret");
+        if (authorizedDir.isEmpty())
+            missing << QStringLiteral("--authorized DIR");
+        complain(QStringLiteral("--control %1 %2 CURVE keys: missing %3")
+                     .arg(address,
+                          remote::isLocalControlAddress(*endpoint)
+                              ? QStringLiteral("with keys needs both")
+                              : QStringLiteral("is not on loopback or ipc://, so it needs"),
+                          missing.join(QStringLiteral(" and "))));
+        return false;
+    }
+    if (!keyPath.isEmpty()) {
+        options.curveKey = remote::readSecretKey(keyPath, &error);
+        if (!options.curveKey) {
+            complain(QStringLiteral("--control-key: ") + error);
+            return false;
+        }
+        const auto keys = remote::readAuthorizedKeys(authorizedDir, &error);
+        if (!keys) {
+            complain(QStringLiteral("--authorized: ") + error);
+            return false;
+        }
+        options.authorized = *keys;
+    }
+    *control = options;
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -175,6 +230,23 @@ int main(int argc, char *argv[])
     const QCommandLineOption checkOption(
         QStringLiteral("check"),
         QStringLiteral("Validates the cluster file and exits without starting anything."));
+    const QCommandLineOption controlOption(
+        QStringLiteral("control"),
+        QStringLiteral("Serves the control channel (qpalm-ctl) at ADDR, e.g. tcp://127.0.0.1:7000 "
+                       "or ipc:///run/qpalm/ctl. Off loopback and ipc it needs --control-key and "
+                       "--authorized (CURVE)."),
+        QStringLiteral("ADDR"));
+    const QCommandLineOption controlKeyOption(
+        QStringLiteral("control-key"),
+        QStringLiteral("The control channel's key pair (from qpalm-ctl keygen); turns CURVE on."),
+        QStringLiteral("PATH.secret"));
+    const QCommandLineOption authorizedOption(
+        QStringLiteral("authorized"),
+        QStringLiteral("Directory of the *.pub keys allowed on the control channel."),
+        QStringLiteral("DIR"));
+    parser.addOption(controlOption);
+    parser.addOption(controlKeyOption);
+    parser.addOption(authorizedOption);
     parser.addOption(onlyOption);
     parser.addOption(levelOption);
     parser.addOption(checkOption);
@@ -208,6 +280,14 @@ int main(int argc, char *argv[])
                          .arg(parser.value(levelOption)));
             return 2;
         }
+    }
+
+    std::optional<remote::ControlSocketOptions> control;
+    if (parser.isSet(controlOption) || parser.isSet(controlKeyOption) ||
+        parser.isSet(authorizedOption)) {
+        if (!configureControl(parser.value(controlOption), parser.value(controlKeyOption),
+                              parser.value(authorizedOption), &control))
+            return 2;
     }
 
     const QString path = positional.first();
@@ -281,9 +361,28 @@ int main(int argc, char *argv[])
                              .arg(server->name(), server->config().scriptPath, reason));
             });
     }
+    std::unique_ptr<remote::ControlChannel> channel;
+    if (control) {
+        channel = std::make_unique<remote::ControlChannel>(cluster.servers());
+        QObject::connect(channel.get(), &remote::ControlChannel::peerRefused,
+                         [](const QString &text) { complain(QStringLiteral("control: ") + text); });
+        QObject::connect(channel.get(), &remote::ControlChannel::commandHandled,
+                         [](const QString &text) { say(QStringLiteral("control: ") + text); });
+        QString reason;
+        if (!channel->start(*control, &reason)) {
+            complain(reason);
+            channel.reset();
+            stopCluster();
+            return 1;
+        }
+    }
     for (const ServerHandle *server : cluster.servers())
         say(QStringLiteral("%1 (%2) serving %3")
                 .arg(server->name(), kindName(server->kind()), describeAddresses(server)));
+    if (channel)
+        say(QStringLiteral("control channel at %1 (%2)")
+                .arg(channel->address(), control->curveKey ? QStringLiteral("CURVE")
+                                                           : QStringLiteral("local, no keys")));
     say(QStringLiteral("ready, %1 server(s) running; SIGINT/SIGTERM stops, SIGHUP reloads scripts")
             .arg(cluster.servers().size()));
 

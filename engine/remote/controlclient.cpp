@@ -1,0 +1,199 @@
+#include "controlclient.h"
+
+#include "control.pb.h"
+#include "controlwire.h"
+#include "server/controlcodec.h"
+
+#include <QElapsedTimer>
+
+#include <zmq.h>
+
+namespace qpalm::remote {
+
+struct ControlClient::Private
+{
+    void *context = nullptr;
+    void *socket = nullptr;
+    int timeoutMs = 5000;
+    quint64 nextId = 1;
+
+    // Waits up to timeoutMs (-1: for ever) for one message; empty optional on timeout.
+    std::optional<std::string> receive(int timeoutMs)
+    {
+        zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(&item, 1, timeoutMs) <= 0)
+            return std::nullopt;
+        zmq_msg_t message;
+        zmq_msg_init(&message);
+        if (zmq_msg_recv(&message, socket, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&message);
+            return std::nullopt;
+        }
+        std::string bytes(static_cast<const char *>(zmq_msg_data(&message)),
+                          zmq_msg_size(&message));
+        zmq_msg_close(&message);
+        return bytes;
+    }
+
+    ControlResult request(control::ControlRequest &request)
+    {
+        ControlResult result;
+        const quint64 id = nextId++;
+        request.set_version(control::kVersion);
+        request.set_id(id);
+        const std::string bytes = request.SerializeAsString();
+        if (zmq_send(socket, bytes.data(), bytes.size(), ZMQ_DONTWAIT) < 0) {
+            result.reason = QStringLiteral("cannot send: %1")
+                                .arg(QString::fromUtf8(zmq_strerror(zmq_errno())));
+            return result;
+        }
+        QElapsedTimer timer;
+        timer.start();
+        while (true) {
+            const qint64 left = timeoutMs - timer.elapsed();
+            if (left <= 0)
+                break;
+            const auto answer = receive(int(left));
+            if (!answer)
+                break;
+            control::ControlReply reply;
+            QString problem;
+            if (!wire::parseReply(*answer, &reply, &problem) || reply.id() != id)
+                continue;
+            result.outcome =
+                reply.ok() ? ControlResult::Outcome::Done : ControlResult::Outcome::Refused;
+            result.reason = QString::fromStdString(reply.reason());
+            for (const auto &status : reply.servers())
+                result.servers << wire::takeStatus(status);
+            for (const auto &record : reply.records())
+                result.records << wire::takeRecord(record);
+            return result;
+        }
+        result.reason = QStringLiteral("no answer within %1 ms (is the server running, and are "
+                                       "the keys right?)")
+                            .arg(timeoutMs);
+        return result;
+    }
+};
+
+ControlClient::ControlClient()
+    : d(std::make_unique<Private>())
+{
+}
+
+ControlClient::~ControlClient()
+{
+    if (d->socket)
+        zmq_close(d->socket);
+    if (d->context)
+        zmq_ctx_term(d->context);
+}
+
+bool ControlClient::open(const ControlClientOptions &options, QString *error)
+{
+    d->timeoutMs = options.timeoutMs;
+    d->context = zmq_ctx_new();
+    d->socket = zmq_socket(d->context, ZMQ_DEALER);
+    const int zero = 0;
+    zmq_setsockopt(d->socket, ZMQ_LINGER, &zero, sizeof zero);
+    if (options.key) {
+        const QByteArray &server = options.serverKey;
+        if (zmq_setsockopt(d->socket, ZMQ_CURVE_SERVERKEY, server.constData(),
+                           size_t(server.size())) != 0 ||
+            zmq_setsockopt(d->socket, ZMQ_CURVE_PUBLICKEY, options.key->publicKey.constData(),
+                           size_t(options.key->publicKey.size())) != 0 ||
+            zmq_setsockopt(d->socket, ZMQ_CURVE_SECRETKEY, options.key->secretKey.constData(),
+                           size_t(options.key->secretKey.size())) != 0) {
+            *error = QStringLiteral("cannot use the keys: %1")
+                         .arg(QString::fromUtf8(zmq_strerror(zmq_errno())));
+            return false;
+        }
+    }
+    const QByteArray address = options.address.toUtf8();
+    if (zmq_connect(d->socket, address.constData()) != 0) {
+        *error = QStringLiteral("cannot connect to %1: %2")
+                     .arg(options.address, QString::fromUtf8(zmq_strerror(zmq_errno())));
+        return false;
+    }
+    return true;
+}
+
+ControlResult ControlClient::status()
+{
+    control::ControlRequest request;
+    request.mutable_status();
+    return d->request(request);
+}
+
+ControlResult ControlClient::start(const QString &server)
+{
+    control::ControlRequest request;
+    request.set_server(server.toStdString());
+    request.mutable_start();
+    return d->request(request);
+}
+
+ControlResult ControlClient::stop(const QString &server)
+{
+    control::ControlRequest request;
+    request.set_server(server.toStdString());
+    request.mutable_stop();
+    return d->request(request);
+}
+
+ControlResult ControlClient::restart(const QString &server)
+{
+    control::ControlRequest request;
+    request.set_server(server.toStdString());
+    request.mutable_restart();
+    return d->request(request);
+}
+
+ControlResult ControlClient::setLevel(const QString &server, const QString &level,
+                                      int revertAfterSeconds)
+{
+    control::ControlRequest request;
+    request.set_server(server.toStdString());
+    request.mutable_set_level()->set_level(level.toStdString());
+    request.mutable_set_level()->set_revert_after_seconds(revertAfterSeconds);
+    return d->request(request);
+}
+
+ControlResult ControlClient::reload(const QString &server, const QString &scriptName,
+                                    const QByteArray &content)
+{
+    control::ControlRequest request;
+    request.set_server(server.toStdString());
+    request.mutable_reload_script()->set_name(scriptName.toStdString());
+    request.mutable_reload_script()->set_content(content.toStdString());
+    return d->request(request);
+}
+
+ControlResult ControlClient::watch(int level, const QString &server,
+                                   const std::function<bool(const RemoteEvent &)> &onEvent)
+{
+    control::ControlRequest request;
+    request.mutable_watch()->set_level(level);
+    request.mutable_watch()->set_server(server.toStdString());
+    request.mutable_watch()->set_follow(bool(onEvent));
+    ControlResult result = d->request(request);
+    if (result.outcome != ControlResult::Outcome::Done || !onEvent)
+        return result;
+    for (const LogRecord &record : std::as_const(result.records)) {
+        RemoteEvent event;
+        event.record = record;
+        if (!onEvent(event))
+            return result;
+    }
+    while (true) {
+        const auto bytes = d->receive(-1);
+        if (!bytes)
+            continue;
+        RemoteEvent event;
+        QString problem;
+        if (wire::decodeEvent(*bytes, &event, &problem) && !onEvent(event))
+            return result;
+    }
+}
+
+} // namespace qpalm::remote

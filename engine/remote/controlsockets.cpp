@@ -1,0 +1,315 @@
+#include "controlsockets.h"
+
+#include "control.pb.h"
+#include "server/controlcodec.h"
+#include "controlwire.h"
+
+#include <QFile>
+
+#include <future>
+#include <map>
+
+#include <zmq.h>
+
+namespace qpalm::remote {
+
+struct ControlSockets::Watcher
+{
+    int level = 0;
+    QString server;
+    std::deque<std::string> queue;
+    quint64 sequence = 0;
+    quint64 lost = 0;
+};
+
+struct ControlSockets::Shared
+{
+    std::mutex mutex;
+    std::vector<WatchEvent> events;
+    std::vector<std::pair<QByteArray, std::string>> replies;
+    std::atomic<bool> stop{false};
+    std::atomic<quint64> overflow{0};
+    static constexpr std::size_t kMaxPending = 200000;
+};
+
+namespace {
+
+bool sendMessage(void *socket, const QByteArray &peer, const std::string &bytes, bool *gone)
+{
+    *gone = false;
+    if (zmq_send(socket, peer.constData(), size_t(peer.size()), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
+        *gone = zmq_errno() == EHOSTUNREACH;
+        return false;
+    }
+    zmq_send(socket, bytes.data(), bytes.size(), ZMQ_DONTWAIT);
+    return true;
+}
+
+// Every frame of one message, or empty.
+std::vector<std::string> receiveAll(void *socket)
+{
+    std::vector<std::string> frames;
+    while (true) {
+        zmq_msg_t part;
+        zmq_msg_init(&part);
+        if (zmq_msg_recv(&part, socket, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&part);
+            return {};
+        }
+        frames.emplace_back(static_cast<const char *>(zmq_msg_data(&part)), zmq_msg_size(&part));
+        const bool more = zmq_msg_more(&part);
+        zmq_msg_close(&part);
+        if (!more)
+            return frames;
+    }
+}
+
+void sendFrames(void *socket, const std::vector<std::string> &frames)
+{
+    for (std::size_t i = 0; i < frames.size(); ++i)
+        zmq_send(socket, frames[i].data(), frames[i].size(),
+                 i + 1 < frames.size() ? ZMQ_SNDMORE : 0);
+}
+
+} // namespace
+
+ControlSockets::ControlSockets(RequestHandler onRequest, RefusalHandler onRefusal)
+    : m_onRequest(std::move(onRequest))
+    , m_onRefusal(std::move(onRefusal))
+    , m_shared(std::make_shared<Shared>())
+{
+}
+
+ControlSockets::~ControlSockets()
+{
+    m_shared->stop = true;
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void ControlSockets::post(WatchEvent &&event)
+{
+    std::lock_guard lock(m_shared->mutex);
+    if (m_shared->events.size() >= Shared::kMaxPending) {
+        m_shared->overflow.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    m_shared->events.push_back(std::move(event));
+}
+
+void ControlSockets::reply(const QByteArray &peer, std::string bytes)
+{
+    std::lock_guard lock(m_shared->mutex);
+    m_shared->replies.emplace_back(peer, std::move(bytes));
+}
+
+bool ControlSockets::start(const ControlSocketOptions &options, QString *boundAddress,
+                           QString *error)
+{
+    auto bound = std::make_shared<std::promise<QString>>();
+    std::future<QString> result = bound->get_future();
+    m_thread = std::thread([this, options, bound] { run(options, bound); });
+    const QString outcome = result.get();
+    if (outcome.startsWith(u'!')) {
+        *error = outcome.mid(1);
+        m_thread.join();
+        return false;
+    }
+    *boundAddress = outcome;
+    return true;
+}
+
+void ControlSockets::run(const ControlSocketOptions &options,
+                         std::shared_ptr<std::promise<QString>> bound)
+{
+    void *context = zmq_ctx_new();
+    void *router = zmq_socket(context, ZMQ_ROUTER);
+    void *zap = nullptr;
+    const int zero = 0;
+    const int one = 1;
+    const int highWater = 1000;
+    zmq_setsockopt(router, ZMQ_LINGER, &zero, sizeof zero);
+    zmq_setsockopt(router, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
+    zmq_setsockopt(router, ZMQ_SNDHWM, &highWater, sizeof highWater);
+    QString failure;
+    if (options.curveKey) {
+        zap = zmq_socket(context, ZMQ_REP);
+        zmq_setsockopt(zap, ZMQ_LINGER, &zero, sizeof zero);
+        if (zmq_bind(zap, "inproc://zeromq.zap.01") != 0)
+            failure = QStringLiteral("cannot start the ZAP handler: %1")
+                          .arg(QString::fromUtf8(zmq_strerror(zmq_errno())));
+        const QByteArray secret = options.curveKey->secretKey;
+        zmq_setsockopt(router, ZMQ_CURVE_SERVER, &one, sizeof one);
+        zmq_setsockopt(router, ZMQ_CURVE_SECRETKEY, secret.constData(), size_t(secret.size()));
+        zmq_setsockopt(router, ZMQ_ZAP_DOMAIN, "qpalm-control", 13);
+    }
+    QString address;
+    if (failure.isEmpty()) {
+        const QByteArray wanted = options.address.toUtf8();
+        if (zmq_bind(router, wanted.constData()) != 0) {
+            failure = QStringLiteral("cannot bind the control address %1: %2")
+                          .arg(options.address, QString::fromUtf8(zmq_strerror(zmq_errno())));
+        } else {
+            char endpoint[1024] = {};
+            size_t size = sizeof endpoint;
+            zmq_getsockopt(router, ZMQ_LAST_ENDPOINT, endpoint, &size);
+            address = QString::fromUtf8(endpoint);
+            if (address.startsWith(QLatin1String("ipc://")) &&
+                !QFile::setPermissions(address.mid(6), QFile::ReadOwner | QFile::WriteOwner))
+                failure = QStringLiteral("cannot make %1 private (mode 0600)").arg(address);
+        }
+    }
+    if (!failure.isEmpty()) {
+        if (zap)
+            zmq_close(zap);
+        zmq_close(router);
+        zmq_ctx_term(context);
+        bound->set_value(u'!' + failure);
+        return;
+    }
+    bound->set_value(address);
+
+    std::map<QByteArray, Watcher> watchers;
+    std::deque<LogRecord> recent;
+    QSet<QString> refusedPeers;
+    const std::size_t queueLimit = std::size_t(std::max(2, options.watcherQueue));
+    Shared &shared = *m_shared;
+
+    auto enqueue = [&](Watcher &watcher, const WatchEvent &event) {
+        if (!watcher.server.isEmpty() && event.server != watcher.server)
+            return;
+        if (event.kind == WatchEvent::Kind::Record && int(event.record.level) < watcher.level)
+            return;
+        if (watcher.queue.size() + 2 > queueLimit) {
+            ++watcher.sequence;
+            ++watcher.lost;
+            return;
+        }
+        if (watcher.lost > 0) {
+            watcher.queue.push_back(wire::encodeLost(++watcher.sequence, watcher.lost));
+            watcher.lost = 0;
+        }
+        watcher.queue.push_back(wire::encodeEvent(++watcher.sequence, event));
+    };
+
+    auto handleWatch = [&](const QByteArray &peer, const control::ControlRequest &request) {
+        const auto &watch = request.watch();
+        control::ControlReply reply;
+        reply.set_version(control::kVersion);
+        reply.set_id(request.id());
+        reply.set_ok(true);
+        const QString server = QString::fromStdString(watch.server());
+        for (const LogRecord &record : recent) {
+            if ((server.isEmpty() || record.server == server) && int(record.level) >= watch.level())
+                wire::putRecord(record, reply.add_records());
+        }
+        bool gone = false;
+        sendMessage(router, peer, reply.SerializeAsString(), &gone);
+        if (watch.follow()) {
+            Watcher &watcher = watchers[peer];
+            watcher = Watcher();
+            watcher.level = watch.level();
+            watcher.server = server;
+        }
+    };
+
+    auto handleZap = [&] {
+        const std::vector<std::string> frames = receiveAll(zap);
+        if (frames.size() < 6)
+            return;
+        const std::string &requestId = frames[1];
+        const QString peerAddress = QString::fromStdString(frames[3]);
+        bool allowed = false;
+        QByteArray key;
+        if (frames[5] == "CURVE" && frames.size() >= 7 && frames[6].size() == 32) {
+            char z85[41] = {};
+            zmq_z85_encode(z85, reinterpret_cast<const uint8_t *>(frames[6].data()), 32);
+            key = QByteArray(z85);
+            allowed = options.authorized.contains(key);
+        }
+        if (!allowed) {
+            const QString peerId = peerAddress + u' ' + QString::fromLatin1(key);
+            if (!refusedPeers.contains(peerId)) {
+                refusedPeers.insert(peerId);
+                m_onRefusal(QStringLiteral("refused a control peer at %1 with key %2: not in the "
+                                           "authorized keys")
+                                .arg(peerAddress.isEmpty() ? QStringLiteral("?") : peerAddress,
+                                     key.isEmpty() ? QStringLiteral("(none)")
+                                                   : QString::fromLatin1(key)));
+            }
+        }
+        sendFrames(zap, {"1.0", requestId, allowed ? "200" : "400",
+                         allowed ? "OK" : "not authorized", "", ""});
+    };
+
+    while (!shared.stop.load()) {
+        zmq_pollitem_t items[2] = {{router, 0, ZMQ_POLLIN, 0}, {zap, 0, ZMQ_POLLIN, 0}};
+        zmq_poll(items, zap ? 2 : 1, 10);
+        if (zap && (items[1].revents & ZMQ_POLLIN))
+            handleZap();
+        for (int i = 0; i < 256; ++i) {
+            std::vector<std::string> frames = receiveAll(router);
+            if (frames.empty())
+                break;
+            if (frames.size() != 2)
+                continue;
+            const QByteArray peer = QByteArray::fromStdString(frames[0]);
+            control::ControlRequest request;
+            QString problem;
+            if (!wire::parseRequest(frames[1], &request, &problem)) {
+                bool gone = false;
+                sendMessage(router, peer, wire::encodeRefusal(request.id(), problem), &gone);
+                continue;
+            }
+            if (request.kind_case() == control::ControlRequest::kWatch)
+                handleWatch(peer, request);
+            else
+                m_onRequest(peer, QByteArray::fromStdString(frames[1]));
+        }
+
+        std::vector<WatchEvent> events;
+        std::vector<std::pair<QByteArray, std::string>> replies;
+        {
+            std::lock_guard lock(shared.mutex);
+            events.swap(shared.events);
+            replies.swap(shared.replies);
+        }
+        for (const auto &[peer, bytes] : replies) {
+            bool gone = false;
+            sendMessage(router, peer, bytes, &gone);
+        }
+        if (const quint64 overflow = shared.overflow.exchange(0)) {
+            for (auto &[peer, watcher] : watchers) {
+                watcher.lost += overflow;
+                watcher.sequence += overflow;
+            }
+        }
+        for (const WatchEvent &event : events) {
+            if (event.kind == WatchEvent::Kind::Record) {
+                recent.push_back(event.record);
+                if (recent.size() > std::size_t(std::max(0, options.recentRecords)))
+                    recent.pop_front();
+            }
+            for (auto &[peer, watcher] : watchers)
+                enqueue(watcher, event);
+        }
+        for (auto it = watchers.begin(); it != watchers.end();) {
+            Watcher &watcher = it->second;
+            if (watcher.queue.empty() && watcher.lost > 0) {
+                watcher.queue.push_back(wire::encodeLost(++watcher.sequence, watcher.lost));
+                watcher.lost = 0;
+            }
+            bool gone = false;
+            while (!watcher.queue.empty() &&
+                   sendMessage(router, it->first, watcher.queue.front(), &gone))
+                watcher.queue.pop_front();
+            it = gone ? watchers.erase(it) : std::next(it);
+        }
+    }
+    if (zap)
+        zmq_close(zap);
+    zmq_close(router);
+    zmq_ctx_term(context);
+}
+
+} // namespace qpalm::remote

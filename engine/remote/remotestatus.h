@@ -1,0 +1,32 @@
+#pragma once
+
+#include "logrecord.h"
+#include "serverstats.h"
+
+#include <QString>
+
+namespace qpalm::remote {
+
+// One server as a control channel reports it.
+struct RemoteServerStatus
+{
+    QString name;
+    QString kind;  // master, worker, ...
+    QString state; // stopped, starting, running, stopping, failed
+    LogLevel level = LogLevel::Info;
+    ServerStats stats;
+    QString error; // why the last start failed
+};
+
+// One event of a watched control channel.
+struct RemoteEvent
+{
+    enum class Kind { Record, RecordsLost, StateChanged, Stats };
+    Kind kind = Kind::Record;
+    quint64 sequence = 0; // per watcher from 1; records_lost covers the numbers it skipped
+    LogRecord record;
+    quint64 lost = 0;
+    RemoteServerStatus status;
+};
+
+} // namespace qpalm::remote
