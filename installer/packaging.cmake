@@ -8,7 +8,7 @@ set(CPACK_PACKAGE_DESCRIPTION
   "qpalm runs the servers of the pylm framework (server, master and workers, hub, pipeline, sink)
 natively on ZeroMQ, wire-compatible with pylm, and drives them from a desktop app: start and stop
 servers, watch rates and topology, scale worker replicas, change log levels live, follow logs and
-errors, edit and reload Lua handlers. Includes qpalm-server (headless) and qpalm-client (CLI).")
+errors, edit and reload Lua handlers. Includes qpalm-server (headless), qpalm-client (CLI) and qpalm-ctl (remote control).")
 set(CPACK_PACKAGE_CONTACT "qpalm maintainers <qpalm@users.noreply.github.com>")
 set(CPACK_PACKAGE_HOMEPAGE_URL "https://github.com/qpalm/qpalm")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY qpalm)

@@ -107,8 +107,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
     const QCommandLineOption connectOption(
-        QStringLiteral("connect"),
-        QStringLiteral("The control address (default: $QPALM_CONTROL)."), QStringLiteral("ADDR"));
+        QStringLiteral("connect"), QStringLiteral("The control address (default: $QPALM_CONTROL)."),
+        QStringLiteral("ADDR"));
     const QCommandLineOption keyOption(QStringLiteral("key"),
                                        QStringLiteral("Our key pair, for a CURVE channel."),
                                        QStringLiteral("PATH.secret"));
@@ -118,29 +118,30 @@ int main(int argc, char *argv[])
     const QCommandLineOption timeoutOption(
         QStringLiteral("timeout"), QStringLiteral("How long to wait for an answer (default 5000)."),
         QStringLiteral("MS"));
-    const QCommandLineOption forOption(
-        QStringLiteral("for"), QStringLiteral("level: revert after SECONDS."),
-        QStringLiteral("SECONDS"));
-    const QCommandLineOption scriptOption(
-        QStringLiteral("script"), QStringLiteral("reload: send this script."),
-        QStringLiteral("FILE"));
+    const QCommandLineOption forOption(QStringLiteral("for"),
+                                       QStringLiteral("level: revert after SECONDS."),
+                                       QStringLiteral("SECONDS"));
+    const QCommandLineOption scriptOption(QStringLiteral("script"),
+                                          QStringLiteral("reload: send this script."),
+                                          QStringLiteral("FILE"));
     const QCommandLineOption followOption(QStringLiteral("follow"),
                                           QStringLiteral("logs: keep printing new records."));
     const QCommandLineOption levelOption(QStringLiteral("level"),
                                          QStringLiteral("logs: only records at LEVEL or above."),
                                          QStringLiteral("LEVEL"));
-    const QCommandLineOption serverOption(
-        QStringLiteral("server"), QStringLiteral("logs: only this server's records."),
-        QStringLiteral("NAME"));
-    for (const auto *option : {&connectOption, &keyOption, &serverKeyOption, &timeoutOption,
-                               &forOption, &scriptOption, &followOption, &levelOption,
-                               &serverOption})
+    const QCommandLineOption serverOption(QStringLiteral("server"),
+                                          QStringLiteral("logs: only this server's records."),
+                                          QStringLiteral("NAME"));
+    for (const auto *option :
+         {&connectOption, &keyOption, &serverKeyOption, &timeoutOption, &forOption, &scriptOption,
+          &followOption, &levelOption, &serverOption})
         parser.addOption(*option);
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("status, level, reload, start, stop, restart, "
                                                 "logs or keygen."));
     parser.addPositionalArgument(QStringLiteral("arguments"),
-                                 QStringLiteral("The command's arguments."), QStringLiteral("[...]"));
+                                 QStringLiteral("The command's arguments."),
+                                 QStringLiteral("[...]"));
 
     if (!parser.parse(QCoreApplication::arguments()))
         return usage(parser.errorText());
@@ -157,9 +158,8 @@ int main(int argc, char *argv[])
         return keygen(args);
 
     static const QMap<QString, int> arity = {
-        {QStringLiteral("status"), 0}, {QStringLiteral("level"), 2},
-        {QStringLiteral("reload"), 1}, {QStringLiteral("start"), 1},
-        {QStringLiteral("stop"), 1},   {QStringLiteral("restart"), 1},
+        {QStringLiteral("status"), 0}, {QStringLiteral("level"), 2}, {QStringLiteral("reload"), 1},
+        {QStringLiteral("start"), 1},  {QStringLiteral("stop"), 1},  {QStringLiteral("restart"), 1},
         {QStringLiteral("logs"), 0}};
     if (!arity.contains(command))
         return usage(QStringLiteral("unknown command '%1'").arg(command));
@@ -195,8 +195,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(keyOption)) {
         QString error;
         options.key = readSecretKey(parser.value(keyOption), &error);
-        const auto serverKey = options.key ? readPublicKey(parser.value(serverKeyOption), &error)
-                                           : std::nullopt;
+        const auto serverKey =
+            options.key ? readPublicKey(parser.value(serverKeyOption), &error) : std::nullopt;
         if (!serverKey)
             return usage(error);
         options.serverKey = *serverKey;
@@ -258,7 +258,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(levelOption)) {
         const auto parsed = parseLevel(parser.value(levelOption));
         if (!parsed)
-            return usage(QStringLiteral("--level: unknown level '%1'").arg(parser.value(levelOption)));
+            return usage(
+                QStringLiteral("--level: unknown level '%1'").arg(parser.value(levelOption)));
         level = int(*parsed);
     }
     const QString server = parser.value(serverOption);

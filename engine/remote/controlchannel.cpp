@@ -57,8 +57,7 @@ RemoteServerStatus statusOf(const ServerHandle *server)
 }
 
 ControlChannel::ControlChannel(const QList<ServerHandle *> &servers, QObject *parent)
-    : QObject(parent)
-    , m_servers(servers)
+    : QObject(parent), m_servers(servers)
 {
 }
 
@@ -177,8 +176,9 @@ void ControlChannel::handleRequest(const QByteArray &peer, const QByteArray &byt
         scope->deleteLater();
     };
     QTimer::singleShot(kCommandTimeoutMs, scope, [finish, name] {
-        finish(false, QStringLiteral("%1 did not answer within %2 s").arg(name).arg(
-                          kCommandTimeoutMs / 1000));
+        finish(false, QStringLiteral("%1 did not answer within %2 s")
+                          .arg(name)
+                          .arg(kCommandTimeoutMs / 1000));
     });
     auto startServer = [server, scope, finish, name] {
         connect(server, &ServerHandle::started, scope,
@@ -258,8 +258,8 @@ void ControlChannel::handleRequest(const QByteArray &peer, const QByteArray &byt
             source.name = text(reload.name());
             source.content = QByteArray::fromStdString(reload.content());
         } else if (server->config().scriptPath.isEmpty()) {
-            finish(false, QStringLiteral("%1 has no script file to re-read; send a script")
-                              .arg(name));
+            finish(false,
+                   QStringLiteral("%1 has no script file to re-read; send a script").arg(name));
             return;
         }
         if (state != ServerHandle::State::Running) {
@@ -273,8 +273,9 @@ void ControlChannel::handleRequest(const QByteArray &peer, const QByteArray &byt
                 });
         connect(server, &ServerHandle::scriptReloadFailed, scope,
                 [finish, name](const QString &reason) {
-                    finish(false,
-                           QStringLiteral("%1: reload failed, old script kept: %2").arg(name, reason));
+                    finish(
+                        false,
+                        QStringLiteral("%1: reload failed, old script kept: %2").arg(name, reason));
                 });
         server->reloadScript(source);
         return;

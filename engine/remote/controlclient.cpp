@@ -43,8 +43,8 @@ struct ControlClient::Private
         request.set_id(id);
         const std::string bytes = request.SerializeAsString();
         if (zmq_send(socket, bytes.data(), bytes.size(), ZMQ_DONTWAIT) < 0) {
-            result.reason = QStringLiteral("cannot send: %1")
-                                .arg(QString::fromUtf8(zmq_strerror(zmq_errno())));
+            result.reason =
+                QStringLiteral("cannot send: %1").arg(QString::fromUtf8(zmq_strerror(zmq_errno())));
             return result;
         }
         QElapsedTimer timer;
@@ -76,10 +76,7 @@ struct ControlClient::Private
     }
 };
 
-ControlClient::ControlClient()
-    : d(std::make_unique<Private>())
-{
-}
+ControlClient::ControlClient() : d(std::make_unique<Private>()) {}
 
 ControlClient::~ControlClient()
 {

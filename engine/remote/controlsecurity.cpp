@@ -78,8 +78,8 @@ std::optional<KeyPair> readSecretKey(const QString &path, QString *error)
         return std::nullopt;
     char publicKey[kZ85KeyLength + 1] = {};
     if (zmq_curve_public(publicKey, secret->constData()) != 0) {
-        *error = QStringLiteral("%1: cannot derive the public key (libzmq without CURVE?)")
-                     .arg(path);
+        *error =
+            QStringLiteral("%1: cannot derive the public key (libzmq without CURVE?)").arg(path);
         return std::nullopt;
     }
     return KeyPair{QByteArray(publicKey), *secret};

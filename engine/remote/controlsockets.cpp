@@ -1,8 +1,8 @@
 #include "controlsockets.h"
 
 #include "control.pb.h"
-#include "server/controlcodec.h"
 #include "controlwire.h"
+#include "server/controlcodec.h"
 
 #include <QFile>
 
@@ -74,9 +74,8 @@ void sendFrames(void *socket, const std::vector<std::string> &frames)
 } // namespace
 
 ControlSockets::ControlSockets(RequestHandler onRequest, RefusalHandler onRefusal)
-    : m_onRequest(std::move(onRequest))
-    , m_onRefusal(std::move(onRefusal))
-    , m_shared(std::make_shared<Shared>())
+    : m_onRequest(std::move(onRequest)), m_onRefusal(std::move(onRefusal)),
+      m_shared(std::make_shared<Shared>())
 {
 }
 
@@ -231,11 +230,11 @@ void ControlSockets::run(const ControlSocketOptions &options,
             const QString peerId = peerAddress + u' ' + QString::fromLatin1(key);
             if (!refusedPeers.contains(peerId)) {
                 refusedPeers.insert(peerId);
-                m_onRefusal(QStringLiteral("refused a control peer at %1 with key %2: not in the "
-                                           "authorized keys")
-                                .arg(peerAddress.isEmpty() ? QStringLiteral("?") : peerAddress,
-                                     key.isEmpty() ? QStringLiteral("(none)")
-                                                   : QString::fromLatin1(key)));
+                m_onRefusal(
+                    QStringLiteral("refused a control peer at %1 with key %2: not in the "
+                                   "authorized keys")
+                        .arg(peerAddress.isEmpty() ? QStringLiteral("?") : peerAddress,
+                             key.isEmpty() ? QStringLiteral("(none)") : QString::fromLatin1(key)));
             }
         }
         sendFrames(zap, {"1.0", requestId, allowed ? "200" : "400",

@@ -34,8 +34,8 @@ struct WatchEvent
 {
     enum class Kind { Record, StateChanged, Stats };
     Kind kind = Kind::Record;
-    LogRecord record;       // Kind::Record
-    QString server;         // the server it is about
+    LogRecord record;        // Kind::Record
+    QString server;          // the server it is about
     std::string statusBytes; // other kinds: an encoded qpalm.control.ServerStatus
 };
 

@@ -12,7 +12,7 @@ trap 'rm -rf "$OUT"' EXIT
   { cat "$OUT/cpack.log"; exit 1; }
 deb="$(ls "$OUT"/*.deb)"
 tgz="$(ls "$OUT"/*.tar.gz)"
-expected=(bin/qpalm bin/qpalm-server bin/qpalm-client share/applications/qpalm.desktop
+expected=(bin/qpalm bin/qpalm-server bin/qpalm-client bin/qpalm-ctl share/applications/qpalm.desktop
   share/metainfo/io.github.qpalm.metainfo.xml share/icons/hicolor/scalable/apps/qpalm.svg
   share/qpalm/demo/cluster.json share/qpalm/examples/parallel/cluster.json)
 debList="$(dpkg-deb -c "$deb")"
