@@ -59,6 +59,10 @@ bool decodeMessage(std::string_view bytes, Message &out)
 }
 
 namespace {
+// The three varint readers follow libprotobuf's parser byte for byte (parse_context.h), so the
+// quick check accepts exactly what the full decoder accepts.
+
+// Any varint value (stage, unknown varint fields): at most 10 bytes.
 bool readVarint(const unsigned char *&p, const unsigned char *end, std::uint64_t &value)
 {
     value = 0;
@@ -70,6 +74,41 @@ bool readVarint(const unsigned char *&p, const unsigned char *end, std::uint64_t
     }
     return false;
 }
+
+// A tag: at most 5 bytes, its value taken modulo 2^32 (as libprotobuf's ReadTag does).
+bool readTag(const unsigned char *&p, const unsigned char *end, std::uint32_t &tag)
+{
+    tag = 0;
+    for (int i = 0; i < 5 && p < end; ++i) {
+        const unsigned char byte = *p++;
+        tag |= std::uint32_t(byte & 0x7F) << (7 * i);
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+
+// A length: at most 5 bytes, below 2 GiB minus libprotobuf's 16 slop bytes, within the input.
+bool readSize(const unsigned char *&p, const unsigned char *end, std::size_t &size)
+{
+    std::uint64_t value = 0;
+    for (int i = 0; i < 5 && p < end; ++i) {
+        const unsigned char byte = *p++;
+        if (i == 4 && byte >= 8)
+            return false;
+        value |= std::uint64_t(byte & 0x7F) << (7 * i);
+        if (!(byte & 0x80)) {
+            if (value > std::uint64_t(0x7FFFFFFF - 16) || value > std::uint64_t(end - p))
+                return false;
+            size = std::size_t(value);
+            return true;
+        }
+    }
+    return false;
+}
+
+// libprotobuf's default recursion limit: unknown groups nest at most this deep.
+constexpr int kMaxGroupDepth = 100;
 
 // proto3 rejects string fields that are not UTF-8, so the in-place reader does too.
 bool isUtf8(std::string_view text)
@@ -120,8 +159,8 @@ bool isUtf8(std::string_view text)
 }
 
 // Skips one field's value the way protobuf skips unknown fields; false when truncated.
-bool skipField(const unsigned char *&p, const unsigned char *end, unsigned field, unsigned wire,
-               int depth)
+bool skipField(const unsigned char *&p, const unsigned char *end, std::uint32_t field,
+               unsigned wire, int depth)
 {
     switch (wire) {
     case 0: {
@@ -137,23 +176,23 @@ bool skipField(const unsigned char *&p, const unsigned char *end, unsigned field
         return true;
     }
     case 2: {
-        std::uint64_t length = 0;
-        if (!readVarint(p, end, length) || length > std::uint64_t(end - p))
+        std::size_t length = 0;
+        if (!readSize(p, end, length))
             return false;
         p += length;
         return true;
     }
     case 3: {
-        if (depth > 64)
+        if (depth >= kMaxGroupDepth)
             return false;
         while (p < end) {
-            std::uint64_t tag = 0;
-            if (!readVarint(p, end, tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1FFFFFFF)
+            std::uint32_t tag = 0;
+            if (!readTag(p, end, tag) || (tag >> 3) == 0)
                 return false;
             const unsigned innerWire = unsigned(tag & 7);
             if (innerWire == 4)
-                return unsigned(tag >> 3) == field;
-            if (!skipField(p, end, unsigned(tag >> 3), innerWire, depth + 1))
+                return (tag >> 3) == field;
+            if (!skipField(p, end, tag >> 3, innerWire, depth + 1))
                 return false;
         }
         return false;
@@ -170,10 +209,10 @@ bool peekMessage(std::string_view bytes, MessageView &out)
     const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
     const auto *end = p + bytes.size();
     while (p < end) {
-        std::uint64_t tag = 0;
-        if (!readVarint(p, end, tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1FFFFFFF)
+        std::uint32_t tag = 0;
+        if (!readTag(p, end, tag) || (tag >> 3) == 0)
             return false;
-        const unsigned field = unsigned(tag >> 3);
+        const std::uint32_t field = tag >> 3;
         const unsigned wire = unsigned(tag & 7);
         if (field == 3 && wire == 0) {
             std::uint64_t value = 0;
@@ -181,10 +220,10 @@ bool peekMessage(std::string_view bytes, MessageView &out)
                 return false;
             out.stage = std::int64_t(value);
         } else if (field >= 1 && field <= 6 && field != 3 && wire == 2) {
-            std::uint64_t length = 0;
-            if (!readVarint(p, end, length) || length > std::uint64_t(end - p))
+            std::size_t length = 0;
+            if (!readSize(p, end, length))
                 return false;
-            const std::string_view value(reinterpret_cast<const char *>(p), std::size_t(length));
+            const std::string_view value(reinterpret_cast<const char *>(p), length);
             p += length;
             if (field != 6 && !isUtf8(value))
                 return false;
@@ -248,6 +287,24 @@ int functionStages(std::string_view function)
     for (char c : function)
         stages += c == ' ';
     return stages;
+}
+
+bool functionWithinLimits(std::string_view function)
+{
+    if (function.size() <= kMaxFunctionEntryBytes)
+        return true; // the common case: nothing to scan
+    if (function.size() > kMaxFunctionFieldBytes)
+        return false;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t space = function.find(' ', start);
+        const std::size_t stop = space == std::string_view::npos ? function.size() : space;
+        if (stop - start > kMaxFunctionEntryBytes)
+            return false;
+        if (space == std::string_view::npos)
+            return true;
+        start = space + 1;
+    }
 }
 
 std::string newUuid()

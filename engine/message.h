@@ -47,6 +47,13 @@ bool splitFunction(std::string_view entry, std::string_view &server, std::string
 // Number of space-separated entries in a function field.
 int functionStages(std::string_view function);
 
+// What servers accept in a function field from outside (README, "Scripts"): longer ones are
+// rejected with payload 0 and never reach a worker or a script.
+constexpr std::size_t kMaxFunctionEntryBytes = 1024;     // one "server.method" entry
+constexpr std::size_t kMaxFunctionFieldBytes = 64 * 1024; // the whole field
+// True when function and each of its entries are within the limits above.
+bool functionWithinLimits(std::string_view function);
+
 // A random RFC 4122 version 4 uuid in its canonical text form.
 std::string newUuid();
 
