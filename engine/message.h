@@ -49,7 +49,7 @@ int functionStages(std::string_view function);
 
 // What servers accept in a function field from outside (README, "Scripts"): longer ones are
 // rejected with payload 0 and never reach a worker or a script.
-constexpr std::size_t kMaxFunctionEntryBytes = 1024;     // one "server.method" entry
+constexpr std::size_t kMaxFunctionEntryBytes = 1024;      // one "server.method" entry
 constexpr std::size_t kMaxFunctionFieldBytes = 64 * 1024; // the whole field
 // True when function and each of its entries are within the limits above.
 bool functionWithinLimits(std::string_view function);

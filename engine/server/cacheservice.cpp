@@ -14,43 +14,76 @@ namespace qpalm::server {
 namespace {
 constexpr int kBurst = 256;
 constexpr qint64 kPollSliceMs = 20;
+constexpr std::size_t kMaxReportedPeers = 4096;
 } // namespace
 
-void serveCacheRequests(zmq::socket_t &rep, Cache &cache, Logger &logger, ServerStats &stats)
+CacheService::CacheService(Cache &cache, Logger &logger, ServerStats &stats)
+    : m_cache(cache), m_logger(logger), m_stats(stats)
 {
+}
+
+void CacheService::reportOnce(std::string_view peer, const QString &what)
+{
+    ++m_stats.errors;
+    ++m_stats.malformed;
+    if (m_reported.size() >= kMaxReportedPeers)
+        m_reported.clear(); // bounded: a flood of peers costs at most one record each per round
+    if (!m_reported.emplace(peer).second)
+        return;
+    m_logger.error(what + QStringLiteral(" (peer %1; further such input from it is dropped "
+                                         "silently)")
+                              .arg(QString::fromLatin1(
+                                  QByteArray(peer.data(), qsizetype(peer.size())).toHex())));
+}
+
+void CacheService::serve(zmq::socket_t &socket)
+{
+    std::vector<zmq::message_t> frames;
     for (int n = 0; n < kBurst; ++n) {
-        std::vector<zmq::message_t> frames;
-        if (!receiveFrames(rep, frames))
+        if (!receiveFrames(socket, frames))
             break;
-        ++stats.cacheRequests;
+        ++m_stats.cacheRequests;
+        // frames[0] is the routing id the ROUTER added; a REQ peer then sends an empty
+        // delimiter and its request.
+        const std::string_view peer = view(frames.front());
+        if (frames.size() < 3 || frames[1].size() != 0) {
+            reportOnce(peer, QStringLiteral("Malformed envelope on db_address (%1 frame(s), no "
+                                            "empty delimiter): dropped")
+                                 .arg(frames.size() - 1));
+            continue;
+        }
         std::string reply;
         Message request;
-        if (frames.size() != 1) {
-            ++stats.errors;
-            ++stats.malformed;
-            logger.error(
-                QStringLiteral("Expected 1 frame on db_address, got %1").arg(frames.size()));
-        } else if (!decodeMessage(view(frames.front()), request)) {
-            ++stats.errors;
-            ++stats.malformed;
-            logger.error(QStringLiteral("Cache request could not be decoded (%1 bytes on "
-                                        "db_address)")
-                             .arg(frames.front().size()));
+        if (frames.size() != 3) {
+            ++m_stats.errors;
+            ++m_stats.malformed;
+            m_logger.error(
+                QStringLiteral("Expected 1 frame on db_address, got %1").arg(frames.size() - 2));
+        } else if (!decodeMessage(view(frames[2]), request)) {
+            ++m_stats.errors;
+            ++m_stats.malformed;
+            m_logger.error(QStringLiteral("Cache request could not be decoded (%1 bytes on "
+                                          "db_address)")
+                               .arg(frames[2].size()));
         } else {
             std::string verb;
-            reply = cache.handleRequest(request, &verb);
+            reply = m_cache.handleRequest(request, &verb);
             if (verb != "set" && verb != "get" && verb != "delete" && verb != "keys") {
-                ++stats.errors;
-                logger.error(
+                ++m_stats.errors;
+                m_logger.error(
                     QStringLiteral("Unknown cache verb in %1").arg(quote(request.function)));
             } else {
-                logger.logLazy(LogLevel::Debug, [&] {
+                m_logger.logLazy(LogLevel::Debug, [&] {
                     return QStringLiteral("Cache %1 %2")
                         .arg(fromStd(verb), quote(verb == "set" ? reply : request.payload));
                 });
             }
         }
-        (void)rep.send(zmq::buffer(reply), zmq::send_flags::none);
+        // Never blocks: a peer that is gone or not reading loses its own reply, nobody else's.
+        const auto flags = zmq::send_flags::dontwait;
+        if (socket.send(frames[0], flags | zmq::send_flags::sndmore) &&
+            socket.send(zmq::message_t(), flags | zmq::send_flags::sndmore))
+            (void)socket.send(zmq::buffer(reply), flags);
     }
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include <zmq.hpp>
 
@@ -18,8 +19,25 @@ struct ServerStats;
 
 namespace qpalm::server {
 
-// Answers every queued pylm cache request on a server's REP socket (db_address).
-void serveCacheRequests(zmq::socket_t &rep, Cache &cache, Logger &logger, ServerStats &stats);
+// The cache on db_address, served from a ROUTER with explicit envelope checks: a request is
+// [peer, empty, request] as REQ peers send it and is always answered; anything else is dropped
+// with one error record per peer. No peer's garbage, silence or disappearance delays another.
+class CacheService
+{
+public:
+    CacheService(Cache &cache, Logger &logger, ServerStats &stats);
+
+    // Answers every queued request on socket (a ROUTER bound to db_address); never blocks.
+    void serve(zmq::socket_t &socket);
+
+private:
+    void reportOnce(std::string_view peer, const QString &what);
+
+    Cache &m_cache;
+    Logger &m_logger;
+    ServerStats &m_stats;
+    std::unordered_set<std::string> m_reported; // peers already named in an error record
+};
 
 // A worker's REQ to its master's cache, bounded: a request never waits longer than it is told,
 // and a lost reply costs a fresh socket (lazy pirate), never a stuck one.

@@ -5,7 +5,26 @@
 #include "serverstats.h"
 #include "socketplan.h"
 
+#include <limits>
+
 namespace qpalm::server {
+
+namespace {
+constexpr qint64 kRejectRecordMs = 1000; // rejected function names: one record per second at most
+
+// The fields that route a message (all but the payload), for an error reply after user code
+// consumed the message.
+Message envelopeOf(const Message &message)
+{
+    Message envelope;
+    envelope.pipeline = message.pipeline;
+    envelope.client = message.client;
+    envelope.stage = message.stage;
+    envelope.function = message.function;
+    envelope.cache = message.cache;
+    return envelope;
+}
+} // namespace
 
 Router::Router(std::string serverName, bool pipelinedOut, ServerSockets &sockets, Logger &logger,
                ServerStats &stats)
@@ -24,6 +43,33 @@ bool Router::decodeOrLog(std::string_view bytes, const char *socketName, Message
                        .arg(bytes.size())
                        .arg(QString::fromLatin1(socketName)));
     return false;
+}
+
+bool Router::acceptFunction(const Message &message)
+{
+    if (functionWithinLimits(message.function))
+        return true;
+    ++m_stats.errors;
+    ++m_rejectedNames;
+    m_longestRejected = std::max(m_longestRejected, message.function.size());
+    flushRecords(steadyMs());
+    return false;
+}
+
+void Router::flushRecords(qint64 now)
+{
+    if (m_rejectedNames == 0 || now - m_lastRejectRecord < kRejectRecordMs)
+        return;
+    m_logger.error(QStringLiteral("Rejected %1 message(s) with a function field over the limit "
+                                  "(%2 bytes per server.method, %3 bytes in all; longest %4 "
+                                  "bytes): answered with payload 0")
+                       .arg(m_rejectedNames)
+                       .arg(kMaxFunctionEntryBytes)
+                       .arg(kMaxFunctionFieldBytes)
+                       .arg(m_longestRejected));
+    m_lastRejectRecord = now;
+    m_rejectedNames = 0;
+    m_longestRejected = 0;
 }
 
 bool Router::resolveMethod(const Message &message, bool anyServer, std::string_view &method)
@@ -82,18 +128,24 @@ void Router::onRequest(zmq::message_t &&frame, const char *socketName)
     if (hasWorkers && !m_dispatcher->hasScatter()) {
         // Nothing to scatter: validate in place and hand the very same frame to a worker.
         MessageView peek;
-        if (peekMessage(view(frame), peek)) {
+        if (peekMessage(view(frame), peek) && functionWithinLimits(peek.function)) {
             ++m_stats.toWorkers;
             Frames frames;
             frames.push_back(std::move(frame));
             m_sockets.toWorkers.send(std::move(frames));
             return;
         }
-        // Unusual encodings fall through to the full decoder, which has the last word.
+        // What the peek rejects, the decoder rejects too (one rule, tst_hostile_codec); a function
+        // field over the limits is answered below.
     }
     Message message;
     if (!decodeOrLog(view(frame), socketName, message))
         return;
+    if (!acceptFunction(message)) {
+        message.payload = "0";
+        route(std::move(message));
+        return;
+    }
     if (!hasWorkers) {
         callAndRoute(std::move(message));
         return;
@@ -116,12 +168,18 @@ bool Router::fanOut(FanOut which, Message &&message, std::vector<Message> &out)
         out.push_back(std::move(message));
         return true;
     }
+    Message envelope = envelopeOf(message);
     UserError error;
     const CallResult result = which == FanOut::Scatter
                                   ? m_dispatcher->scatter(std::move(message), out, error)
                                   : m_dispatcher->gather(std::move(message), out, error);
     if (result == CallResult::Failed) {
+        // What it yielded before the error is discarded; the client gets one payload 0, as
+        // after a handler error.
         reportUserError(error);
+        out.clear();
+        envelope.payload = "0";
+        route(std::move(envelope));
         return false;
     }
     return true;
@@ -161,7 +219,7 @@ void Router::onWorkerTask(std::string_view bytes)
         return;
     std::vector<std::string> &results = m_resultBuffer;
     results.clear();
-    if (!callUser(message, true, results)) {
+    if (!acceptFunction(message) || !callUser(message, true, results)) {
         message.payload = "0";
         sendToMaster(message);
         return;
@@ -205,13 +263,30 @@ void Router::route(Message &&message)
 {
     std::string topic;
     if (m_dispatcher->hasHandleStream()) {
+        std::string client = message.client;
         UserError error;
         const CallResult result = m_dispatcher->handleStream(message, topic, error);
         if (result == CallResult::Failed) {
+            // As after a handler error: payload 0, published to the client's topic.
             reportUserError(error);
+            message.client = client;
+            message.payload = "0";
+            publish(client, message);
             return;
         }
     } else if (m_pipelinedOut) {
+        if (message.stage == std::numeric_limits<std::int64_t>::max()) {
+            // Not forwarded with a wrapped stage: answered with payload 0 on the client's topic.
+            ++m_stats.errors;
+            m_logger.error(QStringLiteral("Stage %1 cannot be advanced: message from client %2 "
+                                          "answered with payload 0")
+                               .arg(message.stage)
+                               .arg(quote(message.client)));
+            message.payload = "0";
+            const std::string client = message.client;
+            publish(client, message);
+            return;
+        }
         topic = m_name;
         ++message.stage;
     } else {

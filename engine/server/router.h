@@ -3,6 +3,7 @@
 #include "frames.h"
 #include "message.h"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -34,16 +35,21 @@ public:
     void onWorkerResult(zmq::message_t &&frame);
     // Worker: a task from the master.
     void onWorkerTask(std::string_view bytes);
+    // Writes the records aggregated since the last one when due (call it every few 100 ms).
+    void flushRecords(qint64 now);
 
 private:
     enum class FanOut { Scatter, Gather };
+    // False (counted; one aggregated record per second) for a function field over the limits.
+    bool acceptFunction(const Message &message);
     bool decodeOrLog(std::string_view bytes, const char *socketName, Message &into);
     // Resolves the method of the message's current function entry; logs when it is not ours.
     bool resolveMethod(const Message &message, bool anyServer, std::string_view &method);
     // The one call / not-found / error block: calls the method, appending to results; false
     // (logged, counted) when the message's payload must become b'0'.
     bool callUser(const Message &message, bool anyServer, std::vector<std::string> &results);
-    // Runs scatter or gather (or passes the message through) into out; false after a user error.
+    // Runs scatter or gather (or passes the message through) into out; false after a user error,
+    // which it answers (payload 0, routed as a handler error's reply).
     bool fanOut(FanOut which, Message &&message, std::vector<Message> &out);
     void callAndRoute(Message &&message);
     // Picks the topic (handle_stream, pipelined or client) and publishes.
@@ -62,6 +68,9 @@ private:
     std::string m_encodeBuffer;
     std::vector<std::string> m_resultBuffer;
     std::vector<Message> m_fanOutBuffer;
+    quint64 m_rejectedNames = 0; // since the last record
+    std::size_t m_longestRejected = 0;
+    qint64 m_lastRejectRecord = std::numeric_limits<qint64>::min() / 2;
 };
 
 } // namespace qpalm::server

@@ -103,7 +103,8 @@ ServerActor::ServerActor(Launch launch, zmq::socket_t pipe)
       m_control(std::move(launch.control)), m_previous(std::move(launch.previous)),
       m_pipe(std::move(pipe)), m_logger(m_config.name, m_config.logLevel),
       m_sockets(m_config, m_logger, m_stats, std::move(launch.preferred)),
-      m_router(m_config.name.toStdString(), isPipelinedOut(m_config), m_sockets, m_logger, m_stats)
+      m_router(m_config.name.toStdString(), isPipelinedOut(m_config), m_sockets, m_logger, m_stats),
+      m_cacheService(m_cache, m_logger, m_stats)
 {
     m_stats.generation = m_generation;
 }
@@ -344,8 +345,8 @@ void ServerActor::loop()
             items.push_back({s.publisher.output.socket->handle(), 0, ZMQ_POLLIN, 0});
             roles.emplace_back(Publisher, 0);
         }
-        if (s.rep) {
-            items.push_back({s.rep->handle(), 0, ZMQ_POLLIN, 0});
+        if (s.cacheRouter) {
+            items.push_back({s.cacheRouter->handle(), 0, ZMQ_POLLIN, 0});
             roles.emplace_back(Rep, 0);
         }
 
@@ -377,7 +378,7 @@ void ServerActor::loop()
                 s.publisher.readSubscriptions();
                 break;
             case Rep:
-                server::serveCacheRequests(*s.rep, m_cache, m_logger, m_stats);
+                m_cacheService.serve(*s.cacheRouter);
                 break;
             case Workers:
                 break;
@@ -393,6 +394,7 @@ void ServerActor::loop()
         if (after - m_lastLogFlush >= kLogFlushMs)
             flushLogs(false);
         if (after - m_lastStats >= kStatsMs) {
+            m_router.flushRecords(after);
             s.refreshLinks();
             if (m_cacheClient && m_cacheClient->refreshLink())
                 m_logger.info(QStringLiteral("Reconnected db_address to %1 (its server restarted)")

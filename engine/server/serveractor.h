@@ -82,6 +82,7 @@ private:
     Cache m_cache;
     server::ServerSockets m_sockets;
     server::Router m_router;
+    server::CacheService m_cacheService;
     std::optional<server::CacheClient> m_cacheClient; // worker: its master's cache
     std::unique_ptr<CompositeDispatcher> m_dispatcher;
     std::shared_ptr<const NativeHandlers> m_handlers;

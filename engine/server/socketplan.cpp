@@ -5,11 +5,24 @@
 #include "servertraits.h"
 #include "zmqsupport.h"
 
+#include <QtGlobal>
+
 #include <algorithm>
 #include <map>
 #include <optional>
 
 namespace qpalm::server {
+
+namespace {
+// QPALM_PUB_HWM: the publisher's send high-water mark (ZeroMQ's 1000 when unset), for tests
+// and tuning; a full publisher stops the inputs that feed it.
+int publisherHwm()
+{
+    bool ok = false;
+    const int hwm = qEnvironmentVariableIntValue("QPALM_PUB_HWM", &ok);
+    return ok ? hwm : 0;
+}
+} // namespace
 
 SocketPlan planFor(ServerKind kind)
 {
@@ -42,6 +55,10 @@ ServerSockets::ServerSockets(const ServerConfig &config, Logger &logger, ServerS
 bool ServerSockets::bind(zmq::socket_t &socket, const QString &parameter, const QString &address,
                          Cache &cache, QString *error)
 {
+    // A ZAP domain (with no ZAP handler, so NULL-mechanism peers pass as before) makes libzmq
+    // refuse ZMTP 1.0/2.0 handshakes: random bytes from a raw TCP peer can no longer pass for a
+    // peer and take tasks, subscribe, or send frames. pylm (ZMTP 3) and qpalm peers are unaffected.
+    socket.set(zmq::sockopt::zap_domain, "qpalm");
     // A restart keeps the ports a wildcard got last time, so workers and clients find it again.
     const QString earlier = m_preferred.value(parameter);
     bool bound = false;
@@ -96,8 +113,8 @@ bool ServerSockets::open(Cache &cache, QString *error)
 {
     if (plan.isWorker)
         return true;
-    rep.emplace(makeSocket(zmq::socket_type::rep));
-    if (!bind(*rep, QStringLiteral("db_address"), m_config.dbAddress, cache, error))
+    cacheRouter.emplace(makeSocket(zmq::socket_type::router));
+    if (!bind(*cacheRouter, QStringLiteral("db_address"), m_config.dbAddress, cache, error))
         return false;
 
     if (plan.bindsClientPull) {
@@ -126,6 +143,8 @@ bool ServerSockets::open(Cache &cache, QString *error)
 
     if (plan.publishes) {
         publisher.output.socket.emplace(makeSocket(zmq::socket_type::xpub));
+        if (const int hwm = publisherHwm(); hwm > 0)
+            publisher.output.socket->set(zmq::sockopt::sndhwm, hwm);
         publisher.output.socket->set(zmq::sockopt::xpub_nodrop, 1);
         publisher.output.socket->set(zmq::sockopt::xpub_verboser, 1);
         if (!bind(*publisher.output.socket, QStringLiteral("pub_address"), m_config.pubAddress,
@@ -211,7 +230,7 @@ void ServerSockets::close()
     inputs.clear();
     m_inputLinks.clear();
     workerResults.reset();
-    rep.reset();
+    cacheRouter.reset();
     publisher.close();
     toWorkers.close();
     toMaster.close();

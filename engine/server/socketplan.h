@@ -19,7 +19,7 @@ namespace qpalm::server {
 // Which sockets a kind of server binds and connects.
 struct SocketPlan
 {
-    bool servesCache = false;     // REP on db_address
+    bool servesCache = false;     // ROUTER on db_address
     bool bindsClientPull = false; // PULL on pull_address (server, master)
     bool subscribesOne = false;   // SUB to sub_address filtered by previous[0] (pipeline, hub)
     bool subscribesMany = false;  // one SUB per sub_addresses entry (sink)
@@ -54,7 +54,7 @@ public:
     std::vector<zmq::socket_t> inputs; // client pull, subs or worker tasks, in order
     std::vector<std::string> inputNames;
     std::optional<zmq::socket_t> workerResults; // master/hub: results from workers
-    std::optional<zmq::socket_t> rep;           // cache service
+    std::optional<zmq::socket_t> cacheRouter;   // cache service (ROUTER on db_address)
     Publisher publisher;
     Output toWorkers;
     Output toMaster;

@@ -67,10 +67,16 @@ std::string varint(std::uint64_t value, int minBytes = 1)
 // nested groups, strings with UTF-8 edge cases.
 std::string structured(std::mt19937 &random, int depth = 0)
 {
-    static const std::vector<std::string> strings{
-        "", "a.b", "client", std::string("\xc3\xa9", 2), std::string("\xed\xa0\x80", 3),
-        std::string("\xf4\x90\x80\x80", 4), std::string("\xc0\xaf", 2), std::string("\xff", 1),
-        std::string("\xe2\x82", 2), std::string("\xf0\x9f\x98\x80", 4)};
+    static const std::vector<std::string> strings{"",
+                                                  "a.b",
+                                                  "client",
+                                                  std::string("\xc3\xa9", 2),
+                                                  std::string("\xed\xa0\x80", 3),
+                                                  std::string("\xf4\x90\x80\x80", 4),
+                                                  std::string("\xc0\xaf", 2),
+                                                  std::string("\xff", 1),
+                                                  std::string("\xe2\x82", 2),
+                                                  std::string("\xf0\x9f\x98\x80", 4)};
     std::string out;
     const int fields = static_cast<int>(random() % 5);
     for (int i = 0; i < fields; ++i) {

@@ -450,7 +450,8 @@ private Q_SLOTS:
 
     void fanOutErrors()
     {
-        // scatter, gather and handle_stream raising: logged as user errors, the server goes on.
+        // scatter, gather and handle_stream raising: logged as user errors, answered with payload
+        // 0, and the server goes on.
         auto masterHandlers = newHandlers();
         masterHandlers->setScatter(
             [](ServerContext &, Message &&message, std::vector<Message> &out) {
@@ -483,9 +484,13 @@ private Q_SLOTS:
         QPALM_CLIENT(masterClient, rig, master, QString());
         QPALM_CLIENT(serverClient, rig, server, QString());
 
-        QVERIFY(masterClient->job("fan_master.foo", {"bad scatter", "bad gather"}, 0).has_value());
+        // Each is answered with payload 0, as a handler error is (issue 9).
+        const auto failed = masterClient->job("fan_master.foo", {"bad scatter", "bad gather"}, 1);
+        QVERIFY2(failed.has_value(), masterClient->lastError().c_str());
+        QCOMPARE(toQStringList(*failed), (QStringList{QStringLiteral("0"), QStringLiteral("0")}));
         QPALM_EVAL(masterClient, "fan_master.foo", "good", 1, QStringList{QStringLiteral("good!")});
-        QVERIFY(serverClient->job("fan_server.foo", {"bad stream"}, 0).has_value());
+        QPALM_EVAL(serverClient, "fan_server.foo", "bad stream", 1,
+                   QStringList{QStringLiteral("0")});
         QPALM_EVAL(serverClient, "fan_server.foo", "good", 1, QStringList{QStringLiteral("good?")});
 
         for (const char *text : {"scatter failed", "gather failed", "stream failed"}) {
