@@ -3,6 +3,7 @@
 #include "cachepanel.h"
 
 #include "client.h"
+#include "dispatcher.h"
 #include "handlewait.h"
 #include "localserver.h"
 
@@ -14,7 +15,11 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <QElapsedTimer>
+
+#include <chrono>
 #include <memory>
+#include <thread>
 
 using namespace qpalm;
 
@@ -48,6 +53,7 @@ private Q_SLOTS:
     void hexValueThroughTheForm();
     void showsExternalChanges();
     void badInputIsReported();
+    void closingWhileAServerIsBusyReturnsPromptly();
 
 private:
     // A separate client, as a peer would see the cache.
@@ -250,6 +256,46 @@ void TestCachePanel::badInputIsReported()
     QCOMPARE(failed.size(), 2);
     QVERIFY2(failed.last().first().toString().contains(QLatin1String("'idle' is not running")),
              qPrintable(failed.last().first().toString()));
+}
+
+void TestCachePanel::closingWhileAServerIsBusyReturnsPromptly()
+{
+    // A server whose handler naps 3 s does not answer its cache meanwhile.
+    auto handlers = std::make_shared<NativeHandlers>();
+    handlers->add("nap", [](ServerContext &, const std::string &payload) {
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        return std::optional<std::string>(payload);
+    });
+    NativeHandlers::registerSet(QStringLiteral("cachepanel-nap"), std::move(handlers));
+    ServerConfig config = serverConfig(QStringLiteral("napper"));
+    config.nativeHandlers = QStringLiteral("cachepanel-nap");
+    LocalServer napper(config);
+    QVERIFY2(qpalm::startAndWait(&napper, 15000), qPrintable(napper.errorString()));
+    const std::string db = napper.address(QStringLiteral("db_address")).toStdString();
+    std::thread caller([db] {
+        Client client({"napper", db});
+        if (client.connect())
+            (void)client.eval("napper.nap", "x");
+    });
+    // Proof that it is busy: its cache stops answering.
+    bool busy = false;
+    for (int i = 0; i < 20 && !busy; ++i) {
+        Client probe({"napper", db, {}, {}, {}, 200});
+        busy = !probe.get("name");
+    }
+    QVERIFY2(busy, "the napping server kept answering its cache");
+
+    auto panel = std::make_unique<CachePanel>();
+    panel->setServers({&napper});
+    QVERIFY(panel->setCurrentServer(QStringLiteral("napper"))); // lists its keys: no answer yet
+    QTest::qWait(100);
+    QElapsedTimer timer;
+    timer.start();
+    panel.reset(); // what closing the window does
+    const qint64 took = timer.elapsed();
+    caller.join();
+    napper.stop();
+    QVERIFY2(took < 1000, qPrintable(QStringLiteral("closing took %1 ms").arg(took)));
 }
 
 QTEST_MAIN(TestCachePanel)

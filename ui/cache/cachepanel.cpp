@@ -193,6 +193,8 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("qpalm-cache-panel"));
     m_worker = new ClientWorker;
+    m_closing = std::make_shared<std::atomic<bool>>(false);
+    m_worker->setInterrupt(m_closing);
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &ClientWorker::keysListed, this, &CachePanel::onKeysListed);
@@ -207,6 +209,7 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
 
 CachePanel::~CachePanel()
 {
+    m_closing->store(true);
     m_thread->quit();
     m_thread->wait();
 }

@@ -133,6 +133,7 @@ private:
 
     QThread *m_thread = nullptr;
     ClientWorker *m_worker = nullptr;
+    CancelFlag m_closing; // set when the panel goes: a pending cache call ends at once
     QPointer<ServerHandle> m_watched;
     int m_generation = 0;      // bumped when the server changes; older replies are ignored
     std::deque<int> m_pending; // generation of each request in flight, oldest first

@@ -100,7 +100,7 @@ Client *ClientWorker::clientFor(const ClientEndpoint &endpoint, bool streams, QS
         m_client = std::make_unique<Client>(std::move(options));
         m_endpoint = endpoint;
     }
-    m_client->setInterrupt(m_abort.get());
+    m_client->setInterrupt(m_abort ? m_abort.get() : m_interrupt.get());
     // Cache verbs need only the REQ socket; streams need the server's pull and pub addresses too.
     if (streams && !m_connected) {
         if (!m_client->connect()) {
@@ -141,9 +141,9 @@ void ClientWorker::run(const JobRequest &request)
     } else {
         runJob(*client, request);
     }
-    if (m_client)
-        m_client->setInterrupt(nullptr);
     m_abort.reset();
+    if (m_client)
+        m_client->setInterrupt(m_interrupt.get());
 }
 
 void ClientWorker::runEval(Client &client, const JobRequest &request)

@@ -87,6 +87,11 @@ public Q_SLOTS:
     // Closes the connection (it reopens on the next call); call before the thread ends.
     void disconnectClient();
 
+public:
+    // A flag that, once set (from any thread), ends every call at once, even one waiting for a
+    // reply; set before the worker's thread starts.
+    void setInterrupt(CancelFlag flag) { m_interrupt = std::move(flag); }
+
 Q_SIGNALS:
     // Worker thread: a job is under way (sent/received so far, newest replies).
     void jobProgressed(const qpalm::JobReport &report);
@@ -109,7 +114,8 @@ private:
     void runJob(Client &client, const JobRequest &request);
 
     std::unique_ptr<Client> m_client;
-    CancelFlag m_abort; // of the running job
+    CancelFlag m_abort;     // of the running job
+    CancelFlag m_interrupt; // for every call
     ClientEndpoint m_endpoint;
     bool m_connected = false; // connect() done: the pull and pub addresses are known
 };
