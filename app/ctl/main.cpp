@@ -100,6 +100,7 @@ int main(int argc, char *argv[])
         "  level NAME LEVEL [--for SECONDS] set a server's log level (back after SECONDS)\n"
         "  reload NAME [--script FILE]     re-read the server's script, or send FILE\n"
         "  start NAME | stop NAME | restart NAME\n"
+        "  replicas NAME N                 run N replicas of the worker entry NAME\n"
         "  logs [--follow] [--level LEVEL] [--server NAME]  recent records, pylm format\n"
         "  keygen PATH                     write PATH.pub and PATH.secret (CURVE keys)\n\n"
         "Exit: 0 done, 1 refused (reason on stderr), 2 usage, 3 no answer or authentication "
@@ -138,7 +139,7 @@ int main(int argc, char *argv[])
         parser.addOption(*option);
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("status, level, reload, start, stop, restart, "
-                                                "logs or keygen."));
+                                                "replicas, logs or keygen."));
     parser.addPositionalArgument(QStringLiteral("arguments"),
                                  QStringLiteral("The command's arguments."),
                                  QStringLiteral("[...]"));
@@ -158,9 +159,10 @@ int main(int argc, char *argv[])
         return keygen(args);
 
     static const QMap<QString, int> arity = {
-        {QStringLiteral("status"), 0}, {QStringLiteral("level"), 2}, {QStringLiteral("reload"), 1},
-        {QStringLiteral("start"), 1},  {QStringLiteral("stop"), 1},  {QStringLiteral("restart"), 1},
-        {QStringLiteral("logs"), 0}};
+        {QStringLiteral("status"), 0}, {QStringLiteral("level"), 2},
+        {QStringLiteral("reload"), 1}, {QStringLiteral("start"), 1},
+        {QStringLiteral("stop"), 1},   {QStringLiteral("restart"), 1},
+        {QStringLiteral("logs"), 0},   {QStringLiteral("replicas"), 2}};
     if (!arity.contains(command))
         return usage(QStringLiteral("unknown command '%1'").arg(command));
     if (args.size() != arity.value(command))
@@ -245,6 +247,13 @@ int main(int argc, char *argv[])
                 return usage(QStringLiteral("--script: %1 is empty").arg(file.fileName()));
         }
         return finish(client.reload(args.at(0), name, content));
+    }
+    if (command == QLatin1String("replicas")) {
+        bool ok = false;
+        const int count = args.at(1).toInt(&ok);
+        if (!ok)
+            return usage(QStringLiteral("replicas: expected a number, got '%1'").arg(args.at(1)));
+        return finish(client.replicas(args.at(0), count));
     }
     if (command == QLatin1String("start"))
         return finish(client.start(args.at(0)));

@@ -363,7 +363,7 @@ int main(int argc, char *argv[])
     }
     std::unique_ptr<remote::ControlChannel> channel;
     if (control) {
-        channel = std::make_unique<remote::ControlChannel>(cluster.servers());
+        channel = std::make_unique<remote::ControlChannel>(&cluster);
         QObject::connect(channel.get(), &remote::ControlChannel::peerRefused,
                          [](const QString &text) { complain(QStringLiteral("control: ") + text); });
         QObject::connect(channel.get(), &remote::ControlChannel::commandHandled,

@@ -1,5 +1,6 @@
 #include "controlchannel.h"
 
+#include "cluster.h"
 #include "control.pb.h"
 #include "controlwire.h"
 #include "endpoint.h"
@@ -61,7 +62,51 @@ ControlChannel::ControlChannel(const QList<ServerHandle *> &servers, QObject *pa
 {
 }
 
+ControlChannel::ControlChannel(Cluster *cluster, QObject *parent)
+    : QObject(parent), m_servers(cluster->servers()), m_cluster(cluster)
+{
+    connect(cluster, &Cluster::serverAdded, this, [this](ServerHandle *server) {
+        m_servers.append(server);
+        if (m_sockets)
+            watchServer(server);
+    });
+    connect(cluster, &Cluster::serverAboutToBeRemoved, this, [this](ServerHandle *server) {
+        m_servers.removeAll(server);
+        disconnect(server, nullptr, this, nullptr);
+    });
+}
+
 ControlChannel::~ControlChannel() = default;
+
+void ControlChannel::changeReplicas(const QByteArray &peer, quint64 id, const QString &entry,
+                                    int count)
+{
+    constexpr int kMaxReplicas = 256;
+    if (!m_cluster) {
+        answer(peer, id, false, QStringLiteral("this control channel cannot change replicas"));
+        return;
+    }
+    if (m_cluster->replicas(entry).isEmpty()) {
+        answer(peer, id, false, QStringLiteral("no worker entry named '%1'").arg(entry));
+        return;
+    }
+    if (count < 1 || count > kMaxReplicas) {
+        answer(peer, id, false,
+               QStringLiteral("replicas: expected 1 to %1, got %2").arg(kMaxReplicas).arg(count));
+        return;
+    }
+    int now = int(m_cluster->replicas(entry).size());
+    Q_EMIT commandHandled(QStringLiteral("replicas %1: %2 -> %3").arg(entry).arg(now).arg(count));
+    for (; now < count; ++now)
+        m_cluster->addReplica(entry, true);
+    for (; now > count; --now)
+        m_cluster->removeReplica(entry);
+    QStringList names;
+    for (const ServerHandle *server : m_cluster->replicas(entry))
+        names << server->name();
+    answer(peer, id, true,
+           QStringLiteral("%1: %2 replicas (%3)").arg(entry).arg(count).arg(names.join(u' ')));
+}
 
 bool ControlChannel::start(const ControlSocketOptions &options, QString *error)
 {
@@ -154,6 +199,10 @@ void ControlChannel::handleRequest(const QByteArray &peer, const QByteArray &byt
         return;
     }
     const QString name = text(request.server());
+    if (request.kind_case() == control::ControlRequest::kReplicas) {
+        changeReplicas(peer, id, name, request.replicas().count());
+        return;
+    }
     ServerHandle *server = find(name);
     if (!server) {
         QStringList names;

@@ -10,6 +10,7 @@
 
 namespace qpalm {
 
+class Cluster;
 class ServerHandle;
 
 namespace remote {
@@ -23,6 +24,9 @@ class ControlChannel : public QObject
 public:
     // servers must outlive the channel and live on this object's thread.
     explicit ControlChannel(const QList<ServerHandle *> &servers, QObject *parent = nullptr);
+    // Follows the cluster's servers as they come and go; can change replicas. cluster must
+    // outlive the channel.
+    explicit ControlChannel(Cluster *cluster, QObject *parent = nullptr);
     ~ControlChannel() override;
 
     // Binds; false with the reason. Scripts are accepted only when the channel is local or CURVE.
@@ -40,10 +44,12 @@ private:
     void handleRequest(const QByteArray &peer, const QByteArray &bytes);
     void watchServer(ServerHandle *server);
     ServerHandle *find(const QString &name) const;
+    void changeReplicas(const QByteArray &peer, quint64 id, const QString &entry, int count);
     void answer(const QByteArray &peer, quint64 id, bool ok, const QString &reason = {},
                 bool withStatus = false);
 
     QList<ServerHandle *> m_servers;
+    Cluster *m_cluster = nullptr;
     std::unique_ptr<ControlSockets> m_sockets;
     QString m_address;
     bool m_scriptsAllowed = false;

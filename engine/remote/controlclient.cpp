@@ -156,6 +156,14 @@ ControlResult ControlClient::setLevel(const QString &server, const QString &leve
     return d->request(request);
 }
 
+ControlResult ControlClient::replicas(const QString &entry, int count)
+{
+    control::ControlRequest request;
+    request.set_server(entry.toStdString());
+    request.mutable_replicas()->set_count(count);
+    return d->request(request);
+}
+
 ControlResult ControlClient::reload(const QString &server, const QString &scriptName,
                                     const QByteArray &content)
 {

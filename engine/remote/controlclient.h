@@ -47,6 +47,8 @@ public:
     ControlResult stop(const QString &server);
     ControlResult restart(const QString &server);
     ControlResult setLevel(const QString &server, const QString &level, int revertAfterSeconds);
+    // Runs count replicas of a worker entry.
+    ControlResult replicas(const QString &entry, int count);
     // Empty content: the server re-reads its own script file.
     ControlResult reload(const QString &server, const QString &scriptName,
                          const QByteArray &content);

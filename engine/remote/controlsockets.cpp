@@ -34,6 +34,8 @@ struct ControlSockets::Shared
 
 namespace {
 
+constexpr std::size_t kMaxWatchers = 64;
+
 bool sendMessage(void *socket, const QByteArray &peer, const std::string &bytes, bool *gone)
 {
     *gone = false;
@@ -130,6 +132,8 @@ void ControlSockets::run(const ControlSocketOptions &options,
     zmq_setsockopt(router, ZMQ_LINGER, &zero, sizeof zero);
     zmq_setsockopt(router, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
     zmq_setsockopt(router, ZMQ_SNDHWM, &highWater, sizeof highWater);
+    const int64_t maxMessage = 64 << 20; // a script of up to 64 MiB; larger peers are cut off
+    zmq_setsockopt(router, ZMQ_MAXMSGSIZE, &maxMessage, sizeof maxMessage);
     QString failure;
     if (options.curveKey) {
         zap = zmq_socket(context, ZMQ_REP);
@@ -202,9 +206,14 @@ void ControlSockets::run(const ControlSocketOptions &options,
             if ((server.isEmpty() || record.server == server) && int(record.level) >= watch.level())
                 wire::putRecord(record, reply.add_records());
         }
+        if (watch.follow() && watchers.count(peer) == 0 && watchers.size() >= kMaxWatchers) {
+            reply.set_ok(false);
+            reply.set_reason(
+                QStringLiteral("too many watchers (%1)").arg(kMaxWatchers).toStdString());
+        }
         bool gone = false;
         sendMessage(router, peer, reply.SerializeAsString(), &gone);
-        if (watch.follow()) {
+        if (watch.follow() && (watchers.count(peer) > 0 || watchers.size() < kMaxWatchers)) {
             Watcher &watcher = watchers[peer];
             watcher = Watcher();
             watcher.level = watch.level();
@@ -241,7 +250,8 @@ void ControlSockets::run(const ControlSocketOptions &options,
                          allowed ? "OK" : "not authorized", "", ""});
     };
 
-    while (!shared.stop.load()) {
+    // One round: ZAP, requests, then replies and events out.
+    auto step = [&] {
         zmq_pollitem_t items[2] = {{router, 0, ZMQ_POLLIN, 0}, {zap, 0, ZMQ_POLLIN, 0}};
         zmq_poll(items, zap ? 2 : 1, 10);
         if (zap && (items[1].revents & ZMQ_POLLIN))
@@ -303,6 +313,17 @@ void ControlSockets::run(const ControlSocketOptions &options,
                    sendMessage(router, it->first, watcher.queue.front(), &gone))
                 watcher.queue.pop_front();
             it = gone ? watchers.erase(it) : std::next(it);
+        }
+    };
+
+    while (!shared.stop.load()) {
+        try {
+            step();
+        } catch (const std::exception &error) {
+            m_onRefusal(QStringLiteral("control channel: %1 (request dropped)")
+                            .arg(QString::fromLocal8Bit(error.what())));
+        } catch (...) {
+            m_onRefusal(QStringLiteral("control channel: unknown error (request dropped)"));
         }
     }
     if (zap)

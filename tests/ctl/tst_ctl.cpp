@@ -267,6 +267,60 @@ private Q_SLOTS:
         QVERIFY(m_server->waitFor(QStringLiteral("server 'solo' started"), 3));
     }
 
+    void replicas()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QByteArray db = QStringLiteral("ipc://%1/db").arg(dir.path()).toUtf8();
+        const QByteArray any = "tcp://127.0.0.1:*";
+        const QString cluster = writeFile(
+            dir.path(), QStringLiteral("cluster.json"),
+            j("{'servers': [{'kind': 'master', 'name': 'm', 'db_address': '") + db +
+                j("', 'pull_address': '") + any + j("', 'pub_address': '") + any +
+                j("', 'worker_pull_address': '") + any + j("', 'worker_push_address': '") + any +
+                j("'}, {'kind': 'worker', 'name': 'w', 'db_address': '") + db +
+                j("', 'replicas': 2}]}"));
+        FileServer server(dir.path());
+        QVERIFY2(server.start({cluster, QStringLiteral("--control"),
+                               QStringLiteral("ipc://%1/ctl").arg(dir.path())}),
+                 qPrintable(server.describe()));
+        const QString control = server.control();
+        auto names = [&] {
+            QStringList out;
+            for (const QString &line : lines(runCtl({QStringLiteral("status")}, control).out))
+                out << line.section(u' ', 0, 0) + u':' + line.section(u' ', 2, 2);
+            return out.join(u' ');
+        };
+        QCOMPARE(names(), QStringLiteral("m:running w-1:running w-2:running"));
+
+        ClientResult result =
+            runCtl({QStringLiteral("replicas"), QStringLiteral("w"), QStringLiteral("3")}, control);
+        QVERIFY2(result.exitCode == 0, qPrintable(result.describe() + server.describe()));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            names(), QStringLiteral("m:running w-1:running w-2:running w-3:running"), 10000);
+        result =
+            runCtl({QStringLiteral("replicas"), QStringLiteral("w"), QStringLiteral("1")}, control);
+        QVERIFY2(result.exitCode == 0, qPrintable(result.describe()));
+        QTRY_COMPARE_WITH_TIMEOUT(names(), QStringLiteral("m:running w-1:running"), 10000);
+        const ClientResult job =
+            runClient({QStringLiteral("--db"), QString::fromUtf8(db), QStringLiteral("--server"),
+                       QStringLiteral("m"), QStringLiteral("eval"), QStringLiteral("m.foo"),
+                       QStringLiteral("x")});
+        QVERIFY2(job.exitCode == 0, qPrintable(job.describe() + server.describe()));
+
+        result =
+            runCtl({QStringLiteral("replicas"), QStringLiteral("m"), QStringLiteral("2")}, control);
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(text(result.err).contains(QLatin1String("no worker entry named 'm'")));
+        result =
+            runCtl({QStringLiteral("replicas"), QStringLiteral("w"), QStringLiteral("0")}, control);
+        QCOMPARE(result.exitCode, 1);
+        result = runCtl({QStringLiteral("replicas"), QStringLiteral("w"), QStringLiteral("many")},
+                        control);
+        QCOMPARE(result.exitCode, 2);
+        QCOMPARE(names(), QStringLiteral("m:running w-1:running"));
+    }
+
     void cleanupTestCase()
     {
         if (!m_server)

