@@ -88,14 +88,16 @@ void forgetLocalTwin(const std::string &boundEndpoint)
 bool connectPreferLocal(zmq::socket_t &socket, const std::string &endpoint, LocalLink *link)
 {
     Twin twin;
+    std::string key;
     if (localShortcutsEnabled()) {
+        key = lookupKey(endpoint);
         std::lock_guard lock(g_mutex);
-        const auto it = g_twins.find(lookupKey(endpoint));
+        const auto it = g_twins.find(key);
         if (it != g_twins.end())
             twin = it->second;
     }
     if (link)
-        *link = LocalLink{endpoint, twin.endpoint, twin.generation};
+        *link = LocalLink{endpoint, twin.endpoint, twin.generation, std::move(key)};
     if (!twin.endpoint.empty()) {
         socket.connect(twin.endpoint);
         return true;
@@ -108,10 +110,12 @@ bool refreshLocalLink(zmq::socket_t &socket, LocalLink &link)
 {
     if (link.twin.empty())
         return false;
+    if (link.key.empty())
+        link.key = lookupKey(link.endpoint);
     Twin twin;
     {
         std::lock_guard lock(g_mutex);
-        const auto it = g_twins.find(lookupKey(link.endpoint));
+        const auto it = g_twins.find(link.key);
         if (it == g_twins.end() || it->second.generation == link.generation)
             return false; // not bound again yet, or never went away
         twin = it->second;

@@ -22,6 +22,7 @@ struct LocalLink
     std::string endpoint;         // as the peer was told (tcp://...)
     std::string twin;             // inproc endpoint connected to; empty for plain tcp
     unsigned long generation = 0; // which bind of the twin
+    std::string key;              // endpoint's lookup key, parsed once (refresh runs per call)
 };
 
 // Connects to endpoint, or to its inproc twin when a server of this process bound it (true then).

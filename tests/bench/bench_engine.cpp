@@ -35,6 +35,8 @@ double seconds(Clock::time_point since)
 
 double median(std::vector<double> values)
 {
+    if (values.empty())
+        return 0;
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
 }
@@ -309,11 +311,15 @@ int main(int argc, char **argv)
     std::vector<double> p50Raw, p99Raw, p50Tcp, p99Tcp, p50Local, p99Local, p50RatioTcp,
         p50RatioLocal;
 
-    const std::vector<double> stalls = handleStalls(10);
+    const std::vector<double> stalls = handleStalls(
+        std::getenv("QPALM_BENCH_STALL_RUNS") ? std::atoi(std::getenv("QPALM_BENCH_STALL_RUNS"))
+                                              : 10);
     std::printf("handles: worker without master, start/fail/start/stop with a 5 ms timer on the "
                 "caller's thread:\n"
                 "         longest gap between ticks, median %.1f ms, worst %.1f ms over %zu runs\n",
-                median(stalls), *std::max_element(stalls.begin(), stalls.end()), stalls.size());
+                median(stalls),
+                stalls.empty() ? 0.0 : *std::max_element(stalls.begin(), stalls.end()),
+                stalls.size());
     std::fflush(stdout);
 
     setLocalShortcutsEnabled(false);
