@@ -6,6 +6,7 @@
 
 #include <QFile>
 
+#include <chrono>
 #include <future>
 #include <map>
 
@@ -175,6 +176,36 @@ void ControlSockets::run(const ControlSocketOptions &options,
     std::map<QByteArray, Watcher> watchers;
     std::deque<LogRecord> recent;
     QSet<QString> refusedPeers;
+
+    // Handshakes that fail before ZAP (no key, a wrong server key): seen through a monitor,
+    // logged at most once a minute with how many there were.
+    void *monitor = nullptr;
+    if (zap) {
+        const std::string monitorAddress =
+            "inproc://qpalm-control-monitor-" + std::to_string(reinterpret_cast<quintptr>(this));
+        if (zmq_socket_monitor(router, monitorAddress.c_str(),
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) == 0) {
+            monitor = zmq_socket(context, ZMQ_PAIR);
+            zmq_setsockopt(monitor, ZMQ_LINGER, &zero, sizeof zero);
+            zmq_connect(monitor, monitorAddress.c_str());
+        }
+    }
+    quint64 failedHandshakes = 0;
+    std::chrono::steady_clock::time_point lastHandshakeReport{};
+    auto handleMonitor = [&] {
+        while (!receiveAll(monitor).empty())
+            ++failedHandshakes;
+        const auto now = std::chrono::steady_clock::now();
+        if (failedHandshakes == 0 || (lastHandshakeReport.time_since_epoch().count() != 0 &&
+                                      now - lastHandshakeReport < std::chrono::minutes(1)))
+            return;
+        lastHandshakeReport = now;
+        m_onRefusal(QStringLiteral("refused %1 control peer(s) whose CURVE handshake failed (no "
+                                   "key, or not this server's key)")
+                        .arg(failedHandshakes));
+        failedHandshakes = 0;
+    };
     const std::size_t queueLimit = std::size_t(std::max(2, options.watcherQueue));
     Shared &shared = *m_shared;
 
@@ -252,8 +283,11 @@ void ControlSockets::run(const ControlSocketOptions &options,
 
     // One round: ZAP, requests, then replies and events out.
     auto step = [&] {
-        zmq_pollitem_t items[2] = {{router, 0, ZMQ_POLLIN, 0}, {zap, 0, ZMQ_POLLIN, 0}};
-        zmq_poll(items, zap ? 2 : 1, 10);
+        zmq_pollitem_t items[3] = {
+            {router, 0, ZMQ_POLLIN, 0}, {zap, 0, ZMQ_POLLIN, 0}, {monitor, 0, ZMQ_POLLIN, 0}};
+        zmq_poll(items, monitor ? 3 : (zap ? 2 : 1), 10);
+        if (monitor)
+            handleMonitor();
         if (zap && (items[1].revents & ZMQ_POLLIN))
             handleZap();
         for (int i = 0; i < 256; ++i) {
@@ -325,6 +359,10 @@ void ControlSockets::run(const ControlSocketOptions &options,
         } catch (...) {
             m_onRefusal(QStringLiteral("control channel: unknown error (request dropped)"));
         }
+    }
+    if (monitor) {
+        zmq_socket_monitor(router, nullptr, 0);
+        zmq_close(monitor);
     }
     if (zap)
         zmq_close(zap);

@@ -139,6 +139,8 @@ private Q_SLOTS:
             runCtl({QStringLiteral("--timeout"), QStringLiteral("700"), QStringLiteral("status")},
                    control);
         QCOMPARE(result.exitCode, 3);
+        QVERIFY2(server.waitFor(QStringLiteral("whose CURVE handshake failed")),
+                 qPrintable(server.describe()));
         // The server key wrong (our own): no answer either.
         result =
             runCtl({QStringLiteral("--key"), path(QStringLiteral("alice.secret")),
