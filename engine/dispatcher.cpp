@@ -1,5 +1,9 @@
 #include "dispatcher.h"
 
+#include "logger.h"
+
+#include <QDateTime>
+
 #include <QHash>
 
 #include <cxxabi.h>
@@ -10,6 +14,16 @@
 #include <typeinfo>
 
 namespace qpalm {
+
+void ServerContext::reportStuckCall(const QString &text)
+{
+    LogRecord record;
+    record.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+    record.server = serverName();
+    record.level = LogLevel::Error;
+    record.text = text;
+    printPylmLine(record);
+}
 
 NativeHandlers &NativeHandlers::add(const std::string &name, NativeSimpleFunction function)
 {

@@ -37,6 +37,10 @@ public:
     // Stores value under key (a fresh uuid when key is empty); returns the key.
     virtual std::string cacheSet(const std::string &value, const std::string &key = {}) = 0;
     virtual void cacheDelete(const std::string &key) = 0;
+    // A user call ran past its time limit plus the stuck bound and did not stop. Called once
+    // per call on the Lua watchdog thread, never the server's, so overrides must be
+    // thread-safe; the default prints an ERROR line in pylm format.
+    virtual void reportStuckCall(const QString &text);
 };
 
 // One user function returning zero or more results (zero drops the message).

@@ -23,6 +23,7 @@ int LuaApi::setup(lua_State *L)
         luaL_requiref(L, library.name, library.func, 1);
         lua_pop(L, 1);
     }
+    installGuards(L);
 
     // No files, no bytecode.
     lua_pushnil(L);

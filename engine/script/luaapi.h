@@ -21,6 +21,8 @@ namespace luadetail {
 inline constexpr int kGlobalsIndex = 1; // on the main thread's stack, between calls too
 inline constexpr std::size_t kMaxTextBytes = 1000;
 inline constexpr std::size_t kMaxCachedMethods = 1024;
+// Longer method names never resolve (documented in docs/scripting limits).
+inline constexpr std::size_t kMaxMethodNameBytes = 1024;
 inline constexpr std::size_t kScratchKeepBytes = 64 * 1024;
 inline constexpr int kHookMask = LUA_MASKCALL | LUA_MASKCOUNT;
 
@@ -88,6 +90,19 @@ struct LuaApi
     static int coWrapped(lua_State *L);
     static int coClose(lua_State *L);
     static const char *takeException(LuaRuntime *rt);
+    // Raises the time-limit (or interrupt) error if the running call was stopped.
+    static void checkStop(lua_State *L);
+    // Library functions that would loop in C past the time limit (lualibguard.cpp,
+    // luapattern.cpp), installed over the stock ones.
+    static void installGuards(lua_State *L);
+    static int strRep(lua_State *L);
+    static int strFind(lua_State *L);
+    static int strMatch(lua_State *L);
+    static int strGmatch(lua_State *L);
+    static int strGsub(lua_State *L);
+    static int tabMove(lua_State *L);
+    static int tabInsert(lua_State *L);
+    static int tabRemove(lua_State *L);
     static void releaseScratch(LuaRuntime *rt);
 };
 

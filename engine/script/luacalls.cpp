@@ -195,30 +195,32 @@ void LuaRuntime::fail(UserError &error, const std::string &text)
     error.traceback = error.text;
 }
 
+// Pushes the key of method when it may name a handler. Only names found as global functions
+// are cached, at most kMaxCachedMethods of them: names sent by peers never fill the cache or the
+// script's memory, and names longer than kMaxMethodNameBytes are never looked up at all.
 bool LuaRuntime::pushMethodKey(std::string_view method)
 {
+    if (method.size() > kMaxMethodNameBytes)
+        return false;
     const auto found = m_methodKeys.find(method);
     if (found != m_methodKeys.end()) {
-        if (found->second == LUA_NOREF)
-            return false;
         lua_rawgeti(m_L, LUA_REGISTRYINDEX, found->second);
         return true;
     }
-    const bool reserved = m_reserved.find(method) != m_reserved.end();
-    if (m_methodKeys.size() >= kMaxCachedMethods) {
-        if (reserved)
-            return false;
-        lua_pushlstring(m_L, method.data(), method.size());
+    if (m_reserved.find(method) != m_reserved.end())
+        return false;
+    lua_pushlstring(m_L, method.data(), method.size());
+    if (m_methodKeys.size() >= kMaxCachedMethods)
         return true;
-    }
-    int ref = LUA_NOREF;
-    if (!reserved) {
-        lua_pushlstring(m_L, method.data(), method.size());
+    lua_pushvalue(m_L, -1);
+    if (lua_rawget(m_L, kGlobalsIndex) == LUA_TFUNCTION) {
+        lua_pop(m_L, 1);
         lua_pushvalue(m_L, -1);
-        ref = luaL_ref(m_L, LUA_REGISTRYINDEX);
+        m_methodKeys.emplace(std::string(method), luaL_ref(m_L, LUA_REGISTRYINDEX));
+    } else {
+        lua_pop(m_L, 1);
     }
-    m_methodKeys.emplace(std::string(method), ref);
-    return !reserved;
+    return true;
 }
 
 void LuaRuntime::pushGlobal(Global global)
@@ -238,6 +240,7 @@ bool LuaRuntime::hasGlobalFunction(Global global)
 CallResult LuaRuntime::call(std::string_view method, const std::string &payload,
                             std::vector<std::string> &results, UserError &error)
 {
+    setCallName(method);
     CallScope scope(*this);
     if (!pushMethodKey(method))
         return CallResult::NotFound;
@@ -275,6 +278,7 @@ CallResult LuaRuntime::call(std::string_view method, const std::string &payload,
 CallResult LuaRuntime::fanOut(Global global, Message &&in, std::vector<Message> &out,
                               UserError &error)
 {
+    setCallName(kGlobalNames[int(global)]);
     CallScope scope(*this);
     pushGlobal(global);
     if (lua_type(m_L, -1) != LUA_TFUNCTION) {
@@ -320,6 +324,7 @@ CallResult LuaRuntime::fanOut(Global global, Message &&in, std::vector<Message> 
 
 CallResult LuaRuntime::handleStream(Message &message, std::string &topic, UserError &error)
 {
+    setCallName(kGlobalNames[int(Global::HandleStream)]);
     CallScope scope(*this);
     pushGlobal(Global::HandleStream);
     if (lua_type(m_L, -1) != LUA_TFUNCTION) {

@@ -228,4 +228,28 @@ void LuaRuntime::disarm()
     m_hookArmed.store(false, std::memory_order_relaxed);
 }
 
+void LuaRuntime::setCallName(std::string_view name)
+{
+    std::lock_guard lock(m_hookMutex);
+    m_callName.assign(name.substr(0, 200));
+}
+
+// On the watchdog thread: the call told to stop at its time limit still runs.
+void LuaRuntime::reportStuck(std::uint64_t sequence)
+{
+    QString name;
+    {
+        std::lock_guard lock(m_hookMutex);
+        if (m_sequence.load(std::memory_order_acquire) != sequence)
+            return;
+        name = QString::fromUtf8(m_callName.data(), qsizetype(m_callName.size()));
+    }
+    m_context.reportStuckCall(
+        QStringLiteral("Stuck call: %1 function '%2' still runs %3 ms past its time limit of "
+                       "%4 ms; it loops where the limit cannot reach (native code)")
+            .arg(QString::fromStdString(m_fileName), name)
+            .arg(kStuckBoundMs)
+            .arg(m_limits.timeLimitMs));
+}
+
 } // namespace qpalm

@@ -78,7 +78,9 @@ bool LuaRuntime::open()
     if (m_limits.timeLimitMs > 0) {
         m_watchId = LuaWatchdog::instance().watch(
             &m_sequence, m_limits.timeLimitMs,
-            [this](std::uint64_t sequence) { stopCall(StopReason::TimeLimit, sequence); });
+            [this](std::uint64_t sequence) { stopCall(StopReason::TimeLimit, sequence); },
+            m_limits.timeLimitMs + kStuckBoundMs,
+            [this](std::uint64_t sequence) { reportStuck(sequence); });
     }
     return true;
 }
@@ -126,6 +128,7 @@ bool LuaRuntime::loadSource(QByteArray source, QString *errorText)
         source.remove(0, end < 0 ? source.size() : end);
     }
 
+    setCallName("(script body)");
     CallScope scope(*this);
     m_mode = Mode::Load;
     const std::string chunkName = '@' + m_fileName;

@@ -59,6 +59,10 @@ public:
     // Makes the running call fail soon, and the next call fail at its start. Any thread.
     void interrupt();
 
+    // How long past its time limit a call may run before it is reported as stuck: a stopped
+    // call returns well within it (the watchdog samples every limit/10, at most 100 ms).
+    static constexpr int kStuckBoundMs = 500;
+
 private:
     friend struct LuaApi;
     enum class Mode { Idle, Load, Handler, FanOut, Stream };
@@ -90,6 +94,8 @@ private:
     void requestHook();
     void disarm();
     bool isStopped() const;
+    void setCallName(std::string_view name);
+    void reportStuck(std::uint64_t sequence);
     std::string memoryLimitText() const;
 
     ServerContext &m_context;
@@ -125,6 +131,7 @@ private:
     bool m_hookRaised = false;
     bool m_wentDeep = false; // the call recursed deep: its thread's stack is large now
     int m_watchId = 0;
+    std::string m_callName; // what the running call runs, for the stuck report; m_hookMutex
 
     // The call in progress.
     Mode m_mode = Mode::Idle;

@@ -24,7 +24,7 @@ LuaWatchdog::~LuaWatchdog()
 }
 
 int LuaWatchdog::watch(const std::atomic<std::uint64_t> *sequence, int timeLimitMs,
-                       ExpiredFunction expired)
+                       ExpiredFunction expired, int stuckAfterMs, ExpiredFunction stuck)
 {
     std::lock_guard lock(m_mutex);
     Entry entry;
@@ -32,6 +32,8 @@ int LuaWatchdog::watch(const std::atomic<std::uint64_t> *sequence, int timeLimit
     entry.sequence = sequence;
     entry.limit = milliseconds(std::max(timeLimitMs, 1));
     entry.expired = std::move(expired);
+    entry.stuckAfter = std::max(milliseconds(stuckAfterMs), entry.limit);
+    entry.stuck = std::move(stuck);
     entry.seenSequence = sequence->load(std::memory_order_acquire);
     entry.seenAt = steady_clock::now();
     m_entries.push_back(std::move(entry));
@@ -72,12 +74,19 @@ void LuaWatchdog::run()
                 entry.seenSequence = sequence;
                 entry.seenAt = now;
                 entry.fired = false;
+                entry.reportedStuck = false;
                 continue;
             }
             // Odd: a call is running; it has been running since at least seenAt.
             if ((sequence & 1) && !entry.fired && now - entry.seenAt >= entry.limit) {
                 entry.fired = true;
                 entry.expired(sequence);
+            }
+            // Still the same call long after it was told to stop: something loops in C.
+            if ((sequence & 1) && entry.fired && !entry.reportedStuck && entry.stuck &&
+                now - entry.seenAt >= entry.stuckAfter) {
+                entry.reportedStuck = true;
+                entry.stuck(sequence);
             }
         }
     }

@@ -27,8 +27,10 @@ public:
     LuaWatchdog(const LuaWatchdog &) = delete;
     LuaWatchdog &operator=(const LuaWatchdog &) = delete;
 
-    // Starts sampling sequence; returns an id for unwatch. Callable from any thread.
-    int watch(const std::atomic<std::uint64_t> *sequence, int timeLimitMs, ExpiredFunction expired);
+    // Starts sampling sequence; returns an id for unwatch. Callable from any thread. stuck, when
+    // set, is called once more if the same call still runs stuckAfterMs after it started.
+    int watch(const std::atomic<std::uint64_t> *sequence, int timeLimitMs, ExpiredFunction expired,
+              int stuckAfterMs = 0, ExpiredFunction stuck = {});
     // Stops sampling; once it returns, expired of that watch is not running and never runs again.
     void unwatch(int id);
 
@@ -43,9 +45,12 @@ private:
         const std::atomic<std::uint64_t> *sequence = nullptr;
         std::chrono::milliseconds limit{0};
         ExpiredFunction expired;
+        std::chrono::milliseconds stuckAfter{0};
+        ExpiredFunction stuck;
         std::uint64_t seenSequence = 0;
         std::chrono::steady_clock::time_point seenAt;
         bool fired = false;
+        bool reportedStuck = false;
     };
 
     std::mutex m_mutex;
