@@ -6,7 +6,6 @@
 
 #include <cctype>
 #include <cstring>
-#include <utility>
 
 namespace qpalm {
 
@@ -30,7 +29,7 @@ struct Matcher
     const char *patternEnd;
     int depthLeft;
     int level;
-    unsigned untilCheck;
+    unsigned untilCheck = kCheckEvery; // kept across the attempts of one call
     struct
     {
         const char *start;
@@ -38,20 +37,16 @@ struct Matcher
     } captures[kMaxCaptures];
 };
 
+// Also call before each match attempt: resets the captures and the depth.
 void startMatcher(Matcher &m, lua_State *L, const char *s, std::size_t ls, const char *p,
                   std::size_t lp)
 {
+    m.level = 0;
+    m.depthLeft = kMaxDepth;
     m.L = L;
     m.subject = s;
     m.subjectEnd = s + ls;
     m.patternEnd = p + lp;
-    m.untilCheck = kCheckEvery;
-}
-
-void resetMatcher(Matcher &m)
-{
-    m.level = 0;
-    m.depthLeft = kMaxDepth;
 }
 
 // Counts n steps of work; every kCheckEvery steps, raises if the call was stopped.
@@ -65,25 +60,48 @@ inline void step(Matcher &m, std::size_t n = 1)
     LuaApi::checkStop(m.L);
 }
 
-int isNul(int c)
-{
-    return c == 0;
-}
-
 // %a, %d, ... (upper case: the complement); any other character stands for itself.
 bool classMatches(int c, int cls)
 {
-    static const std::pair<char, int (*)(int)> classes[] = {
-        {'a', isalpha}, {'c', iscntrl},  {'d', isdigit}, {'g', isgraph},
-        {'l', islower}, {'p', ispunct},  {'s', isspace}, {'u', isupper},
-        {'w', isalnum}, {'x', isxdigit}, {'z', isNul}, // %z: deprecated, still in Lua 5.4
-    };
-    const int lower = std::tolower(cls);
-    for (const auto &[letter, test] : classes) {
-        if (letter == lower)
-            return (test(c) != 0) != (std::isupper(cls) != 0);
+    int yes = 0;
+    switch (cls | 0x20) {
+    case 'a':
+        yes = std::isalpha(c);
+        break;
+    case 'c':
+        yes = std::iscntrl(c);
+        break;
+    case 'd':
+        yes = std::isdigit(c);
+        break;
+    case 'g':
+        yes = std::isgraph(c);
+        break;
+    case 'l':
+        yes = std::islower(c);
+        break;
+    case 'p':
+        yes = std::ispunct(c);
+        break;
+    case 's':
+        yes = std::isspace(c);
+        break;
+    case 'u':
+        yes = std::isupper(c);
+        break;
+    case 'w':
+        yes = std::isalnum(c);
+        break;
+    case 'x':
+        yes = std::isxdigit(c);
+        break;
+    case 'z':
+        yes = c == 0;
+        break; // deprecated, still in Lua 5.4
+    default:
+        return cls == c;
     }
-    return cls == c;
+    return (yes != 0) != (std::isupper(cls) != 0);
 }
 
 // p at '[', close at the set's ']'.
@@ -407,10 +425,9 @@ int findOrMatch(lua_State *L, bool find)
         ++p;
         --lp;
     }
-    startMatcher(m, L, s, ls, p, lp);
     const char *from = s + init;
     do {
-        resetMatcher(m);
+        startMatcher(m, L, s, ls, p, lp);
         if (const char *end = match(m, from, p)) {
             if (!find)
                 return pushCaptures(m, from, end);
@@ -418,7 +435,7 @@ int findOrMatch(lua_State *L, bool find)
             lua_pushinteger(L, end - s);
             return pushCaptures(m, nullptr, nullptr) + 2;
         }
-    } while (from++ < m.subjectEnd && !anchored);
+    } while (from++ < s + ls && !anchored);
     luaL_pushfail(L);
     return 1;
 }
@@ -437,9 +454,8 @@ int gmatchNext(lua_State *L)
     const char *p = lua_tolstring(L, lua_upvalueindex(2), &lp);
     auto *state = static_cast<GmatchState *>(lua_touserdata(L, lua_upvalueindex(3)));
     Matcher m;
-    startMatcher(m, L, s, ls, p, lp);
-    for (const char *from = s + state->position; from <= m.subjectEnd; ++from) {
-        resetMatcher(m);
+    for (const char *from = s + state->position; from <= s + ls; ++from) {
+        startMatcher(m, L, s, ls, p, lp);
         const char *end = match(m, from, p);
         if (end && end - s != state->lastEnd) {
             state->position = std::size_t(end - s);
@@ -549,19 +565,18 @@ int LuaApi::strGsub(lua_State *L)
         --lp;
     }
     Matcher m;
-    startMatcher(m, L, s, ls, p, lp);
     const char *from = s;
     const char *lastEnd = nullptr;
     lua_Integer count = 0;
     bool changed = false;
     while (count < most) {
-        resetMatcher(m);
+        startMatcher(m, L, s, ls, p, lp);
         const char *end = match(m, from, p);
         if (end && end != lastEnd) {
             ++count;
             changed = addReplacement(m, &buffer, from, end, type) || changed;
             from = lastEnd = end;
-        } else if (from < m.subjectEnd) {
+        } else if (from < s + ls) {
             luaL_addchar(&buffer, *from++);
         } else {
             break;
@@ -572,7 +587,7 @@ int LuaApi::strGsub(lua_State *L)
     if (!changed) {
         lua_pushvalue(L, 1);
     } else {
-        luaL_addlstring(&buffer, from, std::size_t(m.subjectEnd - from));
+        luaL_addlstring(&buffer, from, std::size_t(s + ls - from));
         luaL_pushresult(&buffer);
     }
     lua_pushinteger(L, count);
