@@ -239,7 +239,17 @@ void ClusterPanel::stopSelected()
 
 bool ClusterPanel::startAll()
 {
-    return m_cluster && startServers(m_model->serverNames());
+    if (!m_cluster)
+        return false;
+    const QList<ServerHandle *> servers = m_cluster->servers();
+    for (ServerHandle *server : servers) {
+        const auto state = server->state();
+        if (state != ServerHandle::State::Running && state != ServerHandle::State::Starting)
+            reportFailureOf(server);
+    }
+    m_cluster->startAll(); // returns at once; rank by rank, each once the one before is up
+    Q_EMIT startFinished({});
+    return true;
 }
 
 void ClusterPanel::stopAll()

@@ -55,6 +55,8 @@ public Q_SLOTS:
     void stopServers(const QStringList &names);
     bool startSelected();
     void stopSelected();
+    // Returns at once; the cluster starts rank by rank (Cluster::startAll), each failure follows
+    // as startFinished.
     bool startAll();
     void stopAll();
     // Adds a replica of the selected worker (started when its siblings run); false when none fits.
