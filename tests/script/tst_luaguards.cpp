@@ -1,5 +1,8 @@
 // Library calls that loop in C (string.rep, table.move, pattern matching) stop at the time limit;
 // the guarded pattern functions give the stock results; peers' method names never fill memory.
+#include "client.h"
+#include "handlewait.h"
+#include "localserver.h"
 #include "logger.h"
 #include "script/luadispatcher.h"
 #include "serverconfig.h"
@@ -359,6 +362,53 @@ function echo(p) return p end
                  qPrintable(QString::number(context.stuckAt)));
         QCOMPARE(call(*dispatcher, "echo", "ok").results, std::vector<std::string>{"ok"});
         QCOMPARE(context.stuck.size(), 1);
+    }
+
+    // Through a real server: each call that hung a server forever is answered with payload 0
+    // within the time limit plus the bound, the next call is served, and stop is prompt.
+    void serverAnswersAfterHangingCalls()
+    {
+        ServerConfig config;
+        config.kind = ServerKind::Server;
+        config.name = QStringLiteral("hang");
+        config.dbAddress = QStringLiteral("tcp://127.0.0.1:*");
+        config.pullAddress = QStringLiteral("tcp://127.0.0.1:*");
+        config.pubAddress = QStringLiteral("tcp://127.0.0.1:*");
+        config.logLevel = LogLevel::Warning;
+        config.limits.timeLimitMs = 300;
+        config.script.name = QStringLiteral("hang.lua");
+        config.script.content = R"lua(
+function rep(p) return 'len=' .. #string.rep('', 2^62) end
+function move(p) table.move({}, 1, 2^50, 2) return 'moved' end
+function find(p) return string.find(string.rep('a', 3000), '.-.-.-.-b') or 'none' end
+function echo(p) return p end
+)lua";
+        LocalServer server(config);
+        QVERIFY2(startAndWait(&server, 15000), qPrintable(server.errorString()));
+        Client::Options options;
+        options.serverName = "hang";
+        options.dbAddress = server.address(QStringLiteral("db_address")).toStdString();
+        options.timeoutMs = 5000;
+        Client client(options);
+        QVERIFY2(client.connect(), client.lastError().c_str());
+        const std::pair<const char *, const char *> calls[] = {
+            {"hang.rep", "len=0"}, {"hang.move", "0"}, {"hang.find", "0"}};
+        for (const auto &[function, expected] : calls) {
+            QElapsedTimer timer;
+            timer.start();
+            const auto replies = client.eval(function, "x");
+            const qint64 elapsed = timer.elapsed();
+            qInfo("%s answered after %lld ms", function, elapsed);
+            QVERIFY2(replies.has_value(), client.lastError().c_str());
+            QCOMPARE(replies->at(0), std::string(expected));
+            QVERIFY2(elapsed < 300 + 500 + 1500, qPrintable(QString::number(elapsed)));
+            QCOMPARE(client.eval("hang.echo", "next"),
+                     std::make_optional(std::vector<std::string>{"next"}));
+        }
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(stopAndWait(&server, 5000));
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
     }
 
     void methodNameStorm()
