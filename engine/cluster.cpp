@@ -24,37 +24,6 @@ Cluster::~Cluster()
     m_sequence = nullptr;
 }
 
-QString Cluster::replicaName(const QString &entry, int replica)
-{
-    return QStringLiteral("%1-%2").arg(entry).arg(replica);
-}
-
-QList<ServerConfig> Cluster::expandReplicas(const QList<ServerConfig> &configs)
-{
-    QList<ServerConfig> out;
-    for (const ServerConfig &config : configs) {
-        if (config.kind != ServerKind::Worker || config.replicas <= 1 || config.replica > 0) {
-            ServerConfig single = config;
-            if (single.replica <= 0 || single.entry.isEmpty()) {
-                single.entry = config.name; // an entry is its own entry
-                single.replica = 0;
-            }
-            single.replicas = 1;
-            out.append(single);
-            continue;
-        }
-        for (int i = 1; i <= config.replicas; ++i) {
-            ServerConfig replica = config;
-            replica.name = replicaName(config.name, i);
-            replica.entry = config.name;
-            replica.replica = i;
-            replica.replicas = 1;
-            out.append(replica);
-        }
-    }
-    return out;
-}
-
 void Cluster::addServers(const QList<ServerConfig> &configs)
 {
     for (const ServerConfig &config : configs) {

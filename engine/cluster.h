@@ -49,9 +49,15 @@ public:
     static ServerConfig resolvedConfig(const ServerHandle *server);
 
     // The name of an entry's replica number n: "w-3". Only made, never parsed back.
-    static QString replicaName(const QString &entry, int replica);
+    static QString replicaName(const QString &entry, int replica)
+    {
+        return qpalm::replicaName(entry, replica);
+    }
     // Expands worker entries into concrete configs, setting entry and replica on each.
-    static QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs);
+    static QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs)
+    {
+        return qpalm::expandReplicas(configs);
+    }
 
 Q_SIGNALS:
     // Caller's thread: startAll finished; ok is false when any server failed to start.

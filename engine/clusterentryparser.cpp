@@ -1,7 +1,7 @@
 #include "clusterentryparser.h"
 
-#include "clusterfile.h"
 #include "clusterfilesupport.h"
+#include "clustervalidation.h"
 #include "serverconfig.h"
 #include "servertraits.h"
 

@@ -13,19 +13,6 @@
 
 namespace qpalm {
 
-QString ClusterError::toString(const QString &fileName) const
-{
-    QString text;
-    if (!fileName.isEmpty())
-        text += fileName + QStringLiteral(": ");
-    if (!entry.isEmpty())
-        text += entry.startsWith(u'#') ? QStringLiteral("server %1: ").arg(entry)
-                                       : QStringLiteral("server '%1': ").arg(entry);
-    if (!field.isEmpty())
-        text += QStringLiteral("field '%1': ").arg(field);
-    return text + message;
-}
-
 std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, const QString &baseDir,
                                                     ClusterError *error)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clustervalidation.h"
 #include "serverconfig.h"
 
 #include <QList>
@@ -30,16 +31,6 @@
 
 namespace qpalm {
 
-// A cluster file's error: which entry, which field, what was wrong.
-struct ClusterError
-{
-    QString entry; // server name, or "#3" when it has none; empty for the file itself
-    QString field; // JSON key, or empty
-    QString message;
-    // "cluster.json: server 'w': field 'db_address': not a valid address 'tcp:/x'"
-    QString toString(const QString &fileName = {}) const;
-};
-
 // Parses and validates a cluster file's JSON; scripts resolve against baseDir. Nothing partial is
 // returned.
 std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, const QString &baseDir,
@@ -49,14 +40,5 @@ std::optional<QList<ServerConfig>> loadClusterFile(const QString &path, ClusterE
 // Serializes configs (scripts relative to the file's folder) in the format loadClusterFile reads.
 QByteArray clusterJson(const QList<ServerConfig> &configs, const QString &baseDir);
 bool saveClusterFile(const QString &path, const QList<ServerConfig> &configs, QString *errorText);
-// Checks one config on its own (required addresses for its kind, address syntax, names).
-std::optional<ClusterError> validateServer(const ServerConfig &config);
-// Checks the set: duplicate names, two servers binding one address, each server on its own.
-std::optional<ClusterError> validateCluster(const QList<ServerConfig> &configs);
-// True for tcp://host:port (port may be *), ipc://path, inproc://name.
-bool isValidAddress(const QString &address);
-// True when binding both addresses at once would fail (same endpoint; a tcp port * never
-// conflicts).
-bool addressesConflict(const QString &a, const QString &b);
 
 } // namespace qpalm

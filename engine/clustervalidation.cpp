@@ -1,13 +1,26 @@
-#include "clusterfile.h"
+#include "clustervalidation.h"
 
-#include "cluster.h"
 #include "clusterfilesupport.h"
 #include "endpoint.h"
+#include "serverconfig.h"
 #include "servertraits.h"
 
 #include <QHash>
 
 namespace qpalm {
+
+QString ClusterError::toString(const QString &fileName) const
+{
+    QString text;
+    if (!fileName.isEmpty())
+        text += fileName + QStringLiteral(": ");
+    if (!entry.isEmpty())
+        text += entry.startsWith(u'#') ? QStringLiteral("server %1: ").arg(entry)
+                                       : QStringLiteral("server '%1': ").arg(entry);
+    if (!field.isEmpty())
+        text += QStringLiteral("field '%1': ").arg(field);
+    return text + message;
+}
 
 namespace {
 
@@ -35,7 +48,7 @@ std::optional<ClusterError> checkNames(const QList<ServerConfig> &configs)
         const ServerConfig &config = configs.at(i);
         if (config.kind == ServerKind::Worker && config.replica <= 0)
             workerEntries.insert(config.name, int(i));
-        for (const ServerConfig &concrete : Cluster::expandReplicas({config})) {
+        for (const ServerConfig &concrete : expandReplicas({config})) {
             const bool isReplica = concrete.name != config.name;
             const auto it = owners.constFind(concrete.name);
             if (it != owners.constEnd()) {

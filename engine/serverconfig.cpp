@@ -44,4 +44,61 @@ QStringList ServerConfig::boundAddresses() const
     return out;
 }
 
+QString *addressIn(ServerConfig &config, ClusterField field)
+{
+    switch (field) {
+    case ClusterField::DbAddress:
+        return &config.dbAddress;
+    case ClusterField::PullAddress:
+        return &config.pullAddress;
+    case ClusterField::PubAddress:
+        return &config.pubAddress;
+    case ClusterField::WorkerPullAddress:
+        return &config.workerPullAddress;
+    case ClusterField::WorkerPushAddress:
+        return &config.workerPushAddress;
+    case ClusterField::SubAddress:
+        return &config.subAddress;
+    default:
+        return nullptr;
+    }
+}
+
+QString addressOf(const ServerConfig &config, ClusterField field)
+{
+    const QString *address = addressIn(const_cast<ServerConfig &>(config), field);
+    return address ? *address : QString();
+}
+
+QString replicaName(const QString &entry, int replica)
+{
+    return QStringLiteral("%1-%2").arg(entry).arg(replica);
+}
+
+QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs)
+{
+    QList<ServerConfig> out;
+    for (const ServerConfig &config : configs) {
+        if (config.kind != ServerKind::Worker || config.replicas <= 1 || config.replica > 0) {
+            ServerConfig single = config;
+            if (single.replica <= 0 || single.entry.isEmpty()) {
+                single.entry = config.name; // an entry is its own entry
+                single.replica = 0;
+            }
+            single.replicas = 1;
+            out.append(single);
+            continue;
+        }
+        for (int i = 1; i <= config.replicas; ++i) {
+            ServerConfig replica = config;
+            replica.name = replicaName(config.name, i);
+            replica.entry = config.name;
+            replica.replica = i;
+            replica.replicas = 1;
+            out.append(replica);
+        }
+    }
+    return out;
+}
+
 } // namespace qpalm

@@ -2,15 +2,13 @@
 
 #include "logrecord.h"
 #include "scriptsource.h"
+#include "servertraits.h"
 
 #include <QStringList>
 
 #include <optional>
 
 namespace qpalm {
-
-// pylm's server kinds.
-enum class ServerKind { Server, Master, Hub, Worker, Pipeline, Sink };
 
 // "server", "master", "hub", "worker", "pipeline", "sink".
 QString kindName(ServerKind kind);
@@ -57,5 +55,14 @@ struct ServerConfig
     // Addresses this server binds (not connects to).
     QStringList boundAddresses() const;
 };
+
+// The config member behind a single-address field; nullptr for other fields.
+QString *addressIn(ServerConfig &config, ClusterField field);
+QString addressOf(const ServerConfig &config, ClusterField field);
+
+// The name of an entry's replica number n: "w-3". Only made, never parsed back.
+QString replicaName(const QString &entry, int replica);
+// Expands worker entries into concrete configs, setting entry and replica on each.
+QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs);
 
 } // namespace qpalm

@@ -1,7 +1,5 @@
 #include "servertraits.h"
 
-#include "serverconfig.h"
-
 namespace qpalm {
 
 namespace {
@@ -139,32 +137,6 @@ bool isAddressField(ClusterField field)
     default:
         return false;
     }
-}
-
-QString *addressIn(ServerConfig &config, ClusterField field)
-{
-    switch (field) {
-    case F::DbAddress:
-        return &config.dbAddress;
-    case F::PullAddress:
-        return &config.pullAddress;
-    case F::PubAddress:
-        return &config.pubAddress;
-    case F::WorkerPullAddress:
-        return &config.workerPullAddress;
-    case F::WorkerPushAddress:
-        return &config.workerPushAddress;
-    case F::SubAddress:
-        return &config.subAddress;
-    default:
-        return nullptr;
-    }
-}
-
-QString addressOf(const ServerConfig &config, ClusterField field)
-{
-    const QString *address = addressIn(const_cast<ServerConfig &>(config), field);
-    return address ? *address : QString();
 }
 
 QList<ClusterField> ServerKindTraits::boundFields() const

@@ -8,8 +8,8 @@
 
 namespace qpalm {
 
-enum class ServerKind;
-struct ServerConfig;
+// pylm's server kinds.
+enum class ServerKind { Server, Master, Hub, Worker, Pipeline, Sink };
 
 // Keys of a cluster-file entry, in the order files are written and checked.
 enum class ClusterField {
@@ -36,9 +36,6 @@ QLatin1StringView fieldName(ClusterField field);
 std::optional<ClusterField> fieldFromName(QStringView name);
 // Fields holding one address (not sub_addresses, which is a list).
 bool isAddressField(ClusterField field);
-// The config member behind a single-address field; nullptr for other fields.
-QString *addressIn(ServerConfig &config, ClusterField field);
-QString addressOf(const ServerConfig &config, ClusterField field);
 
 // ZeroMQ socket types the servers use (pub is an XPUB so it sees its subscribers).
 enum class SocketType { Rep, Req, Pull, Push, XPub, Sub };
