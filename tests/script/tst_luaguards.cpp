@@ -441,7 +441,13 @@ function memory(p) collectgarbage() return tostring(collectgarbage('count')) end
               rssBefore / 1024, rssAfter / 1024);
         QVERIFY2(luaAfter < luaBefore * 1.2, qPrintable(QString::number(luaAfter)));
         QVERIFY(rssBefore > 0);
+#ifdef __SANITIZE_ADDRESS__
+        // AddressSanitizer keeps freed blocks in its quarantine, so RSS says nothing here; the Lua
+        // heap check above still holds.
+        qInfo("RSS not compared under AddressSanitizer (freed memory stays quarantined)");
+#else
         QVERIFY2(rssAfter < rssBefore * 1.2, qPrintable(QString::number(rssAfter)));
+#endif
     }
 };
 
