@@ -9,9 +9,9 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QLocale>
 #include <QTimer>
 #include <QTranslator>
 
