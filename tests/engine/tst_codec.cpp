@@ -2,6 +2,7 @@
 // cache's pylm verbs without any socket.
 
 #include "cache.h"
+#include "codectest.h"
 #include "message.h"
 #include "server/controlcodec.h"
 #include "testprint.h"
@@ -13,21 +14,9 @@
 #include <random>
 
 using namespace qpalm;
+using namespace qpalm::test;
 
 namespace {
-
-std::string bytes(std::initializer_list<int> values)
-{
-    std::string out;
-    for (int value : values)
-        out.push_back(static_cast<char>(value));
-    return out;
-}
-
-QByteArray hex(const std::string &data)
-{
-    return QByteArray(data.data(), static_cast<qsizetype>(data.size())).toHex(' ');
-}
 
 // Length-delimited field: tag, varint length (< 16384), bytes.
 std::string lengthDelimited(int tag, const std::string &value)

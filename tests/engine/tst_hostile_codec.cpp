@@ -2,6 +2,7 @@
 // full decoder (libprotobuf, as pylm) accepts, over random, mutated and hand-built inputs, and
 // sees the same fields; function-field limits.
 
+#include "codectest.h"
 #include "message.h"
 #include "testprint.h"
 
@@ -10,21 +11,9 @@
 #include <random>
 
 using namespace qpalm;
+using namespace qpalm::test;
 
 namespace {
-
-std::string bytes(std::initializer_list<int> values)
-{
-    std::string out;
-    for (int value : values)
-        out.push_back(static_cast<char>(value));
-    return out;
-}
-
-QByteArray hex(const std::string &data)
-{
-    return QByteArray(data.data(), static_cast<qsizetype>(data.size())).toHex(' ');
-}
 
 // Empty when peek and decode agree on input (accept or reject, and the fields); else the story.
 QString disagreement(const std::string &input)
