@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The cluster-file checker: what a bad entry reports and the checks behind it.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs every Debian 12 package qpalm needs to build, run and test. Idempotent.
 set -euo pipefail
 

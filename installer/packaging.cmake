@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CPack: a Debian package and a tarball of everything `cmake --install` puts in place.
 #   cmake --build build --target package   (or: cd build && cpack -G DEB)
 set(CPACK_PACKAGE_NAME qpalm)

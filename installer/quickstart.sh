@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds what is missing and runs the demo cluster: in the desktop app when there is a display,
 # headless (qpalm-server + a qpalm-client job, pylm-format log on the terminal) when there is none.
 set -euo pipefail

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // qpalm-client: a pylm client on the command line. Replies go to stdout, one per line.
 // Exit codes: 0 success, 1 no answer / timeout / wrong server, 2 bad command line.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // qpalm-ctl: steers the servers of a qpalm-server through its control channel (--control).
 // Exit codes: 0 done, 1 the server refused (reason on stderr), 2 bad command line,
 // 3 nobody answered or authentication failed within the timeout.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // qpalm: opens a cluster file (or the demo) in the desktop app.
 #include "appsettings.h"
 #include "mainwindow.h"

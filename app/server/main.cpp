@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // qpalm-server: runs the servers of a cluster file headless until SIGINT/SIGTERM.
 // SIGHUP reloads every server's script from its file. Exit codes: 0 clean stop,
 // 1 bad cluster file or a server failed to start, 2 bad command line.

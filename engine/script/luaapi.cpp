@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The script API: the sandboxed libraries, self, logging, yield and the cache.
 
 #include "luaapi.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LuaRuntime calls: handlers, scatter/gather, handle_stream, and how a failed call is described.
 
 #include "luaapi.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Coroutines that the time limit follows: resume, wrap and close as lcorolib.c, tracked.
 
 #include "luaapi.h"

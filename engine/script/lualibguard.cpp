@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Library functions that loop in C with no Lua call in between, where no time limit reaches:
 // string.rep, table.move, table.insert and table.remove, rebuilt to check their sizes and the
 // call's stop flag. The pattern functions are in luapattern.cpp.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Memory, time and depth limits of LuaRuntime: the allocator, the hook and the stop signals.
 
 #include "luaapi.h"

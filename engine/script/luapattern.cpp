@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Lua 5.4 pattern matching (string.find, match, gmatch, gsub) with a step budget: the stock
 // matcher can backtrack inside one C function for hours, where no time limit reaches. This one
 // checks the call's stop flag every kCheckEvery steps and raises the time-limit error.

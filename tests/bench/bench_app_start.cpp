@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Time from the main window showing to a master with 8 workers running, through the app's own
 // openClusterFile(start = true), with real threads and sockets. Run under xvfb-run or offscreen.
 // Usage: bench_app_start [runs=7]

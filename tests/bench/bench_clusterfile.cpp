@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Cluster-file check time against the number of entries (the check must stay linear).
 // Usage: bench_clusterfile [entries=8000] [rounds=3]; also runs 2x and 4x the entries.
 #include "cluster.h"

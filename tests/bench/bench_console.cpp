@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The console sink, old against new: N server threads print pylm lines to one file.
 //   old: one global mutex, fwrite + fflush per record (printPylmLine before issue 7)
 //   new: ConsoleWriter (lock-free append, one writer thread, one fwrite + fflush per batch)

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Held throughput of a qpalm-server with and without a control-channel watcher attached, in the
 // same run: a server running a trivial Lua function, qpalm-client jobs of N messages, alternating
 // rounds without and with `qpalm-ctl logs --follow` (INFO) attached.

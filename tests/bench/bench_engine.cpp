@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Engine throughput and latency against raw ZeroMQ, measured side by side in one run.
 // Usage: bench_engine [messages=1000000] [rounds=5] [evals=5000]
 #include "client.h"

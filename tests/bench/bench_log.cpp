@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Log viewer benchmarks (run by hand, see docs/bench-log.md):
 //   bench_log stall  [--rate N] [--seconds S] [--capacity N] [--filter TEXT] [--runs R]
 //     feeds N records/s from a producer thread (batches every 10 ms, as queued signals)

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The cost of the guarded pattern functions (our matcher with a step budget) against the stock
 // Lua 5.4 string library, on a find/gmatch/gsub-heavy handler. Prints ms per 10k handler runs.
 #include "logger.h"

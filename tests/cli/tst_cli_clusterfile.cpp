@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bad cluster files: qpalm-server prints one error naming the entry and the field, starts nothing.
 
 #include "clitest.h"

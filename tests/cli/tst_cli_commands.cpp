@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Command lines of qpalm-server and qpalm-client: options, errors, signals, timeouts.
 // Uses servers without scripts (a worker without a handler answers b'0'), so no script runtime is
 // needed.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every example of resources/examples end to end: qpalm-server runs it, qpalm-client talks to it.
 // Cluster files are rewritten into a temporary folder (ipc between servers, wildcard tcp ports for
 // clients), so suites run in parallel.

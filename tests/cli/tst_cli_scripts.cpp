@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scripts under qpalm-server: limits per server from the cluster file, and SIGHUP hot reload
 // mid-job.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // A suite that needs an outside tool (python3-zmq, ...) skips without it, with a message CTest's

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Sourced by test scripts: require_tools NAME TOOL... exits 77 (CTest SKIP_RETURN_CODE) when a
 # tool is missing, or 1 under CI (CI set), where the tools are expected.
 qpalm_in_ci() {

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Helpers for the qpalm-ctl suites: a qpalm-server whose output goes to files (so a flood of log

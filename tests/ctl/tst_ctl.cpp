@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // qpalm-ctl end to end against qpalm-server --control on loopback: every command, its output and
 // its exit code, refusals (bad name, bad level), usage errors and nobody answering.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The control channel's security: keygen, CURVE with an authorized-keys directory (a ZAP handler
 // that refuses unknown keys and logs each refused peer once), no keys off loopback (exit 2),
 // ipc sockets private to the user.

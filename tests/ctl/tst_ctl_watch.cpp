@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Watchers of the control channel: a DEBUG flood to a watcher that does not read yields a
 // records_lost event (sequence numbers account for every event) while the servers keep serving
 // and the channel keeps answering; a second watcher at the same time gets its own stream.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Raw ZeroMQ peers for tests that play a foreign or hostile party (link PkgConfig::ZMQ).

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A server's cache over its REP socket: pylm's verbs through qpalm::Client, raw requests for
 // what Client cannot send, and the keys servers preset for clients and workers.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // PalmMessage codec against hand-computed protobuf bytes, function-field helpers, and the
 // cache's pylm verbs without any socket.
 

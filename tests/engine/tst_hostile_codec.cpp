@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One rule for the wire format: the master's quick check (peekMessage) accepts exactly what the
 // full decoder (libprotobuf, as pylm) accepts, over random, mutated and hand-built inputs, and
 // sees the same fields; function-field limits.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hostile peers on real sockets: raw TCP garbage on every bound port, over-long function names,
 // errors in scatter / gather / handle_stream, a stage that cannot be advanced, and a subscriber
 // that stops reading (backpressure, nothing dropped).

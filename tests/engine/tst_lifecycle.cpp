@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LocalServer's life: start, stop, start again; its signals, stats and batched records;
 // failures that name their cause; Cluster replicas.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The model of a cluster: server-kind traits, endpoints, the cluster graph, replica membership
 // and cluster-file checks (duplicate keys, name clashes, a large file in linear time).
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // pylm's multi-stage examples, natively: pipeline, tee, stream, sink, stream + sink,
 // server -> hub and a pipelined master feeding a pipeline.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hostile and heavy input: 1,000 malformed frames on every bound socket (and on the inputs a
 // server connects to), stopping under full load, an address already in use, 20k messages.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // pylm's single-stage examples, natively: single server, parallel master + workers, scatter,
 // gather, logging, error and a worker with several results per message.
 

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A pylm-compatible peer for qpalm's interop tests.
 
 Plays pylm's Client, Worker and pipelined Server with nothing but Debian's python3-zmq and

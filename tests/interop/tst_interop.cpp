@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // qpalm against an independent Python peer (peer.py: python3-zmq + python3-protobuf only)
 // playing pylm's Client, Worker and pipelined Server.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Helper of tst_consolewriter: servers log through the console sink, then the process ends at
 // once: "return" from main, "exit" (std::exit), or "_exit" after flushConsoleLog().
 #include "logger.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The console sink: one buffered writer thread, no lock on the logging path, order kept per
 // server, nothing lost at exit.
 #include "consolewriter.h"

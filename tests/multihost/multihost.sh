@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A cluster across two hosts: two network namespaces joined by a veth pair stand in for two
 # machines. Host A runs a master bound to all interfaces; host B runs its workers and the
 # client, which know only the master's cache address. Needs root and iproute2: without `ip` it

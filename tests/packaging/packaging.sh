@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the .deb and the .tar.gz with CPack from the build tree and checks what they hold.
 # Needs dpkg-deb (dpkg) and tar: exits 77 (skipped) without them, or fails under CI.
 set -euo pipefail

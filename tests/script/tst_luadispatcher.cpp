@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Lua script runtime: script API, sandbox, limits, reload, against a fake server context.
 #include "logger.h"
 #include "script/luadispatcher.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Library calls that loop in C (string.rep, table.move, pattern matching) stop at the time limit;
 // the guarded pattern functions give the stock results; peers' method names never fill memory.
 #include "client.h"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Screenshots of the desktop app under Xvfb, saved to docs/screenshots/ (or $1):
 #   mainwindow.png  the app's own grab (qpalm --screenshot: demo cluster running, a job streaming)
 #   desktop.png     the X root window captured with ImageMagick's `import` while the app runs

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ClusterModel on a real in-process cluster: rows follow servers, rates from stats, live log
 // levels.
 #include "clustermodel.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The error path a user walks in the app: a Lua handler fails, the log shows the record with its
 // traceback while the server keeps answering, clicking the traceback line opens the script at
 // that line, the fix is applied live and the next reply shows it. All on a real cluster.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow driven through its own actions and panels on a real in-process cluster; checks on the
 // engine side.
 #include "mainwindow.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The window never waits on its GUI thread: a worker whose master does not exist starts, fails
 // and stops through the window's actions while a 5 ms timer measures the longest gap between
 // two of its ticks (QElapsedTimer::nsecsElapsed, as bench_log does).

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TopologyView: edges from the servers' addresses, live state on nodes, clicks pick a server.
 #include "topologylayout.h"
 #include "topologyview.h"

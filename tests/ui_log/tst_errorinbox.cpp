@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ErrorInboxModel grouping (message + first frame), counts, first/last seen; the widget's links.
 #include "errorinbox.h"
 #include "logmodel.h"

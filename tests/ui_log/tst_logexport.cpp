@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Export of the rows shown as .log (pylm lines), .csv and .jsonl, against committed files.
 // The expected files come from data/make_expected.py (Python's csv and json modules).
 #include "logexport.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LogViewer widget: filters through the public API, follow/pause, traceback links, traceback
 // line parsing, export through the viewer.
 #include "logmodel.h"

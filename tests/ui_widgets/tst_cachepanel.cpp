@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CachePanel on a real in-process server: list, show (text/hex), set, delete, checked with a
 // separate client.
 #include "cachepanel.h"

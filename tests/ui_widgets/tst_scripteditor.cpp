@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ScriptEditor: tabs, line navigation, save/revert, error markers, and Apply into a running Lua
 // server.
 #include "scripteditor.h"

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpalm developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the expected export files with Python's own csv/json/time modules (an independent
 implementation of the formats LogExport writes). Run from this directory."""
 import csv, datetime, io, json
