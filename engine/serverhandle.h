@@ -16,7 +16,9 @@ class ServerHandle : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Stopped, Starting, Running, Stopping, Failed };
+    // Hung: running, but a call is stuck and its master routes around it.
+    // Unreachable: a remote or child server whose control link is lost (not known to be stopped).
+    enum class State { Stopped, Starting, Running, Stopping, Failed, Hung, Unreachable };
     Q_ENUM(State)
 
     using QObject::QObject;
@@ -35,6 +37,8 @@ public:
     virtual ServerStats stats() const = 0;
     // The run number, bumped at each start; stats and events of earlier runs are ignored.
     virtual quint64 generation() const = 0;
+    // Where it runs: empty for this process's threads, else a host or process label.
+    virtual QString hostLabel() const { return {}; }
 
 public Q_SLOTS:
     // Returns at once; started or failed follows. Does nothing while starting or running.

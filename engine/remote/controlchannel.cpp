@@ -30,6 +30,10 @@ QString stateName(ServerHandle::State state)
         return QStringLiteral("stopping");
     case ServerHandle::State::Failed:
         return QStringLiteral("failed");
+    case ServerHandle::State::Hung:
+        return QStringLiteral("hung");
+    case ServerHandle::State::Unreachable:
+        return QStringLiteral("unreachable");
     }
     return QStringLiteral("unknown");
 }

@@ -77,6 +77,10 @@ QColor ClusterModel::stateColor(int state)
         return QColor(0xe0, 0xa0, 0x10);
     case ServerHandle::State::Failed:
         return QColor(0xd0, 0x30, 0x30);
+    case ServerHandle::State::Hung:
+        return QColor(0xc0, 0x50, 0xc0);
+    case ServerHandle::State::Unreachable:
+        return QColor(0x60, 0x60, 0xc0);
     case ServerHandle::State::Stopped:
         break;
     }
@@ -96,6 +100,10 @@ QString ClusterModel::stateText(const ServerHandle *server)
         const QString reason = server->errorString();
         return reason.isEmpty() ? tr("failed") : tr("failed: %1").arg(reason);
     }
+    case ServerHandle::State::Hung:
+        return tr("hung");
+    case ServerHandle::State::Unreachable:
+        return tr("unreachable");
     case ServerHandle::State::Stopped:
         break;
     }
