@@ -2,9 +2,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QList>
 #include <QMetaType>
+#include <QString>
 
 namespace qpalm {
+
+// What a master/hub knows of one worker on the reliable path (docs/delivery.md).
+struct WorkerLedger
+{
+    QString worker;                // the worker's name as it introduced itself (its identity)
+    qint64 inFlight = 0;           // sent, not yet answered
+    quint64 done = 0;              // results accepted from it
+    quint64 requeued = 0;          // messages taken back from it (died, hung, left) and resent
+    quint64 duplicatesDropped = 0; // late or repeated results from it that were dropped
+    int credit = 0;                // messages it may still be sent now (0 while it is stuck)
+    qint64 lastSeenMsecs = 0;      // msecs since epoch of its last heartbeat or result
+    bool gone = false;             // given up on (missed heartbeats or said goodbye)
+    bool operator==(const WorkerLedger &) const = default;
+};
 
 // Counters of one server since it started, sampled on its thread.
 struct ServerStats
@@ -19,9 +35,10 @@ struct ServerStats
     quint64 toWorkers = 0;   // master/hub: sent to workers
     quint64 fromWorkers = 0; // master/hub: received from workers
     quint64 cacheRequests = 0;
-    int pendingOut = 0;        // messages waiting for a full socket (backpressure)
-    int heldForSubscriber = 0; // replies waiting for their topic's first subscriber
-    qint64 inFlight = 0;       // master/hub: toWorkers - fromWorkers
+    int pendingOut = 0;         // messages waiting for a full socket (backpressure)
+    int heldForSubscriber = 0;  // replies waiting for their topic's first subscriber
+    qint64 inFlight = 0;        // master/hub: toWorkers - fromWorkers
+    QList<WorkerLedger> ledger; // master/hub: one entry per reliable-path worker seen this run
 };
 
 } // namespace qpalm

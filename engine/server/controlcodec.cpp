@@ -34,6 +34,17 @@ void putStats(const ServerStats &in, Stats *out)
     out->set_pending_out(in.pendingOut);
     out->set_held_for_subscriber(in.heldForSubscriber);
     out->set_in_flight(in.inFlight);
+    for (const qpalm::WorkerLedger &w : in.ledger) {
+        auto *l = out->add_ledger();
+        l->set_worker(toBytes(w.worker));
+        l->set_in_flight(w.inFlight);
+        l->set_done(w.done);
+        l->set_requeued(w.requeued);
+        l->set_duplicates_dropped(w.duplicatesDropped);
+        l->set_credit(w.credit);
+        l->set_last_seen_msecs(w.lastSeenMsecs);
+        l->set_gone(w.gone);
+    }
 }
 
 ServerStats takeStats(const Stats &in, quint64 generation)
@@ -52,6 +63,18 @@ ServerStats takeStats(const Stats &in, quint64 generation)
     out.pendingOut = in.pending_out();
     out.heldForSubscriber = in.held_for_subscriber();
     out.inFlight = in.in_flight();
+    for (const auto &l : in.ledger()) {
+        qpalm::WorkerLedger w;
+        w.worker = fromBytes(l.worker());
+        w.inFlight = l.in_flight();
+        w.done = l.done();
+        w.requeued = l.requeued();
+        w.duplicatesDropped = l.duplicates_dropped();
+        w.credit = l.credit();
+        w.lastSeenMsecs = l.last_seen_msecs();
+        w.gone = l.gone();
+        out.ledger << w;
+    }
     return out;
 }
 

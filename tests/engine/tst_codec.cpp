@@ -596,6 +596,16 @@ private Q_SLOTS:
         stats.stats.pendingOut = 9;
         stats.stats.heldForSubscriber = 10;
         stats.stats.inFlight = -1;
+        WorkerLedger ledger;
+        ledger.worker = QStringLiteral("w-1");
+        ledger.inFlight = 11;
+        ledger.done = 12;
+        ledger.requeued = 13;
+        ledger.duplicatesDropped = 14;
+        ledger.credit = 15;
+        ledger.lastSeenMsecs = 16;
+        ledger.gone = true;
+        stats.stats.ledger << ledger << WorkerLedger();
         events << stats;
         ServerEvent reloaded;
         reloaded.type = ServerEvent::Type::ScriptReloaded;
@@ -652,6 +662,7 @@ private Q_SLOTS:
                 QCOMPARE(a.pendingOut, b.pendingOut);
                 QCOMPARE(a.heldForSubscriber, b.heldForSubscriber);
                 QCOMPARE(a.inFlight, b.inFlight);
+                QCOMPARE(a.ledger, b.ledger); // the reliable path's per-worker ledger
             }
         }
     }
