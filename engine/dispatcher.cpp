@@ -114,6 +114,21 @@ bool Dispatcher::reload(const ScriptSource &, QString *errorText)
     return false;
 }
 
+void attachFailedMessage(UserError &error, const Message &message)
+{
+    if (error.message)
+        return;
+    auto copy = std::make_shared<Message>();
+    copy->pipeline = message.pipeline;
+    copy->client = message.client;
+    copy->stage = message.stage;
+    copy->function = message.function;
+    copy->cache = message.cache;
+    copy->payload = message.payload.substr(0, size_t(kMaxAttachedPayloadBytes));
+    error.payloadBytes = qint64(message.payload.size());
+    error.message = std::move(copy);
+}
+
 UserError describeCurrentException(std::string_view where)
 {
     UserError error;

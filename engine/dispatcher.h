@@ -23,7 +23,12 @@ struct UserError
 {
     QString text;
     QString traceback;
+    std::shared_ptr<const Message> message; // what the failed call was given, payload capped
+    qint64 payloadBytes = 0;                // that payload's full size
 };
+
+// Keeps a copy of message in error (payload cut at kMaxAttachedPayloadBytes) unless one is kept.
+void attachFailedMessage(UserError &error, const Message &message);
 
 enum class CallResult { Ok, NotFound, Failed };
 

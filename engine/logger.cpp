@@ -15,6 +15,12 @@ Logger::Logger(QString name, LogLevel level)
 
 void Logger::log(LogLevel level, const QString &text, const QString &traceback)
 {
+    log(level, text, traceback, nullptr, 0);
+}
+
+void Logger::log(LogLevel level, const QString &text, const QString &traceback,
+                 std::shared_ptr<const Message> message, qint64 payloadBytes)
+{
     if (!isEnabled(level))
         return;
     LogRecord record;
@@ -24,6 +30,8 @@ void Logger::log(LogLevel level, const QString &text, const QString &traceback)
     record.text = text;
     record.traceback = traceback;
     record.sequence = ++m_sequence;
+    record.message = std::move(message);
+    record.messagePayloadBytes = payloadBytes;
     if (m_sink)
         m_sink(std::move(record));
     else

@@ -35,6 +35,9 @@ public:
 
     // Logs text at level, with an optional traceback; a no-op below the level.
     void log(LogLevel level, const QString &text, const QString &traceback = {});
+    // Same, carrying the message that made a user function fail (see LogRecord::message).
+    void log(LogLevel level, const QString &text, const QString &traceback,
+             std::shared_ptr<const Message> message, qint64 payloadBytes);
     // Builds the text only when the level is enabled.
     template <typename F> void logLazy(LogLevel level, F &&makeText)
     {

@@ -6,9 +6,12 @@
 #include <QMetaType>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace qpalm {
+
+struct Message;
 
 // Python logging's levels, with the same numbers.
 enum class LogLevel : int { Debug = 10, Info = 20, Warning = 30, Error = 40, Critical = 50 };
@@ -22,7 +25,14 @@ struct LogRecord
     QString text;
     QString traceback;    // empty unless the record carries a traceback
     quint64 sequence = 0; // per server, increasing from 1; gaps mean lost records
+    // The message a failed user function (handler, scatter, gather, handle_stream) was given,
+    // with its payload cut at kMaxAttachedPayloadBytes; null for other records.
+    std::shared_ptr<const Message> message;
+    qint64 messagePayloadBytes = 0; // the failing payload's full size (may exceed the copy's)
 };
+
+// Payload bytes an error record keeps of the message that caused it (64 KiB).
+constexpr qsizetype kMaxAttachedPayloadBytes = 64 * 1024;
 
 using LogBatch = QList<LogRecord>;
 

@@ -34,6 +34,8 @@ public:
         // Without a scatter function the message passes through, as in Dispatcher.
         const CallResult result =
             m_runtime->fanOut(LuaRuntime::Global::Scatter, std::move(in), out, error);
+        if (result == CallResult::Failed)
+            attachFailedMessage(error, in); // fanOut reads `in`, never moves from it
         return result == CallResult::NotFound ? Dispatcher::scatter(std::move(in), out, error)
                                               : result;
     }
@@ -45,6 +47,8 @@ public:
     {
         const CallResult result =
             m_runtime->fanOut(LuaRuntime::Global::Gather, std::move(in), out, error);
+        if (result == CallResult::Failed)
+            attachFailedMessage(error, in);
         return result == CallResult::NotFound ? Dispatcher::gather(std::move(in), out, error)
                                               : result;
     }
@@ -54,7 +58,10 @@ public:
     }
     CallResult handleStream(Message &message, std::string &topic, UserError &error) override
     {
-        return m_runtime->handleStream(message, topic, error);
+        const CallResult result = m_runtime->handleStream(message, topic, error);
+        if (result == CallResult::Failed)
+            attachFailedMessage(error, message);
+        return result;
     }
 
     bool reload(const ScriptSource &script, QString *errorText) override

@@ -118,6 +118,7 @@ bool Router::callUser(const Message &message, bool anyServer, std::vector<std::s
         return false;
     }
     if (result == CallResult::Failed) {
+        attachFailedMessage(error, message);
         reportUserError(error);
         return false;
     }
@@ -329,7 +330,8 @@ void Router::reportUserError(const UserError &error)
 {
     ++m_stats.errors;
     const QString &traceback = error.traceback.isEmpty() ? error.text : error.traceback;
-    m_logger.error(QStringLiteral("User function gave an error"), traceback);
+    m_logger.log(LogLevel::Error, QStringLiteral("User function gave an error"), traceback,
+                 error.message, error.payloadBytes);
 }
 
 } // namespace qpalm::server
