@@ -85,7 +85,7 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     m_errorsLabel = new QLabel(this);
     m_errorsLabel->setObjectName(QStringLiteral("errorsStatus"));
     m_errorsLabel->setToolTip(
-        tr("User errors, unknown functions and malformed messages counted by the servers"));
+        tr("ERROR and CRITICAL records listed in the Errors tab (kept across server restarts)"));
     statusBar()->addPermanentWidget(m_serversLabel);
     statusBar()->addPermanentWidget(m_ratesLabel);
     statusBar()->addPermanentWidget(m_errorsLabel);
@@ -163,6 +163,7 @@ void MainWindow::attachCluster(Cluster *cluster)
     m_clusterPanel->setCluster(cluster);
     m_clientPanel->setCluster(cluster);
     m_cachePanel->setCluster(cluster);
+    m_errorInbox->setCluster(cluster);
     m_scriptEditor->setCluster(cluster);
     m_logViewer->setServerFilter({});
     m_topology->highlightServer({});
@@ -477,8 +478,10 @@ void MainWindow::updateStatus()
     }
     m_serversLabel->setText(tr("Servers: %1/%2 running").arg(totals.running).arg(totals.total));
     m_ratesLabel->setText(tr("In: %1 msg/s  Out: %2 msg/s").arg(rate(in), rate(out)));
-    m_errorsLabel->setText(tr("Errors: %1").arg(totals.errors));
-    m_errorsLabel->setStyleSheet(totals.errors > 0 ? QStringLiteral("color: #c62828;") : QString());
+    // One count everywhere: the error inbox's (survives restarts; cleared with the inbox).
+    const qint64 errors = m_errorInbox->model()->errorCount();
+    m_errorsLabel->setText(tr("Errors: %1").arg(errors));
+    m_errorsLabel->setStyleSheet(errors > 0 ? QStringLiteral("color: #c62828;") : QString());
 }
 
 QString MainWindow::statusText() const

@@ -84,8 +84,10 @@ void MainWindow::createDocks()
     logDock->raise();
     clientDock->raise();
 
-    connect(m_errorInbox, &ErrorInbox::countsChanged, this, [errorDock](int groups, qint64) {
-        errorDock->setWindowTitle(groups > 0 ? tr("Errors (%1)").arg(groups) : tr("Errors"));
+    // The tab and the status bar show the same number: the inbox's error count.
+    connect(m_errorInbox, &ErrorInbox::countsChanged, this, [this, errorDock](int, qint64 errors) {
+        errorDock->setWindowTitle(errors > 0 ? tr("Errors (%1)").arg(errors) : tr("Errors"));
+        updateStatus();
     });
 }
 
