@@ -237,6 +237,44 @@ private Q_SLOTS:
         inbox.clear();
         QCOMPARE(tb->count(), 0);
     }
+
+    // Issue 10 item 9: nothing clipped beyond recovery in a narrow dock.
+    void narrowInboxElidesWithToolTipsAndWrapsTraceback()
+    {
+        ErrorInbox inbox;
+        inbox.resize(420, 400);
+        inbox.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&inbox));
+        const QString longMessage =
+            QStringLiteral("attempt to concatenate a nil value (global 'missing_variable_name')");
+        inbox.appendRecords({luaError(BaseMsecs, QStringLiteral("worker-with-a-long-name-1"),
+                                      QStringLiteral("pipeline_stage_two.lua"), 123, longMessage)});
+        QTableView *view = inbox.view();
+        QCOMPARE(view->textElideMode(), Qt::ElideMiddle); // both ends stay readable
+        QVERIFY(view->isColumnHidden(ErrorInboxModel::FirstSeenColumn));
+        const QAbstractItemModel *m = view->model();
+        const auto tip = [&](int column) {
+            return m->index(0, column).data(Qt::ToolTipRole).toString();
+        };
+        QVERIFY(tip(ErrorInboxModel::MessageColumn).contains(longMessage));
+        QCOMPARE(tip(ErrorInboxModel::LocationColumn),
+                 QStringLiteral("pipeline_stage_two.lua, line 123"));
+        QCOMPARE(tip(ErrorInboxModel::ServersColumn), QStringLiteral("worker-with-a-long-name-1"));
+        QVERIFY(tip(ErrorInboxModel::LastSeenColumn).startsWith(QStringLiteral("20")));
+        QVERIFY(tip(ErrorInboxModel::CountColumn).contains(QStringLiteral("1 occurrence")));
+        // The message column keeps the room the others leave.
+        QVERIFY(view->columnWidth(ErrorInboxModel::MessageColumn) >= 100);
+
+        // The traceback wraps: a line wider than the pane takes several lines, no horizontal bar.
+        view->setCurrentIndex(m->index(0, 0));
+        TracebackView *tb = inbox.tracebackView();
+        QVERIFY(tb->wordWrap());
+        QCOMPARE(tb->horizontalScrollBarPolicy(), Qt::ScrollBarAlwaysOff);
+        QListWidgetItem *first = tb->item(1); // "file:line: message" (after the record's text)
+        QVERIFY(first->text().contains(longMessage));
+        QTRY_VERIFY(tb->visualItemRect(first).height() >= 2 * tb->fontMetrics().height());
+        QVERIFY(tb->visualItemRect(first).right() <= tb->viewport()->width());
+    }
 };
 
 QTEST_MAIN(TestErrorInbox)

@@ -357,7 +357,15 @@ private Q_SLOTS:
         qsizetype pendingCount = 0;
         QList<LogRecord> stored;
         qint64 storedTotal = 0;
+        // Warnings and worse pushed out of the ring stay (with their ordinal).
+        QList<std::pair<qint64, LogRecord>> kept;
         int made = 0;
+        const auto dropOldest = [&] {
+            const qint64 ordinal = storedTotal - stored.size();
+            const LogRecord r = stored.takeFirst();
+            if (static_cast<int>(r.level) >= static_cast<int>(LogLevel::Warning))
+                kept.append({ordinal, r});
+        };
 
         const auto flushRef = [&] {
             for (const LogBatch &b : std::as_const(pending)) {
@@ -365,7 +373,7 @@ private Q_SLOTS:
                     stored.append(r);
                     ++storedTotal;
                     if (stored.size() > capacity)
-                        stored.removeFirst();
+                        dropOldest();
                 }
             }
             pending.clear();
@@ -425,7 +433,7 @@ private Q_SLOTS:
                     flushRef();
                     capacity = c;
                     while (stored.size() > capacity)
-                        stored.removeFirst();
+                        dropOldest();
                 }
             } else {
                 paused = !paused;
@@ -438,7 +446,12 @@ private Q_SLOTS:
 
             QCOMPARE(m_model->pendingCount(), pendingCount);
             QCOMPARE(m_model->store().size(), stored.size());
+            QCOMPARE(m_model->store().keptCount(), kept.size());
             QStringList want;
+            for (const auto &[ordinal, r] : std::as_const(kept)) {
+                if (!(paused && ordinal >= pausedOrdinal) && passes(r))
+                    want << r.text;
+            }
             const qint64 firstOrdinal = storedTotal - stored.size();
             for (qsizetype i = 0; i < stored.size(); ++i) {
                 if (paused && firstOrdinal + i >= pausedOrdinal)

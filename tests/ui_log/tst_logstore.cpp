@@ -325,6 +325,61 @@ private Q_SLOTS:
         QVERIFY(!sequential.empty());
         QCOMPARE(parallel, sequential);
     }
+
+    // Issue 10: a DEBUG flood cannot evict the errors; memory stays bounded by the two caps.
+    void debugFloodKeepsWarningsAndErrors()
+    {
+        LogStore store(1000);
+        store.setKeptCapacity(50);
+        LogBatch first;
+        first.append(makeRecord(BaseMsecs, QStringLiteral("w"), LogLevel::Error,
+                                QStringLiteral("the error"),
+                                luaTraceback(QStringLiteral("w.lua"), 3, QStringLiteral("boom"))));
+        first.append(makeRecord(BaseMsecs + 1, QStringLiteral("w"), LogLevel::Warning,
+                                QStringLiteral("the warning")));
+        store.append(first);
+        for (int i = 0; i < 20; ++i)
+            store.append(makeBatch(i * 500, 500, QStringLiteral("w"), LogLevel::Debug));
+        QCOMPARE(store.size(), 1000);
+        QCOMPARE(store.keptCount(), 2);
+        QCOMPARE(store.heldCount(), 1002);
+        QCOMPARE(store.oldestSerial(), quint64(0));
+        QVERIFY(store.contains(0) && store.contains(1) && !store.contains(2));
+        QCOMPARE(store.record(0).text, QStringLiteral("the error"));
+        QVERIFY(store.record(0).traceback.contains(QStringLiteral("w.lua:3: boom")));
+        QCOMPARE(store.record(1).level, LogLevel::Warning);
+
+        // A filter over everything held finds them (kept records first, in serial order).
+        LogFilter f;
+        f.setMinimumLevel(LogLevel::Warning);
+        LogMatcher matcher(f, store);
+        std::vector<quint64> out;
+        matcher.collect(store, 0, store.endSerial(), out);
+        QCOMPARE(out, (std::vector<quint64>{0, 1}));
+        f.setText(QStringLiteral("boom"));
+        LogMatcher tracebackMatcher(f, store);
+        out.clear();
+        tracebackMatcher.collect(store, 0, store.endSerial(), out);
+        QCOMPARE(out, std::vector<quint64>{0});
+
+        // Past the kept cap the oldest kept go first; a batch larger than the ring keeps its
+        // errors too.
+        LogBatch errors;
+        for (int i = 0; i < 2000; ++i)
+            errors.append(makeRecord(BaseMsecs + i, QStringLiteral("w"),
+                                     i % 40 == 0 ? LogLevel::Critical : LogLevel::Info,
+                                     QStringLiteral("e%1").arg(i)));
+        store.append(errors);
+        QCOMPARE(store.keptCount(), 27); // 2 + 25 criticals among the 1000 that left the ring
+        QVERIFY(store.contains(0));
+        store.setKeptCapacity(10);
+        QCOMPARE(store.keptCount(), 10);
+        QVERIFY(!store.contains(0));
+        QCOMPARE(store.record(store.oldestSerial()).level, LogLevel::Critical);
+        store.clear();
+        QCOMPARE(store.keptCount(), 0);
+        QVERIFY(store.isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLogStore)

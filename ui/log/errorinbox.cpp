@@ -2,8 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "errorinbox.h"
 
+#include "cluster.h"
 #include "logmodel.h"
+#include "message.h"
+#include "replayrunner.h"
 
+#include <QApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -57,6 +61,25 @@ QString ErrorInboxModel::errorMessage(const LogRecord &record)
         }
     }
     return firstLineOf(record.text).toString();
+}
+
+QString ErrorInboxModel::describeMessage(const Message &message, qint64 payloadBytes)
+{
+    constexpr qsizetype Shown = 200;
+    const QByteArray payload = QByteArray::fromStdString(message.payload.substr(0, Shown));
+    bool printable = true;
+    for (char c : payload)
+        printable = printable && (uchar(c) >= 0x20 || c == '\n' || c == '\t');
+    QString shown =
+        printable ? QString::fromUtf8(payload) : QString::fromLatin1(payload.toHex(' '));
+    if (payloadBytes > Shown)
+        shown += QStringLiteral("\u2026");
+    return tr("function '%1', stage %2, cache '%3', payload (%4 bytes): %5")
+        .arg(QString::fromStdString(message.function))
+        .arg(message.stage)
+        .arg(QString::fromStdString(message.cache))
+        .arg(payloadBytes)
+        .arg(shown);
 }
 
 QString ErrorInboxModel::keyOf(const QString &message, const SourceLocation &frame)
@@ -115,9 +138,23 @@ QVariant ErrorInboxModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == MessageColumn)
-            return g.latest.text + QLatin1Char('\n') + g.message;
-        return {};
+        // Columns are elided when narrow: the whole value is one hover away.
+        switch (index.column()) {
+        case MessageColumn:
+            return g.message == g.latest.text ? g.message
+                                              : g.latest.text + QLatin1Char('\n') + g.message;
+        case LocationColumn:
+            return g.frame.isValid() ? tr("%1, line %2").arg(g.frame.file).arg(g.frame.line)
+                                     : QString();
+        case ServersColumn:
+            return g.servers.join(QStringLiteral(", "));
+        case CountColumn:
+            return tr("%n occurrence(s), first %1", nullptr,
+                      int(std::min<qint64>(g.count, INT_MAX)))
+                .arg(formatTimestamp(g.firstSeen));
+        default:
+            return formatTimestamp(index.column() == FirstSeenColumn ? g.firstSeen : g.lastSeen);
+        }
     case Qt::TextAlignmentRole:
         if (index.column() == CountColumn)
             return QVariant::fromValue(int(Qt::AlignRight | Qt::AlignVCenter));
@@ -149,6 +186,11 @@ QVariant ErrorInboxModel::data(const QModelIndex &index, int role) const
         return g.latest.text;
     case TracebackRole:
         return g.latest.traceback;
+    case HasMessageRole:
+        return bool(g.failedMessage);
+    case MessageSummaryRole:
+        return g.failedMessage ? describeMessage(*g.failedMessage, g.messagePayloadBytes)
+                               : QString();
     }
     return {};
 }
@@ -193,6 +235,11 @@ void ErrorInboxModel::appendRecords(const LogBatch &records)
             g.level = r.level;
         if (g.servers.size() < MaxServersTracked && !g.servers.contains(r.server))
             g.servers.append(r.server);
+        if (r.message) {
+            g.failedMessage = r.message;
+            g.messagePayloadBytes = r.messagePayloadBytes;
+            g.messageServer = r.server;
+        }
     };
 
     for (const LogRecord &r : records) {
@@ -223,6 +270,9 @@ void ErrorInboxModel::appendRecords(const LogBatch &records)
         g.servers = QStringList{r.server};
         g.level = r.level;
         g.latest = r;
+        g.failedMessage = r.message;
+        g.messagePayloadBytes = r.messagePayloadBytes;
+        g.messageServer = r.message ? r.server : QString();
         addedRow.insert(key, int(added.size()));
         added.append(std::move(g));
     }
@@ -314,7 +364,9 @@ void ErrorInboxModel::clear()
 ErrorInbox::ErrorInbox(QWidget *parent)
     : QWidget(parent), m_model(new ErrorInboxModel(this)), m_proxy(new QSortFilterProxyModel(this)),
       m_view(new QTableView(this)), m_traceback(new TracebackView(this)),
-      m_summary(new QLabel(this))
+      m_summary(new QLabel(this)), m_messageInfo(new QLabel(this)),
+      m_replayButton(new QPushButton(tr("Replay"), this)), m_replayResult(new QLabel(this)),
+      m_replay(new ReplayRunner(this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(ErrorInboxModel::SortRole);
@@ -327,37 +379,65 @@ ErrorInbox::ErrorInbox(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setWordWrap(false);
+    // "worker.lua:12: attempt to ... nil value": both ends of a clipped text stay readable.
+    m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->setShowGrid(false);
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->setVisible(false);
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setSectionResizeMode(ErrorInboxModel::MessageColumn,
-                                                     QHeaderView::Stretch);
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(ErrorInboxModel::MessageColumn, QHeaderView::Stretch);
+    header->setMinimumSectionSize(fontMetrics().horizontalAdvance(QStringLiteral("Count")) + 16);
     const QFontMetrics fm = fontMetrics();
     const int stamp = fm.horizontalAdvance(QStringLiteral("2016-08-26 09:41:59,053")) + 16;
     m_view->setColumnWidth(ErrorInboxModel::CountColumn,
-                           fm.horizontalAdvance(QStringLiteral("0000000")) + 16);
+                           fm.horizontalAdvance(QStringLiteral("000000")) + 16);
     m_view->setColumnWidth(ErrorInboxModel::LocationColumn,
-                           fm.horizontalAdvance(QStringLiteral("script_name.lua:123")) + 16);
+                           fm.horizontalAdvance(QStringLiteral("pipeline.lua:123")) + 16);
     m_view->setColumnWidth(ErrorInboxModel::ServersColumn,
                            fm.horizontalAdvance(QStringLiteral("worker-1, worker-2")) + 16);
     m_view->setColumnWidth(ErrorInboxModel::FirstSeenColumn, stamp);
     m_view->setColumnWidth(ErrorInboxModel::LastSeenColumn, stamp);
+    // The first sighting is in the count's tooltip: the error text gets the room.
+    m_view->setColumnHidden(ErrorInboxModel::FirstSeenColumn, true);
 
     auto *clearButton = new QPushButton(tr("Clear"), this);
     clearButton->setToolTip(tr("Forget every error group"));
     connect(clearButton, &QPushButton::clicked, this, &ErrorInbox::clear);
 
+    m_replayButton->setObjectName(QStringLiteral("replayButton"));
+    m_replayButton->setToolTip(tr("Send the message that caused this error again through the "
+                                  "current script, and show the answer"));
+    m_replayButton->setEnabled(false);
+    connect(m_replayButton, &QPushButton::clicked, this, &ErrorInbox::replaySelected);
+
     auto *top = new QHBoxLayout;
     top->setContentsMargins(0, 0, 0, 0);
     top->addWidget(m_summary, 1);
+    top->addWidget(m_replayButton);
     top->addWidget(clearButton);
+
+    m_messageInfo->setWordWrap(true);
+    m_messageInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_messageInfo->setTextFormat(Qt::PlainText);
+    m_replayResult->setWordWrap(true);
+    m_replayResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_replayResult->setTextFormat(Qt::PlainText);
+    m_replayResult->setVisible(false);
+
+    auto *detail = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->setSpacing(2);
+    detailLayout->addWidget(m_messageInfo);
+    detailLayout->addWidget(m_replayResult);
+    detailLayout->addWidget(m_traceback, 1);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_view);
-    splitter->addWidget(m_traceback);
+    splitter->addWidget(detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setChildrenCollapsible(false);
@@ -389,7 +469,9 @@ ErrorInbox::ErrorInbox(QWidget *parent)
                            tr(" in %n group(s)", nullptr, groups));
         Q_EMIT countsChanged(groups, errors);
     });
+    connect(m_replay, &ReplayRunner::finished, this, &ErrorInbox::showReplayResult);
     m_summary->setText(tr("No errors"));
+    showCurrent();
 }
 
 void ErrorInbox::appendRecords(const LogBatch &records)
@@ -403,15 +485,96 @@ void ErrorInbox::clear()
     m_summary->setText(tr("No errors"));
 }
 
+void ErrorInbox::setCluster(Cluster *cluster)
+{
+    m_cluster = cluster;
+}
+
+void ErrorInbox::selectGroup(int row)
+{
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+}
+
+QString ErrorInbox::replayResultText() const
+{
+    return m_replayResult->text();
+}
+
 void ErrorInbox::showCurrent()
 {
     const QModelIndex source = m_proxy->mapToSource(m_view->currentIndex());
     if (!source.isValid()) {
         m_traceback->setContent({}, {});
+        m_messageInfo->setText(tr("Select an error to see its traceback and the message that "
+                                  "caused it."));
+        m_replayButton->setEnabled(false);
         return;
     }
     m_traceback->setContent(source.data(ErrorInboxModel::TextRole).toString(),
                             source.data(ErrorInboxModel::TracebackRole).toString());
+    const bool replayable = source.data(ErrorInboxModel::HasMessageRole).toBool();
+    m_messageInfo->setText(
+        replayable
+            ? tr("Message: %1").arg(source.data(ErrorInboxModel::MessageSummaryRole).toString())
+            : tr("No message kept for this error (not raised by a user function)."));
+    m_replayButton->setEnabled(replayable && !m_replay->isRunning());
+}
+
+bool ErrorInbox::replaySelected()
+{
+    const QModelIndex source = m_proxy->mapToSource(m_view->currentIndex());
+    const auto fail = [this](const QString &why) {
+        showReplayResult(false, {}, why);
+        return false;
+    };
+    if (!source.isValid())
+        return fail(tr("Select an error first."));
+    const ErrorInboxModel::Group &g = m_model->group(source.row());
+    if (!g.failedMessage)
+        return fail(tr("No message is kept for this error."));
+    if (g.messagePayloadBytes > qint64(g.failedMessage->payload.size()))
+        return fail(tr("The payload was %1 bytes; only the first %2 are kept, so it cannot be "
+                       "replayed exactly.")
+                        .arg(g.messagePayloadBytes)
+                        .arg(g.failedMessage->payload.size()));
+    QString why;
+    const ReplayTarget target = replayTargetFor(m_cluster, g.messageServer, &why);
+    if (target.dbAddress.isEmpty())
+        return fail(why);
+    if (!m_replay->start(target, *g.failedMessage))
+        return fail(tr("A replay is already running."));
+    m_replayButton->setEnabled(false);
+    m_replayResult->setVisible(true);
+    m_replayResult->setStyleSheet({});
+    m_replayResult->setText(tr("Replaying through %1\u2026").arg(target.serverName));
+    return true;
+}
+
+void ErrorInbox::showReplayResult(bool ok, const QByteArrayList &replies, const QString &errorText)
+{
+    m_replayResult->setVisible(true);
+    if (!ok) {
+        m_replayResult->setStyleSheet(QStringLiteral("color: #d01c1c;"));
+        m_replayResult->setText(tr("Replay failed: %1").arg(errorText));
+    } else {
+        QStringList shown;
+        for (const QByteArray &reply : replies)
+            shown += QString::fromUtf8(reply.left(500));
+        // pylm answers a failed call with payload 0.
+        const bool failedAgain = replies.size() == 1 && replies.first() == "0";
+        m_replayResult->setStyleSheet(failedAgain ? QStringLiteral("color: #d01c1c;")
+                                                  : QStringLiteral("color: #2e7d32;"));
+        m_replayResult->setText(
+            failedAgain ? tr("Replay answered 0: the script failed again (see the "
+                             "newest error).")
+                        : tr("Replay answered: %1").arg(shown.join(QStringLiteral(", "))));
+    }
+    const QModelIndex source = m_proxy->mapToSource(m_view->currentIndex());
+    m_replayButton->setEnabled(source.isValid() &&
+                               source.data(ErrorInboxModel::HasMessageRole).toBool());
+    Q_EMIT replayFinished(ok, replies, errorText);
 }
 
 } // namespace qpalm

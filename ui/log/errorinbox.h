@@ -6,16 +6,21 @@
 #include "logview.h"
 
 #include <QAbstractTableModel>
+#include <QByteArrayList>
 #include <QHash>
 #include <QList>
+#include <QPointer>
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 
 namespace qpalm {
 
+class Cluster;
+class ReplayRunner;
 class TracebackView;
 
 // Caught errors (records at ERROR and above) grouped by message and first traceback frame.
@@ -41,6 +46,8 @@ public:
         LineRole,                    // int, first frame's line (0 when none)
         TextRole,                    // QString, the latest record's text
         TracebackRole,               // QString, the latest record's traceback
+        HasMessageRole,              // bool, a failing message is kept for Replay
+        MessageSummaryRole,          // QString, that message's fields and payload, for display
     };
 
     struct Group
@@ -53,6 +60,10 @@ public:
         QStringList servers; // distinct, in order of appearance, at most MaxServersTracked
         LogLevel level = LogLevel::Error; // the highest seen
         LogRecord latest;                 // the most recent occurrence
+        // The most recent failing message kept with an occurrence (for Replay), and its server.
+        std::shared_ptr<const Message> failedMessage;
+        qint64 messagePayloadBytes = 0;
+        QString messageServer;
     };
     static constexpr int MaxServersListed = 8; // shown in the Servers column
     static constexpr int MaxServersTracked = 256;
@@ -75,6 +86,8 @@ public:
 
     // What an error says: a Lua/Python traceback's message line, else the record's first line.
     static QString errorMessage(const LogRecord &record);
+    // "function 'a.f', stage 0, cache 'k', payload (5 bytes): hello" (payload shown up to 200).
+    static QString describeMessage(const Message &message, qint64 payloadBytes);
 
 public Q_SLOTS:
     // Counts the records at ERROR and above; others are ignored.
@@ -107,13 +120,26 @@ public:
     ErrorInboxModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     TracebackView *tracebackView() const { return m_traceback; }
+    QPushButton *replayButton() const { return m_replayButton; }
+    // What the last replay answered (or why it failed), as shown under the traceback.
+    QString replayResultText() const;
+
+    // The running cluster replays go to (the app sets it when a cluster opens).
+    void setCluster(Cluster *cluster);
+    // Selects the group at a source-model row.
+    void selectGroup(int row);
 
 public Q_SLOTS:
     // Counts the errors among records (connect to ServerHandle::recordsLogged).
     void appendRecords(const qpalm::LogBatch &records);
     void clear();
+    // Sends the selected group's kept message again through the current script; false (with
+    // the reason shown) when there is none or no server can take it. See replayFinished.
+    bool replaySelected();
 
 Q_SIGNALS:
+    // GUI thread: a replay ended; replies as received, or errorText.
+    void replayFinished(bool ok, const QByteArrayList &replies, const QString &errorText);
     // GUI thread: a traceback line or a group's first frame was clicked/activated.
     void tracebackLineActivated(const QString &file, int line);
     // GUI thread: groups or counts changed (for a badge).
@@ -121,12 +147,18 @@ Q_SIGNALS:
 
 private:
     void showCurrent();
+    void showReplayResult(bool ok, const QByteArrayList &replies, const QString &errorText);
 
     ErrorInboxModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_view;
     TracebackView *m_traceback;
     QLabel *m_summary;
+    QLabel *m_messageInfo;
+    QPushButton *m_replayButton;
+    QLabel *m_replayResult;
+    ReplayRunner *m_replay;
+    QPointer<Cluster> m_cluster;
 };
 
 } // namespace qpalm

@@ -5,6 +5,7 @@
 #include "logstore.h"
 
 #include <algorithm>
+#include <limits>
 #include <thread>
 
 namespace qpalm {
@@ -47,15 +48,28 @@ QString LogFilter::errorString() const
         .arg(re.patternErrorOffset());
 }
 
+void LogFilter::setTimeRange(qint64 fromMsecs, qint64 toMsecs)
+{
+    m_from = fromMsecs;
+    m_to = toMsecs;
+}
+
+bool LogFilter::hasTimeRange() const
+{
+    return m_from > std::numeric_limits<qint64>::min() || m_to < std::numeric_limits<qint64>::max();
+}
+
 bool LogFilter::isTrivial() const
 {
-    return m_servers.isEmpty() && m_minimumLevel <= LogLevel::Debug && m_text.isEmpty();
+    return m_servers.isEmpty() && m_minimumLevel <= LogLevel::Debug && m_text.isEmpty() &&
+           !hasTimeRange();
 }
 
 bool LogFilter::operator==(const LogFilter &other) const
 {
     return m_minimumLevel == other.m_minimumLevel && m_text == other.m_text &&
-           m_regex == other.m_regex && m_case == other.m_case &&
+           m_from == other.m_from && m_to == other.m_to && m_regex == other.m_regex &&
+           m_case == other.m_case &&
            QSet<QString>(m_servers.cbegin(), m_servers.cend()) ==
                QSet<QString>(other.m_servers.cbegin(), other.m_servers.cend());
 }
@@ -68,6 +82,8 @@ LogMatcher::LogMatcher(const LogFilter &filter, const LogStore &store) : m_filte
     m_minimumLevel =
         filter.minimumLevel() <= LogLevel::Debug ? 0 : static_cast<int>(filter.minimumLevel());
     m_hasText = !filter.text().isEmpty() && filter.isValid();
+    m_from = filter.fromMsecs();
+    m_to = filter.toMsecs();
     if (m_hasText) {
         if (filter.isRegex())
             m_regex = makeRegex(filter.text(), filter.caseSensitivity());
@@ -112,22 +128,34 @@ void LogMatcher::collectRun(const LogStore &store, quint64 from, quint64 to,
             .hasMatch();
     };
 
+    const bool checkTime =
+        m_from > std::numeric_limits<qint64>::min() || m_to < std::numeric_limits<qint64>::max();
+    const auto passes = [&](const LogStore::Entry &entry, quint64 serial) {
+        if (entry.level < minimumLevel)
+            return false;
+        if (checkTime && (entry.msecsSinceEpoch < m_from || entry.msecsSinceEpoch >= m_to))
+            return false;
+        if (checkServer) {
+            const bool ok = entry.server < allowedSize
+                                ? allowed[entry.server] != 0
+                                : m_serverNames.contains(store.serverName(entry.server));
+            if (!ok)
+                return false;
+        }
+        return !m_hasText || textMatches(entry.text) ||
+               (entry.hasTraceback && textMatches(store.traceback(serial)));
+    };
+    if (from < store.firstSerial()) {
+        store.forEachKept(from, std::min(to, store.firstSerial()),
+                          [&](const LogStore::Entry &entry, quint64 serial) {
+                              if (passes(entry, serial))
+                                  out.push_back(serial);
+                          });
+    }
     store.forEachRun(from, to, [&](const LogStore::Entry *e, qsizetype count, quint64 serial) {
         for (qsizetype i = 0; i < count; ++i, ++serial) {
-            const LogStore::Entry &entry = e[i];
-            if (entry.level < minimumLevel)
-                continue;
-            if (checkServer) {
-                const bool ok = entry.server < allowedSize
-                                    ? allowed[entry.server] != 0
-                                    : m_serverNames.contains(store.serverName(entry.server));
-                if (!ok)
-                    continue;
-            }
-            if (m_hasText && !textMatches(entry.text) &&
-                !(entry.hasTraceback && textMatches(store.traceback(serial))))
-                continue;
-            out.push_back(serial);
+            if (passes(e[i], serial))
+                out.push_back(serial);
         }
     });
 }
@@ -135,10 +163,17 @@ void LogMatcher::collectRun(const LogStore &store, quint64 from, quint64 to,
 void LogMatcher::collect(const LogStore &store, quint64 from, quint64 to,
                          std::vector<quint64> &out) const
 {
-    from = std::max(from, store.firstSerial());
+    from = std::max(from, store.oldestSerial());
     to = std::min(to, store.endSerial());
     if (from >= to)
         return;
+    if (from < store.firstSerial()) {
+        // Kept records first (one thread: there are few), then the ring.
+        collectRun(store, from, std::min(to, store.firstSerial()), out);
+        from = store.firstSerial();
+        if (from >= to)
+            return;
+    }
     const quint64 length = to - from;
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const unsigned parts =

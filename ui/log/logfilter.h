@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <QStringMatcher>
 
+#include <limits>
 #include <vector>
 
 namespace qpalm {
@@ -33,6 +34,13 @@ public:
     void setText(const QString &text, bool regex = false,
                  Qt::CaseSensitivity cs = Qt::CaseInsensitive);
 
+    // Records logged in [fromMsecs, toMsecs) (ms since the epoch); the defaults are unbounded.
+    void setTimeRange(qint64 fromMsecs = std::numeric_limits<qint64>::min(),
+                      qint64 toMsecs = std::numeric_limits<qint64>::max());
+    qint64 fromMsecs() const { return m_from; }
+    qint64 toMsecs() const { return m_to; }
+    bool hasTimeRange() const;
+
     // False for an invalid regex; errorString() then says what is wrong and where.
     bool isValid() const;
     QString errorString() const;
@@ -48,6 +56,8 @@ private:
     QString m_text;
     bool m_regex = false;
     Qt::CaseSensitivity m_case = Qt::CaseInsensitive;
+    qint64 m_from = std::numeric_limits<qint64>::min();
+    qint64 m_to = std::numeric_limits<qint64>::max();
 };
 
 // A valid LogFilter prepared for one store; matching is const and each thread uses its own copy.
@@ -77,6 +87,8 @@ private:
     bool m_allServers = true;
     int m_minimumLevel = 0;
     bool m_hasText = false;
+    qint64 m_from = std::numeric_limits<qint64>::min();
+    qint64 m_to = std::numeric_limits<qint64>::max();
     QStringMatcher m_matcher;
     QRegularExpression m_regex;
 };

@@ -74,6 +74,8 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         index.column() >= ColumnCount)
         return {};
     const quint64 serial = serialAt(index.row());
+    if (serial < m_store.firstSerial() && !m_store.contains(serial))
+        return {}; // a row about to be removed (its record just left the store)
     const LogStore::Entry &e = m_store.at(serial);
     const LogLevel level = LogStore::level(e);
 
@@ -154,6 +156,18 @@ int LogModel::rowForSerial(quint64 serial) const
     return row < rowCount() && serialAt(row) == serial ? row : -1;
 }
 
+int LogModel::findRow(int from, bool forward, LogLevel minimumLevel) const
+{
+    const int level = static_cast<int>(minimumLevel);
+    const int step = forward ? 1 : -1;
+    for (int row = from; row >= 0 && row < rowCount(); row += step) {
+        const quint64 serial = serialAt(row);
+        if (m_store.contains(serial) && m_store.at(serial).level >= level)
+            return row;
+    }
+    return -1;
+}
+
 int LogModel::lowerBoundRow(quint64 serial) const
 {
     const auto begin = m_index.cbegin() + qsizetype(m_indexBegin);
@@ -180,12 +194,12 @@ void LogModel::flush()
     m_flushTimer->stop();
     if (m_pendingCount == 0)
         return;
-    const quint64 newFirst = m_store.firstSerial() + quint64(m_store.evictionCount(m_pendingCount));
-    const int removed = removeEvictedRows(newFirst);
+    const quint64 oldFirst = m_store.firstSerial();
     for (const LogBatch &batch : std::as_const(m_pending))
         m_store.append(batch);
     m_pending.clear();
     m_pendingCount = 0;
+    const int removed = dropGoneRows(oldFirst);
     if (m_store.serverCount() != m_knownServers) {
         m_knownServers = m_store.serverCount();
         m_matcher->refreshServers(m_store);
@@ -196,16 +210,43 @@ void LogModel::flush()
         Q_EMIT flushed(inserted, removed);
 }
 
-int LogModel::removeEvictedRows(quint64 newFirst)
+int LogModel::dropGoneRows(quint64 oldFirst)
 {
-    const int count = lowerBoundRow(newFirst);
-    if (count == 0)
-        return 0;
-    beginRemoveRows({}, 0, count - 1);
-    m_indexBegin += size_t(count);
+    // Rows are [kept records][records in the ring]. Kept ones go oldest first; records that
+    // just left the ring stay (as kept) when they are warnings or worse.
+    int removed = 0;
+    const int trimmed = lowerBoundRow(std::min(m_store.oldestSerial(), oldFirst));
+    if (trimmed > 0) {
+        beginRemoveRows({}, 0, trimmed - 1);
+        m_indexBegin += size_t(trimmed);
+        endRemoveRows();
+        removed += trimmed;
+    }
+    const int begin = lowerBoundRow(oldFirst);
+    const int end = lowerBoundRow(m_store.firstSerial());
+    if (end > begin) {
+        std::vector<quint64> survivors;
+        const auto first = m_index.begin() + qsizetype(m_indexBegin);
+        for (auto it = first + begin; it != first + end; ++it) {
+            if (m_store.contains(*it))
+                survivors.push_back(*it);
+        }
+        if (int(survivors.size()) != end - begin) {
+            beginRemoveRows({}, begin, end - 1);
+            m_index.erase(first + begin, first + end);
+            endRemoveRows();
+            removed += end - begin;
+            if (!survivors.empty()) {
+                beginInsertRows({}, begin, begin + int(survivors.size()) - 1);
+                m_index.insert(m_index.begin() + qsizetype(m_indexBegin) + begin,
+                               survivors.cbegin(), survivors.cend());
+                endInsertRows();
+                removed -= int(survivors.size());
+            }
+        }
+    }
     compactIndex();
-    endRemoveRows();
-    return count;
+    return removed;
 }
 
 void LogModel::compactIndex()
@@ -221,7 +262,7 @@ void LogModel::compactIndex()
 
 int LogModel::indexNewRecords()
 {
-    const quint64 from = std::max(m_indexedUpTo, m_store.firstSerial());
+    const quint64 from = std::max(m_indexedUpTo, m_store.oldestSerial());
     const quint64 to = m_store.endSerial();
     m_indexedUpTo = to;
     if (from >= to)
@@ -241,16 +282,19 @@ void LogModel::rebuildIndex()
 {
     const quint64 to =
         m_paused ? std::min(m_indexedUpTo, m_store.endSerial()) : m_store.endSerial();
-    m_indexedUpTo = std::max(to, m_store.firstSerial());
+    m_indexedUpTo = std::max(to, m_store.oldestSerial());
     std::vector<quint64>().swap(m_index);
     m_indexBegin = 0;
     if (m_filter.isTrivial()) {
-        m_index.resize(size_t(m_indexedUpTo - m_store.firstSerial()));
-        quint64 s = m_store.firstSerial();
-        for (quint64 &v : m_index)
-            v = s++;
+        m_index.reserve(size_t(m_store.keptCount()) +
+                        size_t(m_indexedUpTo - std::min(m_indexedUpTo, m_store.firstSerial())));
+        m_store.forEachKept(0, m_indexedUpTo, [this](const LogStore::Entry &, quint64 serial) {
+            m_index.push_back(serial);
+        });
+        for (quint64 s = m_store.firstSerial(); s < m_indexedUpTo; ++s)
+            m_index.push_back(s);
     } else {
-        m_matcher->collect(m_store, m_store.firstSerial(), m_indexedUpTo, m_index);
+        m_matcher->collect(m_store, m_store.oldestSerial(), m_indexedUpTo, m_index);
     }
 }
 
@@ -291,12 +335,10 @@ void LogModel::setCapacity(int capacity)
     if (capacity == m_store.capacity())
         return;
     flush();
-    const quint64 newFirst =
-        std::max(m_store.firstSerial(),
-                 m_store.endSerial() - std::min<quint64>(m_store.endSerial(), quint64(capacity)));
-    const int removed = removeEvictedRows(newFirst);
+    const quint64 oldFirst = m_store.firstSerial();
     m_store.setCapacity(capacity);
-    m_indexedUpTo = std::max(m_indexedUpTo, m_store.firstSerial());
+    const int removed = dropGoneRows(oldFirst);
+    m_indexedUpTo = std::max(m_indexedUpTo, m_store.oldestSerial());
     if (removed)
         Q_EMIT flushed(0, removed);
 }

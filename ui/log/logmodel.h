@@ -55,6 +55,8 @@ public:
     // Row of the first shown record with serial >= this one, or rowCount().
     int lowerBoundRow(quint64 serial) const;
     LogRecord recordAt(int row) const { return m_store.record(serialAt(row)); }
+    // The first row from `from` on (or back, when not forward) at minimumLevel or above; -1.
+    int findRow(int from, bool forward, LogLevel minimumLevel) const;
 
     qsizetype capacity() const { return m_store.capacity(); }
     bool isPaused() const { return m_paused; }
@@ -93,7 +95,8 @@ Q_SIGNALS:
     void pausedChanged(bool paused);
 
 private:
-    int removeEvictedRows(quint64 newFirst);
+    // Removes the rows of records the store no longer holds (after an append or a resize).
+    int dropGoneRows(quint64 oldFirst);
     int indexNewRecords();
     void rebuildIndex();
     void compactIndex();

@@ -8,6 +8,37 @@ namespace qpalm {
 
 LogStore::LogStore(qsizetype capacity) : m_capacity(std::max<qsizetype>(1, capacity)) {}
 
+qsizetype LogStore::keptPosition(quint64 serial) const
+{
+    if (m_kept.empty() || serial >= m_first || serial < m_kept.front().serial)
+        return -1;
+    auto it = std::lower_bound(m_kept.begin(), m_kept.end(), serial,
+                               [](const Kept &k, quint64 s) { return k.serial < s; });
+    return it != m_kept.end() && it->serial == serial ? qsizetype(it - m_kept.begin()) : -1;
+}
+
+void LogStore::keep(quint64 serial, Entry &entry)
+{
+    if (entry.level < quint8(KeptLevel) || m_keptCapacity <= 0)
+        return;
+    QString traceback;
+    if (entry.hasTraceback && !m_tracebacks.empty() && m_tracebacks.front().first == serial)
+        traceback = std::move(m_tracebacks.front().second);
+    m_kept.push_back({serial, std::move(entry), std::move(traceback)});
+}
+
+void LogStore::trimKept()
+{
+    while (qsizetype(m_kept.size()) > m_keptCapacity)
+        m_kept.pop_front();
+}
+
+void LogStore::setKeptCapacity(qsizetype capacity)
+{
+    m_keptCapacity = std::max<qsizetype>(0, capacity);
+    trimKept();
+}
+
 void LogStore::setCapacity(qsizetype capacity)
 {
     capacity = std::max<qsizetype>(1, capacity);
@@ -15,6 +46,12 @@ void LogStore::setCapacity(qsizetype capacity)
         return;
     const qsizetype keep = std::min(size(), capacity);
     const quint64 newFirst = m_end - quint64(keep);
+    for (quint64 serial = m_first; serial < newFirst; ++serial) {
+        this->keep(serial, slot(position(serial)));
+        while (!m_tracebacks.empty() && m_tracebacks.front().first <= serial)
+            m_tracebacks.pop_front();
+    }
+    trimKept();
     std::vector<std::unique_ptr<Entry[]>> blocks;
     for (qsizetype i = 0; i < keep; ++i) {
         if ((i & BlockMask) == 0)
@@ -45,6 +82,10 @@ qsizetype LogStore::evictionCount(qsizetype incoming) const
 
 QString LogStore::traceback(quint64 serial) const
 {
+    if (serial < m_first) {
+        const qsizetype k = keptPosition(serial);
+        return k < 0 ? QString() : m_kept[size_t(k)].traceback;
+    }
     auto it = std::lower_bound(m_tracebacks.begin(), m_tracebacks.end(), serial,
                                [](const auto &item, quint64 s) { return item.first < s; });
     if (it == m_tracebacks.end() || it->first != serial)
@@ -85,9 +126,29 @@ qsizetype LogStore::append(const LogBatch &batch)
     const qsizetype evicted = evictionCount(n);
     qsizetype skip = 0;
     if (n >= m_capacity) {
-        // Nothing held survives, nor do the oldest of the batch; their serials are still used.
+        // Nothing in the ring survives, nor do the oldest of the batch; their serials are still
+        // used, and their warnings and errors are kept.
         skip = n - m_capacity;
+        for (quint64 serial = m_first; serial < m_end; ++serial) {
+            keep(serial, slot(position(serial)));
+            while (!m_tracebacks.empty() && m_tracebacks.front().first <= serial)
+                m_tracebacks.pop_front();
+        }
         releaseSlots();
+        for (qsizetype i = 0; i < skip; ++i) {
+            const LogRecord &r = batch.at(i);
+            if (static_cast<int>(r.level) < static_cast<int>(KeptLevel) || m_keptCapacity <= 0)
+                continue;
+            Entry e;
+            e.text = r.text;
+            e.msecsSinceEpoch = r.msecsSinceEpoch;
+            e.sequence = r.sequence;
+            e.server = intern(r.server);
+            e.level = quint8(std::clamp(static_cast<int>(r.level), 0, 255));
+            e.hasTraceback = !r.traceback.isEmpty();
+            m_kept.push_back({m_end + quint64(i), std::move(e), r.traceback});
+        }
+        trimKept();
         m_end += quint64(skip);
         m_first = m_end;
     }
@@ -113,8 +174,12 @@ qsizetype LogStore::append(const LogBatch &batch)
                     std::make_unique<Entry[]>(size_t(std::min(BlockSize, m_capacity - m_used))));
             e = &slot(m_used++);
         } else {
-            // Full: overwrite the oldest.
+            // Full: overwrite the oldest (kept apart first when it is a warning or worse).
             e = &slot(m_head);
+            if (e->level >= quint8(KeptLevel)) {
+                keep(m_first, *e);
+                trimKept();
+            }
             if (++m_head == m_used)
                 m_head = 0;
             ++m_first;
@@ -137,6 +202,7 @@ qsizetype LogStore::append(const LogBatch &batch)
 void LogStore::clear()
 {
     releaseSlots();
+    m_kept.clear();
     m_first = m_end;
     m_servers.clear();
     m_serverIds.clear();

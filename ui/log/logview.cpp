@@ -13,6 +13,7 @@
 #include <QPainter>
 #include <QScrollBar>
 #include <QStyledItemDelegate>
+#include <QTextLayout>
 
 namespace qpalm {
 
@@ -27,10 +28,73 @@ public:
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override
     {
-        if (!m_view->isExpanded(index.row())) {
+        const bool bookmarked = m_view->isBookmarked(index.row());
+        if (bookmarked)
+            painter->fillRect(option.rect, QColor(0x2f, 0x80, 0xed, 48));
+        if (m_view->isExpanded(index.row()))
+            paintExpanded(painter, option, index);
+        else if (index.column() == LogModel::TextColumn &&
+                 (m_view->wrapLines() || !m_view->highlight().pattern().isEmpty()))
+            paintText(painter, option, index);
+        else
             QStyledItemDelegate::paint(painter, option, index);
-            return;
+        if (bookmarked && index.column() == LogModel::TimeColumn)
+            painter->fillRect(QRect(option.rect.left(), option.rect.top(), 4, option.rect.height()),
+                              QColor(0x2f, 0x80, 0xed));
+    }
+
+    // The message with its matches highlighted, on one elided line or wrapped over the row.
+    void paintText(QPainter *painter, const QStyleOptionViewItem &option,
+                   const QModelIndex &index) const
+    {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QString text = opt.text;
+        opt.text.clear();
+        const QWidget *widget = option.widget;
+        QStyle *style = widget->style();
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
+        const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1;
+        const QRect r = opt.rect.adjusted(margin, 0, -margin, 0);
+        const bool wrap = m_view->wrapLines();
+        const QString shown =
+            wrap ? text : opt.fontMetrics.elidedText(text, Qt::ElideRight, r.width());
+        QList<QTextLayout::FormatRange> formats;
+        for (const auto &[start, length] : m_view->highlightRanges(shown)) {
+            QTextLayout::FormatRange range;
+            range.start = start;
+            range.length = length;
+            range.format.setBackground(QColor(0xff, 0xd5, 0x4f));
+            range.format.setForeground(QColor(Qt::black));
+            formats.append(range);
         }
+        QTextLayout layout(shown, opt.font);
+        QTextOption textOption;
+        textOption.setWrapMode(wrap ? QTextOption::WrapAtWordBoundaryOrAnywhere
+                                    : QTextOption::NoWrap);
+        layout.setTextOption(textOption);
+        layout.setFormats(formats);
+        const int lineHeight = m_view->verticalHeader()->defaultSectionSize();
+        layout.beginLayout();
+        qreal y = 0;
+        for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+            line.setLineWidth(r.width());
+            line.setPosition(QPointF(0, y));
+            y += lineHeight;
+        }
+        layout.endLayout();
+        const bool selected = opt.state & QStyle::State_Selected;
+        painter->save();
+        painter->setClipRect(r);
+        painter->setPen(opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text));
+        layout.draw(painter,
+                    QPointF(r.left(), r.top() + (lineHeight - opt.fontMetrics.height()) / 2));
+        painter->restore();
+    }
+
+    void paintExpanded(QPainter *painter, const QStyleOptionViewItem &option,
+                       const QModelIndex &index) const
+    {
         const int lineHeight = m_view->verticalHeader()->defaultSectionSize();
         QStyleOptionViewItem first = option;
         painter->save();
@@ -115,6 +179,11 @@ LogView::LogView(QWidget *parent) : QTableView(parent)
     setItemDelegate(new LogRowDelegate(this));
     setMouseTracking(true);
 
+    connect(verticalScrollBar(), &QAbstractSlider::valueChanged, this, &LogView::updateRowHeights);
+    connect(columns, &QHeaderView::sectionResized, this, [this](int column) {
+        if (m_wrap && column == LogModel::TextColumn)
+            updateRowHeights();
+    });
     connect(verticalScrollBar(), &QAbstractSlider::actionTriggered, this, [this](int) {
         // sliderPosition is already the target of the user's action here.
         const QScrollBar *bar = verticalScrollBar();
@@ -161,14 +230,14 @@ void LogView::setFollow(bool follow)
 
 void LogView::onModelReset()
 {
+    m_tall.clear(); // every row is back to the default height
     // A reset (filter change) puts every row back to one line: expand the ones still shown.
     const LogModel *logModel = qobject_cast<const LogModel *>(model());
     if (logModel) {
         for (auto it = m_expanded.begin(); it != m_expanded.end();) {
             const int row = logModel->rowForSerial(*it);
             if (row >= 0) {
-                verticalHeader()->resizeSection(row,
-                                                lineHeight() * int(1 + expandedLines(row).size()));
+                verticalHeader()->resizeSection(row, lineHeight() * rowLines(row));
                 ++it;
             } else if (!logModel->store().contains(*it)) {
                 it = m_expanded.erase(it); // evicted for good
@@ -226,13 +295,11 @@ void LogView::setExpanded(int row, bool expanded)
         return;
     if (expanded && !model()->index(row, 0).data(LogModel::HasTracebackRole).toBool())
         return;
-    if (expanded) {
+    if (expanded)
         m_expanded.insert(serial);
-        verticalHeader()->resizeSection(row, lineHeight() * int(1 + expandedLines(row).size()));
-    } else {
+    else
         m_expanded.remove(serial);
-        verticalHeader()->resizeSection(row, lineHeight());
-    }
+    verticalHeader()->resizeSection(row, lineHeight() * rowLines(row));
     viewport()->update();
 }
 
@@ -290,6 +357,82 @@ void LogView::onRowsInserted()
 {
     if (m_follow)
         scrollToBottom();
+    if (m_wrap)
+        updateRowHeights();
+}
+
+void LogView::setWrapLines(bool wrap)
+{
+    if (wrap == m_wrap)
+        return;
+    m_wrap = wrap;
+    if (!m_wrap) {
+        // Back to one line per row (expanded rows keep their height).
+        const LogModel *logModel = qobject_cast<const LogModel *>(model());
+        for (quint64 serial : std::as_const(m_tall)) {
+            const int row = logModel ? logModel->rowForSerial(serial) : -1;
+            if (row >= 0)
+                verticalHeader()->resizeSection(row, lineHeight() * rowLines(row));
+        }
+        m_tall.clear();
+    }
+    updateRowHeights();
+    viewport()->update();
+}
+
+int LogView::wrappedLines(int row) const
+{
+    const QModelIndex index = model()->index(row, LogModel::TextColumn);
+    const QString text = index.data(Qt::DisplayRole).toString();
+    const int width = columnWidth(LogModel::TextColumn) - 8;
+    if (width <= 0 || fontMetrics().horizontalAdvance(text) <= width)
+        return 1;
+    QTextLayout layout(text, font());
+    QTextOption option;
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    layout.setTextOption(option);
+    layout.beginLayout();
+    int lines = 0;
+    for (QTextLine line = layout.createLine(); line.isValid() && lines < MaxWrappedLines;
+         line = layout.createLine()) {
+        line.setLineWidth(width);
+        ++lines;
+    }
+    layout.endLayout();
+    return std::max(1, lines);
+}
+
+int LogView::rowLines(int row) const
+{
+    if (isExpanded(row))
+        return int(1 + expandedLines(row).size());
+    return m_wrap ? wrappedLines(row) : 1;
+}
+
+void LogView::updateRowHeights()
+{
+    if (!m_wrap || m_sizing || !model())
+        return;
+    m_sizing = true;
+    // Only the rows in view (and a screenful below) are measured: the view stays O(visible).
+    const int first = std::max(0, rowAt(0));
+    const int visible = viewport()->height() / std::max(1, lineHeight()) + 1;
+    const int last = std::min(model()->rowCount() - 1, first + 2 * visible);
+    for (int row = first; row <= last; ++row) {
+        const int lines = rowLines(row);
+        if (verticalHeader()->sectionSize(row) != lines * lineHeight()) {
+            verticalHeader()->resizeSection(row, lines * lineHeight());
+            if (lines > 1)
+                m_tall.insert(serialOf(row));
+        }
+    }
+    m_sizing = false;
+}
+
+void LogView::resizeEvent(QResizeEvent *event)
+{
+    QTableView::resizeEvent(event);
+    updateRowHeights();
 }
 
 void LogView::onRowsRemoved(const QModelIndex &parent, int first, int last)
@@ -341,84 +484,6 @@ void LogView::keyPressEvent(QKeyEvent *event)
         return;
     }
     QTableView::keyPressEvent(event);
-}
-
-TracebackView::TracebackView(QWidget *parent) : QListWidget(parent)
-{
-    setUniformItemSizes(true);
-    setSelectionMode(QAbstractItemView::SingleSelection);
-    setEditTriggers(QAbstractItemView::NoEditTriggers);
-    setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    setMouseTracking(true);
-    connect(this, &QListWidget::itemClicked, this, &TracebackView::activate);
-}
-
-void TracebackView::setContent(const QString &text, const QString &traceback)
-{
-    clear();
-    QStringList lines;
-    if (!text.isEmpty())
-        lines += text.split(QLatin1Char('\n'));
-    if (!traceback.isEmpty())
-        lines += traceback.split(QLatin1Char('\n'));
-    if (lines.size() > MaxLines) {
-        const qsizetype dropped = lines.size() - MaxLines;
-        lines.resize(MaxLines);
-        lines.append(tr("(%n more line(s) not shown)", nullptr, int(dropped)));
-    }
-    QFont linkFont = font();
-    linkFont.setUnderline(true);
-    const QBrush linkBrush = palette().brush(QPalette::Link);
-    for (QString &line : lines) {
-        if (line.endsWith(QLatin1Char('\r')))
-            line.chop(1);
-        line.replace(QLatin1Char('\t'), QStringLiteral("    "));
-        auto *item = new QListWidgetItem(line, this);
-        const SourceLocation loc = parseSourceLocation(line);
-        if (loc.isValid()) {
-            item->setData(FileRole, loc.file);
-            item->setData(LineRole, loc.line);
-            item->setForeground(linkBrush);
-            item->setFont(linkFont);
-            item->setToolTip(tr("Open %1 at line %2").arg(loc.file).arg(loc.line));
-        }
-    }
-}
-
-QListWidgetItem *TracebackView::firstLinkItem() const
-{
-    for (int i = 0; i < count(); ++i) {
-        if (item(i)->data(LineRole).toInt() > 0)
-            return item(i);
-    }
-    return nullptr;
-}
-
-void TracebackView::activate(QListWidgetItem *item)
-{
-    if (!item)
-        return;
-    const int line = item->data(LineRole).toInt();
-    if (line > 0)
-        Q_EMIT locationActivated(item->data(FileRole).toString(), line);
-}
-
-void TracebackView::keyPressEvent(QKeyEvent *event)
-{
-    if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) {
-        activate(currentItem());
-        event->accept();
-        return;
-    }
-    QListWidget::keyPressEvent(event);
-}
-
-void TracebackView::mouseMoveEvent(QMouseEvent *event)
-{
-    const QListWidgetItem *hovered = itemAt(event->position().toPoint());
-    viewport()->setCursor(hovered && hovered->data(LineRole).toInt() > 0 ? Qt::PointingHandCursor
-                                                                         : Qt::ArrowCursor);
-    QListWidget::mouseMoveEvent(event);
 }
 
 } // namespace qpalm

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <QListWidget>
+#include <QRegularExpression>
 #include <QSet>
 #include <QString>
 #include <QTableView>
 
 #include "tracebacklocation.h"
+#include "tracebackview.h"
+
+#include <set>
 
 namespace qpalm {
 
@@ -38,17 +42,46 @@ public:
     int expandedLineAt(const QPoint &viewportPoint, int *row = nullptr) const;
     static constexpr int MaxExpandedLines = 200;
 
+    // Matches of text (or a regex) are highlighted in the Message column; empty: none.
+    void setHighlight(const QString &text, bool regex = false,
+                      Qt::CaseSensitivity cs = Qt::CaseInsensitive);
+    const QRegularExpression &highlight() const { return m_highlight; }
+    // [start, length) of each match in text (at most MaxHighlights).
+    QList<std::pair<int, int>> highlightRanges(const QString &text) const;
+    static constexpr int MaxHighlights = 64;
+
+    // Bookmarks are kept by record, so they survive filters; a marker shows in the Time column.
+    bool isBookmarked(int row) const;
+    const std::set<quint64> &bookmarks() const { return m_bookmarks; }
+    // Moves to the next (or previous) bookmarked / ERROR-or-worse row after the current one;
+    // false when there is none that way.
+    bool gotoBookmark(bool forward);
+    bool gotoError(bool forward);
+
+    // Long messages wrap over several lines in the rows in view (off by default).
+    bool wrapLines() const { return m_wrap; }
+    // Lines the row takes (1 unless wrapped or expanded).
+    int rowLines(int row) const;
+    static constexpr int MaxWrappedLines = 12;
+
 public Q_SLOTS:
     // Keeps the last row in view as rows arrive; scrolling up by hand turns it off.
     void setFollow(bool follow);
+    // Toggles the bookmark of the current row (of each selected row).
+    void toggleBookmark();
+    void clearBookmarks();
+    void setWrapLines(bool wrap);
 
 Q_SIGNALS:
     // GUI thread: follow turned on or off (by setFollow or by the user scrolling).
     void followChanged(bool follow);
     // GUI thread: a link line of an expanded row was clicked.
     void locationActivated(const QString &file, int line);
+    // GUI thread: bookmarks were added or removed.
+    void bookmarksChanged(int count);
 
 protected:
+    void resizeEvent(QResizeEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
@@ -59,36 +92,18 @@ private:
     void onModelReset();
     int lineHeight() const;
     quint64 serialOf(int row) const;
+    bool gotoRow(int row);
+    // Gives the rows in view the height their wrapped text needs (only those: cheap).
+    void updateRowHeights();
+    int wrappedLines(int row) const;
 
     bool m_follow = true;
+    bool m_wrap = false;
+    bool m_sizing = false;
     QSet<quint64> m_expanded; // record serials, so an expansion survives filters and eviction
-};
-
-// Lines of one record's text and traceback; a line naming a script position acts as a link.
-class TracebackView : public QListWidget
-{
-    Q_OBJECT
-public:
-    enum Role { FileRole = Qt::UserRole + 1, LineRole };
-    static constexpr int MaxLines = 5000;
-
-    explicit TracebackView(QWidget *parent = nullptr);
-
-    // Shows text then traceback, one item per line; empty strings clear the view.
-    void setContent(const QString &text, const QString &traceback);
-    // The item of the first line that is a link, or nullptr.
-    QListWidgetItem *firstLinkItem() const;
-
-Q_SIGNALS:
-    // GUI thread: a link line was clicked or activated with Enter.
-    void locationActivated(const QString &file, int line);
-
-protected:
-    void keyPressEvent(QKeyEvent *event) override;
-    void mouseMoveEvent(QMouseEvent *event) override;
-
-private:
-    void activate(QListWidgetItem *item);
+    QSet<quint64> m_tall;     // rows made taller for wrapping, by serial
+    std::set<quint64> m_bookmarks;
+    QRegularExpression m_highlight;
 };
 
 } // namespace qpalm

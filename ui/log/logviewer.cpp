@@ -67,6 +67,7 @@ LogViewer::LogViewer(QWidget *parent)
     m_textDebounce->setInterval(150);
 
     m_followButton->setChecked(m_view->follow());
+    createTools();
 
     auto *clearButton = new QToolButton(this);
     clearButton->setText(tr("Clear"));
@@ -88,6 +89,9 @@ LogViewer::LogViewer(QWidget *parent)
     bar->addWidget(m_textEdit, 1);
     bar->addWidget(m_regexButton);
     bar->addWidget(m_caseButton);
+    bar->addWidget(m_timeButton);
+    bar->addWidget(m_savedButton);
+    bar->addWidget(m_wrapButton);
     bar->addWidget(m_followButton);
     bar->addWidget(m_pauseButton);
     bar->addWidget(clearButton);
@@ -340,8 +344,12 @@ void LogViewer::applyFilter()
     LogFilter filter;
     filter.setServers(m_serverFilter);
     filter.setMinimumLevel(minimumLevel());
-    filter.setText(m_textEdit->text(), m_regexButton->isChecked(),
-                   m_caseButton->isChecked() ? Qt::CaseSensitive : Qt::CaseInsensitive);
+    const Qt::CaseSensitivity cs =
+        m_caseButton->isChecked() ? Qt::CaseSensitive : Qt::CaseInsensitive;
+    filter.setText(m_textEdit->text(), m_regexButton->isChecked(), cs);
+    filter.setTimeRange(m_timeFrom, m_timeTo);
+    if (filter.isValid())
+        m_view->setHighlight(m_textEdit->text(), m_regexButton->isChecked(), cs);
     if (filter == m_model->filter() && m_model->filterError().isEmpty())
         return;
 

@@ -8,8 +8,10 @@
 #include <QWidget>
 
 #include <atomic>
+#include <limits>
 #include <memory>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -48,6 +50,22 @@ public:
     int capacity() const;
     // Why the current text filter is refused (invalid regex), or empty.
     QString filterError() const;
+    // The time range shown: [from, to) in ms since the epoch (unbounded by default).
+    qint64 timeFrom() const { return m_timeFrom; }
+    qint64 timeTo() const { return m_timeTo; }
+    bool wrapLines() const;
+
+    // Named filters (text, regex, case, level, servers), kept in the settings.
+    QStringList savedFilterNames() const;
+    // Where saved filters are kept: an INI file (tests, portable use); empty: the user's settings.
+    void setSettingsPath(const QString &iniPath) { m_settingsPath = iniPath; }
+
+    // Keyboard actions (F8 / Shift+F8 errors, Ctrl+M bookmark, F2 / Shift+F2 bookmarks).
+    QAction *nextErrorAction() const { return m_nextError; }
+    QAction *previousErrorAction() const { return m_previousError; }
+    QAction *toggleBookmarkAction() const { return m_toggleBookmark; }
+    QAction *nextBookmarkAction() const { return m_nextBookmark; }
+    QAction *previousBookmarkAction() const { return m_previousBookmark; }
 
     // Writes the rows shown to path (.log, .csv or .jsonl by suffix); false with the reason.
     // Blocks: about 2 s per million rows.
@@ -80,6 +98,16 @@ public Q_SLOTS:
     void exportInBackground(const QString &path);
     // Asks for a file name and exports the rows shown in the background.
     void exportWithDialog();
+    // Shows records logged in [fromMsecs, toMsecs) only; no arguments: any time.
+    void setTimeRange(qint64 fromMsecs = std::numeric_limits<qint64>::min(),
+                      qint64 toMsecs = std::numeric_limits<qint64>::max());
+    // Long messages wrap over several lines.
+    void setWrapLines(bool wrap);
+    // Saves the current filter under name (replacing one of that name).
+    void saveFilter(const QString &name);
+    // Applies a saved filter; false when there is none of that name.
+    bool applySavedFilter(const QString &name);
+    void removeSavedFilter(const QString &name);
 
 Q_SIGNALS:
     // GUI thread: the user clicked/activated a traceback line naming a script position.
@@ -94,6 +122,11 @@ Q_SIGNALS:
     void exportFinished(const QString &path, bool ok, const QString &errorText);
 
 private:
+    void createTools();
+    void updateTimeButton();
+    void updateSavedMenu();
+    void askCustomTimeRange();
+    void askSaveFilter();
     void applyFilter();
     void updateServerMenu();
     void updateServerButton();
@@ -119,6 +152,19 @@ private:
     QStringList m_serverFilter;
     QStringList m_knownServers;   // as listed in the menu
     QStringList m_offeredServers; // from setKnownServers
+    QToolButton *m_timeButton;
+    QMenu *m_timeMenu;
+    QToolButton *m_savedButton;
+    QMenu *m_savedMenu;
+    QToolButton *m_wrapButton;
+    QAction *m_nextError;
+    QAction *m_previousError;
+    QAction *m_toggleBookmark;
+    QAction *m_nextBookmark;
+    QAction *m_previousBookmark;
+    qint64 m_timeFrom = std::numeric_limits<qint64>::min();
+    qint64 m_timeTo = std::numeric_limits<qint64>::max();
+    QString m_settingsPath;
     QThread *m_exportThread = nullptr;
     std::shared_ptr<std::atomic<bool>> m_exportCancel;
 };

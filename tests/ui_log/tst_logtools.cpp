@@ -1,0 +1,248 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The log viewer's klogg/lnav tools on a real LogViewer: match highlighting (painted), next /
+// previous error (F8), bookmarks (marker painted, kept across filters), time range, saved
+// filters (persisted), line wrap, and a DEBUG flood that no longer evicts the errors.
+#include "logmodel.h"
+#include "logtestutil.h"
+#include "logview.h"
+#include "logviewer.h"
+
+#include <QAction>
+#include <QHeaderView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace qpalm;
+using namespace qpalm::test;
+
+namespace {
+
+// Pixels of the viewport close to colour c.
+int countPixels(QWidget *viewport, const QColor &c)
+{
+    const QImage image = viewport->grab().toImage();
+    int n = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor p = image.pixelColor(x, y);
+            n += std::abs(p.red() - c.red()) + std::abs(p.green() - c.green()) +
+                             std::abs(p.blue() - c.blue()) <
+                         12
+                     ? 1
+                     : 0;
+        }
+    return n;
+}
+
+// 40 records: every 10th (3, 13, 23, 33) an ERROR, the rest INFO; times BaseMsecs + i * 1000.
+LogBatch mixed()
+{
+    LogBatch b;
+    for (int i = 0; i < 40; ++i)
+        b.append(makeRecord(BaseMsecs + i * 1000, QStringLiteral("w"),
+                            i % 10 == 3 ? LogLevel::Error : LogLevel::Info,
+                            QStringLiteral("record %1 says %2")
+                                .arg(i)
+                                .arg(i % 2 ? QStringLiteral("odd") : QStringLiteral("even")),
+                            {}, quint64(i + 1)));
+    return b;
+}
+
+} // namespace
+
+class TestLogTools : public QObject
+{
+    Q_OBJECT
+private:
+    LogViewer *m_viewer = nullptr;
+
+    int currentRow() const { return m_viewer->view()->currentIndex().row(); }
+    QString currentText() const
+    {
+        return m_viewer->view()->currentIndex().data(LogModel::FullTextRole).toString();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_viewer = new LogViewer;
+        m_viewer->resize(1000, 600);
+        m_viewer->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_viewer));
+        m_viewer->appendRecords(mixed());
+        m_viewer->model()->flush();
+        m_viewer->setFollow(false);
+        m_viewer->view()->scrollToTop();
+    }
+    void cleanup()
+    {
+        delete m_viewer;
+        m_viewer = nullptr;
+    }
+
+    void matchesAreHighlighted()
+    {
+        LogView *view = m_viewer->view();
+        const QColor yellow(0xff, 0xd5, 0x4f);
+        QCOMPARE(countPixels(view->viewport(), yellow), 0);
+        m_viewer->setTextFilter(QStringLiteral("SAYS"));
+        QCOMPARE(m_viewer->model()->rowCount(), 40);
+        const auto ranges = view->highlightRanges(QStringLiteral("says a says b"));
+        QCOMPARE(ranges.size(), 2);
+        QCOMPARE(ranges.at(1), (std::pair<int, int>(7, 4)));
+        QTRY_VERIFY(countPixels(view->viewport(), yellow) > 100);
+        m_viewer->setTextFilter(QStringLiteral("d{2}"), true);
+        QCOMPARE(m_viewer->model()->rowCount(), 20);
+        QCOMPARE(view->highlightRanges(QStringLiteral("odd add")).size(), 2);
+        m_viewer->setTextFilter(QString());
+        QTRY_COMPARE(countPixels(view->viewport(), yellow), 0);
+    }
+
+    void nextAndPreviousError()
+    {
+        QAction *next = m_viewer->nextErrorAction();
+        QCOMPARE(next->shortcut(), QKeySequence(Qt::Key_F8));
+        QCOMPARE(m_viewer->previousErrorAction()->shortcut(), QKeySequence(Qt::SHIFT | Qt::Key_F8));
+        next->trigger();
+        QCOMPARE(currentRow(), 3);
+        next->trigger();
+        QCOMPARE(currentRow(), 13);
+        m_viewer->previousErrorAction()->trigger();
+        QCOMPARE(currentRow(), 3);
+        m_viewer->previousErrorAction()->trigger(); // none before: stays
+        QCOMPARE(currentRow(), 3);
+        // The key itself, with the view focused.
+        m_viewer->activateWindow();
+        m_viewer->view()->setFocus();
+        QTest::keyClick(m_viewer->view(), Qt::Key_F8);
+        QCOMPARE(currentRow(), 13);
+        QTest::keyClick(m_viewer->view(), Qt::Key_F8, Qt::ShiftModifier);
+        QCOMPARE(currentRow(), 3);
+        // With a filter the rows differ; the search follows what is shown.
+        m_viewer->setTextFilter(QStringLiteral("odd"));
+        m_viewer->view()->setCurrentIndex(m_viewer->model()->index(0, 0));
+        next->trigger();
+        QCOMPARE(currentText(), QStringLiteral("record 3 says odd"));
+        next->trigger();
+        QCOMPARE(currentText(), QStringLiteral("record 13 says odd"));
+    }
+
+    void bookmarksSurviveFiltersAndArePainted()
+    {
+        LogView *view = m_viewer->view();
+        const QColor blue(0x2f, 0x80, 0xed);
+        QCOMPARE(countPixels(view->viewport(), blue), 0);
+        view->setCurrentIndex(m_viewer->model()->index(5, 0));
+        m_viewer->toggleBookmarkAction()->trigger();
+        view->setCurrentIndex(m_viewer->model()->index(21, 0));
+        m_viewer->toggleBookmarkAction()->trigger();
+        QCOMPARE(view->bookmarks().size(), size_t(2));
+        QVERIFY(view->isBookmarked(5) && view->isBookmarked(21) && !view->isBookmarked(6));
+        QTRY_VERIFY(countPixels(view->viewport(), blue) > 20); // row 5's marker
+
+        view->setCurrentIndex(m_viewer->model()->index(0, 0));
+        m_viewer->nextBookmarkAction()->trigger();
+        QCOMPARE(currentRow(), 5);
+        m_viewer->nextBookmarkAction()->trigger();
+        QCOMPARE(currentRow(), 21);
+        m_viewer->previousBookmarkAction()->trigger();
+        QCOMPARE(currentRow(), 5);
+
+        // Filter to odd records: 21 stays marked (now row 10), 5 too (row 2).
+        m_viewer->setTextFilter(QStringLiteral("odd"));
+        QVERIFY(view->isBookmarked(2) && view->isBookmarked(10));
+        m_viewer->setTextFilter(QString());
+        QVERIFY(view->isBookmarked(5));
+        view->setCurrentIndex(m_viewer->model()->index(5, 0));
+        m_viewer->toggleBookmarkAction()->trigger(); // toggles off
+        QVERIFY(!view->isBookmarked(5));
+        QCOMPARE(view->bookmarks().size(), size_t(1));
+    }
+
+    void timeRange()
+    {
+        m_viewer->setTimeRange(BaseMsecs + 10'000, BaseMsecs + 20'000);
+        QCOMPARE(m_viewer->model()->rowCount(), 10);
+        QCOMPARE(m_viewer->model()->recordAt(0).text, QStringLiteral("record 10 says even"));
+        m_viewer->setMinimumLevel(LogLevel::Error);
+        QCOMPARE(m_viewer->model()->rowCount(), 1); // record 13
+        m_viewer->setMinimumLevel(LogLevel::Debug);
+        m_viewer->setTimeRange(BaseMsecs + 35'000);
+        QCOMPARE(m_viewer->model()->rowCount(), 5);
+        m_viewer->setTimeRange();
+        QCOMPARE(m_viewer->model()->rowCount(), 40);
+    }
+
+    void savedFiltersArePersisted()
+    {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("settings.ini"));
+        m_viewer->setSettingsPath(ini);
+        QCOMPARE(m_viewer->savedFilterNames(), QStringList());
+        m_viewer->setTextFilter(QStringLiteral("says (odd|even)"), true);
+        m_viewer->setMinimumLevel(LogLevel::Error);
+        m_viewer->saveFilter(QStringLiteral("errors that speak"));
+        m_viewer->setTextFilter(QStringLiteral("zzz"));
+        m_viewer->saveFilter(QStringLiteral("nothing"));
+
+        LogViewer other;
+        other.setSettingsPath(ini);
+        other.appendRecords(mixed());
+        other.model()->flush();
+        QCOMPARE(other.savedFilterNames(),
+                 (QStringList{QStringLiteral("errors that speak"), QStringLiteral("nothing")}));
+        QVERIFY(other.applySavedFilter(QStringLiteral("errors that speak")));
+        QCOMPARE(other.textFilter(), QStringLiteral("says (odd|even)"));
+        QVERIFY(other.isRegexFilter());
+        QCOMPARE(other.minimumLevel(), LogLevel::Error);
+        QCOMPARE(other.model()->rowCount(), 4);
+        QVERIFY(!other.applySavedFilter(QStringLiteral("missing")));
+        other.removeSavedFilter(QStringLiteral("nothing"));
+        QCOMPARE(m_viewer->savedFilterNames(), QStringList{QStringLiteral("errors that speak")});
+    }
+
+    void wrapOnDemand()
+    {
+        LogView *view = m_viewer->view();
+        const QString longText = QStringLiteral("a long message ").repeated(40);
+        m_viewer->appendRecords(
+            {makeRecord(BaseMsecs + 50'000, QStringLiteral("w"), LogLevel::Info, longText)});
+        m_viewer->model()->flush();
+        const int row = m_viewer->model()->rowCount() - 1;
+        view->scrollToBottom();
+        const int line = view->verticalHeader()->defaultSectionSize();
+        QCOMPARE(view->rowHeight(row), line);
+        m_viewer->setWrapLines(true);
+        QVERIFY(m_viewer->wrapLines());
+        QTRY_VERIFY(view->rowHeight(row) >= 3 * line);
+        QCOMPARE(view->rowHeight(row - 1), line); // short rows stay one line
+        m_viewer->setWrapLines(false);
+        QCOMPARE(view->rowHeight(row), line);
+    }
+
+    void debugFloodKeepsTheErrors()
+    {
+        m_viewer->clear();
+        m_viewer->setCapacity(1000);
+        m_viewer->appendRecords({makeRecord(BaseMsecs, QStringLiteral("w"), LogLevel::Error,
+                                            QStringLiteral("the one error"))});
+        for (int i = 0; i < 50; ++i) {
+            m_viewer->appendRecords(makeBatch(i * 200, 200, QStringLiteral("w"), LogLevel::Debug));
+            m_viewer->model()->flush();
+        }
+        LogModel *model = m_viewer->model();
+        QCOMPARE(model->store().size(), 1000);
+        QCOMPARE(model->rowCount(), 1001);
+        QCOMPARE(model->recordAt(0).text, QStringLiteral("the one error"));
+        m_viewer->setMinimumLevel(LogLevel::Error);
+        QCOMPARE(model->rowCount(), 1);
+        m_viewer->setMinimumLevel(LogLevel::Debug);
+        m_viewer->view()->setCurrentIndex(model->index(500, 0));
+        m_viewer->previousErrorAction()->trigger();
+        QCOMPARE(currentRow(), 0);
+    }
+};
+
+QTEST_MAIN(TestLogTools)
+#include "tst_logtools.moc"
