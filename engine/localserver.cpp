@@ -78,6 +78,7 @@ void LocalServer::start()
             return;
         }
     }
+    m_runningScript = launch.config.script;
     launch.generation = m_generation;
     launch.preferred = m_addresses;
     launch.previous = previous;
@@ -226,6 +227,7 @@ void LocalServer::onEvent(const ServerEvent &event)
         if (!m_pendingReloads.isEmpty()) {
             const ScriptSource source = m_pendingReloads.takeFirst();
             m_config.script = source;
+            m_runningScript = source;
             if (!source.path.isEmpty())
                 m_config.scriptPath = source.path;
         }

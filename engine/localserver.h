@@ -33,6 +33,7 @@ public:
     QMap<QString, QString> addresses() const override { return m_addresses; }
     ServerStats stats() const override { return m_stats; }
     quint64 generation() const override { return m_generation; }
+    ScriptSource runningScript() const override { return m_runningScript; }
 
     void start() override;
     void stop() override;
@@ -59,6 +60,7 @@ private:
     QList<std::shared_ptr<ActorControl>> m_earlierRuns; // may still be finishing; report to us
     std::unique_ptr<zmq::socket_t> m_pipe; // this thread's end of the run's command pipe
     QList<ScriptSource> m_pendingReloads;  // sent, not answered yet, in order
+    ScriptSource m_runningScript;          // what the current (or last) run serves
 };
 
 } // namespace qpalm

@@ -39,6 +39,8 @@ public:
     virtual quint64 generation() const = 0;
     // Where it runs: empty for this process's threads, else a host or process label.
     virtual QString hostLabel() const { return {}; }
+    // The script the current (or last) run serves: what it started or was last reloaded with.
+    virtual ScriptSource runningScript() const { return config().script; }
 
 public Q_SLOTS:
     // Returns at once; started or failed follows. Does nothing while starting or running.
