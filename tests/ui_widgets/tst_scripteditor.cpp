@@ -332,23 +332,43 @@ void TestScriptEditor::applyReloadsLiveServer()
     QVERIFY(applyFailed.isEmpty());
     QCOMPARE(call("live.hello"), QByteArray("v2:x"));
 
-    // A broken edit is refused: the old script keeps running and the error line is marked.
+    // A syntax error never leaves the editor: marked at its line, nothing written, nothing sent.
+    const QByteArray v2 = readFile(file);
+    QSignalSpy finished(&editor, &ScriptEditor::applyFinished);
+    QSignalSpy reloaded(&server, &ServerHandle::scriptReloaded);
+    QSignalSpy refused(&server, &ServerHandle::scriptReloadFailed);
     editor.editor(file)->setText(
         QStringLiteral("function hello(payload)\n    return 'v3:' ..\nend\n"));
-    QVERIFY(editor.apply());
-    QTRY_COMPARE(applyFailed.size(), 1);
-    QCOMPARE(applyFailed.first().at(0).toString(), file);
-    const QString error = applyFailed.first().at(1).toString();
-    QVERIFY2(!error.isEmpty(), "no error text");
-    QVERIFY2(!editor.markedLines(file).isEmpty(), qPrintable(error));
-    QVERIFY2(editor.markedLines(file).first() == 2 || editor.markedLines(file).first() == 3,
-             qPrintable(error));
-    QVERIFY(editor.lastError().contains(QLatin1String("old script keeps running")));
-    QCOMPARE(readFile(file), QByteArray("function hello(payload)\n    return 'v3:' ..\nend\n"));
+    QVERIFY(!editor.apply());
+    QCOMPARE(applyFailed.size(), 1);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(1).toBool(), false);
+    QVERIFY2(editor.markedLines(file) == QList<int>{3}, qPrintable(editor.lastError()));
+    QVERIFY2(editor.lastError().contains(QLatin1String("line 3")), qPrintable(editor.lastError()));
+    QCOMPARE(readFile(file), v2);
+    QTest::qWait(200);
+    QVERIFY(reloaded.isEmpty() && refused.isEmpty());
     QCOMPARE(call("live.hello"), QByteArray("v2:x"));
 
-    // Revert brings back the file on disk (the broken one); a fix then applies and clears the
-    // markers.
+    // A script that compiles but fails as it loads is refused by the server: the old script keeps
+    // running, the line is marked, and the file on disk still holds what runs.
+    editor.editor(file)->setText(
+        QStringLiteral("function hello(payload)\n    return 'v3:' .. payload\nend\n"
+                       "error('refused at load')\n"));
+    QVERIFY(editor.apply());
+    QTRY_COMPARE(applyFailed.size(), 2);
+    QCOMPARE(applyFailed.last().at(0).toString(), file);
+    const QString error = applyFailed.last().at(1).toString();
+    QVERIFY2(!error.isEmpty(), "no error text");
+    QVERIFY2(editor.markedLines(file) == QList<int>{4}, qPrintable(error));
+    QVERIFY(editor.lastError().contains(QLatin1String("old script keeps running")));
+    QCOMPARE(finished.size(), 2);
+    QCOMPARE(finished.last().at(2).toString(), editor.statusText());
+    QCOMPARE(readFile(file), v2);
+    QVERIFY(editor.isModified(file));
+    QCOMPARE(call("live.hello"), QByteArray("v2:x"));
+
+    // A fix applies, is saved, and clears the markers.
     editor.editor(file)->setText(
         QStringLiteral("function hello(payload)\n    return 'v4:' .. payload\nend\n"
                        "function fails(payload)\n    local t = nil\n    return t.x\nend\n"));
@@ -356,6 +376,8 @@ void TestScriptEditor::applyReloadsLiveServer()
     QVERIFY2(editor.apply(), qPrintable(editor.lastError()));
     QTRY_COMPARE(applied.size(), 2);
     QCOMPARE(call("live.hello"), QByteArray("v4:x"));
+    QCOMPARE(readFile(file), editor.editor(file)->text().toUtf8());
+    QVERIFY(!editor.isModified(file));
 
     // A runtime traceback from the server's log marks the failing line.
     QSignalSpy logged(&server, &ServerHandle::recordsLogged);

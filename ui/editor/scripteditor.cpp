@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "findbar.h"
 #include "serverfollower.h"
 #include "serverhandle.h"
 
@@ -11,6 +12,7 @@
 #define signals Q_SIGNALS
 #define slots Q_SLOTS
 #include <Qsci/qscilexerlua.h>
+#include <Qsci/qscilexerpython.h>
 #include <Qsci/qsciscintilla.h>
 #undef signals
 #undef slots
@@ -71,6 +73,16 @@ ScriptEditor::ScriptEditor(QWidget *parent) : QWidget(parent)
     bar->addSpacing(12);
     bar->addWidget(m_serversLabel, 1);
 
+    m_findBar = new FindBar(this);
+    m_findBar->setObjectName(QStringLiteral("findBar"));
+    createEditActions();
+    for (QAction *action : {m_diffAction}) {
+        auto *button = new QToolButton(this);
+        button->setDefaultAction(action);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        bar->insertWidget(3, button);
+    }
+
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
@@ -81,12 +93,14 @@ ScriptEditor::ScriptEditor(QWidget *parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_findBar);
     layout->addWidget(m_status);
 
     m_servers = new ServerFollower(this);
     connect(m_servers, &ServerFollower::serversChanged, this, &ScriptEditor::updateServersLabel);
     connect(m_servers, &ServerFollower::serverStateChanged, this,
-            &ScriptEditor::updateServersLabel);
+            &ScriptEditor::onServerStateChanged);
+    connect(m_servers, &ServerFollower::serversChanged, this, &ScriptEditor::followServers);
 
     m_watcher = new QFileSystemWatcher(this);
     connect(m_watcher, &QFileSystemWatcher::fileChanged, this, &ScriptEditor::onFileChangedOnDisk);
@@ -107,6 +121,7 @@ ScriptEditor::ScriptEditor(QWidget *parent) : QWidget(parent)
         closeFile(file, true);
     });
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        m_findBar->setEditor(qobject_cast<QsciScintilla *>(m_tabs->currentWidget()));
         updateActions();
         updateServersLabel();
         Q_EMIT currentFileChanged(currentFile());
@@ -125,11 +140,16 @@ QString ScriptEditor::normalized(const QString &file)
     return canonical.isEmpty() ? QDir::cleanPath(info.absoluteFilePath()) : canonical;
 }
 
-QsciScintilla *ScriptEditor::createEditor()
+QsciScintilla *ScriptEditor::createEditor(const QString &file)
 {
     auto *editor = new QsciScintilla;
     const QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    auto *lexer = new QsciLexerLua(editor);
+    // Python for the tracebacks of Python peers; Lua for everything else.
+    QsciLexer *lexer = nullptr;
+    if (file.endsWith(QLatin1String(".py"), Qt::CaseInsensitive))
+        lexer = new QsciLexerPython(editor);
+    else
+        lexer = new QsciLexerLua(editor);
     lexer->setDefaultFont(font);
     lexer->setFont(font);
     editor->setLexer(lexer);
@@ -172,6 +192,10 @@ bool ScriptEditor::eventFilter(QObject *watched, QEvent *event)
     if (editor &&
         (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
         auto *key = static_cast<QKeyEvent *>(event);
+        if (handleEditorKey(key, event->type() == QEvent::KeyPress)) {
+            event->accept();
+            return true;
+        }
         const bool isSave = key->matches(QKeySequence::Save);
         const bool isApply = (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) &&
                              key->modifiers() == Qt::ControlModifier;
@@ -196,6 +220,11 @@ bool ScriptEditor::fail(const QString &error)
     m_lastError = error;
     setStatus(error, true);
     return false;
+}
+
+QString ScriptEditor::statusText() const
+{
+    return m_status->text();
 }
 
 void ScriptEditor::setStatus(const QString &text, bool isError)
@@ -239,7 +268,7 @@ bool ScriptEditor::open(const QString &file, int line)
     if (!editor) {
         if (!QFileInfo(path).isFile())
             return fail(tr("Cannot open %1: no such file.").arg(QDir::toNativeSeparators(path)));
-        editor = createEditor();
+        editor = createEditor(path);
         m_files.insert(editor, path);
         if (!load(editor, path)) {
             m_files.remove(editor);
@@ -342,19 +371,28 @@ bool ScriptEditor::save(const QString &file)
     if (!editor)
         return fail(path.isEmpty() ? tr("No script is open.")
                                    : tr("%1 is not open.").arg(QDir::toNativeSeparators(path)));
+    if (!writeScript(path, editor->text().toUtf8()))
+        return false;
+    editor->setModified(false);
+    setStatus(tr("Saved %1.").arg(QFileInfo(path).fileName()), false);
+    return true;
+}
+
+bool ScriptEditor::writeScript(const QString &path, const QByteArray &bytes)
+{
     QSaveFile out(path);
     if (!out.open(QIODevice::WriteOnly))
         return fail(
             tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), out.errorString()));
-    out.write(editor->text().toUtf8());
+    out.write(bytes);
     if (!out.commit())
         return fail(
             tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), out.errorString()));
-    editor->setModified(false);
+    if (QsciScintilla *editor = this->editor(path); editor && editor->text().toUtf8() == bytes)
+        editor->setModified(false);
     // QSaveFile replaces the file, which drops it from the watcher.
     if (!m_watcher->files().contains(path))
         m_watcher->addPath(path);
-    setStatus(tr("Saved %1.").arg(QFileInfo(path).fileName()), false);
     Q_EMIT fileSaved(path);
     return true;
 }
@@ -367,94 +405,6 @@ bool ScriptEditor::saveAll()
             ok = save(it.value()) && ok;
     }
     return ok;
-}
-
-bool ScriptEditor::apply(const QString &file)
-{
-    const QString path = file.isEmpty() ? currentFile() : normalized(file);
-    if (!save(path))
-        return false;
-    clearMarkers();
-    const QList<ServerHandle *> servers = serversForFile(path);
-    const QString name = QFileInfo(path).fileName();
-    if (servers.isEmpty()) {
-        setStatus(tr("Saved %1; no running server uses it.").arg(name), false);
-        updateServersLabel();
-        Q_EMIT scriptApplied(path);
-        return true;
-    }
-    if (m_applying.contains(path))
-        return fail(tr("An Apply of %1 is still under way.").arg(name));
-    // Each server swaps between two messages on its own thread; the answers come back queued,
-    // so a server busy in a long handler never freezes the editor.
-    struct Outcome
-    {
-        int pending = 0;
-        QSet<const ServerHandle *> answered;
-        QStringList reloaded;
-        QStringList errors;
-    };
-    auto outcome = std::make_shared<Outcome>();
-    outcome->pending = int(servers.size());
-    auto *batch = new QObject(this);
-    m_applying.insert(path);
-    setStatus(tr("Applying %1...").arg(name), false);
-    auto finishOne = [this, path, name, outcome, batch](const ServerHandle *server) {
-        // One answer per server: a stop after its reload, or a late second signal, is ignored.
-        if (outcome->pending <= 0 || outcome->answered.contains(server))
-            return;
-        outcome->answered.insert(server);
-        if (--outcome->pending > 0)
-            return;
-        m_applying.remove(path);
-        batch->deleteLater();
-        if (!outcome->errors.isEmpty()) {
-            QString message = tr("Apply of %1 failed; the old script keeps running.\n%2")
-                                  .arg(name, outcome->errors.join(QLatin1Char('\n')));
-            if (!outcome->reloaded.isEmpty())
-                message += QLatin1Char('\n') +
-                           tr("Reloaded on: %1").arg(outcome->reloaded.join(QStringLiteral(", ")));
-            fail(message);
-            Q_EMIT scriptApplyFailed(path, outcome->errors.join(QLatin1Char('\n')));
-            return;
-        }
-        setStatus(tr("Applied %1 to %2.").arg(name, outcome->reloaded.join(QStringLiteral(", "))),
-                  false);
-        Q_EMIT scriptApplied(path);
-    };
-    for (ServerHandle *server : servers) {
-        const QPointer<ServerHandle> guarded(server);
-        connect(server, &ServerHandle::scriptReloaded, batch,
-                [outcome, finishOne, guarded, path](const QString &reloadedName) {
-                    if (reloadedName != QFileInfo(path).fileName())
-                        return;
-                    if (!guarded || outcome->answered.contains(guarded.data()))
-                        return;
-                    outcome->reloaded.append(guarded->name());
-                    finishOne(guarded.data());
-                });
-        connect(server, &ServerHandle::scriptReloadFailed, batch,
-                [this, outcome, finishOne, guarded, path](const QString &reason) {
-                    if (!guarded || outcome->answered.contains(guarded.data()))
-                        return;
-                    const QString error =
-                        reason.isEmpty() ? tr("the reload failed without a reason") : reason;
-                    outcome->errors.append(tr("%1: %2").arg(guarded->name(), error));
-                    markLocations(error, path);
-                    finishOne(guarded.data());
-                });
-        // A server that stops or goes away before it answers counts as failed.
-        connect(server, &ServerHandle::stopped, batch, [this, outcome, finishOne, guarded] {
-            if (!guarded || outcome->answered.contains(guarded.data()))
-                return;
-            outcome->errors.append(tr("%1: stopped before the reload").arg(guarded->name()));
-            finishOne(guarded.data());
-        });
-    }
-    const ScriptSource source = readScriptSource(path);
-    for (ServerHandle *server : servers)
-        server->reloadScript(source);
-    return true;
 }
 
 bool ScriptEditor::revert(const QString &file)
@@ -556,6 +506,12 @@ void ScriptEditor::updateActions()
     m_saveAction->setEnabled(editor && editor->isModified());
     m_applyAction->setEnabled(editor != nullptr);
     m_revertAction->setEnabled(editor != nullptr);
+    for (QAction *action :
+         {m_findAction, m_replaceAction, m_findNextAction, m_findPreviousAction, m_goToLineAction})
+        action->setEnabled(editor != nullptr);
+    const bool running = editor && !serversForFile(fileOf(editor)).isEmpty();
+    m_diffAction->setEnabled(running);
+    m_revertToRunningAction->setEnabled(running);
 }
 
 } // namespace qpalm

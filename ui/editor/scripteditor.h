@@ -10,18 +10,23 @@
 
 class QAction;
 class QFileSystemWatcher;
+class QKeyEvent;
 class QLabel;
 class QTabWidget;
 class QsciScintilla;
 
+#include "logrecord.h"
+
 namespace qpalm {
 
 class Cluster;
+class FindBar;
 class ServerFollower;
 class ServerHandle;
 
-// Tabs of Lua scripts: save, revert, and Apply (save + hot reload into every running server that
-// uses the file). Load errors and tracebacks put markers on the lines they name.
+// Tabs of Lua (and Python) scripts: save, revert, find/replace, go to line, and Apply (lint, save,
+// hot reload into every running server that uses the file). Load errors and tracebacks put
+// markers on the lines they name; runtime errors of the servers are counted per line.
 // Files are identified by their absolute (canonical when it exists) path.
 class ScriptEditor : public QWidget
 {
@@ -46,15 +51,28 @@ public:
     // Writes the file (current one when empty); false with lastError.
     bool save(const QString &file = {});
     bool saveAll();
-    // Saves, then starts reloading the script into every running server that uses it, without
-    // blocking (a server swaps between two messages). scriptApplied or scriptApplyFailed follows;
-    // on failure the servers keep the old script, the error is shown and its line marked.
-    // False when nothing could be started (not saved, or an Apply of this file is under way).
+    // Checks the syntax with Lua's parser, saves, then starts reloading the script into every
+    // running server that uses it, without blocking (a server swaps between two messages).
+    // scriptApplied or scriptApplyFailed follows; on failure the servers keep the old script, the
+    // error is shown and its line marked. A syntax error is marked and nothing is written or sent.
+    // False when nothing could be started (syntax error, not saved, or an Apply under way).
     bool apply(const QString &file = {});
     // True while an Apply waits for its servers.
     bool isApplying() const { return !m_applying.isEmpty(); }
     // Reloads the file from disk, dropping edits.
     bool revert(const QString &file = {});
+    // The script a running server of file runs (what it was started or last reloaded with);
+    // empty when none runs it. serverName picks one server (empty: the first).
+    QByteArray runningContent(const QString &file, const QString &serverName = {}) const;
+    // A unified diff of the buffer against what each running server of file runs (empty: same).
+    QString diffAgainstRunning(const QString &file = {}) const;
+    // Shows that diff in a dialog (with a Revert to Running button).
+    void showDiffAgainstRunning();
+    // Replaces the buffer with what the server runs (an undoable edit; nothing is saved).
+    bool revertToRunning(const QString &file = {}, const QString &serverName = {});
+    // Moves the cursor of the current tab to the 1-based line.
+    bool goToLine(int line);
+    FindBar *findBar() const { return m_findBar; }
 
     // Which servers Apply reloads: those set here (or the cluster's) whose config().scriptPath is
     // the file.
@@ -69,6 +87,11 @@ public:
     int markLocations(const QString &text, const QString &fallbackFile = {});
     // Adds one marker (with message as an annotation under the line).
     void markError(const QString &file, int line, const QString &message = {});
+    // Counts a runtime error at its line (marker + "N errors" annotation); kept across Apply,
+    // cleared by an edit of the line's file. Returns the line's count (0: no location found).
+    int countRuntimeError(const QString &text, const QString &fallbackFile = {});
+    // Runtime errors counted at a 1-based line of file.
+    int errorCount(const QString &file, int line) const;
     // Removes markers of file (all files when empty).
     void clearMarkers(const QString &file = {});
     // 1-based lines of file that carry an error marker.
@@ -80,6 +103,15 @@ public:
     QAction *saveAction() const { return m_saveAction; }
     QAction *applyAction() const { return m_applyAction; }
     QAction *revertAction() const { return m_revertAction; }
+    QAction *findAction() const { return m_findAction; }
+    QAction *replaceAction() const { return m_replaceAction; }
+    QAction *findNextAction() const { return m_findNextAction; }
+    QAction *findPreviousAction() const { return m_findPreviousAction; }
+    QAction *goToLineAction() const { return m_goToLineAction; }
+    QAction *diffAction() const { return m_diffAction; }
+    QAction *revertToRunningAction() const { return m_revertToRunningAction; }
+    // The editor's last outcome message (what its status line shows).
+    QString statusText() const;
     QString lastError() const { return m_lastError; }
 
 Q_SIGNALS:
@@ -89,8 +121,14 @@ Q_SIGNALS:
     void scriptApplyFailed(const QString &file, const QString &error);
     // GUI thread: file was written.
     void fileSaved(const QString &file);
+    // GUI thread: an Apply ended (ok or not) with message, the one text to show for it.
+    void applyFinished(const QString &file, bool ok, const QString &message);
     // GUI thread: the current tab changed (empty when no tab is left).
     void currentFileChanged(const QString &file);
+
+public Q_SLOTS:
+    // Counts the runtime errors (records with a traceback) of a server's log.
+    void noteRecords(const qpalm::LogBatch &records);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -100,9 +138,10 @@ private:
     {
         int line;
         QString message;
+        int count = 0; // runtime errors seen at the line (0: a load or lint error)
     };
     static QString normalized(const QString &file);
-    QsciScintilla *createEditor();
+    QsciScintilla *createEditor(const QString &file);
     static void defineMargins(QsciScintilla *editor);
     int indexOf(const QString &file) const;
     QString fileOf(const QsciScintilla *editor) const;
@@ -115,6 +154,14 @@ private:
     void setStatus(const QString &text, bool isError);
     void onFileChangedOnDisk(const QString &file);
     bool fail(const QString &error);
+    bool writeScript(const QString &path, const QByteArray &bytes);
+    void createEditActions();
+    bool handleEditorKey(QKeyEvent *key, bool press);
+    bool lintBeforeApply(const QString &path);
+    int addLocations(const QString &text, const QString &fallbackFile, bool count);
+    void followServers();
+    void onServerStateChanged(ServerHandle *server);
+    void finishApply(const QString &path, bool ok, const QString &message);
 
     QTabWidget *m_tabs = nullptr;
     QLabel *m_serversLabel = nullptr;
@@ -123,6 +170,14 @@ private:
     QAction *m_applyAction = nullptr;
     QSet<QString> m_applying; // files whose Apply waits for servers
     QAction *m_revertAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QAction *m_replaceAction = nullptr;
+    QAction *m_findNextAction = nullptr;
+    QAction *m_findPreviousAction = nullptr;
+    QAction *m_goToLineAction = nullptr;
+    QAction *m_diffAction = nullptr;
+    QAction *m_revertToRunningAction = nullptr;
+    FindBar *m_findBar = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
     QHash<QsciScintilla *, QString> m_files;
     QHash<QString, QList<Mark>> m_marks;

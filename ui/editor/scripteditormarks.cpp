@@ -28,6 +28,7 @@ constexpr int ErrorLineMarker = 9;
 constexpr int MarkerMask = (1 << ErrorSymbolMarker) | (1 << ErrorLineMarker);
 constexpr int LineNumberMargin = 0;
 constexpr int SymbolMargin = 1;
+constexpr int ErrorIndicator = 8; // a squiggle under the marked line's text
 
 const QsciStyle &annotationStyle()
 {
@@ -59,6 +60,8 @@ void ScriptEditor::defineMargins(QsciScintilla *editor)
     editor->markerDefine(QsciScintilla::Background, ErrorLineMarker);
     editor->setMarkerBackgroundColor(QColor(0xff, 0xd8, 0xd8), ErrorLineMarker);
     editor->setAnnotationDisplay(QsciScintilla::AnnotationBoxed);
+    editor->indicatorDefine(QsciScintilla::SquiggleIndicator, ErrorIndicator);
+    editor->setIndicatorForegroundColor(QColor(0xd0, 0x20, 0x20), ErrorIndicator);
 }
 
 QString ScriptEditor::resolve(const QString &file, const QString &fallbackFile) const
@@ -94,9 +97,60 @@ QString ScriptEditor::resolve(const QString &file, const QString &fallbackFile) 
 int ScriptEditor::markLocations(const QString &text, const QString &fallbackFile)
 {
     clearMarkers();
+    return addLocations(text, fallbackFile, false);
+}
+
+int ScriptEditor::countRuntimeError(const QString &text, const QString &fallbackFile)
+{
+    // The line that raised: the first location named (Lua puts it in the message).
+    QList<SourceLocation> locations = sourceLocations(text);
+    if (const SourceLocation frame = firstFrame(text); frame.isValid() && locations.isEmpty())
+        locations.append(frame);
+    QString file;
+    int line = 0;
+    for (const SourceLocation &location : std::as_const(locations)) {
+        file = resolve(location.file, fallbackFile);
+        if (!file.isEmpty()) {
+            line = location.line;
+            break;
+        }
+    }
+    if (file.isEmpty() || line < 1)
+        return 0;
+    QString message = firstLine(text);
+    const QString prefix = QStringLiteral(":%1:").arg(line);
+    if (const qsizetype at = message.indexOf(prefix); at >= 0)
+        message = message.mid(at + prefix.size()).trimmed();
+    auto &marks = m_marks[file];
+    auto it = std::find_if(marks.begin(), marks.end(),
+                           [line](const Mark &mark) { return mark.line == line; });
+    if (it == marks.end())
+        it = marks.insert(marks.end(), {line, message, 0});
+    it->count += 1;
+    it->message = message;
+    const int count = it->count;
+    if (QsciScintilla *editor = this->editor(file))
+        renderMarks(editor, file);
+    return count;
+}
+
+int ScriptEditor::errorCount(const QString &file, int line) const
+{
+    for (const Mark &mark : m_marks.value(normalized(file))) {
+        if (mark.line == line)
+            return mark.count;
+    }
+    return 0;
+}
+
+int ScriptEditor::addLocations(const QString &text, const QString &fallbackFile, bool)
+{
     const QString message = firstLine(text);
     int placed = 0;
-    const QList<SourceLocation> locations = sourceLocations(text);
+    QList<SourceLocation> locations = sourceLocations(text);
+    if (const SourceLocation frame = firstFrame(text); locations.isEmpty() && frame.isValid())
+        locations.append(frame); // a Python traceback: File "x.py", line N
+
     for (const SourceLocation &location : locations) {
         const QString file = resolve(location.file, fallbackFile);
         if (file.isEmpty())
@@ -157,13 +211,29 @@ void ScriptEditor::renderMarks(QsciScintilla *editor, const QString &file)
     editor->markerDeleteAll(ErrorSymbolMarker);
     editor->markerDeleteAll(ErrorLineMarker);
     editor->clearAnnotations();
+    editor->clearIndicatorRange(0, 0, std::max(0, editor->lines() - 1),
+                                editor->text(std::max(0, editor->lines() - 1)).size(),
+                                ErrorIndicator);
     const auto marks = m_marks.value(file);
     for (const Mark &mark : marks) {
         const int line = std::min(mark.line, std::max(1, editor->lines())) - 1;
         editor->markerAdd(line, ErrorSymbolMarker);
         editor->markerAdd(line, ErrorLineMarker);
-        if (!mark.message.isEmpty())
-            editor->annotate(line, mark.message, annotationStyle());
+        const QString text = editor->text(line);
+        int first = 0;
+        while (first < text.size() && text.at(first).isSpace())
+            ++first;
+        int end = int(text.size());
+        while (end > 0 && text.at(end - 1).isSpace())
+            --end;
+        if (end > first)
+            editor->fillIndicatorRange(line, first, line, end, ErrorIndicator);
+        QString note = mark.message;
+        if (mark.count > 0)
+            note = (mark.count == 1 ? tr("1 error") : tr("%1 errors").arg(mark.count)) +
+                   (note.isEmpty() ? QString() : QStringLiteral(": ") + note);
+        if (!note.isEmpty())
+            editor->annotate(line, note, annotationStyle());
     }
     m_loading = wasLoading;
 }
