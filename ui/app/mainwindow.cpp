@@ -113,13 +113,11 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     connect(m_topology, &TopologyView::serverActivated, this, &MainWindow::focusServer);
     connect(m_logViewer, &LogViewer::tracebackLineActivated, this, &MainWindow::openScript);
     connect(m_errorInbox, &ErrorInbox::tracebackLineActivated, this, &MainWindow::openScript);
-    connect(m_scriptEditor, &ScriptEditor::scriptApplied, this, [this](const QString &file) {
-        statusBar()->showMessage(tr("Reloaded %1").arg(QFileInfo(file).fileName()), 5000);
-    });
-    connect(m_scriptEditor, &ScriptEditor::scriptApplyFailed, this,
-            [this](const QString &file, const QString &error) {
-                statusBar()->showMessage(
-                    tr("%1 not reloaded: %2").arg(QFileInfo(file).fileName(), error), 15000);
+    // One outcome, one message: the status bar repeats the editor's own words.
+    connect(m_scriptEditor, &ScriptEditor::applyFinished, this,
+            [this](const QString &, bool ok, const QString &message) {
+                statusBar()->showMessage(message.section(QLatin1Char('\n'), 0, 0),
+                                         ok ? 5000 : 15000);
             });
     connect(m_settings, &AppSettings::recentFilesChanged, this, &MainWindow::rebuildRecentMenu);
     connect(m_settings, &AppSettings::preferencesChanged, this, &MainWindow::applyPreferences);

@@ -228,6 +228,14 @@ void MainWindow::createMenus()
     script->addAction(m_scriptEditor->saveAction());
     script->addAction(m_scriptEditor->applyAction());
     script->addAction(m_scriptEditor->revertAction());
+    script->addAction(m_scriptEditor->revertToRunningAction());
+    script->addAction(m_scriptEditor->diffAction());
+    script->addSeparator();
+    script->addAction(m_scriptEditor->findAction());
+    script->addAction(m_scriptEditor->replaceAction());
+    script->addAction(m_scriptEditor->findNextAction());
+    script->addAction(m_scriptEditor->findPreviousAction());
+    script->addAction(m_scriptEditor->goToLineAction());
 
     QMenu *settings = menuBar()->addMenu(tr("&Settings"));
     settings->addAction(a("actionPreferences"));
