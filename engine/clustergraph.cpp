@@ -243,4 +243,24 @@ QStringList ClusterGraph::startOrder() const
     return out;
 }
 
+QString ClusterGraph::hostOf(const QString &name) const
+{
+    for (const ServerConfig &config : std::as_const(d->configs)) {
+        if (config.name != name)
+            continue;
+        for (ClusterField field : traitsOf(config.kind).boundFields()) {
+            const auto endpoint = Endpoint::parse(addressOf(config, field));
+            if (!endpoint || !endpoint->isTcp() || endpoint->isAllInterfaces())
+                continue;
+            const QString host = endpoint->normalizedHost();
+            if (host.startsWith(QLatin1String("127.")) || host == QLatin1String("::1") ||
+                host == QLatin1String("[::1]"))
+                continue;
+            return endpoint->host();
+        }
+        return {};
+    }
+    return {};
+}
+
 } // namespace qpalm

@@ -52,6 +52,10 @@ public:
     QList<QStringList> startRanks() const;
     // startRanks() flattened.
     QStringList startOrder() const;
+    // The host a server binds on, from its tcp addresses (the first one naming a host other than
+    // this machine's loopback or all interfaces); empty for this machine or a server that only
+    // connects (a worker).
+    QString hostOf(const QString &name) const;
 
 private:
     struct Data;

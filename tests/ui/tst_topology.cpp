@@ -47,6 +47,8 @@ private Q_SLOTS:
     void fanOutToSink();
     void wildcardHostsMatch();
     void liveStateAndClicks();
+    void eightWorkersScale();
+    void hostsAreGroups();
 };
 
 namespace {
@@ -226,6 +228,108 @@ void TestTopology::liveStateAndClicks()
     cluster.server(QStringLiteral("w"))->stop();
     QTRY_VERIFY(view.nodeText(QStringLiteral("w")).contains(QStringLiteral("stopped")));
     QCOMPARE(view.edgeLabel(QStringLiteral("m"), QStringLiteral("w")), QString());
+}
+
+void TestTopology::eightWorkersScale()
+{
+    // A master with 8 worker replicas and a stage after it, all running.
+    Cluster cluster;
+    cluster.addServers({uitest::master(QStringLiteral("m"))});
+    QVERIFY(qpalm::startAndWait(cluster.server(QStringLiteral("m")), 15000));
+    const QString db = cluster.server(QStringLiteral("m"))->address(QStringLiteral("db_address"));
+    cluster.addServers({uitest::worker(QStringLiteral("w"), db, 8)});
+    QVERIFY(uitest::startAllAndWait(cluster));
+
+    ClusterModel model;
+    model.setCluster(&cluster);
+    TopologyView view;
+    view.setModel(&model);
+    view.resize(700, 420);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    int tasks = 0;
+    for (const Edge &e : view.edges())
+        tasks += e.kind == Kind::Task ? 1 : 0;
+    QCOMPARE(tasks, 8);
+    view.setEdgeLatency(TopologyView::clientNodeName(), u"m"_s, 2.54, 9.0);
+    QTRY_COMPARE(view.edgeLabelRects().size(), 10); // request, 8 tasks, reply
+
+    // No two labels overlap, and none sits on a node.
+    const QList<QRectF> labels = view.edgeLabelRects();
+    for (int i = 0; i < labels.size(); ++i) {
+        for (int j = i + 1; j < labels.size(); ++j)
+            QVERIFY2(!labels[i].intersects(labels[j]),
+                     qPrintable(QStringLiteral("labels %1 and %2 overlap").arg(i).arg(j)));
+    }
+    const QStringList names = view.nodeNames();
+    for (const QString &name : names) {
+        const QPointF centre = view.mapToScene(view.nodeViewPosition(name));
+        for (const QRectF &label : labels)
+            QVERIFY2(!label.contains(centre), qPrintable(name));
+    }
+    // Latency where it is measured: clients -> entry.
+    QVERIFY2(view.edgeLabel(TopologyView::clientNodeName(), u"m"_s)
+                 .contains(QStringLiteral("p50 2.5 ms · p99 9.0 ms")),
+             qPrintable(view.edgeLabel(TopologyView::clientNodeName(), u"m"_s)));
+
+    // Zoom: buttons, keys and Ctrl+wheel; Fit brings the whole graph back.
+    const qreal fitted = view.zoomFactor();
+    view.zoomIn();
+    QCOMPARE(view.zoomFactor(), fitted * 1.25);
+    QTest::keyClick(&view, Qt::Key_Minus);
+    QVERIFY(qAbs(view.zoomFactor() - fitted) < 1e-9);
+    const QPoint middle = view.viewport()->rect().center();
+    QWheelEvent wheel(middle, view.viewport()->mapToGlobal(middle), QPoint(), QPoint(0, 240),
+                      Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(view.viewport(), &wheel);
+    QVERIFY(qAbs(view.zoomFactor() - fitted * 1.5625) < 1e-9);
+    // Zoomed in, a resize keeps the zoom; Fit fits again.
+    view.resize(720, 430);
+    QVERIFY(qAbs(view.zoomFactor() - fitted * 1.5625) < 1e-9);
+    QTest::keyClick(&view, Qt::Key_0);
+    QVERIFY(view.zoomFactor() <= 1.0);
+    const QRectF visible = view.mapToScene(view.viewport()->rect()).boundingRect();
+    QVERIFY(visible.adjusted(-1, -1, 1, 1).contains(view.scene()->itemsBoundingRect()));
+
+    // The legend names the edge kinds and the states, inside the view.
+    QVERIFY(TopologyView::legendEntries().contains(QStringLiteral("task / result")));
+    QVERIFY(TopologyView::legendEntries().contains(QStringLiteral("failed")));
+    QVERIFY(view.viewport()->rect().contains(view.legendRect()));
+    if (const QString dir = qEnvironmentVariable("QPALM_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        view.resize(900, 620);
+        view.fitToView();
+        QTest::qWait(400);
+        QVERIFY(view.grab().save(dir + u"/topology-8workers.png"_s));
+    }
+    view.setLegendVisible(false);
+    QVERIFY(view.legendRect().isEmpty());
+}
+
+void TestTopology::hostsAreGroups()
+{
+    // Local servers share "this machine"; a server bound on another host is its own group.
+    Cluster cluster;
+    ServerConfig local = entry(ServerKind::Server, u"local"_s, 41000);
+    ServerConfig remote = entry(ServerKind::Master, u"remote"_s, 41100);
+    for (QString *address : {&remote.dbAddress, &remote.pullAddress, &remote.pubAddress,
+                             &remote.workerPullAddress, &remote.workerPushAddress})
+        address->replace(u"127.0.0.1"_s, u"10.20.30.40"_s);
+    ServerConfig w = entry(ServerKind::Worker, u"w"_s, 0);
+    w.dbAddress = remote.dbAddress;
+    cluster.addServers({local, remote, w});
+    ClusterGraph graph(QList<ServerConfig>{local, remote, w});
+    QCOMPARE(graph.hostOf(u"local"_s), QString());
+    QCOMPARE(graph.hostOf(u"remote"_s), u"10.20.30.40"_s);
+    QCOMPARE(graph.hostOf(u"w"_s), QString()); // a worker only connects
+
+    ClusterModel model;
+    model.setCluster(&cluster);
+    TopologyView view;
+    view.setModel(&model);
+    const QMap<QString, QStringList> groups = view.hostGroups();
+    QCOMPARE(groups.size(), 2);
+    QCOMPARE(groups.value(TopologyView::thisMachine()), (QStringList{u"local"_s, u"w"_s}));
+    QCOMPARE(groups.value(u"10.20.30.40"_s), QStringList{u"remote"_s});
 }
 
 QTEST_MAIN(TestTopology)

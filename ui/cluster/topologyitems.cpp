@@ -14,9 +14,14 @@ namespace qpalm {
 
 using namespace topology;
 
-namespace {
+QFont topology::labelFont()
+{
+    QFont font;
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    return font;
+}
 
-QColor edgeColor(TopologyView::EdgeKind kind)
+QColor topology::edgeColor(TopologyView::EdgeKind kind)
 {
     switch (kind) {
     case TopologyView::EdgeKind::Request:
@@ -31,8 +36,6 @@ QColor edgeColor(TopologyView::EdgeKind kind)
     }
     return QColor(0x1f, 0x8a, 0x80);
 }
-
-} // namespace
 
 TopologyNode::TopologyNode(QString name, bool isClient)
     : m_name(std::move(name)), m_isClient(isClient), m_state(int(ServerHandle::State::Stopped))
@@ -142,17 +145,50 @@ void TopologyEdge::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     painter->drawPolygon(m_arrow);
     if (m_label.isEmpty())
         return;
-    QFont font = painter->font();
-    font.setPointSizeF(font.pointSizeF() * 0.85);
-    painter->setFont(font);
-    const QFontMetricsF metrics(font);
-    QRectF labelRect = metrics.boundingRect(m_label).adjusted(-4, -1, 4, 1);
-    labelRect.moveCenter(m_labelPos);
+    painter->setFont(labelFont());
+    const QRectF labelRect = this->labelRect();
+    if (!m_labelOffset.isNull()) {
+        // A label moved off its curve keeps a thin leader to it.
+        painter->setPen(QPen(colour, 0.6, Qt::DotLine));
+        painter->drawLine(m_labelPos, labelRect.center());
+    }
     painter->setBrush(option->palette.color(QPalette::Base));
     painter->setPen(QPen(colour, 0.8));
     painter->drawRoundedRect(labelRect, 4, 4);
     painter->setPen(option->palette.color(QPalette::Text));
     painter->drawText(labelRect, Qt::AlignCenter, m_label);
+}
+
+QRectF TopologyEdge::naturalLabelRect() const
+{
+    if (m_label.isEmpty())
+        return {};
+    const QFontMetricsF metrics(labelFont());
+    QRectF rect = metrics.boundingRect(QRectF(0, 0, 1000, 1000), Qt::AlignCenter, m_label)
+                      .adjusted(-4, -1, 4, 1);
+    rect.moveCenter(m_labelPos);
+    return rect;
+}
+
+QRectF TopologyEdge::labelRect() const
+{
+    return naturalLabelRect().translated(m_labelOffset);
+}
+
+void TopologyEdge::setLabelOffset(const QPointF &offset)
+{
+    if (offset == m_labelOffset)
+        return;
+    m_labelOffset = offset;
+    updateBounds();
+}
+
+void TopologyEdge::updateBounds()
+{
+    prepareGeometryChange();
+    m_bounds =
+        (m_path.boundingRect() | m_arrow.boundingRect() | labelRect()).adjusted(-4, -4, 4, 4);
+    update();
 }
 
 void TopologyEdge::rebuildPath()
@@ -212,10 +248,7 @@ void TopologyEdge::rebuildPath()
     m_arrow.clear();
     m_arrow << end << end + QPointF(std::cos(angle + 0.45) * size, std::sin(angle + 0.45) * size)
             << end + QPointF(std::cos(angle - 0.45) * size, std::sin(angle - 0.45) * size);
-    m_bounds = (path.boundingRect() | m_arrow.boundingRect() |
-                QRectF(m_labelPos - QPointF(40, 12), QSizeF(80, 24)))
-                   .adjusted(-4, -4, 4, 4);
-    update();
+    updateBounds();
 }
 
 void TopologyEdge::setFlow(bool live, const QString &label)
@@ -224,7 +257,27 @@ void TopologyEdge::setFlow(bool live, const QString &label)
         return;
     m_live = live;
     m_label = label;
-    update();
+    updateBounds();
+}
+
+TopologyGroup::TopologyGroup(QString title, const QRectF &rect)
+    : m_title(std::move(title)), m_rect(rect)
+{
+    setZValue(-1);
+    setToolTip(m_title);
+}
+
+void TopologyGroup::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    QColor fill = option->palette.color(QPalette::AlternateBase);
+    fill.setAlpha(160);
+    painter->setBrush(fill);
+    painter->setPen(QPen(option->palette.color(QPalette::Mid), 1.0, Qt::DashLine));
+    painter->drawRoundedRect(m_rect.adjusted(0.5, 0.5, -0.5, -0.5), 10, 10);
+    painter->setFont(labelFont());
+    painter->setPen(option->palette.color(QPalette::PlaceholderText));
+    painter->drawText(m_rect.adjusted(10, 3, -10, 0), Qt::AlignLeft | Qt::AlignTop, m_title);
 }
 
 } // namespace qpalm

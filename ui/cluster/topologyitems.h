@@ -4,6 +4,7 @@
 
 #include "topologyview.h"
 
+#include <QFont>
 #include <QGraphicsItem>
 #include <QPainterPath>
 #include <QPolygonF>
@@ -15,6 +16,10 @@ namespace topology {
 constexpr qreal kNodeWidth = 124;
 constexpr qreal kClientWidth = 84;
 constexpr qreal kNodeHeight = 44;
+// The font of edge labels and group titles (the application font, smaller).
+QFont labelFont();
+// The colour of an edge kind (request/reply, task/result, stream/cache).
+QColor edgeColor(TopologyView::EdgeKind kind);
 } // namespace topology
 
 // One server (or the clients) drawn as a rounded box with its name, kind and state.
@@ -57,6 +62,11 @@ public:
     void rebuildPath();
     // live: both ends run (solid line); label: the rate shown on it (empty: none).
     void setFlow(bool live, const QString &label);
+    // Where the label would sit on the curve (scene), before any offset, and its size.
+    QRectF naturalLabelRect() const;
+    // Moves the label off the curve's point to avoid others; labelRect() is where it is drawn.
+    void setLabelOffset(const QPointF &offset);
+    QRectF labelRect() const;
 
     const TopologyView::Edge &edge() const { return m_edge; }
     const QString &label() const { return m_label; }
@@ -68,9 +78,25 @@ private:
     QPainterPath m_path;
     QPolygonF m_arrow;
     QPointF m_labelPos;
+    QPointF m_labelOffset;
     QRectF m_bounds;
     bool m_live = false;
     QString m_label;
+    void updateBounds();
+};
+
+// A host: a titled box behind its servers' nodes.
+class TopologyGroup : public QGraphicsItem
+{
+public:
+    TopologyGroup(QString title, const QRectF &rect);
+    QRectF boundingRect() const override { return m_rect; }
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *) override;
+    const QString &title() const { return m_title; }
+
+private:
+    QString m_title;
+    QRectF m_rect;
 };
 
 } // namespace qpalm

@@ -10,17 +10,32 @@
 
 #include <QGraphicsItem>
 #include <QGraphicsScene>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QScrollBar>
 #include <QStyleOptionGraphicsItem>
 #include <QTimer>
+#include <QToolButton>
+#include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace qpalm {
 
 namespace {
+
+QString latencyKey(const QString &from, const QString &to)
+{
+    return from + QLatin1Char('\n') + to;
+}
+
+QString msText(double ms)
+{
+    return ms < 10 ? QString::number(ms, 'f', 1) : QString::number(qRound64(ms));
+}
 
 QString rateLabel(double rate)
 {
@@ -37,8 +52,30 @@ TopologyView::TopologyView(QWidget *parent) : QGraphicsView(parent)
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setAlignment(Qt::AlignCenter);
     setDragMode(QGraphicsView::ScrollHandDrag);
+    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     setMinimumSize(240, 160);
-    setToolTip(tr("Click a server to show only its log; click the background to show every log"));
+    setToolTip(tr("Click a server to show only its log; click the background to show every log. "
+                  "Ctrl+wheel or +/- zooms, 0 fits, drag to pan."));
+    auto button = [this](const char *name, const QString &text, const QString &tip) {
+        auto *b = new QToolButton(this);
+        b->setObjectName(QLatin1String(name));
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setAutoRaise(false);
+        b->setFocusPolicy(Qt::NoFocus);
+        m_buttons.append(b);
+        return b;
+    };
+    connect(button("zoomOut", QStringLiteral("−"), tr("Zoom out (-)")), &QToolButton::clicked, this,
+            &TopologyView::zoomOut);
+    connect(button("zoomIn", QStringLiteral("+"), tr("Zoom in (+, Ctrl+wheel)")),
+            &QToolButton::clicked, this, &TopologyView::zoomIn);
+    connect(button("zoomFit", tr("Fit"), tr("Show the whole cluster (0)")), &QToolButton::clicked,
+            this, &TopologyView::fitToView);
+    QToolButton *legend = button("legendToggle", tr("Legend"), tr("Show or hide the legend"));
+    legend->setCheckable(true);
+    legend->setChecked(m_legendVisible);
+    connect(legend, &QToolButton::toggled, this, &TopologyView::setLegendVisible);
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(250);
@@ -138,6 +175,7 @@ void TopologyView::relayout()
     scene()->clear();
     m_nodes.clear();
     m_edgeItems.clear();
+    m_groups.clear();
     m_edges.clear();
     if (!m_model || m_model->rowCount() == 0) {
         scene()->setSceneRect(QRectF());
@@ -148,9 +186,22 @@ void TopologyView::relayout()
         servers.append(m_model->serverAt(row));
     m_edges = graphEdges();
 
+    // Servers of one host stay together in each column: order them by host, hosts by first use.
+    QStringList hosts;
+    QHash<QString, QString> hostByServer;
+    for (const ServerHandle *s : std::as_const(servers)) {
+        const QString host = hostOf(s);
+        hostByServer.insert(s->name(), host);
+        if (!hosts.contains(host))
+            hosts.append(host);
+    }
     QStringList names;
-    for (const ServerHandle *s : std::as_const(servers))
-        names.append(s->name());
+    for (const QString &host : std::as_const(hosts)) {
+        for (const ServerHandle *s : std::as_const(servers)) {
+            if (hostByServer.value(s->name()) == host)
+                names.append(s->name());
+        }
+    }
     const QString client = clientNodeName();
     const QHash<QString, QPointF> positions = layoutTopology(names, m_edges, client);
     for (auto it = positions.cbegin(); it != positions.cend(); ++it) {
@@ -168,11 +219,24 @@ void TopologyView::relayout()
         scene()->addItem(item);
         m_edgeItems.append(item);
     }
+    for (const QString &host : std::as_const(hosts)) {
+        QRectF box;
+        for (auto it = hostByServer.cbegin(); it != hostByServer.cend(); ++it) {
+            if (it.value() == host && m_nodes.contains(it.key()))
+                box |= m_nodes.value(it.key())->sceneBoundingRect();
+        }
+        if (box.isEmpty())
+            continue;
+        auto *group = new TopologyGroup(host, box.adjusted(-12, -22, 12, 12));
+        scene()->addItem(group);
+        m_groups.append(group);
+    }
     highlightServer(m_highlighted);
     refresh();
     const QRectF bounds = scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20);
     scene()->setSceneRect(bounds);
-    fitScene();
+    if (m_autoFit)
+        fitScene();
 }
 
 void TopologyView::onDataChanged(bool stateChanged)
@@ -242,19 +306,97 @@ void TopologyView::refresh()
         }
         // A worker's results mirror its tasks: one label per pair, on the task edge.
         const bool labelled = live && m_showRates && e.kind != EdgeKind::Result;
-        item->setFlow(live, labelled ? rateLabel(rate) : QString());
+        QString label = labelled ? rateLabel(rate) : QString();
+        if (const auto it = m_latency.constFind(latencyKey(e.from, e.to));
+            labelled && it != m_latency.cend())
+            label += tr("\np50 %1 ms · p99 %2 ms").arg(msText(it->first), msText(it->second));
+        item->setFlow(live, label);
+    }
+    placeLabels();
+}
+
+void TopologyView::placeLabels()
+{
+    // Greedy, in reading order: each label takes the nearest free slot above or below its
+    // curve's point, clear of nodes and of the labels placed before it.
+    QList<TopologyEdge *> labelled;
+    for (TopologyEdge *item : std::as_const(m_edgeItems)) {
+        if (item->label().isEmpty())
+            item->setLabelOffset({});
+        else
+            labelled.append(item);
+    }
+    std::stable_sort(labelled.begin(), labelled.end(), [](TopologyEdge *a, TopologyEdge *b) {
+        const QPointF pa = a->naturalLabelRect().center();
+        const QPointF pb = b->naturalLabelRect().center();
+        return pa.x() != pb.x() ? pa.x() < pb.x() : pa.y() < pb.y();
+    });
+    QList<QRectF> taken;
+    for (const TopologyNode *node : std::as_const(m_nodes))
+        taken.append(node->sceneBoundingRect());
+    for (TopologyEdge *item : std::as_const(labelled)) {
+        const QRectF natural = item->naturalLabelRect();
+        const qreal step = natural.height() / 2 + 1;
+        auto isFree = [&taken](const QRectF &rect) {
+            return std::none_of(taken.cbegin(), taken.cend(),
+                                [&rect](const QRectF &other) { return other.intersects(rect); });
+        };
+        QPointF offset;
+        for (int attempt = 1; attempt < 400 && !isFree(natural.translated(offset)); ++attempt) {
+            // 0, +1, -1, +2, -2, ... half-heights; after a while also sideways.
+            const int k = (attempt + 1) / 2;
+            const qreal dy = (attempt % 2 ? 1 : -1) * k * step;
+            const qreal dx = k > 12 ? (k - 12) * 8.0 : 0.0;
+            offset = QPointF(dx, dy);
+        }
+        item->setLabelOffset(offset);
+        taken.append(item->labelRect().adjusted(-1, -1, 1, 1));
     }
 }
 
-void TopologyView::fitScene()
+QList<QRectF> TopologyView::edgeLabelRects() const
 {
-    const QRectF rect = sceneRect();
-    if (rect.isEmpty() || viewport()->width() <= 0)
-        return;
-    const qreal scale = qMin<qreal>(
-        1.0, qMin(viewport()->width() / rect.width(), viewport()->height() / rect.height()));
-    setTransform(QTransform::fromScale(scale, scale));
-    centerOn(rect.center());
+    QList<QRectF> rects;
+    for (const TopologyEdge *item : m_edgeItems) {
+        if (!item->label().isEmpty())
+            rects.append(item->labelRect());
+    }
+    return rects;
+}
+
+void TopologyView::setEdgeLatency(const QString &from, const QString &to, double p50ms,
+                                  double p99ms)
+{
+    if (p50ms < 0)
+        m_latency.remove(latencyKey(from, to));
+    else
+        m_latency.insert(latencyKey(from, to), {p50ms, p99ms});
+    refresh();
+}
+
+QString TopologyView::thisMachine()
+{
+    return tr("this machine");
+}
+
+QString TopologyView::hostOf(const ServerHandle *server) const
+{
+    if (const QString label = server->hostLabel(); !label.isEmpty())
+        return label;
+    const QString host = m_model ? m_model->graph().hostOf(server->name()) : QString();
+    return host.isEmpty() ? thisMachine() : host;
+}
+
+QMap<QString, QStringList> TopologyView::hostGroups() const
+{
+    QMap<QString, QStringList> groups;
+    if (!m_model)
+        return groups;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const ServerHandle *s = m_model->serverAt(row);
+        groups[hostOf(s)].append(s->name());
+    }
+    return groups;
 }
 
 void TopologyView::mousePressEvent(QMouseEvent *event)
@@ -280,7 +422,9 @@ void TopologyView::mousePressEvent(QMouseEvent *event)
 void TopologyView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
-    fitScene();
+    placeButtons();
+    if (m_autoFit)
+        fitScene();
 }
 
 } // namespace qpalm

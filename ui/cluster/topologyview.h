@@ -6,9 +6,11 @@
 
 #include <QGraphicsView>
 #include <QHash>
+#include <QMap>
 #include <QStringList>
 
 class QTimer;
+class QToolButton;
 
 namespace qpalm {
 
@@ -16,8 +18,11 @@ class ClusterModel;
 class ServerHandle;
 class TopologyNode;
 class TopologyEdge;
+class TopologyGroup;
 
-// The cluster as a graph: servers as nodes, their sockets' connections as edges with live rates.
+// The cluster as a graph: servers as nodes grouped by host, their sockets' connections as edges
+// with live rates (and latency where measured). Zoom with Ctrl+wheel, +/- or the buttons; drag
+// to pan; a legend names edge kinds and states.
 class TopologyView : public QGraphicsView
 {
     Q_OBJECT
@@ -44,11 +49,32 @@ public:
     QString highlightedServer() const { return m_highlighted; }
     void setShowRates(bool on);
 
+    // The view's scale (1 = 100%).
+    qreal zoomFactor() const;
+    // Shown edge labels, scene coordinates; they never overlap each other or a node.
+    QList<QRectF> edgeLabelRects() const;
+    // Latency measured on an edge (the client panel measures clients -> entry); its label shows
+    // p50/p99. Negative p50 forgets it.
+    void setEdgeLatency(const QString &from, const QString &to, double p50ms, double p99ms);
+    // Servers by host: hostLabel() or the host the server binds on, else thisMachine().
+    QMap<QString, QStringList> hostGroups() const;
+    static QString thisMachine();
+    // The legend's lines (edge kinds, then states), and whether it is drawn.
+    static QStringList legendEntries();
+    bool isLegendVisible() const { return m_legendVisible; }
+    void setLegendVisible(bool on);
+    // Where the legend is drawn, viewport coordinates (empty when hidden).
+    QRect legendRect() const;
+
 public Q_SLOTS:
     // Marks one node (empty clears).
     void highlightServer(const QString &name);
     // Rebuilds nodes, edges and their placement.
     void relayout();
+    // Zoom by a step, or fit the whole graph (and keep fitting on resize until the next zoom).
+    void zoomIn();
+    void zoomOut();
+    void fitToView();
 
 Q_SIGNALS:
     // GUI thread: a node was clicked (empty: the background or the clients node).
@@ -57,10 +83,17 @@ Q_SIGNALS:
 protected:
     void mousePressEvent(QMouseEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
 
 private:
     void refresh();
     void fitScene();
+    void zoomBy(qreal factor);
+    void placeLabels();
+    void placeButtons();
+    QString hostOf(const ServerHandle *server) const;
     void onDataChanged(bool stateChanged);
     QList<Edge> graphEdges() const;
 
@@ -68,9 +101,14 @@ private:
     QList<Edge> m_edges;
     QHash<QString, TopologyNode *> m_nodes;
     QList<TopologyEdge *> m_edgeItems;
+    QList<TopologyGroup *> m_groups;
+    QHash<QString, QPair<double, double>> m_latency; // "from\nto" -> p50, p99 (ms)
     QString m_highlighted;
     bool m_showRates = true;
+    bool m_autoFit = true;
+    bool m_legendVisible = true;
     QTimer *m_refreshTimer = nullptr;
+    QList<QToolButton *> m_buttons; // zoom out, zoom in, fit, legend
 };
 
 } // namespace qpalm
