@@ -21,6 +21,7 @@
 #undef slots
 
 #include <QAction>
+#include <QDialog>
 #include <QFile>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -40,6 +41,17 @@ QByteArray readFile(const QString &path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// Under QPALM_SCREENSHOT_DIR (run under xvfb-run), saves widget's grab there as name.
+void saveShot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("QPALM_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    widget->show();
+    QTest::qWait(400);
+    QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
 }
 
 int cursorLine(QsciScintilla *editor)
@@ -267,6 +279,8 @@ void TestScriptEditorTools::lintRefusesApplyWithoutWriting()
     QVERIFY(text->SendScintilla(QsciScintillaBase::SCI_INDICATORVALUEAT, 8, lineStart + 1) != 0);
     QVERIFY(text->annotation(2).contains(QLatin1String("near 'end'")));
     QCOMPARE(cursorLine(text), 3);
+    editor.resize(760, 300);
+    saveShot(&editor, QStringLiteral("editor-lint.png"));
 
     // Fixed: Apply saves; the message says so, once.
     text->setText(QStringLiteral("function f(p)\n  return p + 1\nend\n"));
@@ -363,6 +377,25 @@ void TestScriptEditorTools::syntaxErrorAtStartIsMarked()
     QCOMPARE(cursorLine(editor.editor(file)), editor.markedLines(file).first());
     QVERIFY2(editor.statusText().contains(QLatin1String("nostart did not start")),
              qPrintable(editor.statusText()));
+
+    // A start that fails for another reason (its port is taken) marks nothing and opens nothing,
+    // although the address reads like "file:line:".
+    const QString good = path(QStringLiteral("portclash.lua"));
+    QVERIFY(writeFile(good, "function f(p)\n    return p\nend\n"));
+    LocalServer first(serverConfig(QStringLiteral("first"), good));
+    QVERIFY2(qpalm::startAndWait(&first, 15000), qPrintable(first.errorString()));
+    ServerConfig clashing = serverConfig(QStringLiteral("clash"), good);
+    clashing.dbAddress = first.address(QStringLiteral("db_address"));
+    LocalServer clash(clashing);
+    editor.setServers({&server, &first, &clash});
+    clash.start();
+    QTRY_COMPARE_WITH_TIMEOUT(clash.state(), ServerHandle::State::Failed, 10000);
+    QVERIFY2(clash.errorString().contains(first.address(QStringLiteral("db_address"))),
+             qPrintable(clash.errorString()));
+    QTest::qWait(100);
+    QCOMPARE(editor.openFiles(), QStringList{file});
+    QVERIFY(editor.markedLines(good).isEmpty());
+    first.stop();
 }
 
 void TestScriptEditorTools::pythonFilesGetThePythonLexer()

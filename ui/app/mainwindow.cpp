@@ -113,6 +113,13 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     connect(m_topology, &TopologyView::serverActivated, this, &MainWindow::focusServer);
     connect(m_logViewer, &LogViewer::tracebackLineActivated, this, &MainWindow::openScript);
     connect(m_errorInbox, &ErrorInbox::tracebackLineActivated, this, &MainWindow::openScript);
+    // The client panel measures clients -> entry latency; the topology shows it on that edge.
+    connect(m_clientPanel, &ClientPanel::jobFinished, this,
+            [this](int, int received, double p50ms, double p99ms) {
+                if (const ServerHandle *entry = m_clientPanel->currentServer(); entry && received > 0)
+                    m_topology->setEdgeLatency(TopologyView::clientNodeName(), entry->name(), p50ms,
+                                               p99ms);
+            });
     // One outcome, one message: the status bar repeats the editor's own words.
     connect(m_scriptEditor, &ScriptEditor::applyFinished, this,
             [this](const QString &, bool ok, const QString &message) {

@@ -26,6 +26,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QStringDecoder>
@@ -76,6 +77,9 @@ ScriptEditor::ScriptEditor(QWidget *parent) : QWidget(parent)
     m_findBar = new FindBar(this);
     m_findBar->setObjectName(QStringLiteral("findBar"));
     createEditActions();
+    const QList<QLineEdit *> fields = m_findBar->findChildren<QLineEdit *>();
+    for (QLineEdit *field : fields)
+        field->installEventFilter(this);
     for (QAction *action : {m_diffAction}) {
         auto *button = new QToolButton(this);
         button->setDefaultAction(action);
@@ -188,6 +192,17 @@ QsciScintilla *ScriptEditor::createEditor(const QString &file)
 
 bool ScriptEditor::eventFilter(QObject *watched, QEvent *event)
 {
+    // The find bar's fields take the editor's find and go-to keys too (Escape is the bar's own).
+    if (watched != this && watched->parent() &&
+        m_findBar->isAncestorOf(qobject_cast<QWidget *>(watched)) &&
+        (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() != Qt::Key_Escape &&
+            handleEditorKey(key, event->type() == QEvent::KeyPress)) {
+            event->accept();
+            return true;
+        }
+    }
     auto *editor = qobject_cast<QsciScintilla *>(watched);
     if (editor &&
         (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {

@@ -158,7 +158,8 @@ private:
     void createEditActions();
     bool handleEditorKey(QKeyEvent *key, bool press);
     bool lintBeforeApply(const QString &path);
-    int addLocations(const QString &text, const QString &fallbackFile, bool count);
+    // Marks the locations text names; bareLines: also a bare ":N:" as a line of fallbackFile.
+    int addLocations(const QString &text, const QString &fallbackFile, bool bareLines);
     void followServers();
     void onServerStateChanged(ServerHandle *server);
     void finishApply(const QString &path, bool ok, const QString &message);

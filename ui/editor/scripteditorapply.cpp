@@ -160,7 +160,7 @@ bool ScriptEditor::apply(const QString &file)
                     const QString error =
                         reason.isEmpty() ? tr("the reload failed without a reason") : reason;
                     outcome->errors.append(tr("%1: %2").arg(guarded->name(), error));
-                    addLocations(error, path, false);
+                    addLocations(error, path, true);
                     finishOne(guarded.data());
                 });
         // A server that stops or goes away before it answers counts as failed.

@@ -97,7 +97,7 @@ QString ScriptEditor::resolve(const QString &file, const QString &fallbackFile) 
 int ScriptEditor::markLocations(const QString &text, const QString &fallbackFile)
 {
     clearMarkers();
-    return addLocations(text, fallbackFile, false);
+    return addLocations(text, fallbackFile, true);
 }
 
 int ScriptEditor::countRuntimeError(const QString &text, const QString &fallbackFile)
@@ -143,7 +143,7 @@ int ScriptEditor::errorCount(const QString &file, int line) const
     return 0;
 }
 
-int ScriptEditor::addLocations(const QString &text, const QString &fallbackFile, bool)
+int ScriptEditor::addLocations(const QString &text, const QString &fallbackFile, bool bareLines)
 {
     const QString message = firstLine(text);
     int placed = 0;
@@ -164,7 +164,7 @@ int ScriptEditor::addLocations(const QString &text, const QString &fallbackFile,
         markError(file, location.line, placed == 0 ? note : QString());
         ++placed;
     }
-    if (placed == 0 && !fallbackFile.isEmpty()) {
+    if (placed == 0 && bareLines && !fallbackFile.isEmpty()) {
         // A chunk name that is not a path, e.g. [string "handlers"]:7: ...
         if (const int line = firstLineNumber(text); line > 0) {
             markError(fallbackFile, line, message);
