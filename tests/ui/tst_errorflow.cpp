@@ -19,6 +19,7 @@
 #include <QFile>
 #include <QListWidget>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -54,6 +55,7 @@ class TestErrorFlow : public QObject
 private Q_SLOTS:
     void tracebackToEditorAndLiveFix();
     void applyDoesNotWaitForABusyServer();
+    void oneMessageAndStartErrorsMarked();
 };
 
 void TestErrorFlow::tracebackToEditorAndLiveFix()
@@ -214,6 +216,63 @@ void TestErrorFlow::applyDoesNotWaitForABusyServer()
     const auto reply = client.eval("busy.version", "x");
     QVERIFY2(reply, client.lastError().c_str());
     QCOMPARE(reply->front(), std::string("v2"));
+}
+
+void TestErrorFlow::oneMessageAndStartErrorsMarked()
+{
+    QTemporaryDir dir;
+    const QString good = dir.filePath(QStringLiteral("good.lua"));
+    const QByteArray goodText = "function hello(payload) return 'hi ' .. payload end\n";
+    QVERIFY(writeFile(good, goodText));
+    const QString broken = dir.filePath(QStringLiteral("broken.lua"));
+    QVERIFY(writeFile(broken, "function hello(payload)\n    return 'x' ..\nend\n"));
+    const QString cluster = dir.filePath(QStringLiteral("cluster.json"));
+    const QByteArray any = "\"db_address\": \"tcp://127.0.0.1:*\", "
+                           "\"pull_address\": \"tcp://127.0.0.1:*\", "
+                           "\"pub_address\": \"tcp://127.0.0.1:*\"";
+    QVERIFY(writeFile(cluster, "{\"servers\": [{\"kind\": \"server\", \"name\": \"good\", "
+                               "\"script\": \"good.lua\", " +
+                                   any +
+                                   "}, "
+                                   "{\"kind\": \"server\", \"name\": \"broken\", "
+                                   "\"script\": \"broken.lua\", " +
+                                   any + "}]}"));
+    AppSettings settings(dir.filePath(QStringLiteral("settings.ini")));
+    MainWindow window(&settings);
+    window.setInteractive(false);
+    QVERIFY2(window.openClusterFile(cluster, true), qPrintable(window.lastError()));
+    ServerHandle *goodServer = window.cluster()->server(QStringLiteral("good"));
+    ServerHandle *brokenServer = window.cluster()->server(QStringLiteral("broken"));
+    QTRY_COMPARE(goodServer->state(), ServerHandle::State::Running);
+    QTRY_COMPARE(brokenServer->state(), ServerHandle::State::Failed);
+
+    // Bug 6: the syntax error at start lands in the editor, marked at its line.
+    ScriptEditor *editor = window.scriptEditor();
+    QTRY_VERIFY(editor->currentFile().endsWith(QStringLiteral("broken.lua")));
+    QTRY_COMPARE(editor->markedLines(broken), QList<int>{3});
+
+    // Bugs 3 and 4: a syntax error in Apply writes nothing, sends nothing, and the status bar
+    // says what the editor says.
+    QVERIFY(editor->open(good));
+    editor->editor(good)->setText(QStringLiteral("function hello(payload)\n  return (\nend\n"));
+    QSignalSpy reloads(goodServer, &ServerHandle::scriptReloaded);
+    QVERIFY(!editor->apply());
+    QCOMPARE(editor->markedLines(good), QList<int>{3});
+    QFile onDisk(good);
+    QVERIFY(onDisk.open(QIODevice::ReadOnly));
+    QCOMPARE(onDisk.readAll(), goodText);
+    QCOMPARE(window.statusBar()->currentMessage(), editor->statusText());
+    QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("Syntax error")));
+    QTest::qWait(100);
+    QVERIFY(reloads.isEmpty());
+
+    // A fix of the script nobody runs: saved, and both say exactly that.
+    QVERIFY(editor->open(broken));
+    editor->editor(broken)->setText(
+        QStringLiteral("function hello(payload)\n    return 'x'\nend\n"));
+    QVERIFY(editor->apply());
+    QCOMPARE(editor->statusText(), QStringLiteral("Saved broken.lua; no running server uses it."));
+    QCOMPARE(window.statusBar()->currentMessage(), editor->statusText());
 }
 
 QTEST_MAIN(TestErrorFlow)

@@ -23,6 +23,8 @@ namespace {
 constexpr qreal kZoomStep = 1.25;
 constexpr qreal kMinZoom = 0.15;
 constexpr qreal kMaxZoom = 4.0;
+constexpr int kEdgeEntries = 4; // the legend's first column; the states fill the second
+constexpr int kLegendRows = 5;
 } // namespace
 
 qreal TopologyView::zoomFactor() const
@@ -88,8 +90,9 @@ void TopologyView::keyPressEvent(QKeyEvent *event)
 
 QStringList TopologyView::legendEntries()
 {
-    return {tr("request / reply"), tr("task / result"), tr("stream"), tr("idle (dashed)"),
-            tr("running"),         tr("stopped"),       tr("failed"), tr("hung")};
+    return {tr("request / reply"), tr("task / result"), tr("stream"),
+            tr("idle (dashed)"),   tr("running"),       tr("stopped"),
+            tr("failed"),          tr("hung"),          tr("unreachable")};
 }
 
 void TopologyView::setLegendVisible(bool on)
@@ -111,7 +114,7 @@ QRect TopologyView::legendRect() const
     int width = 0;
     for (const QString &entry : legendEntries())
         width = std::max(width, metrics.horizontalAdvance(entry));
-    const QRect rect(0, 0, width + 40, row * 4 + 10);
+    const QRect rect(0, 0, width + 40, row * kLegendRows + 10);
     // Two columns: edges on the left, states on the right; bottom-left corner of the viewport.
     return QRect(6, viewport()->height() - rect.height() - 6, rect.width() * 2, rect.height());
 }
@@ -136,13 +139,13 @@ void TopologyView::drawForeground(QPainter *painter, const QRectF &)
     const QList<QColor> edgeColours{
         topology::edgeColor(EdgeKind::Request), topology::edgeColor(EdgeKind::Task),
         topology::edgeColor(EdgeKind::Stream), palette().color(QPalette::PlaceholderText)};
-    const QList<ServerHandle::State> states{ServerHandle::State::Running,
-                                            ServerHandle::State::Stopped,
-                                            ServerHandle::State::Failed, ServerHandle::State::Hung};
+    const QList<ServerHandle::State> states{
+        ServerHandle::State::Running, ServerHandle::State::Stopped, ServerHandle::State::Failed,
+        ServerHandle::State::Hung, ServerHandle::State::Unreachable};
     for (int i = 0; i < entries.size(); ++i) {
-        const int column = i / 4;
+        const int column = i < kEdgeEntries ? 0 : 1;
         const int x = box.left() + 8 + column * box.width() / 2;
-        const int y = box.top() + 5 + (i % 4) * row + row / 2;
+        const int y = box.top() + 5 + (column ? i - kEdgeEntries : i) * row + row / 2;
         if (column == 0) {
             QPen pen(edgeColours.at(i), 2);
             if (i == 3)
@@ -151,7 +154,7 @@ void TopologyView::drawForeground(QPainter *painter, const QRectF &)
             painter->drawLine(x, y, x + 20, y);
         } else {
             painter->setPen(Qt::NoPen);
-            painter->setBrush(ClusterModel::stateColor(int(states.at(i - 4))));
+            painter->setBrush(ClusterModel::stateColor(int(states.at(i - kEdgeEntries))));
             painter->drawRoundedRect(QRect(x + 4, y - 5, 12, 10), 3, 3);
         }
         painter->setPen(palette().color(QPalette::Text));
