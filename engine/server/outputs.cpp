@@ -3,9 +3,11 @@
 #include "outputs.h"
 
 #include "logger.h"
+#include "message.h"
 #include "serverstats.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace qpalm::server {
 
@@ -46,13 +48,60 @@ void Output::close()
     m_pending.clear();
 }
 
+void Publisher::watchConnections()
+{
+    if (!output.socket || monitor || m_graceMs <= 0)
+        return;
+    const std::string endpoint = "inproc://qpalm-pub-monitor-" + newUuid();
+    if (zmq_socket_monitor(output.socket->handle(), endpoint.c_str(),
+                           ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0)
+        return; // no monitor: subscribers are then waited for per topic only
+    monitor.emplace(makeSocket(zmq::socket_type::pair));
+    monitor->set(zmq::sockopt::rcvhwm, 0); // the I/O thread never waits on an unread event
+    monitor->connect(endpoint);
+}
+
+void Publisher::readConnections(qint64 now)
+{
+    if (monitor) {
+        for (int n = 0; n < kBurst; ++n) {
+            // A monitor event: [uint16 event, uint32 value (the fd here)], then the endpoint.
+            zmq::message_t head;
+            if (!monitor->recv(head, zmq::recv_flags::dontwait))
+                break;
+            zmq::message_t endpoint;
+            while (head.more() && monitor->recv(endpoint, zmq::recv_flags::dontwait) &&
+                   endpoint.more()) {
+            }
+            if (head.size() < 6)
+                continue;
+            quint16 event = 0;
+            qint32 fd = -1;
+            std::memcpy(&event, head.data(), 2);
+            std::memcpy(&fd, static_cast<const char *>(head.data()) + 2, 4);
+            if (event == ZMQ_EVENT_ACCEPTED) {
+                m_connecting.push_back({fd, now + m_graceMs});
+            } else if (event == ZMQ_EVENT_DISCONNECTED) {
+                auto it = std::find_if(m_connecting.begin(), m_connecting.end(),
+                                       [fd](const Connecting &c) { return c.fd == fd; });
+                if (it != m_connecting.end())
+                    m_connecting.erase(it);
+            }
+        }
+    }
+    while (!m_connecting.empty() && m_connecting.front().deadline <= now)
+        m_connecting.pop_front();
+}
+
 void Publisher::publish(std::string_view topic, Frames &&frames)
 {
+    if (monitor)
+        readConnections(steadyMs());
     auto held = m_held.empty() ? m_held.end() : m_held.find(topic);
     if (held != m_held.end()) {
         held->second.messages.push_back(std::move(frames));
         ++m_heldCount;
-    } else if (subscribed(topic)) {
+    } else if (subscribed(topic) && m_connecting.empty()) {
         output.send(std::move(frames));
     } else {
         Held &entry = m_held[std::string(topic)];
@@ -65,6 +114,9 @@ void Publisher::publish(std::string_view topic, Frames &&frames)
 
 void Publisher::readSubscriptions()
 {
+    // Connections first: a new subscriber's ACCEPTED event comes before its subscriptions.
+    if (monitor)
+        readConnections(steadyMs());
     // Subscriptions seen by our XPUB: 1 = subscribe, 0 = unsubscribe, then the topic.
     for (int n = 0; n < kBurst; ++n) {
         zmq::message_t frame;
@@ -76,6 +128,9 @@ void Publisher::readSubscriptions()
         std::string topic(data.substr(1));
         if (data[0] == 1) {
             ++m_subscriptions[topic];
+            // Subscriptions carry no peer: the oldest waiting connection is taken as the sender.
+            if (!m_connecting.empty())
+                m_connecting.pop_front();
             m_logger.logLazy(LogLevel::Debug, [&] {
                 return QStringLiteral("Subscriber joined topic %1").arg(quote(topic));
             });
@@ -102,9 +157,12 @@ bool Publisher::subscribed(std::string_view topic) const
 
 void Publisher::flushHeld(qint64 now, bool onlySubscribed)
 {
+    readConnections(now);
+    const bool connecting = !m_connecting.empty();
     for (auto it = m_held.begin(); it != m_held.end();) {
         const bool ready = subscribed(it->first);
-        if (!ready && (onlySubscribed || now < it->second.deadline)) {
+        // A subscribed topic waits for connecting subscribers (their wait is bounded too).
+        if ((ready && connecting) || (!ready && (onlySubscribed || now < it->second.deadline))) {
             ++it;
             continue;
         }
@@ -131,11 +189,17 @@ qint64 Publisher::nextDeadline(qint64 now, qint64 fallback) const
     qint64 timeout = fallback;
     for (const auto &[topic, held] : m_held)
         timeout = std::min(timeout, held.deadline - now);
+    if (!m_held.empty() && !m_connecting.empty())
+        timeout = std::min(timeout, m_connecting.front().deadline - now);
     return timeout;
 }
 
 void Publisher::close()
 {
+    if (monitor && output.socket)
+        zmq_socket_monitor(output.socket->handle(), nullptr, 0);
+    monitor.reset();
+    m_connecting.clear();
     output.close();
     m_held.clear();
     m_heldCount = 0;

@@ -35,7 +35,10 @@ private:
 };
 
 // The PUB side of a server: an XPUB that holds a reply until its topic's first subscriber
-// appears, or the grace time ends (pylm clients subscribe just before they send).
+// appears, or the grace time ends (pylm clients subscribe just before they send). While a newly
+// accepted subscriber connection has not sent its subscriptions yet (at most the grace time),
+// replies to topics that already have subscribers are held too: pylm's Client opens a new SUB
+// per call and never closes the old ones, which would otherwise take the replies.
 class Publisher
 {
 public:
@@ -45,10 +48,16 @@ public:
     }
 
     Output output;
+    // A socket monitor's PAIR, readable when the XPUB accepted or lost a connection.
+    std::optional<zmq::socket_t> monitor;
+
+    // Starts watching the XPUB's connections (call once, after the socket exists).
+    void watchConnections();
 
     // Publishes the frames ([topic, message]) under topic, or holds them for a subscriber.
     void publish(std::string_view topic, Frames &&frames);
-    // Reads subscription changes seen by the XPUB, then releases what they unblock.
+    // Reads connection events and subscription changes seen by the XPUB, then releases what
+    // they unblock.
     void readSubscriptions();
     // Sends held messages whose topic has a subscriber; drops those past the grace time.
     void flushHeld(qint64 now, bool onlySubscribed);
@@ -64,7 +73,14 @@ private:
         qint64 deadline = 0;
         std::deque<Frames> messages;
     };
+    struct Connecting
+    {
+        int fd = -1;
+        qint64 deadline = 0;
+    };
     bool subscribed(std::string_view topic) const;
+    // Reads the monitor's events; forgets connections whose wait is over.
+    void readConnections(qint64 now);
 
     Logger &m_logger;
     ServerStats &m_stats;
@@ -72,6 +88,7 @@ private:
     TopicMap<int> m_subscriptions;
     TopicMap<Held> m_held;
     std::size_t m_heldCount = 0;
+    std::deque<Connecting> m_connecting; // accepted, no subscription seen yet (oldest first)
 };
 
 } // namespace qpalm::server

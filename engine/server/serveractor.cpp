@@ -347,6 +347,10 @@ void ServerActor::loop()
             items.push_back({s.publisher.output.socket->handle(), 0, ZMQ_POLLIN, 0});
             roles.emplace_back(Publisher, 0);
         }
+        if (s.publisher.monitor) { // new subscriber connections
+            items.push_back({s.publisher.monitor->handle(), 0, ZMQ_POLLIN, 0});
+            roles.emplace_back(Publisher, 0);
+        }
         if (s.cacheRouter) {
             items.push_back({s.cacheRouter->handle(), 0, ZMQ_POLLIN, 0});
             roles.emplace_back(Rep, 0);

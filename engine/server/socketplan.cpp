@@ -149,6 +149,7 @@ bool ServerSockets::open(Cache &cache, QString *error)
             publisher.output.socket->set(zmq::sockopt::sndhwm, hwm);
         publisher.output.socket->set(zmq::sockopt::xpub_nodrop, 1);
         publisher.output.socket->set(zmq::sockopt::xpub_verboser, 1);
+        publisher.watchConnections();
         if (!bind(*publisher.output.socket, QStringLiteral("pub_address"), m_config.pubAddress,
                   cache, error))
             return false;

@@ -28,10 +28,10 @@ QString peerScript()
 class Peer
 {
 public:
-    explicit Peer(const QStringList &arguments)
+    explicit Peer(const QStringList &arguments, const QString &script = peerScript())
     {
         m_process.setProgram(kPython);
-        m_process.setArguments(QStringList{peerScript()} + arguments);
+        m_process.setArguments(QStringList{script} + arguments);
         m_process.start();
     }
     ~Peer()
@@ -209,6 +209,35 @@ private Q_SLOTS:
         QCOMPARE(jsonStrings(report.value(QStringLiteral("replies"))), expected);
         QVERIFY(report.value(QStringLiteral("topics_ok")).toBool());
         checkCacheReport(report, server);
+    }
+
+    void pylmCallPattern()
+    {
+        // pylm's Client opens a new PUSH and SUB per call and never closes the old SUBs, which
+        // are subscribed to the same topic: the master must wait for the new SUB to subscribe.
+        auto workerHandlers = newHandlers();
+        workerHandlers->add("foo", tagHandler());
+        Rig rig;
+        QPALM_START(master, rig, masterConfig(QStringLiteral("calls_master")));
+        const QString db = master->address(QStringLiteral("db_address"));
+        QPALM_START(w1, rig, workerConfig(QStringLiteral("pw1"), db, workerHandlers));
+        QPALM_START(w2, rig, workerConfig(QStringLiteral("pw2"), db, workerHandlers));
+        Q_UNUSED(w1);
+        Q_UNUSED(w2);
+        Peer calls({QStringLiteral("--db"), db, QStringLiteral("--server"),
+                    QStringLiteral("calls_master"), QStringLiteral("--function"),
+                    QStringLiteral("calls_master.foo"), QStringLiteral("--calls"),
+                    QStringLiteral("200"), QStringLiteral("--timeout-ms"), QStringLiteral("3000")},
+                   QStringLiteral(QPALM_PYLMCALLS_SCRIPT));
+        QVERIFY2(calls.waitForFinished(90000), qPrintable(calls.describe()));
+        const QJsonObject report =
+            QJsonDocument::fromJson(calls.lines().value(0).toUtf8()).object();
+        QVERIFY2(report.value(QStringLiteral("calls")).toInt() == 200,
+                 qPrintable(calls.describe()));
+        QCOMPARE(report.value(QStringLiteral("sent")).toInt(), 400); // 100 evals + 100 jobs of 3
+        QVERIFY2(report.value(QStringLiteral("lost")).toInt() == 0, qPrintable(calls.describe()));
+        QCOMPARE(calls.exitCode(), 0);
+        QCOMPARE(master->stats().dropped, quint64(0));
     }
 
     void pythonClientToMaster()
