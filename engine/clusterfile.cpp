@@ -4,8 +4,11 @@
 
 #include "clusterentryparser.h"
 #include "clusterfilesupport.h"
+#include "endpoint.h"
 #include "jsonduplicates.h"
+#include "remote/controlsecurity.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -14,6 +17,76 @@
 #include <QJsonParseError>
 
 namespace qpalm {
+
+namespace {
+
+const QString kControl = QStringLiteral("control");
+
+// Checks a "control" section; fills out when it is valid.
+std::optional<ClusterError> readControl(const QJsonValue &value, const QString &baseDir,
+                                        ClusterControl *out)
+{
+    auto problem = [](const QString &field, const QString &message) {
+        return ClusterError{{}, field.isEmpty() ? kControl : kControl + u'.' + field, message};
+    };
+    if (!value.isObject())
+        return problem({}, expected(QStringLiteral("an object {\"address\": ...}"), value));
+    const QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (it.key() != QLatin1String("address") && it.key() != QLatin1String("key") &&
+            it.key() != QLatin1String("authorized"))
+            return problem(it.key(),
+                           QStringLiteral("unknown key (expected address, key, authorized)"));
+        if (!it.value().isString() || it.value().toString().isEmpty())
+            return problem(it.key(), expected(QStringLiteral("a non-empty string"), it.value()));
+    }
+    ClusterControl control;
+    control.address = object.value(QLatin1String("address")).toString();
+    if (control.address.isEmpty())
+        return problem(QStringLiteral("address"), QStringLiteral("missing"));
+    QString error;
+    const auto endpoint = Endpoint::parse(control.address, &error);
+    if (!endpoint)
+        return problem(QStringLiteral("address"), error);
+    if (endpoint->transport() == Endpoint::Transport::Inproc)
+        return problem(QStringLiteral("address"),
+                       QStringLiteral("inproc:// cannot be reached from outside"));
+    const QDir base(baseDir);
+    if (object.contains(QLatin1String("key")))
+        control.key =
+            QDir::cleanPath(base.absoluteFilePath(object.value(QLatin1String("key")).toString()));
+    if (object.contains(QLatin1String("authorized")))
+        control.authorized = QDir::cleanPath(
+            base.absoluteFilePath(object.value(QLatin1String("authorized")).toString()));
+    if (control.key.isEmpty() != control.authorized.isEmpty())
+        return problem(control.key.isEmpty() ? QStringLiteral("key") : QStringLiteral("authorized"),
+                       QStringLiteral("missing: CURVE needs both key and authorized"));
+    if (control.key.isEmpty() && !remote::isLocalControlAddress(*endpoint))
+        return problem(QStringLiteral("key"),
+                       QStringLiteral("missing: %1 is not on loopback or ipc://, so it needs "
+                                      "CURVE keys (key and authorized)")
+                           .arg(control.address));
+    if (out)
+        *out = control;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<ClusterControl> parseClusterControl(const QByteArray &json, const QString &baseDir,
+                                                  ClusterError *error)
+{
+    const QJsonValue value = QJsonDocument::fromJson(json).object().value(kControl);
+    if (value.isUndefined())
+        return std::nullopt;
+    ClusterControl control;
+    if (auto problem = readControl(value, baseDir, &control)) {
+        if (error)
+            *error = *problem;
+        return std::nullopt;
+    }
+    return control;
+}
 
 std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, const QString &baseDir,
                                                     ClusterError *error)
@@ -61,9 +134,15 @@ std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, cons
                                          .arg(duplicate->line)});
     }
     for (auto it = root.begin(); it != root.end(); ++it) {
-        if (it.key() != QLatin1String("servers"))
+        if (it.key() == kControl) {
+            if (auto problem = readControl(it.value(), baseDir, nullptr))
+                return failWith(*problem);
+        } else if (it.key() != QLatin1String("servers")) {
             return failWith(ClusterError{
-                {}, it.key(), QStringLiteral("unknown key (a cluster file has only \"servers\")")});
+                {},
+                it.key(),
+                QStringLiteral("unknown key (a cluster file has \"servers\" and \"control\")")});
+        }
     }
     const QJsonValue servers = root.value(QLatin1String("servers"));
     if (servers.isUndefined())

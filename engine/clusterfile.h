@@ -27,16 +27,30 @@
 //       "replicas": 1,                             // workers: name-1, name-2, ...
 //       "limits": {"time_ms": 5000, "memory_mb": 256, "stack_depth": 200}
 //   } ] }
+//   "control": {"address": "tcp://0.0.0.0:7000", // optional, top level: qpalm-server's control
+//               "key": "server.secret",         // channel when no --control flag is given;
+//               "authorized": "authorized"}     // key and folder relative to the file
 // Required addresses: server: db, pull, pub; master: db, pull, pub, worker_pull, worker_push;
 // hub: db, sub, previous, pub, worker_pull, worker_push; worker: db; pipeline: db, sub,
 // previous, pub; sink: db, sub_addresses, previous (one topic per sub address), pub.
 
 namespace qpalm {
 
+// A cluster file's top-level "control" section: where qpalm-server serves qpalm-ctl.
+struct ClusterControl
+{
+    QString address;    // e.g. tcp://0.0.0.0:7000 or ipc:///run/qpalm/NAME.ctl
+    QString key;        // absolute path of the server's *.secret, or empty (loopback/ipc only)
+    QString authorized; // absolute folder of the allowed *.pub keys, or empty with key
+};
+
 // Parses and validates a cluster file's JSON; scripts resolve against baseDir. Nothing partial is
 // returned.
 std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, const QString &baseDir,
                                                     ClusterError *error);
+// The control section of a cluster file's JSON (nullopt: none, or invalid with error set).
+std::optional<ClusterControl> parseClusterControl(const QByteArray &json, const QString &baseDir,
+                                                  ClusterError *error);
 // Reads, parses and validates a cluster file.
 std::optional<QList<ServerConfig>> loadClusterFile(const QString &path, ClusterError *error);
 // Serializes configs (scripts relative to the file's folder) in the format loadClusterFile reads.

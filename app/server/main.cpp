@@ -18,6 +18,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
 #include <QSet>
 #include <QSocketNotifier>
 
@@ -298,6 +300,16 @@ int main(int argc, char *argv[])
     if (!configs) {
         complain(error.toString(path));
         return 1;
+    }
+    if (!control) { // no control flags: the cluster file's "control" section, if any
+        QFile file(path);
+        const QByteArray json = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        const auto section = parseClusterControl(json, QFileInfo(path).absolutePath(), &error);
+        if (section &&
+            !configureControl(section->address, section->key, section->authorized, &control)) {
+            complain(QStringLiteral("%1: in its \"control\" section").arg(path));
+            return 2;
+        }
     }
     QString problem;
     auto selected = selectServers(*configs, parser.values(onlyOption), &problem);

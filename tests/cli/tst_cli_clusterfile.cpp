@@ -60,7 +60,8 @@ private Q_SLOTS:
             << QByteArray("[]") << QStringLiteral("expected a JSON object {\"servers\": [...]}");
         QTest::newRow("top-level key")
             << QByteArray(j(R"({'servers': [], 'extra': 1})"))
-            << QStringLiteral("field 'extra': unknown key (a cluster file has only \"servers\")");
+            << QStringLiteral(
+                   "field 'extra': unknown key (a cluster file has \"servers\" and \"control\")");
         QTest::newRow("no servers")
             << QByteArray("{}") << QStringLiteral("field 'servers': missing");
         QTest::newRow("servers not a list")
