@@ -14,6 +14,8 @@ PACKAGES=(
   python3 python3-zmq python3-protobuf
   xvfb xauth x11-utils imagemagick fonts-dejavu-core
   dpkg-dev file appstream desktop-file-utils iproute2
+  lintian man-db  # tests/packaging: lintian on the .deb, man -l on the man pages
+  clang libclang-rt-dev  # preset "fuzz": libFuzzer targets of tests/fuzz
 )
 
 missing=()
