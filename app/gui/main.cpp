@@ -123,12 +123,16 @@ int main(int argc, char *argv[])
     }
     window.show();
 
-    const QString file = path.isEmpty() ? findDemoCluster() : path;
-    const bool start =
-        !parser.isSet(noStart) && (path.isEmpty() || shooting || settings->startOnOpen());
+    const QString demo = findDemoCluster();
+    window.setDemoPath(demo);
+    const QString file = path.isEmpty() ? demo : path;
     if (shooting)
         window.setInteractive(false);
-    if (!window.openClusterFile(file, start)) {
+    // The demo starts; another file starts as the preference says (asks by default).
+    const bool opened = parser.isSet(noStart)        ? window.openClusterFile(file, false)
+                        : path.isEmpty() || shooting ? window.openClusterFile(file, true)
+                                                     : window.openFile(file);
+    if (!opened) {
         if (shooting) {
             std::fprintf(stderr, "qpalm: %s\n", qPrintable(window.lastError()));
             return 1;

@@ -499,7 +499,7 @@ void TestMainWindow::layoutAndRecentFilesRemembered()
     QVERIFY(m_window->openClusterFile(path, true));
     QTRY_COMPARE(server(u"solo"_s)->state(), ServerHandle::State::Running);
     m_window->findChild<QDockWidget *>(u"cacheDock"_s)->hide();
-    m_window->resize(1534, 877);
+    m_window->resize(734, 577); // fits the offscreen screen (a larger size is fitted to it)
     const QSize size = m_window->size();
     QVERIFY(m_window->close());
     QTRY_COMPARE(server(u"solo"_s)->state(),
@@ -525,11 +525,11 @@ void TestMainWindow::layoutAndRecentFilesRemembered()
 void TestMainWindow::preferencesApply()
 {
     PreferencesDialog dialog(m_settings.get(), m_window.get());
-    auto *start = dialog.findChild<QCheckBox *>(u"startOnOpen"_s);
+    auto *start = dialog.findChild<QComboBox *>(u"startPolicy"_s);
     auto *minutes = dialog.findChild<QSpinBox *>(u"temporaryMinutes"_s);
     QVERIFY(start && minutes);
-    QCOMPARE(start->isChecked(), false);
-    start->setChecked(true);
+    QCOMPARE(start->currentIndex(), int(AppSettings::StartPolicy::Never));
+    start->setCurrentIndex(int(AppSettings::StartPolicy::Always));
     minutes->setValue(7);
     QSignalSpy changed(m_settings.get(), &AppSettings::preferencesChanged);
     dialog.apply();

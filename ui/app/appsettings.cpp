@@ -13,7 +13,8 @@ const auto kMaxRecent = QStringLiteral("files/maxRecent");
 const auto kLastDir = QStringLiteral("files/lastDirectory");
 const auto kGeometry = QStringLiteral("window/geometry");
 const auto kState = QStringLiteral("window/state");
-const auto kStartOnOpen = QStringLiteral("cluster/startOnOpen");
+const auto kStartOnOpen = QStringLiteral("cluster/startOnOpen"); // before the policy
+const auto kStartPolicy = QStringLiteral("cluster/startPolicy");
 const auto kConfirmQuit = QStringLiteral("cluster/confirmQuitWhileRunning");
 const auto kTempMinutes = QStringLiteral("logging/temporaryLevelMinutes");
 const auto kLogCapacity = QStringLiteral("logging/capacity");
@@ -113,15 +114,34 @@ void AppSettings::setLastDirectory(const QString &directory)
     m_settings->setValue(kLastDir, directory);
 }
 
+AppSettings::StartPolicy AppSettings::startPolicy() const
+{
+    const QString policy = m_settings->value(kStartPolicy).toString();
+    if (policy == QLatin1String("always"))
+        return StartPolicy::Always;
+    if (policy == QLatin1String("never"))
+        return StartPolicy::Never;
+    if (policy.isEmpty() && m_settings->contains(kStartOnOpen)) // an older setting
+        return m_settings->value(kStartOnOpen).toBool() ? StartPolicy::Always : StartPolicy::Never;
+    return StartPolicy::Ask;
+}
+
+void AppSettings::setStartPolicy(StartPolicy policy)
+{
+    static const char *const names[] = {"ask", "always", "never"};
+    m_settings->setValue(kStartPolicy, QLatin1String(names[int(policy)]));
+    m_settings->remove(kStartOnOpen);
+    Q_EMIT preferencesChanged();
+}
+
 bool AppSettings::startOnOpen() const
 {
-    return m_settings->value(kStartOnOpen, true).toBool();
+    return startPolicy() == StartPolicy::Always;
 }
 
 void AppSettings::setStartOnOpen(bool on)
 {
-    m_settings->setValue(kStartOnOpen, on);
-    Q_EMIT preferencesChanged();
+    setStartPolicy(on ? StartPolicy::Always : StartPolicy::Never);
 }
 
 bool AppSettings::confirmQuitWhileRunning() const

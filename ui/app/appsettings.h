@@ -38,7 +38,11 @@ public:
     QString lastDirectory() const;
     void setLastDirectory(const QString &directory);
 
-    // Start a cluster's servers as soon as its file is opened.
+    // What opening a cluster file (other than the demo) does with its servers.
+    enum class StartPolicy { Ask, Always, Never };
+    StartPolicy startPolicy() const;
+    void setStartPolicy(StartPolicy policy);
+    // startPolicy() == Always; setting it picks Always or Never.
     bool startOnOpen() const;
     void setStartOnOpen(bool on);
     // Ask before quitting while servers run.

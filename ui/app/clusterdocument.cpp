@@ -4,9 +4,17 @@
 
 #include "cluster.h"
 #include "clusterfile.h"
+#include "clusterfilesupport.h"
 #include "serverhandle.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
 
 namespace qpalm {
 
@@ -41,10 +49,66 @@ void ClusterDocument::reset(const QList<ServerConfig> &configs, const QString &p
     Q_EMIT entriesChanged();
 }
 
+namespace {
+
+// True when b is entry a with another replica count (the Edit Server dialog's replicas field).
+bool onlyReplicasDiffer(const ServerConfig &a, const ServerConfig &b)
+{
+    if (a.kind != ServerKind::Worker || b.kind != ServerKind::Worker || a.replicas == b.replicas ||
+        a.name != b.name || a.nativeHandlers != b.nativeHandlers)
+        return false;
+    ServerConfig same = b;
+    same.replicas = a.replicas;
+    return clusterJson({a}, {}) == clusterJson({same}, {});
+}
+
+// The file read again without the "script" keys whose files are missing (by entry index), so the
+// rest is checked as strictly as ever; nullopt when the file has no such script.
+std::optional<QList<ServerConfig>> loadWithoutMissingScripts(const QString &path,
+                                                             ClusterError *problem)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    QJsonArray servers = root.value(QLatin1String("servers")).toArray();
+    const QDir base = QFileInfo(path).absoluteDir();
+    QHash<int, QString> missing;
+    for (qsizetype i = 0; i < servers.size(); ++i) {
+        QJsonObject entry = servers.at(i).toObject();
+        const QJsonValue script = entry.value(QLatin1String("script"));
+        if (!script.isString() || script.toString().isEmpty())
+            continue;
+        const QString resolved = QDir::cleanPath(base.absoluteFilePath(script.toString()));
+        if (!scriptProblem(resolved))
+            continue;
+        missing.insert(int(i), resolved);
+        entry.remove(QLatin1String("script"));
+        servers[i] = entry;
+    }
+    if (missing.isEmpty())
+        return std::nullopt;
+    root.insert(QLatin1String("servers"), servers);
+    auto configs = parseClusterJson(QJsonDocument(root).toJson(), base.absolutePath(), problem);
+    if (!configs)
+        return std::nullopt;
+    for (auto it = missing.cbegin(); it != missing.cend(); ++it)
+        (*configs)[it.key()].scriptPath = it.value();
+    return configs;
+}
+
+} // namespace
+
 bool ClusterDocument::load(const QString &path, QString *error)
 {
     ClusterError problem;
-    const auto configs = loadClusterFile(path, &problem);
+    auto configs = loadClusterFile(path, &problem);
+    if (!configs && problem.field == QLatin1String("script")) {
+        ClusterError other;
+        configs = loadWithoutMissingScripts(path, &other);
+        if (!configs && !other.message.isEmpty())
+            problem = other; // a problem besides the script: that one stops the load
+    }
     if (!configs) {
         if (error)
             *error = problem.toString(QFileInfo(path).fileName());
@@ -54,9 +118,33 @@ bool ClusterDocument::load(const QString &path, QString *error)
     return true;
 }
 
+QStringList ClusterDocument::entryProblems() const
+{
+    QStringList problems;
+    for (const ServerConfig &config : m_configs) {
+        if (config.scriptPath.isEmpty())
+            continue;
+        if (auto problem = scriptProblem(config.scriptPath))
+            problems.append(QStringLiteral("server '%1': %2").arg(config.name, *problem));
+    }
+    return problems;
+}
+
+std::optional<ClusterError> ClusterDocument::validate(const QList<ServerConfig> &configs,
+                                                      int checked) const
+{
+    QList<ServerConfig> relaxed = configs;
+    for (int i = 0; i < relaxed.size(); ++i) {
+        if (i != checked && !relaxed[i].scriptPath.isEmpty() &&
+            scriptProblem(relaxed[i].scriptPath))
+            relaxed[i].scriptPath.clear(); // known already (entryProblems); fixed in its dialog
+    }
+    return validateCluster(relaxed);
+}
+
 bool ClusterDocument::saveAs(const QString &path, QString *error)
 {
-    if (auto problem = validateCluster(m_configs)) {
+    if (auto problem = validate(m_configs, -1)) {
         if (error)
             *error = problem->toString(QFileInfo(path).fileName());
         return false;
@@ -97,7 +185,7 @@ bool ClusterDocument::addEntry(const ServerConfig &config, QString *error)
 {
     QList<ServerConfig> all = m_configs;
     all.append(config);
-    if (auto problem = validateCluster(all)) {
+    if (auto problem = validate(all, int(all.size()) - 1)) {
         if (error)
             *error = problem->toString();
         return false;
@@ -117,10 +205,30 @@ bool ClusterDocument::replaceEntry(const QString &serverName, const ServerConfig
         return false;
     QList<ServerConfig> all = m_configs;
     all[index] = config;
-    if (auto problem = validateCluster(all)) {
+    if (auto problem = validate(all, index)) {
         if (error)
             *error = problem->toString();
         return false;
+    }
+    if (onlyReplicasDiffer(m_configs[index], config)) {
+        // Like Add/Remove Replica: the replicas that run keep running.
+        const QList<ServerHandle *> existing = m_cluster->replicas(config.name);
+        const bool running =
+            std::any_of(existing.cbegin(), existing.cend(), [](const ServerHandle *s) {
+                return s->state() == ServerHandle::State::Running ||
+                       s->state() == ServerHandle::State::Starting;
+            });
+        for (qsizetype n = existing.size(); n < config.replicas; ++n) {
+            if (ServerHandle *added = m_cluster->addReplica(config.name, false);
+                added && running && restart)
+                restart->append(added->name());
+        }
+        for (qsizetype n = existing.size(); n > config.replicas; --n)
+            m_cluster->removeReplica(config.name);
+        m_configs[index].replicas = config.replicas;
+        setModified(true);
+        Q_EMIT entriesChanged();
+        return true;
     }
     bool wasRunning = false;
     const QList<ServerHandle *> handles = serversOf(m_configs[index]);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "clustervalidation.h"
 #include "serverconfig.h"
 
 #include <QList>
@@ -33,6 +34,10 @@ public:
     // Reads a cluster file and replaces the document with it; false with the reason (entry and
     // field named) in *error, the document unchanged.
     bool load(const QString &path, QString *error = nullptr);
+    // Problems kept from load, one per entry ("server 'w': script '/x/w.lua' does not exist"): a
+    // missing script file does not stop the file from opening, so its path can be fixed. Empty
+    // once fixed.
+    QStringList entryProblems() const;
     // Writes the entries to path, which becomes the document's file; false with the reason.
     bool saveAs(const QString &path, QString *error = nullptr);
 
@@ -66,6 +71,8 @@ private:
     void setFilePath(const QString &path);
     void replaceCluster(const QList<ServerConfig> &configs);
     QList<ServerHandle *> serversOf(const ServerConfig &entry) const;
+    // validateCluster, where only the entry at checked (or none: -1) must have its script file.
+    std::optional<ClusterError> validate(const QList<ServerConfig> &configs, int checked) const;
 
     Cluster *m_cluster = nullptr;
     QList<ServerConfig> m_configs;

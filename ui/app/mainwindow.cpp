@@ -18,10 +18,12 @@
 #include "serverhandle.h"
 #include "servertraits.h"
 #include "topologyview.h"
+#include "welcomepage.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -32,6 +34,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -86,6 +90,9 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     m_errorsLabel->setObjectName(QStringLiteral("errorsStatus"));
     m_errorsLabel->setToolTip(
         tr("ERROR and CRITICAL records listed in the Errors tab (kept across server restarts)"));
+    // Fixed minimums: changing counts and rates never widen the window.
+    for (QLabel *label : {m_serversLabel, m_ratesLabel, m_errorsLabel})
+        label->setMinimumWidth(label->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 8);
     statusBar()->addPermanentWidget(m_serversLabel);
     statusBar()->addPermanentWidget(m_ratesLabel);
     statusBar()->addPermanentWidget(m_errorsLabel);
@@ -131,16 +138,60 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     applyPreferences();
 
     resize(1400, 900);
+    fitToScreen();
     m_defaultState = saveState(kStateVersion);
-    if (!m_settings->windowGeometry().isEmpty())
+    if (!m_settings->windowGeometry().isEmpty()) {
         restoreGeometry(m_settings->windowGeometry());
+        fitToScreen(); // saved on a larger screen (or at another scale)
+    }
     // Without a saved layout, dock sizes are set once the window has its size (first show).
     m_sizeDocksOnShow = m_settings->windowState().isEmpty() ||
                         !restoreState(m_settings->windowState(), kStateVersion);
 
     attachCluster(m_document->cluster());
     rebuildRecentMenu();
+    connect(this, &MainWindow::recentFilesChanged, this,
+            [this] { m_welcome->setRecentFiles(m_settings->recentFiles()); });
+    m_welcome->setRecentFiles(m_settings->recentFiles());
+    m_welcome->setDemoAvailable(false);
     updateTitle();
+    updateCentral();
+}
+
+void MainWindow::setDemoPath(const QString &path)
+{
+    m_demoPath = path;
+    m_welcome->setDemoAvailable(!path.isEmpty());
+    action(QStringLiteral("actionOpenDemo"))->setEnabled(!path.isEmpty());
+}
+
+void MainWindow::updateCentral()
+{
+    const bool editing = !m_scriptEditor->openFiles().isEmpty();
+    m_welcome->setClusterLoaded(!m_document->filePath().isEmpty() ||
+                                    !m_document->configs().isEmpty(),
+                                int(m_document->configs().size()));
+    m_central->setCurrentWidget(editing ? static_cast<QWidget *>(m_scriptEditor) : m_welcome);
+}
+
+void MainWindow::fitToScreen()
+{
+    // A size saved on a bigger screen (or at another scale factor) fits this one's free area.
+    const QScreen *where = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!where)
+        return;
+    const QRect available = where->availableGeometry();
+    const QRect frame = frameGeometry();
+    const QSize decoration = frame.size() - size();
+    const QSize most = available.size() - decoration;
+    if (width() > most.width() || height() > most.height())
+        resize(qMin(width(), most.width()), qMin(height(), most.height()));
+    QRect now = frameGeometry();
+    if (!available.contains(now)) {
+        now.moveLeft(qBound(available.left(), now.left(), available.right() - now.width() + 1));
+        now.moveTop(qBound(available.top(), now.top(), available.bottom() - now.height() + 1));
+        move(now.topLeft());
+    }
 }
 
 MainWindow::~MainWindow()
@@ -165,6 +216,7 @@ void MainWindow::attachCluster(Cluster *cluster)
     for (ServerHandle *server : servers)
         wireServer(server);
     connect(cluster, &Cluster::serverAdded, this, &MainWindow::wireServer);
+    connect(cluster, &Cluster::serverAboutToBeRemoved, this, &MainWindow::onServerAboutToBeRemoved);
     m_clusterPanel->setCluster(cluster);
     m_clientPanel->setCluster(cluster);
     m_cachePanel->setCluster(cluster);
@@ -174,6 +226,26 @@ void MainWindow::attachCluster(Cluster *cluster)
     m_topology->highlightServer({});
     updateActions();
     updateStatus();
+    if (m_central)
+        updateCentral();
+}
+
+void MainWindow::onServerAboutToBeRemoved(ServerHandle *server)
+{
+    // The handle goes at once, and with it the server's own last batch: say it stopped here.
+    const auto state = server->state();
+    if (state == ServerHandle::State::Stopped || state == ServerHandle::State::Failed)
+        return;
+    LogRecord record;
+    record.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+    record.server = server->name();
+    record.level = LogLevel::Info;
+    record.text =
+        server->config().replica > 0
+            ? tr("%1 '%2' stopped (replica removed)").arg(kindName(server->kind()), server->name())
+            : tr("%1 '%2' stopped (removed from the cluster)")
+                  .arg(kindName(server->kind()), server->name());
+    m_logViewer->appendRecords({record});
 }
 
 void MainWindow::wireServer(ServerHandle *server)
@@ -206,89 +278,6 @@ Cluster *MainWindow::cluster() const
     return m_document->cluster();
 }
 
-void MainWindow::setClusterConfigs(const QList<ServerConfig> &configs, const QString &path)
-{
-    m_document->reset(configs, path);
-    updateTitle();
-    Q_EMIT clusterLoaded(m_document->filePath());
-}
-
-bool MainWindow::openClusterFile(const QString &path, bool start)
-{
-    QString error;
-    if (!m_document->load(path, &error)) {
-        showError(tr("Cannot Open Cluster"), error);
-        if (!QFileInfo::exists(path))
-            m_settings->removeRecentFile(path);
-        return false;
-    }
-    updateTitle();
-    Q_EMIT clusterLoaded(m_document->filePath());
-    openScriptsOf(m_document->configs());
-    m_settings->addRecentFile(m_document->filePath());
-    m_settings->setLastDirectory(QFileInfo(m_document->filePath()).absolutePath());
-    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(m_document->filePath())),
-                             5000);
-    if (start)
-        m_clusterPanel->startAll();
-    return true;
-}
-
-bool MainWindow::saveClusterFileAs(const QString &path)
-{
-    QString error;
-    if (!m_document->saveAs(path, &error)) {
-        showError(tr("Cannot Save Cluster"), error);
-        return false;
-    }
-    m_settings->addRecentFile(m_document->filePath());
-    m_settings->setLastDirectory(QFileInfo(m_document->filePath()).absolutePath());
-    updateTitle();
-    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_document->filePath())),
-                             5000);
-    return true;
-}
-
-void MainWindow::newCluster()
-{
-    if (!maybeSave())
-        return;
-    setClusterConfigs({});
-}
-
-void MainWindow::open()
-{
-    if (!maybeSave())
-        return;
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open Cluster"), m_settings->lastDirectory(),
-                                     tr("Cluster files (*.json);;All files (*)"));
-    if (!path.isEmpty())
-        openClusterFile(path, m_settings->startOnOpen());
-}
-
-bool MainWindow::save()
-{
-    if (m_document->filePath().isEmpty())
-        return saveAs();
-    return saveClusterFileAs(m_document->filePath());
-}
-
-bool MainWindow::saveAs()
-{
-    const QString start =
-        m_document->filePath().isEmpty()
-            ? QDir(m_settings->lastDirectory()).filePath(QStringLiteral("cluster.json"))
-            : m_document->filePath();
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Cluster As"), start,
-                                                tr("Cluster files (*.json);;All files (*)"));
-    if (path.isEmpty())
-        return false;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += QStringLiteral(".json");
-    return saveClusterFileAs(path);
-}
-
 bool MainWindow::addServerEntry(const ServerConfig &config)
 {
     QString error;
@@ -303,11 +292,15 @@ bool MainWindow::replaceServerEntry(const QString &name, const ServerConfig &con
 {
     QString error;
     QStringList restart;
+    // The rows keep their place (ClusterModel) and the selection stays on the same names.
+    const QStringList selected = m_clusterPanel->selectedServers();
+    const QString current = m_clusterPanel->currentServer();
     if (!m_document->replaceEntry(name, config, &restart, &error)) {
         if (!error.isEmpty())
             showError(tr("Cannot Change Server"), error);
         return false;
     }
+    m_clusterPanel->selectServers(selected, current);
     if (!restart.isEmpty())
         m_clusterPanel->startServers(restart);
     return true;
@@ -433,31 +426,6 @@ void MainWindow::openScript(const QString &file, int line)
         showError(tr("Cannot Open Script"), m_scriptEditor->lastError());
 }
 
-void MainWindow::openScriptsOf(const QList<ServerConfig> &configs)
-{
-    QStringList files;
-    for (const ServerConfig &config : configs) {
-        if (!config.scriptPath.isEmpty() && !files.contains(config.scriptPath) &&
-            QFileInfo(config.scriptPath).isFile())
-            files.append(config.scriptPath);
-    }
-    // Open the first one last so it ends up the current tab.
-    for (auto it = files.crbegin(); it != files.crend(); ++it)
-        m_scriptEditor->open(*it);
-}
-
-void MainWindow::reportStartFailures(const QStringList &failures)
-{
-    if (failures.isEmpty())
-        return;
-    statusBar()->showMessage(
-        failures.size() == 1
-            ? tr("Could not start %1").arg(failures.first())
-            : tr("Could not start %1 servers; the Cluster panel says why").arg(failures.size()),
-        15000);
-    m_lastError = failures.join(QLatin1Char('\n'));
-}
-
 void MainWindow::updateTitle()
 {
     const QString path = m_document ? m_document->filePath() : QString();
@@ -502,40 +470,6 @@ void MainWindow::showError(const QString &title, const QString &text)
         QMessageBox::critical(this, title, text);
     else
         statusBar()->showMessage(text, 10000);
-}
-
-bool MainWindow::maybeSave()
-{
-    if (!m_document->isModified() || !m_interactive)
-        return true;
-    const auto answer = QMessageBox::warning(
-        this, tr("Unsaved Changes"), tr("The cluster has unsaved changes. Save them?"),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
-    if (answer == QMessageBox::Save)
-        return save();
-    return answer == QMessageBox::Discard;
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent *event)
-{
-    const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.first().isLocalFile() &&
-        urls.first().toLocalFile().endsWith(QLatin1String(".json")))
-        event->acceptProposedAction();
-}
-
-void MainWindow::dropEvent(QDropEvent *event)
-{
-    const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() != 1 || !urls.first().isLocalFile())
-        return;
-    event->acceptProposedAction();
-    const QString path = urls.first().toLocalFile();
-    // Leave the drag first: opening may ask questions.
-    QTimer::singleShot(0, this, [this, path] {
-        if (maybeSave())
-            openClusterFile(path, m_settings->startOnOpen());
-    });
 }
 
 void MainWindow::showEvent(QShowEvent *event)

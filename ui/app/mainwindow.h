@@ -11,6 +11,7 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QStackedWidget;
 
 namespace qpalm {
 
@@ -25,6 +26,7 @@ class LogViewer;
 class ScriptEditor;
 class ServerHandle;
 class TopologyView;
+class WelcomePage;
 
 // The desktop app's window: a cluster file as the document, its servers run in-process and
 // watched through docks (cluster, topology, logs, errors, client, cache) around the script editor.
@@ -37,8 +39,16 @@ public:
     ~MainWindow() override;
 
     // Opens a cluster file; on error shows it (entry and field named) and keeps the current
-    // cluster.
+    // cluster. The previous cluster's log, errors and script tabs go.
     bool openClusterFile(const QString &path, bool start);
+    // Opens a cluster file as Open, Open Recent and a drop do: starts it as the preference says
+    // (asks by default).
+    bool openFile(const QString &path);
+    // The demo cluster file, offered on the empty window and in Help (empty: none).
+    void setDemoPath(const QString &path);
+    QString demoPath() const { return m_demoPath; }
+    // "cluster.json — ~/src/examples/pipeline": what Open Recent shows for path.
+    static QString recentLabel(const QString &path);
     // Saves the entries to path (becomes the current file); false with the reason shown.
     bool saveClusterFileAs(const QString &path);
     // Replaces the document with these entries (path may be empty: untitled).
@@ -83,6 +93,11 @@ public Q_SLOTS:
     void editServer();
     void removeSelectedServers();
     void showPreferences();
+    void openDemo();
+    // Help: every action with a shortcut, the user guide, About.
+    void showShortcuts();
+    void showUserGuide();
+    void showAbout();
     // Filters the logs to one server and highlights it everywhere (empty shows every server).
     void focusServer(const QString &name);
     // Puts every dock back where it was at first start.
@@ -93,6 +108,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     // GUI thread: a cluster file was opened or the document replaced.
     void clusterLoaded(const QString &path);
+    // GUI thread: Open Recent's list changed.
+    void recentFilesChanged();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -118,6 +135,11 @@ private:
     void updateStatus();
     void rebuildRecentMenu();
     void reportStartFailures(const QStringList &failures);
+    bool askToStart(const QString &path);
+    void forgetPreviousCluster(const QList<ServerConfig> &previous);
+    void fitToScreen();
+    void updateCentral();
+    void onServerAboutToBeRemoved(ServerHandle *server);
     void onReplicasChanged(const QString &base, int count);
     bool maybeSave();
     void showError(const QString &title, const QString &text);
@@ -130,6 +152,7 @@ private:
     bool m_interactive = true;
     QString m_lastError;
     QByteArray m_defaultState;
+    QString m_demoPath;
     bool m_sizeDocksOnShow = false;
 
     ClusterPanel *m_clusterPanel = nullptr;
@@ -139,6 +162,8 @@ private:
     ClientPanel *m_clientPanel = nullptr;
     CachePanel *m_cachePanel = nullptr;
     ScriptEditor *m_scriptEditor = nullptr;
+    QStackedWidget *m_central = nullptr;
+    WelcomePage *m_welcome = nullptr;
 
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;

@@ -13,6 +13,7 @@
 #include "scripteditor.h"
 #include "serverhandle.h"
 #include "topologyview.h"
+#include "welcomepage.h"
 
 #include <QAction>
 #include <QApplication>
@@ -20,6 +21,7 @@
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QStackedWidget>
 #include <QToolBar>
 
 // The window's chrome: actions, menus, the tool bar and the docks' placement.
@@ -40,6 +42,9 @@ QDockWidget *MainWindow::addDock(const QString &objectName, const QString &title
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
+    // An explicit minimum: what the panel shows (counts, long names) never widens its dock or the
+    // window; the user's splitter positions hold.
+    widget->setMinimumSize(160, 80);
     dock->setWidget(widget);
     addDockWidget(area, dock);
     return dock;
@@ -62,7 +67,19 @@ void MainWindow::createDocks()
 
     m_scriptEditor = new ScriptEditor(this);
     m_scriptEditor->setObjectName(QStringLiteral("scriptEditor"));
-    setCentralWidget(m_scriptEditor);
+    // The editor, or while no script is open a hint of what to open.
+    m_welcome = new WelcomePage(this);
+    m_central = new QStackedWidget(this);
+    m_central->setObjectName(QStringLiteral("centralStack"));
+    m_central->addWidget(m_welcome);
+    m_central->addWidget(m_scriptEditor);
+    m_central->setMinimumSize(200, 120); // content never widens the window
+    setCentralWidget(m_central);
+    connect(m_scriptEditor, &ScriptEditor::currentFileChanged, this, &MainWindow::updateCentral);
+    connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::openDemo);
+    connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::open);
+    connect(m_welcome, &WelcomePage::recentRequested, this, &MainWindow::openFile);
+    connect(m_welcome, &WelcomePage::newServerRequested, this, &MainWindow::newServer);
 
     QDockWidget *clusterDock = addDock(QStringLiteral("clusterDock"), tr("Cluster"), m_clusterPanel,
                                        Qt::LeftDockWidgetArea);
@@ -147,13 +164,17 @@ void MainWindow::createActions()
     make("actionShowAllLogs", tr("Show &All Logs"), QIcon(), QKeySequence(Qt::CTRL | Qt::Key_L),
          [this] { focusServer({}); });
     make("actionAbout", tr("&About qpalm"), QIcon(QStringLiteral(":/qpalm/icons/qpalm.svg")), {},
-         [this] {
-             QMessageBox::about(
-                 this, tr("About qpalm"),
-                 tr("<h3>qpalm %1</h3><p>Desktop cluster manager and native engine for PALM "
-                    "(pylm) message clusters.</p>")
-                     .arg(QStringLiteral(QPALM_VERSION)));
-         });
+         [this] { showAbout(); });
+    make("actionShortcuts", tr("&Keyboard Shortcuts"), QIcon(), QKeySequence(Qt::CTRL | Qt::Key_F1),
+         [this] { showShortcuts(); });
+    make("actionUserGuide", tr("&User Guide"), icon("help-contents", "open"),
+         QKeySequence(QKeySequence::HelpContents), [this] { showUserGuide(); });
+    make("actionOpenDemo", tr("Open the &Demo Cluster"), QIcon(), {}, [this] { openDemo(); });
+    make("actionRestartSelected", tr("&Restart"), icon("view-refresh", "start"),
+         QKeySequence(Qt::CTRL | Qt::Key_R), [this] { m_clusterPanel->restartSelected(); });
+    action(QStringLiteral("actionRestartSelected"))
+        ->setToolTip(tr("Stop the selected servers and start them again (Ctrl+R)"));
+    action(QStringLiteral("actionOpenDemo"))->setEnabled(false);
 
     action(QStringLiteral("actionAddReplica"))
         ->setShortcuts(
@@ -172,7 +193,8 @@ void MainWindow::createActions()
     m_clusterPanel->addAction(action(QStringLiteral("actionRemoveServer")));
 
     m_clusterPanel->setContextActions({action(QStringLiteral("actionStartSelected")),
-                                       action(QStringLiteral("actionStopSelected")), nullptr,
+                                       action(QStringLiteral("actionStopSelected")),
+                                       action(QStringLiteral("actionRestartSelected")), nullptr,
                                        action(QStringLiteral("actionEditServer")),
                                        action(QStringLiteral("actionOpenScript")),
                                        action(QStringLiteral("actionRemoveServer")), nullptr,
@@ -206,6 +228,7 @@ void MainWindow::createMenus()
     cluster->addSeparator();
     cluster->addAction(a("actionStartSelected"));
     cluster->addAction(a("actionStopSelected"));
+    cluster->addAction(a("actionRestartSelected"));
     cluster->addSeparator();
     cluster->addAction(a("actionNewServer"));
     cluster->addAction(a("actionEditServer"));
@@ -240,6 +263,10 @@ void MainWindow::createMenus()
     QMenu *settings = menuBar()->addMenu(tr("&Settings"));
     settings->addAction(a("actionPreferences"));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(a("actionUserGuide"));
+    help->addAction(a("actionShortcuts"));
+    help->addAction(a("actionOpenDemo"));
+    help->addSeparator();
     help->addAction(a("actionAbout"));
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
@@ -254,35 +281,13 @@ void MainWindow::createMenus()
     toolBar->addSeparator();
     toolBar->addAction(a("actionStartSelected"));
     toolBar->addAction(a("actionStopSelected"));
+    toolBar->addAction(a("actionRestartSelected"));
     toolBar->addSeparator();
     toolBar->addAction(a("actionNewServer"));
     toolBar->addAction(a("actionEditServer"));
     toolBar->addAction(a("actionAddReplica"));
     toolBar->addAction(a("actionRemoveReplica"));
     m_viewMenu->insertAction(m_viewMenu->actions().value(0), toolBar->toggleViewAction());
-}
-
-void MainWindow::rebuildRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList files = m_settings->recentFiles();
-    for (int i = 0; i < files.size(); ++i) {
-        const QString &path = files[i];
-        const QString label =
-            i < 9 ? QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName())
-                  : QFileInfo(path).fileName();
-        QAction *entry = m_recentMenu->addAction(label, this, [this, path] {
-            if (maybeSave())
-                openClusterFile(path, m_settings->startOnOpen());
-        });
-        entry->setToolTip(path);
-        entry->setStatusTip(path);
-    }
-    if (!files.isEmpty())
-        m_recentMenu->addSeparator();
-    QAction *clear =
-        m_recentMenu->addAction(tr("&Clear List"), m_settings, &AppSettings::clearRecentFiles);
-    clear->setEnabled(!files.isEmpty());
 }
 
 void MainWindow::updateActions()
@@ -317,6 +322,7 @@ void MainWindow::updateActions()
     const QString base = m_clusterPanel->replicaBase(current);
     action(QStringLiteral("actionStartSelected"))->setEnabled(anySelectedStopped);
     action(QStringLiteral("actionStopSelected"))->setEnabled(anySelectedRunning);
+    action(QStringLiteral("actionRestartSelected"))->setEnabled(!selected.isEmpty());
     action(QStringLiteral("actionStartAll"))->setEnabled(anyStopped);
     action(QStringLiteral("actionStopAll"))->setEnabled(anyRunning);
     action(QStringLiteral("actionEditServer"))->setEnabled(m_document->entryIndexOf(current) >= 0);

@@ -5,6 +5,7 @@
 #include "appsettings.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -22,12 +23,14 @@ PreferencesDialog::PreferencesDialog(AppSettings *settings, QWidget *parent)
 
     auto *clusterBox = new QGroupBox(tr("Cluster"), this);
     auto *clusterForm = new QFormLayout(clusterBox);
-    m_startOnOpen =
-        new QCheckBox(tr("Start the servers when a cluster file is opened"), clusterBox);
-    m_startOnOpen->setObjectName(QStringLiteral("startOnOpen"));
+    m_startPolicy = new QComboBox(clusterBox);
+    m_startPolicy->setObjectName(QStringLiteral("startPolicy"));
+    // In AppSettings::StartPolicy's order.
+    m_startPolicy->addItems({tr("Ask each time"), tr("Start its servers"), tr("Only open it")});
+    m_startPolicy->setToolTip(tr("What opening a cluster file does (the demo always starts)"));
     m_confirmQuit = new QCheckBox(tr("Ask before quitting while servers run"), clusterBox);
     m_confirmQuit->setObjectName(QStringLiteral("confirmQuit"));
-    clusterForm->addRow(m_startOnOpen);
+    clusterForm->addRow(tr("When a cluster file opens:"), m_startPolicy);
     clusterForm->addRow(m_confirmQuit);
     layout->addWidget(clusterBox);
 
@@ -72,7 +75,7 @@ PreferencesDialog::PreferencesDialog(AppSettings *settings, QWidget *parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
 
-    m_startOnOpen->setChecked(m_settings->startOnOpen());
+    m_startPolicy->setCurrentIndex(int(m_settings->startPolicy()));
     m_confirmQuit->setChecked(m_settings->confirmQuitWhileRunning());
     m_temporaryMinutes->setValue(m_settings->temporaryLevelMinutes());
     m_logCapacity->setValue(m_settings->logCapacity());
@@ -84,7 +87,7 @@ PreferencesDialog::~PreferencesDialog() = default;
 
 void PreferencesDialog::apply()
 {
-    m_settings->setStartOnOpen(m_startOnOpen->isChecked());
+    m_settings->setStartPolicy(AppSettings::StartPolicy(m_startPolicy->currentIndex()));
     m_settings->setConfirmQuitWhileRunning(m_confirmQuit->isChecked());
     m_settings->setTemporaryLevelMinutes(m_temporaryMinutes->value());
     m_settings->setLogCapacity(m_logCapacity->value());

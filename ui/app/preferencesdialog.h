@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QCheckBox;
+class QComboBox;
 class QSpinBox;
 
 namespace qpalm {
@@ -26,7 +27,7 @@ public:
 
 private:
     AppSettings *m_settings;
-    QCheckBox *m_startOnOpen = nullptr;
+    QComboBox *m_startPolicy = nullptr;
     QCheckBox *m_confirmQuit = nullptr;
     QCheckBox *m_edgeRates = nullptr;
     QSpinBox *m_temporaryMinutes = nullptr;

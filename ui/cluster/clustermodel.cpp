@@ -17,42 +17,6 @@
 
 namespace qpalm {
 
-namespace {
-
-QIcon stateIcon(int state)
-{
-    static QHash<int, QIcon> cache;
-    auto it = cache.find(state);
-    if (it != cache.end())
-        return *it;
-    QPixmap pixmap(12, 12);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    const QColor colour = ClusterModel::stateColor(state);
-    painter.setPen(QPen(colour.darker(130), 1));
-    painter.setBrush(colour);
-    painter.drawEllipse(QRectF(1.5, 1.5, 9, 9));
-    painter.end();
-    return *cache.insert(state, QIcon(pixmap));
-}
-
-QString rateText(double rate)
-{
-    if (rate <= 0)
-        return QStringLiteral("0");
-    if (rate < 10)
-        return QString::number(rate, 'f', 1);
-    return QString::number(qRound64(rate));
-}
-
-QString countdown(int seconds)
-{
-    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-}
-
-} // namespace
-
 ClusterModel::ClusterModel(QObject *parent)
     : QAbstractTableModel(parent), m_ticker(new QTimer(this))
 {
@@ -61,6 +25,8 @@ ClusterModel::ClusterModel(QObject *parent)
         for (int row = 0; row < m_rows.size(); ++row) {
             if (m_rows[row].revertTimer)
                 emitRowChanged(row, LogLevelColumn, LogLevelColumn);
+            if (m_rows[row].upSinceMsecs > 0)
+                emitRowChanged(row, UptimeColumn, UptimeColumn);
         }
     });
 }
@@ -85,6 +51,30 @@ QColor ClusterModel::stateColor(int state)
         break;
     }
     return QColor(0x90, 0x90, 0x90);
+}
+
+QString ClusterModel::durationText(qint64 msecs)
+{
+    const qint64 seconds = qMax<qint64>(0, msecs / 1000);
+    if (seconds < 60)
+        return tr("%1s").arg(seconds);
+    if (seconds < 3600)
+        return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    if (seconds < 86400)
+        return QStringLiteral("%1:%2:%3")
+            .arg(seconds / 3600)
+            .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return tr("%1d %2h").arg(seconds / 86400).arg(seconds / 3600 % 24);
+}
+
+void ClusterModel::setNote(const QString &name, const QString &note)
+{
+    const int row = rowOf(name);
+    if (row < 0 || m_rows[row].note == note)
+        return;
+    m_rows[row].note = note;
+    emitRowChanged(row, StateColumn, StateColumn);
 }
 
 QString ClusterModel::stateText(const ServerHandle *server)
@@ -132,6 +122,7 @@ void ClusterModel::setCluster(Cluster *cluster)
         delete row.revertTimer;
     }
     m_rows.clear();
+    m_order.clear();
     m_cluster = cluster;
     if (m_cluster) {
         const QList<ServerHandle *> servers = m_cluster->servers();
@@ -140,8 +131,19 @@ void ClusterModel::setCluster(Cluster *cluster)
         connect(m_cluster, &Cluster::serverAdded, this, [this](ServerHandle *server) {
             if (rowOf(server) >= 0)
                 return;
-            beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
-            addServer(server);
+            // A server recreated under a known name (Edit Server) goes back to its row.
+            int at = int(m_rows.size());
+            const qsizetype place = m_order.indexOf(server->name());
+            if (place >= 0) {
+                at = 0;
+                for (const Row &r : std::as_const(m_rows)) {
+                    const qsizetype other = m_order.indexOf(r.server->name());
+                    if (other >= 0 && other < place)
+                        ++at;
+                }
+            }
+            beginInsertRows({}, at, at);
+            addServer(server, at);
             endInsertRows();
             Q_EMIT totalsChanged();
         });
@@ -153,12 +155,24 @@ void ClusterModel::setCluster(Cluster *cluster)
     Q_EMIT totalsChanged();
 }
 
-void ClusterModel::addServer(ServerHandle *server)
+void ClusterModel::addServer(ServerHandle *server, int at)
 {
     m_graph.reset();
     Row row;
     row.server = server;
-    m_rows.append(row);
+    if (server->state() == ServerHandle::State::Running) {
+        row.upSinceMsecs = QDateTime::currentMSecsSinceEpoch();
+        row.runs = 1;
+    }
+    if (at < 0 || at > m_rows.size())
+        at = int(m_rows.size());
+    m_rows.insert(at, row);
+    if (!m_order.contains(server->name())) {
+        // After the row above it in the known order, so later rows keep theirs too.
+        const qsizetype above =
+            at > 0 ? m_order.indexOf(m_rows[at - 1].server->name()) : qsizetype(-1);
+        m_order.insert(above >= 0 ? above + 1 : (at == 0 ? 0 : m_order.size()), server->name());
+    }
     connect(server, &ServerHandle::statsUpdated, this,
             [this, server](const ServerStats &stats) { onStats(server, stats); });
     connect(server, &ServerHandle::stateChanged, this, [this, server] { onStateChanged(server); });
@@ -268,7 +282,11 @@ void ClusterModel::onStats(ServerHandle *server, const ServerStats &stats)
         r.inRate = double(last.in - first.in) * 1000.0 / double(dt);
         r.outRate = double(last.out - first.out) * 1000.0 / double(dt);
     }
-    emitRowChanged(row, InRateColumn, ErrorsColumn);
+    // Workers publish nothing themselves: their activity is what they send back.
+    r.history.append(server->kind() == ServerKind::Worker ? qMax(r.outRate, r.inRate) : r.outRate);
+    while (r.history.size() > kHistory)
+        r.history.removeFirst();
+    emitRowChanged(row, UptimeColumn, ActivityColumn);
     Q_EMIT totalsChanged();
 }
 
@@ -279,11 +297,21 @@ void ClusterModel::onStateChanged(ServerHandle *server)
         return;
     m_graph.reset(); // addresses resolve when a server binds, which may reveal connections
     Row &r = m_rows[row];
-    if (server->state() != ServerHandle::State::Running) {
+    if (server->state() == ServerHandle::State::Running) {
+        if (r.upSinceMsecs == 0) {
+            r.upSinceMsecs = QDateTime::currentMSecsSinceEpoch();
+            ++r.runs;
+        }
+        r.note.clear();
+    } else if (server->state() == ServerHandle::State::Hung) {
+        // still up: a call is stuck
+    } else {
+        r.upSinceMsecs = 0;
         r.samples.clear();
         r.inRate = 0;
         r.outRate = 0;
     }
+    updateTicker();
     emitRowChanged(row, NameColumn, LogLevelColumn);
     Q_EMIT totalsChanged();
 }
@@ -353,8 +381,8 @@ bool ClusterModel::hasPendingRevert(const QString &name) const
 
 void ClusterModel::updateTicker()
 {
-    const bool any =
-        std::any_of(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.revertTimer; });
+    const bool any = std::any_of(m_rows.cbegin(), m_rows.cend(),
+                                 [](const Row &r) { return r.revertTimer || r.upSinceMsecs > 0; });
     if (any && !m_ticker->isActive())
         m_ticker->start();
     else if (!any)
@@ -369,178 +397,6 @@ int ClusterModel::rowCount(const QModelIndex &parent) const
 int ClusterModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant ClusterModel::data(const QModelIndex &index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const Row &r = m_rows[index.row()];
-    const ServerHandle *server = r.server;
-    const int state = int(server->state());
-    const int revertSeconds = r.revertTimer ? (r.revertTimer->remainingTime() + 999) / 1000 : -1;
-
-    switch (role) {
-    case ServerNameRole:
-        return server->name();
-    case KindRole:
-        return int(server->kind());
-    case StateRole:
-        return state;
-    case InRateRole:
-        return r.inRate;
-    case OutRateRole:
-        return r.outRate;
-    case ErrorsRole:
-        return qulonglong(server->stats().errors);
-    case LogLevelRole:
-        return int(server->logLevel());
-    case FailureRole:
-        return server->state() == ServerHandle::State::Failed ? server->errorString() : QString();
-    case RevertLevelRole:
-        return r.revertTimer ? int(r.revertLevel) : -1;
-    case RevertSecondsRole:
-        return revertSeconds;
-    default:
-        break;
-    }
-
-    const int column = index.column();
-    if (role == Qt::DisplayRole) {
-        switch (column) {
-        case NameColumn:
-            return server->name();
-        case KindColumn:
-            return kindName(server->kind());
-        case StateColumn:
-            return stateText(server);
-        case InRateColumn:
-            return rateText(r.inRate);
-        case OutRateColumn:
-            return rateText(r.outRate);
-        case ErrorsColumn:
-            return QString::number(server->stats().errors);
-        case LogLevelColumn:
-            if (r.revertTimer)
-                return tr("%1 (%2 in %3)")
-                    .arg(levelName(server->logLevel()), levelName(r.revertLevel),
-                         countdown(qMax(0, revertSeconds)));
-            return levelName(server->logLevel());
-        default:
-            break;
-        }
-    } else if (role == Qt::EditRole && column == LogLevelColumn) {
-        return int(server->logLevel());
-    } else if (role == Qt::DecorationRole && column == StateColumn) {
-        return stateIcon(state);
-    } else if (role == Qt::TextAlignmentRole && column >= InRateColumn && column <= ErrorsColumn) {
-        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    } else if (role == Qt::ForegroundRole) {
-        if (column == StateColumn && server->state() == ServerHandle::State::Failed)
-            return stateColor(state);
-        if (column == ErrorsColumn && server->stats().errors > 0)
-            return stateColor(int(ServerHandle::State::Failed));
-    } else if (role == Qt::ToolTipRole) {
-        if (column == StateColumn && server->state() == ServerHandle::State::Failed)
-            return tr("%1 could not start: %2").arg(server->name(), server->errorString());
-        if (column == LogLevelColumn && r.revertTimer)
-            return tr("Back to %1 in %2")
-                .arg(levelName(r.revertLevel), countdown(qMax(0, revertSeconds)));
-        if (column >= InRateColumn && column <= ErrorsColumn) {
-            const ServerStats s = server->stats();
-            QString tip = tr("in %1, out %2, errors %3, malformed %4, dropped %5")
-                              .arg(s.messagesIn)
-                              .arg(s.messagesOut)
-                              .arg(s.errors)
-                              .arg(s.malformed)
-                              .arg(s.dropped);
-            if (traitsOf(server->kind()).hasWorkers)
-                tip += tr("\nto workers %1, from workers %2, in flight %3")
-                           .arg(s.toWorkers)
-                           .arg(s.fromWorkers)
-                           .arg(s.inFlight);
-            return tip;
-        }
-        if (column == NameColumn) {
-            QStringList lines{tr("%1 (%2)").arg(server->name(), kindName(server->kind()))};
-            const auto addresses = server->config().namedAddresses();
-            for (const auto &[parameter, address] : addresses) {
-                const QString resolved = server->address(parameter);
-                lines.append(QStringLiteral("%1: %2").arg(parameter,
-                                                          resolved.isEmpty() ? address : resolved));
-            }
-            return lines.join(QLatin1Char('\n'));
-        }
-    }
-    return {};
-}
-
-QVariant ClusterModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case NameColumn:
-            return tr("Name");
-        case KindColumn:
-            return tr("Kind");
-        case StateColumn:
-            return tr("State");
-        case InRateColumn:
-            return tr("In/s");
-        case OutRateColumn:
-            return tr("Out/s");
-        case ErrorsColumn:
-            return tr("Errors");
-        case LogLevelColumn:
-            return tr("Log level");
-        default:
-            break;
-        }
-    } else if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case InRateColumn:
-            return tr("Messages received per second");
-        case OutRateColumn:
-            return tr("Messages published (workers: sent back) per second");
-        case ErrorsColumn:
-            return tr("User errors, unknown functions and malformed input since start");
-        case LogLevelColumn:
-            return tr("Double-click to change the level while the server runs");
-        default:
-            break;
-        }
-    }
-    return {};
-}
-
-Qt::ItemFlags ClusterModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid())
-        return Qt::NoItemFlags;
-    Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
-    if (index.column() == LogLevelColumn)
-        f |= Qt::ItemIsEditable;
-    return f;
-}
-
-bool ClusterModel::setData(const QModelIndex &index, const QVariant &value, int role)
-{
-    if (role != Qt::EditRole ||
-        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
-        index.column() != LogLevelColumn)
-        return false;
-    std::optional<LogLevel> level;
-    bool isNumber = false;
-    const int number = value.toInt(&isNumber);
-    if (isNumber && value.typeId() != QMetaType::QString)
-        level = parseLevel(QString::number(number));
-    else
-        level = parseLevel(value.toString());
-    if (!level)
-        return false;
-    return setLogLevel(m_rows[index.row()].server->name(), *level);
 }
 
 } // namespace qpalm

@@ -28,9 +28,13 @@ public:
         NameColumn,
         KindColumn,
         StateColumn,
+        UptimeColumn,
+        RestartsColumn,
         InRateColumn,
         OutRateColumn,
+        BacklogColumn,
         ErrorsColumn,
+        ActivityColumn, // a sparkline of the recent out rate (RateHistoryRole)
         LogLevelColumn,
         ColumnCount
     };
@@ -45,6 +49,12 @@ public:
         FailureRole,                       // QString, why the last start failed
         RevertLevelRole,                   // int (LogLevel) the level restored later, or -1
         RevertSecondsRole,                 // int, seconds until the level is restored, or -1
+        UptimeRole,                        // qint64, msecs running, or -1 when not running
+        RestartsRole,                      // int, starts after the first one
+        BacklogRole,                       // qint64, pendingOut + held + in flight (masters)
+        RateHistoryRole,                   // QList<double>, out rate per sample, oldest first
+        NoteRole,                          // QString, why a stopped server did not start
+        HostRole,                          // QString, ServerHandle::hostLabel()
     };
 
     // Cluster-wide numbers for the status bar; rates leave out workers (their traffic is the
@@ -87,6 +97,14 @@ public:
     // "running", "stopped", "failed: reason", ...
     static QString stateText(const ServerHandle *server);
 
+    // Why a server is stopped though asked to start ("not started: its master m failed"); shown
+    // in its state until it runs. Empty clears.
+    void setNote(const QString &name, const QString &note);
+    // "4s", "3:07", "2:03:07", "3d 4h": how uptime reads.
+    static QString durationText(qint64 msecs);
+    // Rate samples kept per server for the sparkline.
+    static constexpr int kHistory = 60;
+
     // Over how much recent time message rates are averaged.
     void setRateWindow(int msecs) { m_rateWindowMs = msecs; }
 
@@ -121,9 +139,13 @@ private:
         double outRate = 0;
         QTimer *revertTimer = nullptr;
         LogLevel revertLevel = LogLevel::Info;
+        qint64 upSinceMsecs = 0; // when it last became running, 0 when not running
+        int runs = 0;            // how many times it became running
+        QList<double> history;   // out rate per stats sample
+        QString note;
     };
 
-    void addServer(ServerHandle *server);
+    void addServer(ServerHandle *server, int at = -1);
     void removeServer(ServerHandle *server);
     int rowOf(const ServerHandle *server) const;
     void onStats(ServerHandle *server, const ServerStats &stats);
@@ -134,6 +156,7 @@ private:
 
     Cluster *m_cluster = nullptr;
     QList<Row> m_rows;
+    QStringList m_order; // every name seen, in row order: a server recreated keeps its place
     mutable std::unique_ptr<ClusterGraph> m_graph; // built on demand
     QTimer *m_ticker = nullptr;
     int m_rateWindowMs = 2500;

@@ -7,14 +7,18 @@
 #include "clustermodel.h"
 #include "serverhandle.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QMenu>
+#include <QPainter>
+#include <QPointer>
 #include <QStyledItemDelegate>
 #include <QTreeView>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 namespace qpalm {
 
@@ -57,6 +61,50 @@ public:
     }
 };
 
+// The Activity column: the recent rate as a line, scaled to its own peak.
+class SparklineDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem background = option;
+        initStyleOption(&background, index);
+        background.text.clear();
+        const QWidget *widget = option.widget;
+        QStyle *style = widget ? widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ItemViewItem, &background, painter, widget);
+        const QList<double> history =
+            index.data(ClusterModel::RateHistoryRole).value<QList<double>>();
+        if (history.size() < 2)
+            return;
+        const double peak = *std::max_element(history.cbegin(), history.cend());
+        const QRectF area = QRectF(option.rect).adjusted(3, 3, -3, -3);
+        QPolygonF line;
+        const int slots = ClusterModel::kHistory - 1;
+        const int offset = slots - int(history.size() - 1); // newest at the right edge
+        for (int i = 0; i < history.size(); ++i) {
+            const double x = area.left() + area.width() * (offset + i) / slots;
+            const double y = area.bottom() - (peak > 0 ? area.height() * history[i] / peak : 0.0);
+            line.append(QPointF(x, y));
+        }
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        const bool selected = option.state & QStyle::State_Selected;
+        painter->setPen(QPen(
+            selected ? option.palette.highlightedText().color() : QColor(0x2e, 0x7d, 0xc0), 1.3));
+        painter->drawPolyline(line);
+        painter->restore();
+    }
+
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        return {72, QStyledItemDelegate::sizeHint(option, index).height()};
+    }
+};
+
 bool isWorker(const ServerHandle *server)
 {
     return server->kind() == ServerKind::Worker;
@@ -78,9 +126,13 @@ ClusterPanel::ClusterPanel(QWidget *parent)
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     m_view->setItemDelegateForColumn(ClusterModel::LogLevelColumn, new LogLevelDelegate(m_view));
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->setItemDelegateForColumn(ClusterModel::ActivityColumn, new SparklineDelegate(m_view));
+    // Every column as wide as its content: a long level or reason never squeezes the state to
+    // "r…" (the view scrolls instead); the sparkline has a fixed width.
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->header()->setSectionResizeMode(ClusterModel::StateColumn, QHeaderView::Stretch);
+    m_view->header()->setSectionResizeMode(ClusterModel::ActivityColumn, QHeaderView::Fixed);
+    m_view->header()->resizeSection(ClusterModel::ActivityColumn, 72);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -147,6 +199,23 @@ void ClusterPanel::selectServer(const QString &name)
     m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
                                                          QItemSelectionModel::Rows);
     m_view->scrollTo(index);
+}
+
+void ClusterPanel::selectServers(const QStringList &names, const QString &current)
+{
+    QItemSelection selection;
+    for (const QString &name : names) {
+        const int row = m_model->rowOf(name);
+        if (row >= 0)
+            selection.select(m_model->index(row, 0),
+                             m_model->index(row, m_model->columnCount() - 1));
+    }
+    const int currentRow = m_model->rowOf(current);
+    if (currentRow >= 0)
+        m_view->selectionModel()->setCurrentIndex(m_model->index(currentRow, 0),
+                                                  QItemSelectionModel::NoUpdate);
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect |
+                                                    QItemSelectionModel::Rows);
 }
 
 QString ClusterPanel::replicaBase(const QString &name) const
@@ -243,15 +312,96 @@ bool ClusterPanel::startAll()
 {
     if (!m_cluster)
         return false;
+    QList<QPointer<ServerHandle>> starting;
     const QList<ServerHandle *> servers = m_cluster->servers();
     for (ServerHandle *server : servers) {
         const auto state = server->state();
-        if (state != ServerHandle::State::Running && state != ServerHandle::State::Starting)
-            reportFailureOf(server);
+        if (state != ServerHandle::State::Running && state != ServerHandle::State::Starting) {
+            starting.append(server);
+            m_model->setNote(server->name(), {});
+        }
     }
+    // Once every rank settled and no server is still starting: each server that did not come up
+    // says why. A newer Start All replaces this watch.
+    delete m_startWatch;
+    auto *watch = new QObject(this);
+    m_startWatch = watch;
+    auto sequenceDone = std::make_shared<bool>(false);
+    auto report = [this, watch, starting, sequenceDone] {
+        if (!*sequenceDone)
+            return;
+        for (const QPointer<ServerHandle> &server : starting) {
+            if (server && (server->state() == ServerHandle::State::Starting ||
+                           server->state() == ServerHandle::State::Stopping))
+                return;
+        }
+        disconnect(watch, nullptr, nullptr, nullptr);
+        watch->deleteLater();
+        QStringList failed;
+        QStringList firstFailed;
+        for (const QPointer<ServerHandle> &server : starting) {
+            if (server && server->state() == ServerHandle::State::Failed) {
+                failed.append(tr("%1: %2").arg(server->name(), server->errorString()));
+                firstFailed.append(server->name());
+            }
+        }
+        for (const QPointer<ServerHandle> &server : starting) {
+            if (!server || server->state() != ServerHandle::State::Stopped)
+                continue;
+            const ServerHandle *master = masterOf(server);
+            const QString why =
+                master && master->state() != ServerHandle::State::Running
+                    ? tr("not started: its master %1 is not running").arg(master->name())
+                : firstFailed.isEmpty()
+                    ? tr("not started")
+                    : tr("not started: %1 failed first").arg(firstFailed.join(QLatin1String(", ")));
+            m_model->setNote(server->name(), why);
+            failed.append(tr("%1: %2").arg(server->name(), why));
+        }
+        Q_EMIT startFinished(failed);
+    };
+    connect(m_cluster, &Cluster::allStarted, watch, [sequenceDone, report](bool) {
+        *sequenceDone = true;
+        report();
+    });
+    for (const QPointer<ServerHandle> &server : std::as_const(starting))
+        connect(server, &ServerHandle::stateChanged, watch, report);
+    connect(m_cluster, &QObject::destroyed, watch, &QObject::deleteLater);
     m_cluster->startAll(); // returns at once; rank by rank, each once the one before is up
-    Q_EMIT startFinished({});
     return true;
+}
+
+void ClusterPanel::restartSelected()
+{
+    restartServers(selectedServers());
+}
+
+void ClusterPanel::restartServers(const QStringList &names)
+{
+    QList<QPointer<ServerHandle>> servers;
+    for (const QString &name : names) {
+        if (ServerHandle *server = handle(name))
+            servers.append(server);
+    }
+    if (servers.isEmpty())
+        return;
+    // Start them again once all of them stopped (a master before its workers, as at start).
+    auto *watch = new QObject(this);
+    auto check = [this, watch, servers, names] {
+        for (const QPointer<ServerHandle> &server : servers) {
+            if (server && server->state() != ServerHandle::State::Stopped &&
+                server->state() != ServerHandle::State::Failed)
+                return;
+        }
+        watch->deleteLater();
+        disconnect(watch, nullptr, nullptr, nullptr);
+        QMetaObject::invokeMethod(
+            this, [this, names] { startServers(names); }, Qt::QueuedConnection);
+    };
+    for (const QPointer<ServerHandle> &server : std::as_const(servers))
+        connect(server, &ServerHandle::stateChanged, watch, check);
+    stopServers(names);
+    check();
 }
 
 void ClusterPanel::stopAll()

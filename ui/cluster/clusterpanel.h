@@ -4,6 +4,7 @@
 
 #include "logrecord.h"
 
+#include <QPointer>
 #include <QStringList>
 #include <QWidget>
 
@@ -37,6 +38,8 @@ public:
     QString currentServer() const;
     // Makes name the current and only selected server.
     void selectServer(const QString &name);
+    // Selects these servers (those that exist) with current as the current one.
+    void selectServers(const QStringList &names, const QString &current);
     // Actions shown first in the context menu (start, stop, edit, replicas; owned by the caller).
     void setContextActions(const QList<QAction *> &actions) { m_contextActions = actions; }
     // The durations offered for a temporary log level, in minutes.
@@ -57,8 +60,11 @@ public Q_SLOTS:
     void stopServers(const QStringList &names);
     bool startSelected();
     void stopSelected();
-    // Returns at once; the cluster starts rank by rank (Cluster::startAll), each failure follows
-    // as startFinished.
+    // Stops the selected servers and starts them again once stopped (workers after masters).
+    void restartSelected();
+    void restartServers(const QStringList &names);
+    // Returns at once; the cluster starts rank by rank (Cluster::startAll), then startFinished
+    // lists every server that failed (with its reason) or was not started (and why).
     bool startAll();
     void stopAll();
     // Adds a replica of the selected worker (started when its siblings run); false when none fits.
@@ -100,6 +106,7 @@ private:
     ClusterModel *m_model = nullptr;
     QTreeView *m_view = nullptr;
     QList<QAction *> m_contextActions;
+    QPointer<QObject> m_startWatch; // the running Start All's report
     QList<int> m_temporaryMinutes{1, 5, 15, 60};
 };
 
