@@ -15,6 +15,8 @@
 #include "cluster.h"
 #include "serverhandle.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QListWidget>
@@ -273,6 +275,26 @@ void TestErrorFlow::oneMessageAndStartErrorsMarked()
     QVERIFY(editor->apply());
     QCOMPARE(editor->statusText(), QStringLiteral("Saved broken.lua; no running server uses it."));
     QCOMPARE(window.statusBar()->currentMessage(), editor->statusText());
+
+    // Ctrl+L is Go to Line in the editor and Show All Logs elsewhere, never ambiguous.
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QAction *allLogs = window.findChild<QAction *>(QStringLiteral("actionShowAllLogs"));
+    QVERIFY(allLogs);
+    QSignalSpy showAll(allLogs, &QAction::triggered);
+    QsciScintilla *text = editor->editor(broken);
+    text->setFocus();
+    QTRY_VERIFY(text->hasFocus());
+    QTest::keyClick(text, Qt::Key_L, Qt::ControlModifier);
+    QTRY_VERIFY(editor->findChild<QWidget *>(QStringLiteral("goToLineText"))->isVisible());
+    QVERIFY(showAll.isEmpty());
+    QWidget *logs = window.findChild<QWidget *>(QStringLiteral("logViewer"));
+    QVERIFY(logs);
+    QWidget *target = logs->focusProxy() ? logs->focusProxy() : logs;
+    target->setFocus();
+    QTRY_VERIFY(!editor->isAncestorOf(QApplication::focusWidget()));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_L, Qt::ControlModifier);
+    QCOMPARE(showAll.size(), 1);
 }
 
 QTEST_MAIN(TestErrorFlow)

@@ -314,6 +314,15 @@ void TestScriptEditorTools::diffAndRevertAgainstRunning()
              qPrintable(diff));
     QVERIFY2(diff.startsWith(QLatin1String("--- diffed.lua (running on diffed)")),
              qPrintable(diff));
+    editor.showDiffAgainstRunning();
+    auto *dialog = editor.findChild<QDialog *>(QStringLiteral("diffDialog"));
+    QVERIFY(dialog && dialog->isVisible());
+    auto *view = dialog->findChild<QsciScintilla *>(QStringLiteral("diffView"));
+    QVERIFY(view);
+    QCOMPARE(view->text(), diff);
+    dialog->resize(720, 300);
+    saveShot(dialog, QStringLiteral("editor-diff.png"));
+    dialog->close();
 
     // Revert to running: one undoable edit, not saved.
     QVERIFY(editor.revertToRunning(file));

@@ -87,8 +87,8 @@ public:
     int markLocations(const QString &text, const QString &fallbackFile = {});
     // Adds one marker (with message as an annotation under the line).
     void markError(const QString &file, int line, const QString &message = {});
-    // Counts a runtime error at its line (marker + "N errors" annotation); kept across Apply,
-    // cleared by an edit of the line's file. Returns the line's count (0: no location found).
+    // Counts a runtime error at its line (marker + "N errors" annotation); cleared by an edit of
+    // the line's file or an Apply. Returns the line's count (0: no location found).
     int countRuntimeError(const QString &text, const QString &fallbackFile = {});
     // Runtime errors counted at a 1-based line of file.
     int errorCount(const QString &file, int line) const;

@@ -245,6 +245,9 @@ void ScriptEditor::showDiffAgainstRunning()
                                  : diff);
     view->setReadOnly(true);
     view->setMarginWidth(0, 0);
+    view->setMarginWidth(1, 0);
+    view->SendScintilla(QsciScintillaBase::SCI_SETSCROLLWIDTH, 1);
+    view->SendScintilla(QsciScintillaBase::SCI_SETSCROLLWIDTHTRACKING, 1);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
     QPushButton *revertButton =
         buttons->addButton(tr("Revert to Running"), QDialogButtonBox::ResetRole);
