@@ -179,6 +179,45 @@ struct EntryParser
         return true;
     }
 
+    bool parseDelivery(const QJsonObject &object, ServerConfig &config)
+    {
+        const QString field = fieldName(ClusterField::Delivery);
+        const QJsonValue value = object.value(field);
+        const QString keys = QStringLiteral("reliable, heartbeat_ms, heartbeat_missed, credit");
+        if (!value.isObject())
+            return fail(field, expected(QStringLiteral("an object with ") + keys, value));
+        const QJsonObject delivery = value.toObject();
+        DeliverySettings &out = config.delivery;
+        for (auto it = delivery.begin(); it != delivery.end(); ++it) {
+            const QString sub = field + u'.' + it.key();
+            QString problem;
+            auto integer = [&](qint64 low, qint64 high, int &into) {
+                const auto n = integerValue(it.value(), low, high, &problem);
+                if (!n)
+                    return fail(sub, problem);
+                into = int(*n);
+                return true;
+            };
+            if (it.key() == QLatin1String("reliable")) {
+                if (!it.value().isBool())
+                    return fail(sub, expected(QStringLiteral("true or false"), it.value()));
+                out.reliable = it.value().toBool();
+            } else if (it.key() == QLatin1String("heartbeat_ms")) {
+                if (!integer(10, 3600 * 1000, out.heartbeatMs))
+                    return false;
+            } else if (it.key() == QLatin1String("heartbeat_missed")) {
+                if (!integer(1, 1000, out.heartbeatMissed))
+                    return false;
+            } else if (it.key() == QLatin1String("credit")) {
+                if (!integer(1, 100000, out.credit))
+                    return false;
+            } else {
+                return fail(sub, QStringLiteral("unknown key (delivery takes: %1)").arg(keys));
+            }
+        }
+        return true;
+    }
+
     bool parse(const QJsonValue &entry, ServerConfig &config)
     {
         if (!entry.isObject())
@@ -248,6 +287,8 @@ struct EntryParser
                 ok = parseReplicas(object, config);
             else if (key == ClusterField::Limits)
                 ok = parseLimits(object, config);
+            else if (key == ClusterField::Delivery)
+                ok = parseDelivery(object, config);
             if (!ok)
                 return false;
         }

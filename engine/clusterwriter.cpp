@@ -108,6 +108,22 @@ QByteArray clusterJson(const QList<ServerConfig> &servers, const QString &baseDi
                     fields.append({name, limits});
                 break;
             }
+            case ClusterField::Delivery: {
+                const DeliverySettings plain;
+                const DeliverySettings &d = config.delivery;
+                QJsonObject delivery;
+                if (d.reliable != plain.reliable)
+                    delivery.insert(QStringLiteral("reliable"), d.reliable);
+                if (d.heartbeatMs != plain.heartbeatMs)
+                    delivery.insert(QStringLiteral("heartbeat_ms"), d.heartbeatMs);
+                if (d.heartbeatMissed != plain.heartbeatMissed)
+                    delivery.insert(QStringLiteral("heartbeat_missed"), d.heartbeatMissed);
+                if (d.credit != plain.credit)
+                    delivery.insert(QStringLiteral("credit"), d.credit);
+                if (!delivery.isEmpty())
+                    fields.append({name, delivery});
+                break;
+            }
             default:
                 if (isAddressField(key) && !addressOf(config, key).isEmpty())
                     fields.append({name, addressOf(config, key)});

@@ -24,6 +24,16 @@ struct ScriptLimits
     int stackDepth = 200;                          // nested Lua calls
 };
 
+// The reliable master-worker path (docs/delivery.md); qpalm masters, hubs and workers only.
+struct DeliverySettings
+{
+    bool reliable = true;    // master/hub: offer the path; worker: use it when offered
+    int heartbeatMs = 1000;  // both sides send one per interval when otherwise silent
+    int heartbeatMissed = 3; // intervals of silence after which the peer is gone
+    int credit = 100;        // worker: messages it may hold at once (its window)
+    bool operator==(const DeliverySettings &) const = default;
+};
+
 // Everything one server needs to run; parameter names follow pylm.
 struct ServerConfig
 {
@@ -43,6 +53,7 @@ struct ServerConfig
     QString scriptPath;  // the editing side's file (absolute once loaded from a cluster file)
     ScriptSource script; // what runs; read from scriptPath at start when empty
     ScriptLimits limits;
+    DeliverySettings delivery;
     int replicas = 1; // workers, in cluster files only
     QString entry;    // the cluster-file entry this server came from (its name when not a replica)
     int replica = 0;  // 1..n for an expanded replica of entry, 0 otherwise

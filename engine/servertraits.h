@@ -30,7 +30,8 @@ enum class ClusterField {
     LogLevel,
     Script,
     Replicas,
-    Limits
+    Limits,
+    Delivery // master, hub, worker: the reliable path (heartbeat, credit)
 };
 
 // The JSON key of a field, which is also pylm's parameter name for addresses ("db_address").

@@ -51,7 +51,7 @@ private Q_SLOTS:
                            "pipelined, log_level, script, limits)");
         const QString takesWorker =
             QStringLiteral("(a worker takes: kind, name, db_address, worker_pull_address, "
-                           "worker_push_address, replicas, log_level, "
+                           "worker_push_address, replicas, delivery, log_level, "
                            "script, limits)");
 
         QTest::newRow("not json") << QByteArray(j(R"({'servers': [)"))

@@ -110,6 +110,7 @@ private Q_SLOTS:
     void replicaNameClashIsAnError();
     void writtenBackAsOneEntry();
     void duplicateKeys();
+    void deliverySettings();
     void largeFileIsLinear();
 };
 
@@ -152,15 +153,15 @@ void TestModel::traitsTable()
         QCOMPARE(t.startRank, rank);
     }
     QCOMPARE(kindNameList(), QStringLiteral("server, master, hub, worker, pipeline or sink"));
-    for (int f = int(ClusterField::Kind); f <= int(ClusterField::Limits); ++f) {
+    for (int f = int(ClusterField::Kind); f <= int(ClusterField::Delivery); ++f) {
         const auto field = ClusterField(f);
         QVERIFY(fieldFromName(QString(fieldName(field))) == field);
     }
     QVERIFY(!fieldFromName(u"dbaddress"));
     QCOMPARE(traitsOf(ServerKind::Master).fieldList(),
              QStringLiteral("kind, name, db_address, pull_address, pub_address, "
-                            "worker_pull_address, worker_push_address, pipelined, log_level, "
-                            "script, limits"));
+                            "worker_pull_address, worker_push_address, pipelined, delivery, "
+                            "log_level, script, limits"));
 }
 
 void TestModel::traitsDriveConfig()
@@ -588,6 +589,48 @@ void TestModel::duplicateKeys()
                             "\"db_address\": \"tcp://127.0.0.1:6000\"}, {\"kind\": \"worker\", "
                             "\"name\": \"v\", \"db_address\": \"tcp://127.0.0.1:6000\"}]}";
     QVERIFY2(parseClusterJson(fine, QDir::tempPath(), &error), qPrintable(error.toString()));
+}
+
+void TestModel::deliverySettings()
+{
+    const QByteArray json = "{\"servers\": [\n"
+                            "  {\"kind\": \"worker\", \"name\": \"w\",\n"
+                            "   \"db_address\": \"tcp://127.0.0.1:6000\",\n"
+                            "   \"delivery\": {\"heartbeat_ms\": 250, \"heartbeat_missed\": 5, "
+                            "\"credit\": 7, \"reliable\": false}}\n"
+                            "]}\n";
+    ClusterError error;
+    const auto parsed = parseClusterJson(json, QDir::tempPath(), &error);
+    QVERIFY2(parsed, qPrintable(error.toString()));
+    const DeliverySettings &d = parsed->at(0).delivery;
+    QCOMPARE(d.heartbeatMs, 250);
+    QCOMPARE(d.heartbeatMissed, 5);
+    QCOMPARE(d.credit, 7);
+    QCOMPARE(d.reliable, false);
+    const auto again =
+        parseClusterJson(clusterJson(*parsed, QDir::tempPath()), QDir::tempPath(), &error);
+    QVERIFY2(again, qPrintable(error.toString()));
+    QVERIFY(again->at(0).delivery == d);
+    QVERIFY(!clusterJson({ServerConfig{}}, QDir::tempPath()).contains("delivery"));
+
+    auto fails = [&](const QByteArray &delivery, const QString &field) {
+        const QByteArray bad =
+            "{\"servers\": [{\"kind\": \"master\", \"name\": \"m\", "
+            "\"db_address\": \"tcp://127.0.0.1:6000\", \"pull_address\": "
+            "\"tcp://127.0.0.1:6001\", \"pub_address\": \"tcp://127.0.0.1:6002\", "
+            "\"worker_pull_address\": \"tcp://127.0.0.1:6003\", "
+            "\"worker_push_address\": \"tcp://127.0.0.1:6004\", "
+            "\"delivery\": " +
+            delivery + "}]}";
+        ClusterError e;
+        if (parseClusterJson(bad, QDir::tempPath(), &e))
+            return false;
+        return e.field == field && e.entry == u"m"_s;
+    };
+    QVERIFY(fails("{\"heartbeat_ms\": 0}", u"delivery.heartbeat_ms"_s));
+    QVERIFY(fails("{\"credit\": \"9\"}", u"delivery.credit"_s));
+    QVERIFY(fails("{\"beat\": 1}", u"delivery.beat"_s));
+    QVERIFY(fails("7", u"delivery"_s));
 }
 
 // 8,000 entries took 126 s when names and addresses were compared pairwise.
