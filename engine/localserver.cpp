@@ -6,11 +6,14 @@
 #include "server/controlcodec.h"
 #include "server/serveractor.h"
 
+#include <QTimer>
+
 #include <zmq.hpp>
 
 namespace qpalm {
 
 namespace {
+constexpr int kAbandonMs = 1000; // stop of a hung server: how long its stuck thread gets
 const int kMetaTypes = [] {
     qRegisterMetaType<qpalm::LogRecord>();
     qRegisterMetaType<qpalm::LogBatch>();
@@ -46,7 +49,7 @@ LocalServer::~LocalServer()
 
 void LocalServer::start()
 {
-    if (m_state == State::Running || m_state == State::Starting)
+    if (m_state == State::Running || m_state == State::Starting || m_state == State::Hung)
         return;
     ++m_generation;
     m_error.clear();
@@ -65,6 +68,8 @@ void LocalServer::start()
     std::shared_ptr<ActorControl> previous = std::exchange(m_control, nullptr);
     if (previous)
         m_earlierRuns.append(previous);
+    if (previous && previous->isStuck())
+        previous.reset(); // abandoned in a stuck call: not waited for (its ports stay bound)
     m_pipe.reset();
 
     ServerActor::Launch launch;
@@ -105,8 +110,9 @@ void LocalServer::failLater(const QString &reason)
 
 void LocalServer::stop()
 {
-    if (m_state != State::Starting && m_state != State::Running)
+    if (m_state != State::Starting && m_state != State::Running && m_state != State::Hung)
         return;
+    const bool hung = m_state == State::Hung;
     setState(State::Stopping);
     if (!m_control) {
         // A start that never launched (its script could not be read).
@@ -118,6 +124,19 @@ void LocalServer::stop()
     ServerCommand stop;
     stop.type = ServerCommand::Type::Stop;
     sendCommand(stop);
+    if (hung) {
+        // Its thread is inside a call that does not return: after kAbandonMs the run is
+        // abandoned (its thread finishes if the call ever returns) and the handle is stopped.
+        const quint64 generation = m_generation;
+        QTimer::singleShot(kAbandonMs, this, [this, generation] {
+            if (generation != m_generation || m_state != State::Stopping || !m_control ||
+                m_control->isFinished())
+                return;
+            releaseRun();
+            setState(State::Stopped);
+            Q_EMIT stopped();
+        });
+    }
 }
 
 void LocalServer::setLogLevel(LogLevel level)
@@ -150,7 +169,7 @@ void LocalServer::reloadScript(const ScriptSource &script)
             return;
         }
     }
-    if (m_state != State::Starting && m_state != State::Running) {
+    if (m_state != State::Starting && m_state != State::Running && m_state != State::Hung) {
         // Not running: the new script is used at the next start.
         m_config.script = source;
         if (!source.path.isEmpty())
@@ -237,6 +256,14 @@ void LocalServer::onEvent(const ServerEvent &event)
         if (!m_pendingReloads.isEmpty())
             m_pendingReloads.removeFirst();
         Q_EMIT scriptReloadFailed(event.text);
+        break;
+    case ServerEvent::Type::CallStuck:
+        if (m_state == State::Running)
+            setState(State::Hung);
+        break;
+    case ServerEvent::Type::CallReturned:
+        if (m_state == State::Hung)
+            setState(State::Running);
         break;
     case ServerEvent::Type::CommandRejected:
         qWarning("server '%s' rejected a command: %s", qPrintable(m_config.name),

@@ -48,6 +48,7 @@ void ActorControl::setEvents(ActorEvents *events)
 void ActorControl::post(ServerEvent &&event)
 {
     std::lock_guard lock(m_mutex);
+    event.sequence = ++m_eventSequence;
     if (m_events)
         m_events->deliver(std::move(event));
 }

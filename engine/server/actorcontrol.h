@@ -32,8 +32,11 @@ public:
 
     // Handle side: where events go; nullptr (e.g. in the handle's destructor) drops later ones.
     void setEvents(ActorEvents *events);
-    // Actor thread: hands an event to the sink, if any.
+    // Any thread: numbers the event (per run, in delivery order) and hands it to the sink.
     void post(ServerEvent &&event);
+    // Any thread: a user call is stuck (or no longer); exit does not wait for a stuck run.
+    void setStuck(bool stuck) { m_stuck.store(stuck, std::memory_order_relaxed); }
+    bool isStuck() const { return m_stuck.load(std::memory_order_relaxed); }
 
     // Actor thread: the run is over (sockets closed, ports unbound).
     void markFinished();
@@ -45,6 +48,8 @@ private:
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_finishedChanged;
     std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_stuck{false};
+    quint64 m_eventSequence = 0;
     Dispatcher *m_dispatcher = nullptr;
     Logger *m_logger = nullptr;
     ActorEvents *m_events = nullptr;

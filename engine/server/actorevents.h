@@ -32,13 +32,16 @@ struct ServerEvent
         Stats,
         ScriptReloaded,
         ScriptReloadFailed,
-        CommandRejected
+        CommandRejected,
+        CallStuck,   // a user call runs past its limit + the stuck bound (text: the record)
+        CallReturned // the stuck call returned after all
     };
     Type type = Type::Stopped;
     quint64 sequence = 0;             // per run, from 1
     quint64 generation = 0;           // the run it belongs to
     QMap<QString, QString> addresses; // Ready
     QString text;                     // Failed / ScriptReloadFailed / CommandRejected: reason;
+                                      // CallStuck: what is stuck;
                                       // ScriptReloaded: the script's name
     quint64 commandSequence = 0;      // CommandRejected
     LogBatch records;                 // Records

@@ -220,6 +220,12 @@ std::string encodeEvent(const ServerEvent &event)
         proto.mutable_command_rejected()->set_command_sequence(event.commandSequence);
         proto.mutable_command_rejected()->set_reason(toBytes(event.text));
         break;
+    case ServerEvent::Type::CallStuck:
+        proto.mutable_call_stuck()->set_text(toBytes(event.text));
+        break;
+    case ServerEvent::Type::CallReturned:
+        proto.mutable_call_returned();
+        break;
     }
     return proto.SerializeAsString();
 }
@@ -279,6 +285,13 @@ bool decodeEvent(std::string_view bytes, ServerEvent *event, QString *error)
         out.type = ServerEvent::Type::CommandRejected;
         out.commandSequence = proto.command_rejected().command_sequence();
         out.text = fromBytes(proto.command_rejected().reason());
+        break;
+    case Event::kCallStuck:
+        out.type = ServerEvent::Type::CallStuck;
+        out.text = fromBytes(proto.call_stuck().text());
+        break;
+    case Event::kCallReturned:
+        out.type = ServerEvent::Type::CallReturned;
         break;
     case Event::KIND_NOT_SET:
         if (error)

@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "router.h"
 
+#include "callwatch.h"
 #include "dispatcher.h"
 #include "logger.h"
+#include "reliableprotocol.h"
 #include "serverstats.h"
 #include "socketplan.h"
 
@@ -111,7 +113,11 @@ bool Router::callUser(const Message &message, bool anyServer, std::vector<std::s
     if (!resolveMethod(message, anyServer, method))
         return false;
     UserError error;
+    if (m_callWatch)
+        m_callWatch->begin(method);
     const CallResult result = m_dispatcher->call(method, message.payload, results, error);
+    if (m_callWatch)
+        m_callWatch->end();
     if (result == CallResult::NotFound) {
         ++m_stats.errors;
         m_logger.error(QStringLiteral("Function %1 was not found").arg(quote(method)));
@@ -133,9 +139,7 @@ void Router::onRequest(zmq::message_t &&frame, const char *socketName)
         MessageView peek;
         if (peekMessage(view(frame), peek) && functionWithinLimits(peek.function)) {
             ++m_stats.toWorkers;
-            Frames frames;
-            frames.push_back(std::move(frame));
-            m_sockets.toWorkers.send(std::move(frames));
+            m_sockets.workers.send(std::move(frame));
             return;
         }
         // What the peek rejects, the decoder rejects too (one rule, tst_hostile_codec); a function
@@ -173,9 +177,13 @@ bool Router::fanOut(FanOut which, Message &&message, std::vector<Message> &out)
     }
     Message envelope = envelopeOf(message);
     UserError error;
+    if (m_callWatch)
+        m_callWatch->begin(which == FanOut::Scatter ? "scatter" : "gather");
     const CallResult result = which == FanOut::Scatter
                                   ? m_dispatcher->scatter(std::move(message), out, error)
                                   : m_dispatcher->gather(std::move(message), out, error);
+    if (m_callWatch)
+        m_callWatch->end();
     if (result == CallResult::Failed) {
         // What it yielded before the error is discarded; the client gets one payload 0, as
         // after a handler error.
@@ -234,6 +242,36 @@ void Router::onWorkerTask(std::string_view bytes)
     results.clear();
 }
 
+void Router::onReliableTask(std::uint64_t id, std::string_view bytes)
+{
+    // Every task is acknowledged by a kDone frame, with or without a last result.
+    Message message;
+    std::vector<std::string> &results = m_resultBuffer;
+    results.clear();
+    if (decodeOrLog(bytes, reliable::kCacheKey, message) &&
+        (!acceptFunction(message) || !callUser(message, true, results))) {
+        results.clear();
+        results.push_back("0");
+    }
+    const std::size_t n = results.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        message.payload = std::move(results[i]);
+        encodeMessage(message, m_encodeBuffer);
+        ++m_stats.messagesOut;
+        Frames frames;
+        frames.push_back(
+            frameOf(reliable::idFrame(i + 1 < n ? reliable::kResult : reliable::kDone, id)));
+        frames.push_back(frameOf(m_encodeBuffer));
+        m_sockets.toMaster.send(std::move(frames));
+    }
+    if (n == 0) {
+        Frames frames;
+        frames.push_back(frameOf(reliable::idFrame(reliable::kDone, id)));
+        m_sockets.toMaster.send(std::move(frames));
+    }
+    results.clear();
+}
+
 void Router::onWorkerResult(zmq::message_t &&frame)
 {
     ++m_stats.fromWorkers;
@@ -268,7 +306,11 @@ void Router::route(Message &&message)
     if (m_dispatcher->hasHandleStream()) {
         std::string client = message.client;
         UserError error;
+        if (m_callWatch)
+            m_callWatch->begin("handle_stream");
         const CallResult result = m_dispatcher->handleStream(message, topic, error);
+        if (m_callWatch)
+            m_callWatch->end();
         if (result == CallResult::Failed) {
             // As after a handler error: payload 0, published to the client's topic.
             reportUserError(error);
@@ -312,9 +354,7 @@ void Router::sendToWorkers(const Message &message)
 {
     encodeMessage(message, m_encodeBuffer);
     ++m_stats.toWorkers;
-    Frames frames;
-    frames.push_back(frameOf(m_encodeBuffer));
-    m_sockets.toWorkers.send(std::move(frames));
+    m_sockets.workers.send(frameOf(m_encodeBuffer));
 }
 
 void Router::sendToMaster(const Message &message)

@@ -18,6 +18,7 @@ struct UserError;
 
 namespace qpalm::server {
 
+class CallWatch;
 class ServerSockets;
 
 // The message paths of every kind: decode, call user code, fan out, pick a topic, send.
@@ -30,6 +31,7 @@ public:
            ServerStats &stats);
 
     void setDispatcher(Dispatcher *dispatcher) { m_dispatcher = dispatcher; }
+    void setCallWatch(CallWatch *watch) { m_callWatch = watch; }
 
     // A message from a client or the previous stage (server, master, hub, pipeline, sink).
     void onRequest(zmq::message_t &&frame, const char *socketName);
@@ -37,6 +39,8 @@ public:
     void onWorkerResult(zmq::message_t &&frame);
     // Worker: a task from the master.
     void onWorkerTask(std::string_view bytes);
+    // Worker on the reliable path: a task with its id; the results end with the ack.
+    void onReliableTask(std::uint64_t id, std::string_view bytes);
     // Writes the records aggregated since the last one when due (call it every few 100 ms).
     void flushRecords(qint64 now);
 
@@ -67,6 +71,7 @@ private:
     Logger &m_logger;
     ServerStats &m_stats;
     Dispatcher *m_dispatcher = nullptr;
+    CallWatch *m_callWatch = nullptr;
     std::string m_encodeBuffer;
     std::vector<std::string> m_resultBuffer;
     std::vector<Message> m_fanOutBuffer;

@@ -5,6 +5,7 @@
 #include "controlcodec.h"
 #include "frames.h"
 #include "script/luadispatcher.h"
+#include "script/luaruntime.h"
 #include "servertraits.h"
 #include "zmqsupport.h"
 
@@ -46,8 +47,10 @@ void waitForRunsAtExit()
         run->setEvents(nullptr);
         run->requestStop();
     }
+    // A run stuck in a user call cannot finish: exit does not wait for it (docs/delivery.md).
     for (const auto &run : runs)
-        run->waitFinished(kExitWaitMs);
+        if (!run->isStuck())
+            run->waitFinished(kExitWaitMs);
 }
 
 void registerRun(const std::shared_ptr<ActorControl> &control)
@@ -117,7 +120,6 @@ ServerActor::~ServerActor() = default;
 
 void ServerActor::post(ServerEvent &&event)
 {
-    event.sequence = ++m_eventSequence;
     event.generation = m_generation;
     m_control->post(std::move(event));
 }
@@ -206,7 +208,58 @@ bool ServerActor::setUp(QString *error)
             QStringLiteral("server '%1' cannot load its script: %2").arg(m_config.name, *error);
         return false;
     }
+    watchCalls();
     return true;
+}
+
+void ServerActor::watchCalls()
+{
+    // Later than the Lua runtime's own report (limit + kStuckBoundMs), which names the script.
+    const int limit = m_config.limits.timeLimitMs;
+    const int stuckAfter = limit + LuaRuntime::kStuckBoundMs + 250;
+    m_callWatch = std::make_unique<server::CallWatch>(
+        limit, stuckAfter,
+        [this, limit](const QString &function, int afterMs) {
+            reportStuckCall(QStringLiteral("Stuck call: function '%1' still runs %2 ms after it "
+                                           "started (time limit %3 ms); it loops where the limit "
+                                           "cannot reach (native code). The server is hung: its "
+                                           "master routes around it")
+                                .arg(function)
+                                .arg(afterMs)
+                                .arg(limit));
+        },
+        [this](const QString &function) {
+            m_control->setStuck(false);
+            m_logger.warning(
+                QStringLiteral("The stuck call of '%1' returned; serving again").arg(function));
+            ServerEvent event;
+            event.type = ServerEvent::Type::CallReturned;
+            post(std::move(event));
+        });
+    m_router.setCallWatch(m_callWatch.get());
+}
+
+void ServerActor::reportStuckCall(const QString &text)
+{
+    // The watchdog's thread: the record and the events bypass the (server-thread) logger.
+    if (m_callWatch)
+        m_callWatch->markReported();
+    m_control->setStuck(true);
+    LogRecord record;
+    record.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+    record.server = m_config.name;
+    record.level = LogLevel::Error;
+    record.text = text;
+    if (m_config.printLog)
+        printPylmLine(record);
+    ServerEvent records;
+    records.type = ServerEvent::Type::Records;
+    records.records.append(record);
+    post(std::move(records));
+    ServerEvent stuck;
+    stuck.type = ServerEvent::Type::CallStuck;
+    stuck.text = text;
+    post(std::move(stuck));
 }
 
 bool ServerActor::loadDispatcher(const ScriptSource &script, QString *error)
@@ -229,96 +282,16 @@ bool ServerActor::loadDispatcher(const ScriptSource &script, QString *error)
     return true;
 }
 
-bool ServerActor::configureWorker(QString *error)
-{
-    m_cacheClient.emplace(m_config.dbAddress.toStdString(), m_config.name.toStdString());
-    m_cacheClient->open();
-    m_sockets.addresses.insert(QStringLiteral("db_address"), m_config.dbAddress);
-
-    // Waits for the master in short polls; stop ends the wait at once (within one poll).
-    auto keepGoing = [this] {
-        zmq::pollitem_t item{m_pipe.handle(), 0, ZMQ_POLLIN, 0};
-        zmq::poll(&item, 1, std::chrono::milliseconds(0));
-        if (item.revents & ZMQ_POLLIN)
-            return handleCommand() && !m_control->stopRequested();
-        return !m_control->stopRequested();
-    };
-    auto fetch = [&](const char *key, const QString &given, std::string &into) {
-        if (!given.isEmpty()) {
-            into = given.toStdString();
-            return true;
-        }
-        QString reason;
-        auto value =
-            m_cacheClient->request("get", key, {}, m_config.configTimeoutMs, keepGoing, &reason);
-        if (!value || value->empty()) {
-            *error = QStringLiteral("worker '%1' could not read '%2' from the master's cache at "
-                                    "%3 within %4 ms")
-                         .arg(m_config.name, QString::fromLatin1(key), m_config.dbAddress)
-                         .arg(m_config.configTimeoutMs);
-            return false;
-        }
-        into = reachableFrom(*value, m_config.dbAddress.toStdString());
-        m_logger.info(QStringLiteral("Got %1: %2").arg(QString::fromLatin1(key), fromStd(into)));
-        return true;
-    };
-    std::string pushAddress;
-    std::string pullAddress;
-    if (!fetch("worker_push_address", m_config.workerPushAddress, pushAddress) ||
-        !fetch("worker_pull_address", m_config.workerPullAddress, pullAddress))
-        return false;
-    return m_sockets.openWorker(pushAddress, pullAddress, error);
-}
-
-std::string ServerActor::workerCacheRequest(const char *verb, const std::string &payload,
-                                            const std::string &key)
-{
-    QString reason;
-    auto reply = m_cacheClient->request(
-        verb, payload, key, m_config.cacheTimeoutMs, [this] { return !m_control->stopRequested(); },
-        &reason);
-    if (!reply) // becomes a Lua error in the script ("self.get failed: cache request to ...")
-        throw std::runtime_error(reason.toStdString());
-    return std::move(*reply);
-}
-
-std::optional<std::string> ServerActor::cacheGet(const std::string &key)
-{
-    if (m_cacheClient) {
-        std::string value = workerCacheRequest("get", key, {});
-        if (value.empty())
-            return std::nullopt;
-        return value;
-    }
-    return m_cache.get(key);
-}
-
-std::string ServerActor::cacheSet(const std::string &value, const std::string &key)
-{
-    if (m_cacheClient)
-        return workerCacheRequest("set", value, key);
-    return m_cache.store(value, key);
-}
-
-void ServerActor::cacheDelete(const std::string &key)
-{
-    if (m_cacheClient) {
-        (void)workerCacheRequest("delete", key, {});
-        return;
-    }
-    m_cache.remove(key);
-}
-
 void ServerActor::loop()
 {
     std::vector<zmq::pollitem_t> items;
-    enum Role { Pipe, Input, Results, Workers, Publisher, Rep };
+    enum Role { Pipe, Input, Results, Workers, Reliable, Link, Publisher, Rep };
     std::vector<std::pair<Role, std::size_t>> roles;
     server::ServerSockets &s = m_sockets;
     auto inputsBlocked = [&s] {
         // Backpressure: an input is read only while the output it feeds has room.
         if (s.plan.hasWorkers)
-            return s.toWorkers.blocked();
+            return s.workers.blocked();
         return s.plan.isWorker ? s.toMaster.blocked() : s.publisher.output.blocked();
     };
 
@@ -337,11 +310,19 @@ void ServerActor::loop()
             items.push_back({s.workerResults->handle(), 0, ZMQ_POLLIN, 0});
             roles.emplace_back(Results, 0);
         }
-        if (s.toWorkers.socket) {
+        if (s.workers.push) {
             // Polled for nothing but its commands: a worker that left is dropped from the
             // rotation as soon as it says so, not at the next send.
-            items.push_back({s.toWorkers.socket->handle(), 0, 0, 0});
+            items.push_back({s.workers.push->handle(), 0, 0, 0});
             roles.emplace_back(Workers, 0);
+        }
+        if (s.workers.router && !s.publisher.output.blocked()) {
+            items.push_back({s.workers.router->handle(), 0, ZMQ_POLLIN, 0});
+            roles.emplace_back(Reliable, 0);
+        }
+        if (m_link && !s.toMaster.blocked()) {
+            items.push_back({s.toMaster.socket->handle(), 0, ZMQ_POLLIN, 0});
+            roles.emplace_back(Link, 0);
         }
         if (s.publisher.output.socket) {
             items.push_back({s.publisher.output.socket->handle(), 0, ZMQ_POLLIN, 0});
@@ -360,8 +341,9 @@ void ServerActor::loop()
         qint64 timeout = kStatsMs - (now - m_lastStats);
         if (!m_batch.isEmpty())
             timeout = std::min(timeout, kLogFlushMs - (now - m_lastLogFlush));
-        if (s.publisher.output.blocked() || s.toWorkers.blocked() || s.toMaster.blocked())
+        if (s.publisher.output.blocked() || s.workers.blocked() || s.toMaster.blocked())
             timeout = std::min<qint64>(timeout, 1);
+        timeout = tickDelivery(now, timeout);
         timeout = std::max<qint64>(s.publisher.nextDeadline(now, timeout), 0);
 
         zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
@@ -386,13 +368,21 @@ void ServerActor::loop()
             case Rep:
                 m_cacheService.serve(*s.cacheRouter);
                 break;
+            case Reliable:
+                s.workers.readRouter(
+                    [this](zmq::message_t &&frame) { m_router.onWorkerResult(std::move(frame)); },
+                    kBurst);
+                break;
+            case Link:
+                readLink();
+                break;
             case Workers:
                 break;
             }
         }
 
         s.publisher.output.flush();
-        s.toWorkers.flush();
+        s.workers.tick(steadyMs());
         s.toMaster.flush();
         const qint64 after = steadyMs();
         if (s.publisher.hasHeld())
@@ -481,11 +471,13 @@ void ServerActor::readInput(std::size_t index)
     zmq::socket_t &socket = s.inputs[index];
     const char *name = s.inputNames[index].c_str();
     const std::size_t expected = s.plan.inputFrames;
-    server::Output *feeds = s.plan.hasWorkers ? &s.toWorkers
-                            : s.plan.isWorker ? &s.toMaster
-                                              : &s.publisher.output;
+    auto blocked = [&s] {
+        return s.plan.hasWorkers ? s.workers.blocked()
+               : s.plan.isWorker ? s.toMaster.blocked()
+                                 : s.publisher.output.blocked();
+    };
     std::vector<zmq::message_t> frames;
-    for (int n = 0; n < kBurst && !feeds->blocked() && !m_control->stopRequested(); ++n) {
+    for (int n = 0; n < kBurst && !blocked() && !m_control->stopRequested(); ++n) {
         if (!receiveFrames(socket, frames))
             break;
         ++m_stats.messagesIn;
@@ -525,6 +517,29 @@ void ServerActor::readWorkerResults()
     }
 }
 
+void ServerActor::readLink()
+{
+    server::ServerSockets &s = m_sockets;
+    m_link->read(
+        *s.toMaster.socket, kBurst,
+        [this, &s] { return !s.toMaster.blocked() && !m_control->stopRequested(); },
+        [this](std::uint64_t id, std::string_view bytes) {
+            ++m_stats.messagesIn;
+            m_router.onReliableTask(id, bytes);
+        });
+}
+
+qint64 ServerActor::tickDelivery(qint64 now, qint64 timeout)
+{
+    if (m_link) {
+        m_link->tick(*m_sockets.toMaster.socket, now);
+        timeout = m_link->nextDeadline(now, timeout);
+    }
+    if (m_sockets.workers.router)
+        timeout = m_sockets.workers.nextDeadline(now, timeout);
+    return timeout;
+}
+
 void ServerActor::flushLogs(bool force)
 {
     m_lastLogFlush = server::steadyMs();
@@ -542,9 +557,10 @@ void ServerActor::postStats()
     m_lastStats = server::steadyMs();
     m_stats.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
     m_stats.inFlight = qint64(m_stats.toWorkers) - qint64(m_stats.fromWorkers);
-    m_stats.pendingOut =
-        int(m_sockets.publisher.output.pendingCount() + m_sockets.toWorkers.pendingCount() +
-            m_sockets.toMaster.pendingCount());
+    if (m_sockets.workers.router)
+        m_stats.ledger = m_sockets.workers.ledger(server::steadyMs());
+    m_stats.pendingOut = int(m_sockets.publisher.output.pendingCount() +
+                             m_sockets.workers.pendingCount() + m_sockets.toMaster.pendingCount());
     ServerEvent event;
     event.type = ServerEvent::Type::Stats;
     event.stats = m_stats;
@@ -553,12 +569,17 @@ void ServerActor::postStats()
 
 void ServerActor::tearDown()
 {
+    if (m_link && m_sockets.toMaster.socket)
+        m_link->leave(*m_sockets.toMaster.socket);
+    m_link.reset();
     m_sockets.close();
     if (m_cacheClient)
         m_cacheClient->close();
     m_control->attach(nullptr, nullptr);
     m_router.setDispatcher(nullptr);
-    m_dispatcher.reset();
+    m_dispatcher.reset(); // its Lua watch first: a stuck report may still use the call watch
+    m_router.setCallWatch(nullptr);
+    m_callWatch.reset();
     m_pipe.close();
 }
 

@@ -5,8 +5,10 @@
 #include "actorcontrol.h"
 #include "cache.h"
 #include "cacheservice.h"
+#include "callwatch.h"
 #include "dispatcher.h"
 #include "logger.h"
+#include "masterlink.h"
 #include "router.h"
 #include "serverconfig.h"
 #include "serverstats.h"
@@ -47,6 +49,8 @@ public:
     std::optional<std::string> cacheGet(const std::string &key) override;
     std::string cacheSet(const std::string &value, const std::string &key = {}) override;
     void cacheDelete(const std::string &key) override;
+    // Any thread (the Lua watchdog's): a stuck call goes to the log and marks the server hung.
+    void reportStuckCall(const QString &text) override;
 
 private:
     ServerActor(Launch launch, zmq::socket_t pipe);
@@ -63,8 +67,12 @@ private:
     void apply(const ServerCommand &command);
     void readInput(std::size_t index);
     void readWorkerResults();
+    void readLink();
+    // Master/hub and reliable worker: heartbeats, give-ups, waiting tasks; the next deadline.
+    qint64 tickDelivery(qint64 now, qint64 timeout);
 
     void post(ServerEvent &&event);
+    void watchCalls();
     void flushLogs(bool force);
     void postStats();
     std::string workerCacheRequest(const char *verb, const std::string &payload,
@@ -75,7 +83,6 @@ private:
     const std::shared_ptr<ActorControl> m_control;
     std::shared_ptr<ActorControl> m_previous;
     zmq::socket_t m_pipe;
-    quint64 m_eventSequence = 0;
     bool m_stopping = false;
 
     Logger m_logger;
@@ -86,6 +93,8 @@ private:
     server::Router m_router;
     server::CacheService m_cacheService;
     std::optional<server::CacheClient> m_cacheClient; // worker: its master's cache
+    std::optional<server::MasterLink> m_link;         // worker on the reliable path
+    std::unique_ptr<server::CallWatch> m_callWatch;   // every user call, against stuck ones
     std::unique_ptr<CompositeDispatcher> m_dispatcher;
     std::shared_ptr<const NativeHandlers> m_handlers;
     qint64 m_lastLogFlush = 0;

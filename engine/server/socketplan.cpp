@@ -3,7 +3,9 @@
 #include "socketplan.h"
 
 #include "cache.h"
+#include "endpoint.h"
 #include "logger.h"
+#include "reliableprotocol.h"
 #include "servertraits.h"
 #include "zmqsupport.h"
 
@@ -23,6 +25,22 @@ int publisherHwm()
     bool ok = false;
     const int hwm = qEnvironmentVariableIntValue("QPALM_PUB_HWM", &ok);
     return ok ? hwm : 0;
+}
+// Where a master binds its reliable path: beside worker_push_address, on a port of its own.
+QString reliableAddressFor(const QString &pushAddress)
+{
+    const auto endpoint = Endpoint::parse(pushAddress);
+    if (!endpoint)
+        return {};
+    switch (endpoint->transport()) {
+    case Endpoint::Transport::Tcp:
+        return QStringLiteral("tcp://%1:*").arg(endpoint->host());
+    case Endpoint::Transport::Ipc:
+        return endpoint->isWildcardPort() ? pushAddress : pushAddress + QStringLiteral(".reliable");
+    case Endpoint::Transport::Inproc:
+        return pushAddress + QStringLiteral("-reliable");
+    }
+    return {};
 }
 } // namespace
 
@@ -49,8 +67,8 @@ SocketPlan planFor(ServerKind kind)
 
 ServerSockets::ServerSockets(const ServerConfig &config, Logger &logger, ServerStats &stats,
                              QMap<QString, QString> preferred)
-    : plan(planFor(config.kind)), publisher(logger, stats, config.publishGraceMs), m_config(config),
-      m_logger(logger), m_preferred(std::move(preferred))
+    : plan(planFor(config.kind)), publisher(logger, stats, config.publishGraceMs),
+      workers(logger, stats), m_config(config), m_logger(logger), m_preferred(std::move(preferred))
 {
 }
 
@@ -156,10 +174,21 @@ bool ServerSockets::open(Cache &cache, QString *error)
     }
 
     if (plan.hasWorkers) {
-        toWorkers.socket.emplace(makeSocket(zmq::socket_type::push));
-        if (!bind(*toWorkers.socket, QStringLiteral("worker_push_address"),
-                  m_config.workerPushAddress, cache, error))
+        workers.configure(m_config.delivery);
+        workers.push.emplace(makeSocket(zmq::socket_type::push));
+        if (!bind(*workers.push, QStringLiteral("worker_push_address"), m_config.workerPushAddress,
+                  cache, error))
             return false;
+        if (m_config.delivery.reliable) {
+            const QString address = reliableAddressFor(
+                addresses.value(QStringLiteral("worker_push_address"), m_config.workerPushAddress));
+            workers.router.emplace(makeSocket(zmq::socket_type::router));
+            workers.router->set(zmq::sockopt::router_mandatory, 1);
+            if (address.isEmpty() ||
+                !bind(*workers.router, QString::fromLatin1(reliable::kCacheKey), address, cache,
+                      error))
+                return false;
+        }
         workerResults.emplace(makeSocket(zmq::socket_type::pull));
         if (!bind(*workerResults, QStringLiteral("worker_pull_address"), m_config.workerPullAddress,
                   cache, error))
@@ -188,6 +217,22 @@ bool ServerSockets::openWorker(const std::string &pushAddress, const std::string
     return true;
 }
 
+bool ServerSockets::openReliableWorker(const std::string &address, QString *error)
+{
+    try {
+        toMaster.socket.emplace(makeSocket(zmq::socket_type::dealer));
+        connectPreferLocal(*toMaster.socket, address, &m_toMasterLink);
+    } catch (const zmq::error_t &e) {
+        *error = QStringLiteral("worker '%1' cannot connect to its master's %2 %3: %4")
+                     .arg(m_config.name, QString::fromLatin1(reliable::kCacheKey), fromStd(address),
+                          QString::fromUtf8(e.what()));
+        return false;
+    }
+    reliableWorker = true;
+    addresses.insert(QString::fromLatin1(reliable::kCacheKey), fromStd(address));
+    return true;
+}
+
 void ServerSockets::refreshLinks()
 {
     auto refresh = [this](zmq::socket_t &socket, LocalLink &link, const std::string &what) {
@@ -203,7 +248,7 @@ void ServerSockets::refreshLinks()
 
 std::size_t ServerSockets::unsent() const
 {
-    return publisher.heldCount() + publisher.output.pendingCount() + toWorkers.pendingCount() +
+    return publisher.heldCount() + publisher.output.pendingCount() + workers.pendingCount() +
            toMaster.pendingCount();
 }
 
@@ -235,7 +280,7 @@ void ServerSockets::close()
     workerResults.reset();
     cacheRouter.reset();
     publisher.close();
-    toWorkers.close();
+    workers.close();
     toMaster.close();
 }
 

@@ -5,6 +5,7 @@
 #include "localendpoints.h"
 #include "outputs.h"
 #include "serverconfig.h"
+#include "workerpool.h"
 
 #include <QMap>
 
@@ -45,6 +46,8 @@ public:
     bool open(Cache &cache, QString *error);
     // A worker's task input and result output, once their addresses are known.
     bool openWorker(const std::string &pushAddress, const std::string &pullAddress, QString *error);
+    // A qpalm worker's reliable link (a DEALER as toMaster) to the master's ROUTER.
+    bool openReliableWorker(const std::string &address, QString *error);
     // In-process peers that were restarted bound their inproc twins again: follow them.
     void refreshLinks();
     // Leaves a master's rotation, unbinds (waiting for ports to close) and closes everything.
@@ -58,8 +61,9 @@ public:
     std::optional<zmq::socket_t> workerResults; // master/hub: results from workers
     std::optional<zmq::socket_t> cacheRouter;   // cache service (ROUTER on db_address)
     Publisher publisher;
-    Output toWorkers;
-    Output toMaster;
+    WorkerPool workers; // master/hub: the reliable path and the PUSH socket
+    Output toMaster;    // worker: PUSH, or the DEALER of the reliable path
+    bool reliableWorker = false;
     QMap<QString, QString> addresses; // by pylm parameter name, wildcards resolved
 
 private:

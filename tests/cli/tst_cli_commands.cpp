@@ -117,7 +117,8 @@ private Q_SLOTS:
             QStringLiteral(
                 "qpalm-server: server \\(master\\) serving pull=tcp://127\\.0\\.0\\.1:\\d+ "
                 "pub=tcp://127\\.0\\.0\\.1:\\d+ db=ipc://\\S+ "
-                "worker_pull=tcp://127\\.0\\.0\\.1:\\d+ worker_push=tcp://127\\.0\\.0\\.1:\\d+$"),
+                "worker_pull=tcp://127\\.0\\.0\\.1:\\d+ worker_push=tcp://127\\.0\\.0\\.1:\\d+ "
+                "worker_reliable=tcp://127\\.0\\.0\\.1:\\d+$"),
             QRegularExpression::MultilineOption);
         QVERIFY2(master.match(out).hasMatch(), qPrintable(out));
         QVERIFY(out.contains(QLatin1String("qpalm-server: w-1 (worker) serving db=") + m_db));
@@ -414,6 +415,7 @@ private Q_SLOTS:
                                     QStringLiteral("pull_address"),
                                     QStringLiteral("worker_pull_address"),
                                     QStringLiteral("worker_push_address"),
+                                    QStringLiteral("worker_reliable_address"),
                                     generated};
         expectedKeys.sort();
         QCOMPARE(keys, expectedKeys);

@@ -620,6 +620,13 @@ private Q_SLOTS:
         rejected.commandSequence = 12;
         rejected.text = QStringLiteral("log level 7 is not one of 10, 20, 30, 40, 50");
         events << rejected;
+        ServerEvent stuck;
+        stuck.type = ServerEvent::Type::CallStuck;
+        stuck.text = QStringLiteral("Stuck call: function 'work' still runs 1050 ms");
+        events << stuck;
+        ServerEvent returned;
+        returned.type = ServerEvent::Type::CallReturned;
+        events << returned;
 
         quint64 sequence = 0;
         for (ServerEvent event : events) {

@@ -95,10 +95,10 @@ private Q_SLOTS:
 
         std::mt19937 random(9009);
         std::vector<int> open;
-        const QStringList ports{QStringLiteral("db_address"), QStringLiteral("pull_address"),
-                                QStringLiteral("pub_address"),
-                                QStringLiteral("worker_push_address"),
-                                QStringLiteral("worker_pull_address")};
+        const QStringList ports{
+            QStringLiteral("db_address"),          QStringLiteral("pull_address"),
+            QStringLiteral("pub_address"),         QStringLiteral("worker_push_address"),
+            QStringLiteral("worker_pull_address"), QStringLiteral("worker_reliable_address")};
         for (const QString &port : ports) {
             for (int i = 0; i < 40; ++i) {
                 const int fd = rawTcp(master->address(port));

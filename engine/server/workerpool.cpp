@@ -1,0 +1,336 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workerpool.h"
+
+#include "logger.h"
+#include "reliableprotocol.h"
+#include "serverstats.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace qpalm::server {
+
+namespace r = reliable;
+
+namespace {
+constexpr std::size_t kKeptGone = 64; // ledger entries of departed workers kept for the stats
+constexpr qint64 kMalformedRecordEvery = 1000;
+} // namespace
+
+WorkerPool::WorkerPool(Logger &logger, ServerStats &stats) : m_logger(logger), m_stats(stats) {}
+
+WorkerPool::Peer *WorkerPool::peerOf(std::string_view identity)
+{
+    for (Peer &peer : m_peers) {
+        if (peer.identity == identity)
+            return &peer;
+    }
+    return nullptr;
+}
+
+bool WorkerPool::hasCredit(const Peer &peer, qint64 now) const
+{
+    // Silent for two intervals: suspect (hung, stopped or cut off); no new work until it answers.
+    return !peer.gone && !peer.full && qsizetype(peer.inFlight.size()) < peer.window &&
+           now - peer.lastSeen <= 2 * qint64(m_settings.heartbeatMs);
+}
+
+void WorkerPool::send(zmq::message_t &&task)
+{
+    Waiting waiting{0, std::move(task)};
+    if (m_pending.empty() && dispatch(waiting, steadyMs()))
+        return;
+    m_pending.push_back(std::move(waiting));
+}
+
+bool WorkerPool::dispatch(Waiting &task, qint64 now)
+{
+    const std::size_t n = m_peers.size();
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = (m_next + k) % n;
+        if (!hasCredit(m_peers[i], now))
+            continue;
+        if (task.id == 0)
+            task.id = m_nextId++;
+        if (sendTo(m_peers[i], task.id, task.bytes)) {
+            m_next = i + 1;
+            return true;
+        }
+    }
+    if (push) {
+        try {
+            if (push->send(task.bytes, zmq::send_flags::dontwait))
+                return true;
+        } catch (const zmq::error_t &e) {
+            m_logger.error(QStringLiteral("Sending to worker_push_address failed: %1")
+                               .arg(QString::fromUtf8(e.what())));
+        }
+    }
+    return false;
+}
+
+bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
+{
+    try {
+        if (!router->send(frameOf(peer.identity),
+                          zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+            peer.full = true;
+            return false;
+        }
+        const std::string head = r::idFrame(r::kTask, id);
+        router->send(frameOf(head), zmq::send_flags::sndmore);
+        zmq::message_t copy;
+        copy.copy(bytes);
+        router->send(copy, zmq::send_flags::none);
+    } catch (const zmq::error_t &e) {
+        if (e.num() == EHOSTUNREACH)
+            giveUp(peer, QStringLiteral("is disconnected"), true);
+        return false;
+    }
+    peer.lastSent = steadyMs();
+    peer.inFlight.emplace(id, Task{std::move(bytes), {}});
+    return true;
+}
+
+void WorkerPool::sendControl(Peer &peer, char type)
+{
+    try {
+        if (router->send(frameOf(peer.identity),
+                         zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+            router->send(zmq::message_t(&type, 1), zmq::send_flags::none);
+    } catch (const zmq::error_t &e) {
+        if (e.num() == EHOSTUNREACH)
+            giveUp(peer, QStringLiteral("is disconnected"), true);
+        return;
+    }
+    peer.lastSent = steadyMs();
+}
+
+void WorkerPool::sendWho(const zmq::message_t &identity)
+{
+    try {
+        zmq::message_t to(identity.data(), identity.size());
+        if (router->send(to, zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+            router->send(zmq::message_t(&r::kWho, 1), zmq::send_flags::none);
+    } catch (const zmq::error_t &) {
+        // Gone already: nothing to tell.
+    }
+}
+
+void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResult, int burst)
+{
+    const qint64 now = steadyMs();
+    for (int n = 0; n < burst; ++n) {
+        if (!receiveFrames(*router, m_frames))
+            break;
+        if (m_frames.size() < 2 || m_frames[1].size() == 0 || m_frames.size() > 3) {
+            ++m_stats.errors;
+            ++m_stats.malformed;
+            if (m_malformed++ % kMalformedRecordEvery == 0)
+                m_logger.error(QStringLiteral("Malformed message on worker_reliable_address "
+                                              "(%1 frames): dropped")
+                                   .arg(m_frames.size()));
+            continue;
+        }
+        const std::string_view head = view(m_frames[1]);
+        if (head[0] == r::kHello) {
+            hello(m_frames[0], head, now);
+            continue;
+        }
+        Peer *peer = peerOf(view(m_frames[0]));
+        if (!peer || peer->gone) {
+            if (peer && (head[0] == r::kResult || head[0] == r::kDone))
+                ++peer->duplicates; // late: what it held went to the others
+            sendWho(m_frames[0]);
+            continue;
+        }
+        peer->lastSeen = now;
+        peer->full = false;
+        switch (head[0]) {
+        case r::kHeartbeat:
+            break;
+        case r::kResult:
+        case r::kDone:
+            result(*peer, head[0], head, m_frames, onResult);
+            break;
+        case r::kGoodbye:
+            giveUp(*peer, QStringLiteral("left"), true);
+            break;
+        default:
+            ++m_stats.errors;
+            ++m_stats.malformed;
+            break;
+        }
+    }
+    m_frames.clear();
+}
+
+void WorkerPool::hello(const zmq::message_t &identity, std::string_view frame, qint64 now)
+{
+    if (frame.size() < 5)
+        return;
+    quint32 window = 0;
+    for (int i = 0; i < 4; ++i)
+        window |= quint32(static_cast<unsigned char>(frame[1 + i])) << (8 * i);
+    const QString name = fromStd(frame.substr(5));
+    const std::string_view id = view(identity);
+    Peer *peer = peerOf(id);
+    if (peer && !peer->gone) {
+        giveUp(*peer, QStringLiteral("joined again"), false);
+    } else {
+        // A restarted worker under the same name replaces its silent predecessor at once.
+        for (Peer &other : m_peers) {
+            if (!other.gone && other.name == name && other.identity != id)
+                giveUp(other, QStringLiteral("was replaced by a new connection"), true);
+        }
+    }
+    if (!peer) {
+        pruneGone();
+        m_peers.emplace_back();
+        peer = &m_peers.back();
+        peer->identity = std::string(id);
+    }
+    peer->name = name;
+    peer->window = int(std::clamp<quint32>(window, 1, 100000));
+    peer->gone = false;
+    peer->full = false;
+    peer->lastSeen = now;
+    m_logger.info(QStringLiteral("Worker '%1' joined on the reliable path (credit %2)")
+                      .arg(name)
+                      .arg(peer->window));
+    sendControl(*peer, r::kHeartbeat);
+}
+
+void WorkerPool::result(Peer &peer, char type, std::string_view head,
+                        std::vector<zmq::message_t> &frames,
+                        const std::function<void(zmq::message_t &&)> &onResult)
+{
+    const auto id = r::idOf(head);
+    auto it = id ? peer.inFlight.find(*id) : peer.inFlight.end();
+    if (it == peer.inFlight.end()) {
+        ++peer.duplicates; // already answered, or taken back and sent again
+        return;
+    }
+    if (type == r::kResult) {
+        if (frames.size() == 3)
+            it->second.partial.push_back(std::move(frames[2]));
+        return;
+    }
+    Task task = std::move(it->second);
+    peer.inFlight.erase(it);
+    ++peer.done;
+    for (zmq::message_t &each : task.partial)
+        onResult(std::move(each));
+    if (frames.size() == 3)
+        onResult(std::move(frames[2]));
+}
+
+void WorkerPool::giveUp(Peer &peer, const QString &why, bool gone)
+{
+    std::vector<std::uint64_t> ids;
+    ids.reserve(peer.inFlight.size());
+    for (const auto &[id, task] : peer.inFlight)
+        ids.push_back(id);
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    for (std::uint64_t id : ids)
+        m_pending.push_front(Waiting{0, std::move(peer.inFlight[id].bytes)});
+    peer.inFlight.clear();
+    peer.requeued += ids.size();
+    peer.gone = peer.gone || gone;
+    if (!ids.empty() || gone)
+        m_logger.warning(QStringLiteral("Worker '%1' %2: %3 message(s) it held go to the others")
+                             .arg(peer.name, why)
+                             .arg(ids.size()));
+}
+
+void WorkerPool::tick(qint64 now)
+{
+    const qint64 timeout = qint64(m_settings.heartbeatMs) * m_settings.heartbeatMissed;
+    for (Peer &peer : m_peers) {
+        if (peer.gone)
+            continue;
+        if (now - peer.lastSeen > timeout)
+            giveUp(peer,
+                   QStringLiteral("missed %1 heartbeats (silent for %2 ms)")
+                       .arg(m_settings.heartbeatMissed)
+                       .arg(now - peer.lastSeen),
+                   true);
+        else if (now - peer.lastSent >= m_settings.heartbeatMs)
+            sendControl(peer, r::kHeartbeat);
+    }
+    flushPending(now);
+}
+
+void WorkerPool::flushPending(qint64 now)
+{
+    // Taken out first: a send that finds a worker gone puts what it held in front meanwhile.
+    while (!m_pending.empty()) {
+        Waiting task = std::move(m_pending.front());
+        m_pending.pop_front();
+        if (!dispatch(task, now)) {
+            m_pending.push_front(std::move(task));
+            break;
+        }
+    }
+}
+
+qint64 WorkerPool::nextDeadline(qint64 now, qint64 fallback) const
+{
+    qint64 next = fallback;
+    const qint64 timeout = qint64(m_settings.heartbeatMs) * m_settings.heartbeatMissed;
+    for (const Peer &peer : m_peers) {
+        if (peer.gone)
+            continue;
+        next = std::min(next, peer.lastSent + m_settings.heartbeatMs - now);
+        next = std::min(next, peer.lastSeen + timeout + 1 - now);
+        // A suspect worker becomes able to take work again as soon as it answers; a worker
+        // coming back from silence is read as it arrives (the ROUTER is polled).
+    }
+    return std::max<qint64>(next, 0);
+}
+
+void WorkerPool::pruneGone()
+{
+    std::size_t gone =
+        std::count_if(m_peers.cbegin(), m_peers.cend(), [](const Peer &peer) { return peer.gone; });
+    while (gone >= kKeptGone) {
+        auto oldest =
+            std::min_element(m_peers.begin(), m_peers.end(), [](const Peer &a, const Peer &b) {
+                return a.gone != b.gone ? a.gone : a.lastSeen < b.lastSeen;
+            });
+        m_peers.erase(oldest);
+        --gone;
+    }
+    m_next = 0;
+}
+
+QList<WorkerLedger> WorkerPool::ledger(qint64 now) const
+{
+    QList<WorkerLedger> out;
+    const qint64 wall = QDateTime::currentMSecsSinceEpoch();
+    for (const Peer &peer : m_peers) {
+        WorkerLedger entry;
+        entry.worker = peer.name;
+        entry.inFlight = qint64(peer.inFlight.size());
+        entry.done = peer.done;
+        entry.requeued = peer.requeued;
+        entry.duplicatesDropped = peer.duplicates;
+        entry.credit = hasCredit(peer, now) ? peer.window - int(peer.inFlight.size()) : 0;
+        entry.lastSeenMsecs = wall - (now - peer.lastSeen);
+        entry.gone = peer.gone;
+        out << entry;
+    }
+    return out;
+}
+
+void WorkerPool::close()
+{
+    router.reset();
+    push.reset();
+    m_peers.clear();
+    m_pending.clear();
+}
+
+} // namespace qpalm::server

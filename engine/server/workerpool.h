@@ -1,0 +1,102 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "frames.h"
+#include "serverconfig.h"
+
+#include <QList>
+
+#include <deque>
+#include <functional>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace qpalm {
+class Logger;
+struct ServerStats;
+struct WorkerLedger;
+} // namespace qpalm
+
+namespace qpalm::server {
+
+// A master's (or hub's) way to its workers: qpalm workers on the reliable path (ROUTER; ids,
+// credit, acks, heartbeats, requeue) first, pylm workers on the plain PUSH socket for what they
+// take. Lives on the server thread. docs/delivery.md states the semantics.
+class WorkerPool
+{
+public:
+    WorkerPool(Logger &logger, ServerStats &stats);
+
+    std::optional<zmq::socket_t> router; // worker_reliable_address (absent: reliable off)
+    std::optional<zmq::socket_t> push;   // worker_push_address (pylm and plain workers)
+
+    void configure(const DeliverySettings &settings) { m_settings = settings; }
+    // Takes one encoded PalmMessage for some worker; it waits here when nobody can take it.
+    void send(zmq::message_t &&task);
+    // Inputs stop while messages wait for a worker (backpressure).
+    bool blocked() const { return !m_pending.empty(); }
+    std::size_t pendingCount() const { return m_pending.size(); }
+    // Reads the ROUTER (up to burst messages); accepted results go to onResult, each once.
+    void readRouter(const std::function<void(zmq::message_t &&)> &onResult, int burst);
+    // Heartbeats, giving up on silent workers, and sending what waits. Call every loop turn.
+    void tick(qint64 now);
+    // Milliseconds until tick has something to do (fallback when nothing).
+    qint64 nextDeadline(qint64 now, qint64 fallback) const;
+    QList<WorkerLedger> ledger(qint64 now) const;
+    void close();
+
+private:
+    struct Task
+    {
+        zmq::message_t bytes;
+        std::vector<zmq::message_t> partial; // results before the ack (kept until it comes)
+    };
+    struct Peer
+    {
+        std::string identity;
+        QString name;
+        int window = 0;
+        std::unordered_map<std::uint64_t, Task> inFlight;
+        quint64 done = 0;
+        quint64 requeued = 0;
+        quint64 duplicates = 0;
+        qint64 lastSeen = 0; // steady ms
+        qint64 lastSent = 0; // steady ms
+        bool gone = false;
+        bool full = false; // its pipe refused a send; cleared when it answers
+    };
+    struct Waiting
+    {
+        std::uint64_t id = 0; // 0: not given one yet
+        zmq::message_t bytes;
+    };
+
+    Peer *peerOf(std::string_view identity);
+    bool hasCredit(const Peer &peer, qint64 now) const;
+    // Sends one waiting task to a reliable worker with credit, else to the PUSH socket.
+    bool dispatch(Waiting &task, qint64 now);
+    bool sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes);
+    void sendControl(Peer &peer, char type);
+    void sendWho(const zmq::message_t &identity);
+    void hello(const zmq::message_t &identity, std::string_view frame, qint64 now);
+    void result(Peer &peer, char type, std::string_view head, std::vector<zmq::message_t> &frames,
+                const std::function<void(zmq::message_t &&)> &onResult);
+    // Takes back what the peer holds and puts it first in line.
+    void giveUp(Peer &peer, const QString &why, bool gone);
+    void flushPending(qint64 now);
+    void pruneGone();
+
+    Logger &m_logger;
+    ServerStats &m_stats;
+    DeliverySettings m_settings;
+    std::vector<Peer> m_peers;
+    std::deque<Waiting> m_pending;
+    std::vector<zmq::message_t> m_frames;
+    std::uint64_t m_nextId = 1;
+    std::size_t m_next = 0; // round robin over m_peers
+    quint64 m_malformed = 0;
+};
+
+} // namespace qpalm::server

@@ -1,0 +1,274 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The reliable master-worker path in one process (docs/delivery.md): the ledger, a worker that
+// leaves mid-job, a handler stuck in native code, pylm-style PUSH/PULL workers mixed in.
+
+#include "enginetest.h"
+#include "rawzmq.h"
+#include "serverstats.h"
+
+#include <QSignalSpy>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+using namespace qpalm;
+using namespace qpalm::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The master's ledger entry of worker (the live one when there are several).
+std::optional<WorkerLedger> ledgerOf(const ServerHandle *master, const QString &worker)
+{
+    std::optional<WorkerLedger> found;
+    for (const WorkerLedger &entry : master->stats().ledger) {
+        if (entry.worker == worker && (!found || found->gone))
+            found = entry;
+    }
+    return found;
+}
+
+bool joined(Rig &rig, const QString &worker, int times = 1)
+{
+    return waitUntil(
+        [&] {
+            return rig.find(u"Worker '%1' joined on the reliable path"_s.arg(worker)).size() >=
+                   times;
+        },
+        10000);
+}
+
+std::vector<std::string> numbered(const std::string &prefix, int n)
+{
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i)
+        out.push_back(prefix + std::to_string(i));
+    return out;
+}
+
+} // namespace
+
+class TestReliable : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<qpalm::ServerStats>(); }
+
+    // Results are acks: the ledger counts what each worker did; credit comes back.
+    void ledgerCountsEachWorker()
+    {
+        Rig rig;
+        LocalServer *master = rig.start(masterConfig(u"lm"_s));
+        QVERIFY2(master, qPrintable(rig.lastError()));
+        QVERIFY(!master->address(u"worker_reliable_address"_s).isEmpty());
+        auto handlers = newHandlers();
+        handlers->add("tag", tagHandler());
+        const QString db = master->address(u"db_address"_s);
+        QVERIFY(rig.start(workerConfig(u"lw-1"_s, db, handlers)));
+        QVERIFY(rig.start(workerConfig(u"lw-2"_s, db, handlers)));
+        QVERIFY(joined(rig, u"lw-1"_s) && joined(rig, u"lw-2"_s));
+        auto client = rig.client(master);
+        QVERIFY2(client, qPrintable(rig.lastError()));
+        const auto replies = client->job("lm.tag", numbered("p", 500));
+        QVERIFY2(replies, client->lastError().c_str());
+        QCOMPARE(replies->size(), std::size_t(500));
+        QCOMPARE(std::set<std::string>(replies->begin(), replies->end()).size(), std::size_t(500));
+        QVERIFY(waitUntil([&] {
+            const auto a = ledgerOf(master, u"lw-1"_s);
+            const auto b = ledgerOf(master, u"lw-2"_s);
+            return a && b && a->done + b->done == 500 && a->inFlight == 0 && b->inFlight == 0;
+        }));
+        const WorkerLedger a = *ledgerOf(master, u"lw-1"_s);
+        QCOMPARE(a.credit, DeliverySettings().credit);
+        QCOMPARE(a.requeued, quint64(0));
+        QCOMPARE(a.duplicatesDropped, quint64(0));
+        QVERIFY(!a.gone);
+        QVERIFY(qAbs(a.lastSeenMsecs - QDateTime::currentMSecsSinceEpoch()) < 5000);
+    }
+
+    // A worker stopped mid-job says goodbye: what it held goes to the other, nothing is lost.
+    void stoppedWorkerHandsBack()
+    {
+        Rig rig;
+        LocalServer *master = rig.start(masterConfig(u"sm"_s));
+        QVERIFY2(master, qPrintable(rig.lastError()));
+        auto slow = newHandlers();
+        slow->add("work", [](ServerContext &context, const std::string &payload) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            return std::optional<std::string>(context.serverName().toStdString() + ":" + payload);
+        });
+        const QString db = master->address(u"db_address"_s);
+        LocalServer *leaving = rig.start(workerConfig(u"sw-1"_s, db, slow));
+        QVERIFY(leaving);
+        QVERIFY(rig.start(workerConfig(u"sw-2"_s, db, slow)));
+        QVERIFY(joined(rig, u"sw-1"_s) && joined(rig, u"sw-2"_s));
+        auto client = rig.client(master);
+        QVERIFY(client);
+        const auto payloads = numbered("s", 1000);
+        std::size_t i = 0;
+        std::set<std::string> seen;
+        int replies = 0;
+        bool stopped = false;
+        const bool ok = client->job(
+            "sm.work",
+            [&](std::string &payload) {
+                if (i == payloads.size())
+                    return false;
+                payload = payloads[i++];
+                return true;
+            },
+            [&](std::string &&reply) {
+                ++replies;
+                seen.insert(reply.substr(reply.find(':') + 1));
+                if (replies == 250 && !stopped) {
+                    stopped = true;
+                    leaving->stop(); // the command goes down its pipe at once
+                }
+            });
+        QVERIFY2(ok, client->lastError().c_str());
+        QCOMPARE(replies, 1000);
+        QCOMPARE(seen.size(), std::size_t(1000));
+        QVERIFY(waitUntil([&] {
+            const auto gone = ledgerOf(master, u"sw-1"_s);
+            return gone && gone->gone;
+        }));
+        QVERIFY2(!rig.find(u"Worker 'sw-1' left"_s).isEmpty(), qPrintable(rig.dump()));
+    }
+
+    // pylm workers keep PUSH/PULL on the same master, beside qpalm workers on the reliable path.
+    void mixedWithPlainPushPullWorker()
+    {
+        Rig rig;
+        LocalServer *master = rig.start(masterConfig(u"mm"_s));
+        QVERIFY2(master, qPrintable(rig.lastError()));
+        auto slow = newHandlers();
+        slow->add("work", [](ServerContext &, const std::string &payload) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return std::optional<std::string>("q:" + payload);
+        });
+        ServerConfig qw = workerConfig(u"mq"_s, master->address(u"db_address"_s), slow);
+        qw.delivery.credit = 4; // overflow goes to the PUSH socket
+        QVERIFY(rig.start(qw));
+        QVERIFY(joined(rig, u"mq"_s));
+
+        // A pylm-style worker: PULL tasks, PUSH results, no ids, no heartbeats.
+        std::atomic<bool> done{false};
+        std::atomic<int> plain{0};
+        const std::string push = str(master->address(u"worker_push_address"_s));
+        const std::string pull = str(master->address(u"worker_pull_address"_s));
+        std::thread peer([&] {
+            zmq::socket_t in = rawSocket(zmq::socket_type::pull);
+            zmq::socket_t out = rawSocket(zmq::socket_type::push);
+            in.connect(push);
+            out.connect(pull);
+            in.set(zmq::sockopt::rcvtimeo, 50);
+            while (!done) {
+                zmq::message_t frame;
+                if (!in.recv(frame))
+                    continue;
+                Message message;
+                if (!decodeMessage(
+                        std::string_view(static_cast<const char *>(frame.data()), frame.size()),
+                        message))
+                    continue;
+                message.payload = "p:" + message.payload;
+                std::string bytes;
+                encodeMessage(message, bytes);
+                out.send(zmq::buffer(bytes));
+                ++plain;
+            }
+        });
+        auto client = rig.client(master);
+        QVERIFY(client);
+        QTest::qWait(300); // the raw peer's connection completes
+        const auto replies = client->job("mm.work", numbered("m", 1000));
+        done = true;
+        peer.join();
+        QVERIFY2(replies, client->lastError().c_str());
+        QCOMPARE(replies->size(), std::size_t(1000));
+        std::set<std::string> unique;
+        int fromQpalm = 0;
+        for (const std::string &reply : *replies) {
+            unique.insert(reply.substr(2));
+            fromQpalm += reply.rfind("q:", 0) == 0 ? 1 : 0;
+        }
+        QCOMPARE(unique.size(), std::size_t(1000));
+        QVERIFY2(fromQpalm > 0 && plain > 0,
+                 qPrintable(u"qpalm %1, plain %2"_s.arg(fromQpalm).arg(plain.load())));
+        QCOMPARE(fromQpalm + plain.load(), 1000);
+    }
+
+    // What escapes every guard (a native handler that never returns): a stuck-call record naming
+    // the function, the handle Hung, its messages served by the other worker, stop within 2 s,
+    // and a restart that serves again.
+    void stuckNativeCallIsRoutedAround()
+    {
+        static std::atomic<bool> hang{true};
+        static std::atomic<bool> release{false};
+        hang = true;
+        release = false;
+        Rig rig;
+        LocalServer *master = rig.start(masterConfig(u"hm"_s));
+        QVERIFY2(master, qPrintable(rig.lastError()));
+        auto stuck = newHandlers();
+        stuck->add("work", [](ServerContext &context, const std::string &payload) {
+            while (hang && !release) // native code: no time limit reaches it
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            return std::optional<std::string>(context.serverName().toStdString() + ":" + payload);
+        });
+        auto fine = newHandlers();
+        fine->add("work", tagHandler());
+        const QString db = master->address(u"db_address"_s);
+        ServerConfig hungConfig = workerConfig(u"hw-stuck"_s, db, stuck);
+        hungConfig.limits.timeLimitMs = 300;
+        LocalServer *hung = rig.start(hungConfig);
+        QVERIFY(hung);
+        QVERIFY(rig.start(workerConfig(u"hw-ok"_s, db, fine)));
+        QVERIFY(joined(rig, u"hw-stuck"_s) && joined(rig, u"hw-ok"_s));
+        auto client = rig.client(master);
+        QVERIFY(client);
+
+        QElapsedTimer timer;
+        timer.start();
+        const auto replies = client->job("hm.work", numbered("h", 50));
+        QVERIFY2(replies, client->lastError().c_str());
+        QCOMPARE(replies->size(), std::size_t(50));
+        std::set<std::string> unique;
+        for (const std::string &reply : *replies) {
+            QVERIFY2(reply.rfind("hw-ok:", 0) == 0, reply.c_str());
+            unique.insert(reply);
+        }
+        QCOMPARE(unique.size(), std::size_t(50));
+        QVERIFY(rig.waitForText(u"Stuck call: function 'work'"_s, u"hw-stuck"_s, 5000));
+        QVERIFY(waitUntil([&] { return hung->state() == ServerHandle::State::Hung; }));
+        QVERIFY(waitUntil([&] {
+            const auto entry = ledgerOf(master, u"hw-stuck"_s);
+            return entry && entry->gone && entry->requeued >= 1;
+        }));
+
+        // Stop finishes within 2 s although the thread cannot.
+        QSignalSpy stoppedSpy(hung, &ServerHandle::stopped);
+        QElapsedTimer stopping;
+        stopping.start();
+        hung->stop();
+        QVERIFY(stoppedSpy.wait(2000) || !stoppedSpy.isEmpty());
+        QVERIFY2(stopping.elapsed() < 2000, qPrintable(QString::number(stopping.elapsed())));
+        QCOMPARE(hung->state(), ServerHandle::State::Stopped);
+
+        // A restart is a new thread (the stuck one is abandoned); it joins and serves.
+        hang = false;
+        QVERIFY(startAndWait(hung, 10000));
+        QVERIFY(joined(rig, u"hw-stuck"_s, 2));
+        QCOMPARE(hung->state(), ServerHandle::State::Running);
+        const auto after = client->job("hm.work", numbered("a", 200));
+        QVERIFY2(after, client->lastError().c_str());
+        QCOMPARE(after->size(), std::size_t(200));
+        release = true; // the abandoned thread returns and ends
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReliable)
+#include "tst_reliable.moc"
