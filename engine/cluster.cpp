@@ -4,6 +4,9 @@
 
 #include "clustergraph.h"
 #include "localserver.h"
+#include "process/childserver.h"
+#include "process/externalprocess.h"
+#include "process/remoteserver.h"
 #include "servertraits.h"
 
 #include <QHash>
@@ -29,7 +32,7 @@ Cluster::~Cluster()
 void Cluster::addServers(const QList<ServerConfig> &configs)
 {
     for (const ServerConfig &config : configs) {
-        if (config.kind == ServerKind::Worker)
+        if (traitsOf(config.kind).takesReplicas)
             m_replicaTemplates.insert(config.name, config);
     }
     for (const ServerConfig &config : expandReplicas(configs))
@@ -43,7 +46,15 @@ ServerHandle *Cluster::addServer(const ServerConfig &config)
         own.entry = own.name;
         own.replica = 0;
     }
-    auto *server = new LocalServer(own, this);
+    ServerHandle *server = nullptr;
+    if (own.attach.isSet())
+        server = new RemoteServer(own, this);
+    else if (own.kind == ServerKind::Process)
+        server = new ExternalProcess(own, this);
+    else if (own.run == RunMode::Process)
+        server = new ChildServer(own, this);
+    else
+        server = new LocalServer(own, this);
     m_servers.append(server);
     Q_EMIT serverAdded(server);
     return server;
@@ -151,9 +162,11 @@ void Cluster::runByRank(bool starting)
     auto index = std::make_shared<int>(-1);
     auto settled = [starting](ServerHandle *server) {
         const State state = server->state();
-        return starting
-                   ? state == State::Running || state == State::Failed || state == State::Stopped
-                   : state == State::Stopped || state == State::Failed;
+        // An unreachable server (remote or child) is not waited for either way.
+        return starting ? state == State::Running || state == State::Failed ||
+                              state == State::Stopped || state == State::Unreachable
+                        : state == State::Stopped || state == State::Failed ||
+                              state == State::Unreachable;
     };
     auto busy = std::make_shared<bool>(false);
     auto step = std::make_shared<std::function<void()>>();
@@ -220,7 +233,7 @@ QList<ServerHandle *> Cluster::replicas(const QString &entry) const
 {
     QList<ServerHandle *> out;
     for (ServerHandle *server : m_servers) {
-        if (server->kind() == ServerKind::Worker && server->config().entry == entry)
+        if (traitsOf(server->kind()).takesReplicas && server->config().entry == entry)
             out.append(server);
     }
     return out;

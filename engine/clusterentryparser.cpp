@@ -8,6 +8,7 @@
 #include "servertraits.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -213,8 +214,161 @@ struct EntryParser
                     return false;
             } else {
                 return fail(sub, QStringLiteral("unknown key (delivery takes: %1)").arg(keys));
+    bool parseChoice(const QJsonObject &object, ClusterField key, const QStringList &choices,
+                     int *index)
+    {
+        const QString field = fieldName(key);
+        const QJsonValue value = object.value(field);
+        const QString list = QStringLiteral("\"") + choices.join(QStringLiteral("\", \"")) + u'"';
+        if (!value.isString())
+            return fail(field, expected(QStringLiteral("one of ") + list, value));
+        *index = int(choices.indexOf(value.toString()));
+        if (*index < 0)
+            return fail(field, QStringLiteral("unknown value '%1' (expected %2)")
+                                   .arg(value.toString(), list));
+        return true;
+    }
+
+    bool parseRun(const QJsonObject &object, ServerConfig &config)
+    {
+        int index = 0;
+        if (!parseChoice(object, ClusterField::Run,
+                         {QStringLiteral("threads"), QStringLiteral("process")}, &index))
+            return false;
+        config.run = index == 1 ? RunMode::Process : RunMode::Threads;
+        return true;
+    }
+
+    bool parseRestart(const QJsonObject &object, ServerConfig &config)
+    {
+        int index = 0;
+        if (!parseChoice(object, ClusterField::Restart,
+                         {QStringLiteral("on-failure"), QStringLiteral("always"),
+                          QStringLiteral("never")},
+                         &index))
+            return false;
+        config.restart = index == 1   ? RestartMode::Always
+                         : index == 2 ? RestartMode::Never
+                                      : RestartMode::OnFailure;
+        return true;
+    }
+
+    bool parseCommand(const QJsonObject &object, ServerConfig &config)
+    {
+        const QString field = fieldName(ClusterField::Command);
+        const QJsonValue value = object.value(field);
+        if (!value.isArray())
+            return fail(field,
+                        expected(QStringLiteral("a list of strings (program, arguments...)"),
+                                 value));
+        const QJsonArray list = value.toArray();
+        if (list.isEmpty())
+            return fail(field, QStringLiteral("must name at least the program to run"));
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            if (!list.at(i).isString())
+                return fail(field, QStringLiteral("item %1: ").arg(i + 1) +
+                                       expected(QStringLiteral("a string"), list.at(i)));
+            config.command << list.at(i).toString();
+        }
+        if (config.command.first().isEmpty())
+            return fail(field, QStringLiteral("item 1: the program must not be empty"));
+        return true;
+    }
+
+    bool parseCwd(const QJsonObject &object, ServerConfig &config)
+    {
+        const QString field = fieldName(ClusterField::Cwd);
+        const QJsonValue value = object.value(field);
+        if (!value.isString() || value.toString().isEmpty())
+            return fail(field, expected(QStringLiteral("a folder path"), value));
+        const QString path = QDir::cleanPath(QDir(baseDir).absoluteFilePath(value.toString()));
+        if (!QFileInfo(path).isDir())
+            return fail(field, QStringLiteral("'%1' is not a folder").arg(path));
+        config.cwd = path;
+        return true;
+    }
+
+    bool parseEnv(const QJsonObject &object, ServerConfig &config)
+    {
+        const QString field = fieldName(ClusterField::Env);
+        const QJsonValue value = object.value(field);
+        if (!value.isObject())
+            return fail(field, expected(QStringLiteral("an object {\"NAME\": \"value\"}"), value));
+        const QJsonObject env = value.toObject();
+        for (auto it = env.begin(); it != env.end(); ++it) {
+            if (it.key().isEmpty() || it.key().contains(u'='))
+                return fail(field, QStringLiteral("'%1' is not a variable name").arg(it.key()));
+            if (!it.value().isString())
+                return fail(field + u'.' + it.key(), expected(QStringLiteral("a string"), it.value()));
+            config.env << it.key() + u'=' + it.value().toString();
+        }
+        return true;
+    }
+
+    bool parseAttach(const QJsonObject &object, ServerConfig &config)
+    {
+        const QString field = fieldName(ClusterField::Attach);
+        const QJsonValue value = object.value(field);
+        if (!value.isObject())
+            return fail(field, expected(QStringLiteral("an object with control, key, server_key"),
+                                        value));
+        const QJsonObject attach = value.toObject();
+        for (auto it = attach.begin(); it != attach.end(); ++it) {
+            const QString sub = field + u'.' + it.key();
+            if (it.key() != QLatin1String("control") && it.key() != QLatin1String("key") &&
+                it.key() != QLatin1String("server_key"))
+                return fail(sub, QStringLiteral("unknown key (attach takes: control, key, "
+                                                "server_key)"));
+            if (!it.value().isString() || it.value().toString().isEmpty())
+                return fail(sub, expected(it.key() == QLatin1String("control")
+                                              ? QStringLiteral("a control address")
+                                              : QStringLiteral("a key file path"),
+                                          it.value()));
+        }
+        const QString control = attach.value(QLatin1String("control")).toString();
+        if (control.isEmpty())
+            return fail(field + QStringLiteral(".control"), QStringLiteral("missing"));
+        if (!isValidAddress(control) || control.startsWith(QLatin1String("inproc://")))
+            return fail(field + QStringLiteral(".control"),
+                        QStringLiteral("not a valid control address '%1'").arg(control));
+        const bool hasKey = attach.contains(QLatin1String("key"));
+        if (hasKey != attach.contains(QLatin1String("server_key")))
+            return fail(field, QStringLiteral("key and server_key go together (CURVE needs both)"));
+        config.attach.control = control;
+        if (hasKey) {
+            auto path = [this, &attach](const char *key) {
+                return QDir::cleanPath(QDir(baseDir).absoluteFilePath(
+                    attach.value(QLatin1String(key)).toString()));
+            };
+            config.attach.keyPath = path("key");
+            config.attach.serverKeyPath = path("server_key");
+            for (const QString &file : {config.attach.keyPath, config.attach.serverKeyPath}) {
+                if (!QFileInfo(file).isReadable())
+                    return fail(field, QStringLiteral("cannot read the key file '%1'").arg(file));
             }
         }
+        return true;
+    }
+
+    // Rules between fields: what run, restart and attach allow.
+    bool checkCombination(const QJsonObject &object, const ServerConfig &config)
+    {
+        auto has = [&object](ClusterField key) { return object.contains(fieldName(key)); };
+        if (config.attach.isSet()) {
+            for (ClusterField key : {ClusterField::Run, ClusterField::Restart,
+                                     ClusterField::Script, ClusterField::Limits,
+                                     ClusterField::Replicas}) {
+                if (has(key))
+                    return fail(fieldName(key),
+                                QStringLiteral("does not apply to an attached server (it runs "
+                                               "elsewhere, under its own cluster file)"));
+            }
+        }
+        if (has(ClusterField::Restart) && config.kind != ServerKind::Process &&
+            config.run != RunMode::Process)
+            return fail(fieldName(ClusterField::Restart),
+                        QStringLiteral("applies only to entries that run in a process (add "
+                                       "\"run\": \"process\")"));
         return true;
     }
 
@@ -258,11 +412,12 @@ struct EntryParser
                                           .arg(rules.withArticle(), rules.fieldList()));
         }
 
+        const bool attached = object.contains(fieldName(ClusterField::Attach));
         for (ClusterField key : rules.fields) {
             if (key == ClusterField::Kind || key == ClusterField::Name)
                 continue;
             if (!object.contains(fieldName(key))) {
-                if (rules.required.contains(key))
+                if (rules.required.contains(key) && !attached)
                     return fail(
                         fieldName(key),
                         QStringLiteral("missing (required for %1)").arg(rules.withArticle()));
@@ -289,9 +444,25 @@ struct EntryParser
                 ok = parseLimits(object, config);
             else if (key == ClusterField::Delivery)
                 ok = parseDelivery(object, config);
+            else if (key == ClusterField::Run)
+                ok = parseRun(object, config);
+            else if (key == ClusterField::Restart)
+                ok = parseRestart(object, config);
+            else if (key == ClusterField::Command)
+                ok = parseCommand(object, config);
+            else if (key == ClusterField::Cwd)
+                ok = parseCwd(object, config);
+            else if (key == ClusterField::Env)
+                ok = parseEnv(object, config);
+            else if (key == ClusterField::Attach)
+                ok = parseAttach(object, config);
             if (!ok)
                 return false;
         }
+        if (!checkCombination(object, config))
+            return false;
+        if (config.kind == ServerKind::Process && config.cwd.isEmpty() && !baseDir.isEmpty())
+            config.cwd = QDir::cleanPath(baseDir); // commands run beside the cluster file
 
         if (config.kind == ServerKind::Sink && config.previous.size() != config.subAddresses.size())
             return fail(

@@ -48,7 +48,7 @@ std::optional<ClusterError> checkNames(const QList<ServerConfig> &configs)
     QHash<QString, int> workerEntries;
     for (qsizetype i = 0; i < configs.size(); ++i) {
         const ServerConfig &config = configs.at(i);
-        if (config.kind == ServerKind::Worker && config.replica <= 0)
+        if (traitsOf(config.kind).takesReplicas && config.replica <= 0)
             workerEntries.insert(config.name, int(i));
         for (const ServerConfig &concrete : expandReplicas({config})) {
             const bool isReplica = concrete.name != config.name;
@@ -166,13 +166,15 @@ std::optional<ClusterError> validateServer(const ServerConfig &config)
         if (isAddressField(key)) {
             const QString address = addressOf(config, key);
             if (address.isEmpty()) {
-                if (rules.required.contains(key))
+                if (rules.required.contains(key) && !config.attach.isSet())
                     return error(
                         key, QStringLiteral("missing (required for %1)").arg(rules.withArticle()));
                 continue;
             }
             if (!isValidAddress(address))
                 return error(key, QStringLiteral("not a valid address '%1'").arg(address));
+        } else if (config.attach.isSet()) {
+            continue; // the attached server has its own addresses
         } else if (key == ClusterField::SubAddresses) {
             if (config.subAddresses.isEmpty())
                 return error(key,
@@ -202,7 +204,11 @@ std::optional<ClusterError> validateServer(const ServerConfig &config)
                                       .arg(config.subAddresses.size()));
         }
     }
-    if (config.kind == ServerKind::Worker && (config.replicas < 1 || config.replicas > 1000))
+    if (config.kind == ServerKind::Process && config.command.isEmpty())
+        return error(ClusterField::Command,
+                     QStringLiteral("missing (required for a process): the program and its "
+                                    "arguments"));
+    if (traitsOf(config.kind).takesReplicas && (config.replicas < 1 || config.replicas > 1000))
         return error(
             ClusterField::Replicas,
             QStringLiteral("expected a whole number from 1 to 1000, got %1").arg(config.replicas));
@@ -243,6 +249,8 @@ std::optional<ClusterError> validateCluster(const QList<ServerConfig> &configs)
 
     BoundAddresses bound;
     for (const ServerConfig &config : configs) {
+        if (config.attach.isSet())
+            continue; // binds on its own host
         const QList<ClusterField> binds = traitsOf(config.kind).boundFields();
         QList<std::pair<Endpoint, QString>> mine;
         for (ClusterField key : binds) {

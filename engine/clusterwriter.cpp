@@ -124,6 +124,43 @@ QByteArray clusterJson(const QList<ServerConfig> &servers, const QString &baseDi
                     fields.append({name, delivery});
                 break;
             }
+            case ClusterField::Run:
+                if (config.run != RunMode::Threads)
+                    fields.append({name, runModeName(config.run)});
+                break;
+            case ClusterField::Restart:
+                if (config.restart != RestartMode::OnFailure &&
+                    (config.run == RunMode::Process || config.kind == ServerKind::Process))
+                    fields.append({name, restartModeName(config.restart)});
+                break;
+            case ClusterField::Command:
+                fields.append({name, QJsonArray::fromStringList(config.command)});
+                break;
+            case ClusterField::Cwd:
+                if (!config.cwd.isEmpty() &&
+                    QDir(baseDir).relativeFilePath(config.cwd) != QLatin1String("."))
+                    fields.append({name, QDir(baseDir).relativeFilePath(config.cwd)});
+                break;
+            case ClusterField::Env:
+                if (!config.env.isEmpty()) {
+                    QJsonObject env;
+                    for (const QString &pair : config.env)
+                        env.insert(pair.section(u'=', 0, 0), pair.section(u'=', 1));
+                    fields.append({name, env});
+                }
+                break;
+            case ClusterField::Attach:
+                if (config.attach.isSet()) {
+                    QJsonObject attach{{QStringLiteral("control"), config.attach.control}};
+                    if (!config.attach.keyPath.isEmpty()) {
+                        attach.insert(QStringLiteral("key"),
+                                      QDir(baseDir).relativeFilePath(config.attach.keyPath));
+                        attach.insert(QStringLiteral("server_key"),
+                                      QDir(baseDir).relativeFilePath(config.attach.serverKeyPath));
+                    }
+                    fields.append({name, attach});
+                }
+                break;
             default:
                 if (isAddressField(key) && !addressOf(config, key).isEmpty())
                     fields.append({name, addressOf(config, key)});

@@ -20,6 +20,24 @@ std::optional<ServerKind> parseKind(QStringView text)
     return std::nullopt;
 }
 
+QString runModeName(RunMode mode)
+{
+    return mode == RunMode::Process ? QStringLiteral("process") : QStringLiteral("threads");
+}
+
+QString restartModeName(RestartMode mode)
+{
+    switch (mode) {
+    case RestartMode::Always:
+        return QStringLiteral("always");
+    case RestartMode::Never:
+        return QStringLiteral("never");
+    case RestartMode::OnFailure:
+        break;
+    }
+    return QStringLiteral("on-failure");
+}
+
 QList<std::pair<QString, QString>> ServerConfig::namedAddresses() const
 {
     QList<std::pair<QString, QString>> out;
@@ -81,7 +99,7 @@ QList<ServerConfig> expandReplicas(const QList<ServerConfig> &configs)
 {
     QList<ServerConfig> out;
     for (const ServerConfig &config : configs) {
-        if (config.kind != ServerKind::Worker || config.replicas <= 1 || config.replica > 0) {
+        if (!traitsOf(config.kind).takesReplicas || config.replicas <= 1 || config.replica > 0) {
             ServerConfig single = config;
             if (single.replica <= 0 || single.entry.isEmpty()) {
                 single.entry = config.name; // an entry is its own entry

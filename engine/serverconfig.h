@@ -34,6 +34,23 @@ struct DeliverySettings
     bool operator==(const DeliverySettings &) const = default;
 };
 
+// Where a server runs: this process's threads, or a child process of its own.
+enum class RunMode { Threads, Process };
+// When a supervised process is started again after it ends (as in Circus).
+enum class RestartMode { OnFailure, Always, Never };
+
+// A qpalm-server elsewhere, reached over its control channel (key paths empty on loopback/ipc).
+struct AttachSpec
+{
+    QString control;       // control address, e.g. tcp://host:7000
+    QString keyPath;       // our key pair (PATH.secret), CURVE only
+    QString serverKeyPath; // the server's public key (PATH.pub), CURVE only
+    bool isSet() const { return !control.isEmpty(); }
+};
+
+QString runModeName(RunMode mode);
+QString restartModeName(RestartMode mode);
+
 // Everything one server needs to run; parameter names follow pylm.
 struct ServerConfig
 {
@@ -62,6 +79,12 @@ struct ServerConfig
     int publishGraceMs = 1000;  // how long a reply waits for its topic's first subscriber
     int configTimeoutMs = 5000; // worker: how long to wait for the master's cache at start
     int cacheTimeoutMs = 1000;  // worker: bound on one self.get/set/delete (then a Lua error)
+    RunMode run = RunMode::Threads;
+    RestartMode restart = RestartMode::OnFailure; // run: process and kind process
+    QStringList command;                          // kind process: program and arguments
+    QString cwd;                                  // kind process: working folder (absolute)
+    QStringList env;                              // kind process: extra "NAME=value" pairs
+    AttachSpec attach;                            // set: an existing server elsewhere
 
     // Addresses by pylm parameter name, only those that are set.
     QList<std::pair<QString, QString>> namedAddresses() const;

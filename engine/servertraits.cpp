@@ -33,13 +33,19 @@ constexpr FieldName kFieldNames[] = {
     {F::Replicas, QLatin1StringView("replicas")},
     {F::Limits, QLatin1StringView("limits")},
     {F::Delivery, QLatin1StringView("delivery")},
+    {F::Run, QLatin1StringView("run")},
+    {F::Restart, QLatin1StringView("restart")},
+    {F::Command, QLatin1StringView("command")},
+    {F::Cwd, QLatin1StringView("cwd")},
+    {F::Env, QLatin1StringView("env")},
+    {F::Attach, QLatin1StringView("attach")},
 };
 
 QList<ClusterField> withCommon(QList<ClusterField> specific)
 {
     QList<ClusterField> out = {F::Kind, F::Name};
     out += specific;
-    out += {F::LogLevel, F::Script, F::Limits};
+    out += {F::LogLevel, F::Script, F::Limits, F::Run, F::Restart, F::Attach};
     return out;
 }
 
@@ -67,6 +73,17 @@ ServerKindTraits make(ServerKind kind, const char *name, int rank, QList<SocketT
     t.takesReplicas = specific.contains(F::Replicas);
     t.presetCacheKeys = cacheKeys(sockets);
     t.sockets = std::move(sockets);
+    return t;
+}
+
+// An external command: no sockets of ours, started after the servers it may connect to.
+ServerKindTraits processTraits()
+{
+    ServerKindTraits t = make(ServerKind::Process, "process", 2, {}, {}, {F::Command});
+    t.fields = {F::Kind,    F::Name,     F::Command, F::Cwd,
+                F::Env,     F::Replicas, F::Restart, F::LogLevel};
+    t.takesReplicas = true;
+    t.presetCacheKeys = {};
     return t;
 }
 
@@ -104,6 +121,7 @@ QList<ServerKindTraits> buildTraits()
         make(ServerKind::Sink, "sink", 1, {cache, {F::SubAddresses, S::Sub, false}, pub},
              {F::DbAddress, F::SubAddresses, F::Previous, F::PubAddress, F::ToClient},
              {F::DbAddress, F::SubAddresses, F::Previous, F::PubAddress}),
+        processTraits(),
     };
 }
 

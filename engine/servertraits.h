@@ -11,7 +11,8 @@
 namespace qpalm {
 
 // pylm's server kinds.
-enum class ServerKind { Server, Master, Hub, Worker, Pipeline, Sink };
+// Process: any command (e.g. a pylm worker in Python) run and supervised as a child process.
+enum class ServerKind { Server, Master, Hub, Worker, Pipeline, Sink, Process };
 
 // Keys of a cluster-file entry, in the order files are written and checked.
 enum class ClusterField {
@@ -31,7 +32,13 @@ enum class ClusterField {
     Script,
     Replicas,
     Limits,
-    Delivery // master, hub, worker: the reliable path (heartbeat, credit)
+    Delivery, // master, hub, worker: the reliable path (heartbeat, credit)
+    Run,     // "threads" (default) or "process"
+    Restart, // "on-failure" (default), "always" or "never"
+    Command, // process kind: ["python3", "worker.py"]
+    Cwd,
+    Env,
+    Attach // {"control": ADDR, "key": PATH.secret, "server_key": PATH.pub}
 };
 
 // The JSON key of a field, which is also pylm's parameter name for addresses ("db_address").
@@ -80,7 +87,7 @@ struct ServerKindTraits
 const ServerKindTraits &traitsOf(ServerKind kind);
 // Every kind, in ServerKind order.
 const QList<ServerKindTraits> &allKindTraits();
-// "server, master, hub, worker, pipeline or sink".
+// "server, master, hub, worker, pipeline, sink or process".
 QString kindNameList();
 
 } // namespace qpalm

@@ -333,7 +333,14 @@ int main(int argc, char *argv[])
         config.printLog = true;
         if (levelOverride)
             config.logLevel = *levelOverride;
-        cluster.addServer(config);
+        ServerHandle *server = cluster.addServer(config);
+        // Child processes and remote servers: their records arrive here to be printed.
+        if (!server->hostLabel().isEmpty())
+            QObject::connect(server, &ServerHandle::recordsLogged, server,
+                             [](const LogBatch &records) {
+                                 for (const LogRecord &record : records)
+                                     printLine(stdout, formatPylmLine(record));
+                             });
     }
 
     // A command line may wait: a local loop until the cluster reports.

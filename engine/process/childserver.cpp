@@ -1,0 +1,276 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "childserver.h"
+
+#include "clusterfile.h"
+#include "controllink.h"
+#include "serverbinary.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <csignal>
+
+#ifdef Q_OS_LINUX
+#include <sys/prctl.h>
+#endif
+
+namespace qpalm {
+
+QString describeExit(int exitCode, QProcess::ExitStatus status)
+{
+    if (status == QProcess::NormalExit)
+        return QStringLiteral("exited with code %1").arg(exitCode);
+    static const QHash<int, QString> names = {
+        {SIGKILL, QStringLiteral("SIGKILL")}, {SIGSEGV, QStringLiteral("SIGSEGV")},
+        {SIGABRT, QStringLiteral("SIGABRT")}, {SIGTERM, QStringLiteral("SIGTERM")},
+        {SIGINT, QStringLiteral("SIGINT")},   {SIGBUS, QStringLiteral("SIGBUS")},
+        {SIGFPE, QStringLiteral("SIGFPE")},   {SIGILL, QStringLiteral("SIGILL")},
+        {SIGHUP, QStringLiteral("SIGHUP")},   {SIGPIPE, QStringLiteral("SIGPIPE")}};
+    const QString name = names.value(exitCode);
+    return name.isEmpty() ? QStringLiteral("killed by signal %1").arg(exitCode)
+                          : QStringLiteral("killed by signal %1 (%2)").arg(exitCode).arg(name);
+}
+
+ChildServer::ChildServer(ServerConfig config, QObject *parent)
+    : LinkedServer(std::move(config), parent), m_restartTimer(new QTimer(this)),
+      m_policy(m_config.restart)
+{
+    m_restartTimer->setSingleShot(true);
+    connect(m_restartTimer, &QTimer::timeout, this, &ChildServer::launch);
+}
+
+ChildServer::~ChildServer()
+{
+    m_link->close();
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->disconnect(this);
+        m_process->terminate();
+        if (!m_process->waitForFinished(3000)) {
+            m_process->kill();
+            m_process->waitForFinished(1000);
+        }
+    }
+}
+
+QString ChildServer::hostLabel() const
+{
+    return m_pid > 0 ? QStringLiteral("pid %1").arg(m_pid) : QStringLiteral("process");
+}
+
+void ChildServer::start()
+{
+    if (m_state == State::Running || m_state == State::Starting || m_state == State::Stopping ||
+        (m_process && m_process->state() != QProcess::NotRunning))
+        return;
+    m_policy.reset();
+    m_restartTimer->stop();
+    launch();
+}
+
+void ChildServer::stop()
+{
+    m_restartTimer->stop();
+    m_stopping = true;
+    if (!m_process || m_process->state() == QProcess::NotRunning) {
+        if (m_state != State::Stopped && m_state != State::Failed) {
+            setState(State::Stopped);
+            Q_EMIT stopped();
+        } else if (m_state == State::Failed) {
+            setState(State::Stopped); // a pending restart was cancelled
+        }
+        return;
+    }
+    setState(State::Stopping);
+    m_process->terminate();
+    QTimer::singleShot(3000, m_process, [process = m_process] {
+        if (process->state() != QProcess::NotRunning)
+            process->kill();
+    });
+}
+
+bool ChildServer::writeClusterFile(QString *file, QString *problem)
+{
+    if (!m_dir || !m_dir->isValid()) {
+        m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
+                                                QStringLiteral("/qpalm-child-XXXXXX"));
+        if (!m_dir->isValid()) {
+            *problem = QStringLiteral("cannot make a folder for the child: %1")
+                           .arg(m_dir->errorString());
+            return false;
+        }
+    }
+    ServerConfig child = m_config;
+    child.run = RunMode::Threads; // the child runs it on its threads
+    child.restart = RestartMode::OnFailure;
+    child.entry = child.name;
+    child.replica = 0;
+    child.replicas = 1;
+    if (!child.script.content.isEmpty()) {
+        // What the editing side holds (perhaps unsaved) is what runs.
+        const QString name = child.script.name.isEmpty()
+                                 ? QFileInfo(child.scriptPath).fileName()
+                                 : QFileInfo(child.script.name).fileName();
+        QFile script(m_dir->filePath(name.isEmpty() ? child.name + QStringLiteral(".lua") : name));
+        if (!script.open(QIODevice::WriteOnly) || script.write(child.script.content) < 0) {
+            *problem = QStringLiteral("cannot write %1: %2").arg(script.fileName(),
+                                                                  script.errorString());
+            return false;
+        }
+        child.scriptPath = script.fileName();
+    }
+    *file = m_dir->filePath(QStringLiteral("cluster.json"));
+    return saveClusterFile(*file, {child}, problem);
+}
+
+void ChildServer::launch()
+{
+    m_stopping = false;
+    m_lastComplaint.clear();
+    m_addresses.clear();
+    QString problem;
+    QString file;
+    const QString binary = findServerBinary(&problem);
+    if (binary.isEmpty() || !writeClusterFile(&file, &problem)) {
+        m_error = problem;
+        setState(State::Failed);
+        logRecord(LogLevel::Error, problem);
+        Q_EMIT failed(problem);
+        return;
+    }
+    setState(State::Starting);
+    const QString control = QStringLiteral("ipc://") + m_dir->filePath(QStringLiteral("control"));
+    delete m_process;
+    m_process = new QProcess(this);
+#ifdef Q_OS_LINUX
+    // The child ends with us, however we end.
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &ChildServer::readOutput);
+    connect(m_process, &QProcess::readyReadStandardError, this, &ChildServer::readErrors);
+    connect(m_process, &QProcess::finished, this, &ChildServer::onFinished);
+    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        m_error = QStringLiteral("cannot start qpalm-server: %1").arg(m_process->errorString());
+        logRecord(LogLevel::Error, m_error);
+        setState(State::Failed);
+        Q_EMIT failed(m_error);
+    });
+    m_process->start(binary, {file, QStringLiteral("--only"), m_config.name,
+                              QStringLiteral("--control"), control});
+    if (!m_process->waitForStarted(5000))
+        return; // errorOccurred reported it
+    m_pid = m_process->processId();
+    logRecord(LogLevel::Info, QStringLiteral("started in child process pid %1").arg(m_pid));
+    ControlLink::Options options;
+    options.address = control;
+    options.server = m_config.name;
+    m_link->open(options);
+}
+
+void ChildServer::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    m_link->close();
+    readOutput();
+    readErrors();
+    const QString how = QStringLiteral("pid %1 %2").arg(m_pid).arg(describeExit(exitCode, status));
+    m_pid = 0;
+    if (m_stopping) {
+        m_stopping = false;
+        setState(State::Stopped);
+        Q_EMIT stopped();
+        return;
+    }
+    const bool failure = status != QProcess::NormalExit || exitCode != 0;
+    m_error = m_lastComplaint.isEmpty() ? how : how + QStringLiteral(": ") + m_lastComplaint;
+    logRecord(failure ? LogLevel::Error : LogLevel::Warning, m_error);
+    const RestartPolicy::Decision decision =
+        m_policy.ended(failure, QDateTime::currentMSecsSinceEpoch());
+    if (decision.flapping)
+        m_error = QStringLiteral("flapping: more than %1 restarts within %2 s, not restarting "
+                                 "(last: %3)")
+                      .arg(RestartPolicy::kMaxRestarts)
+                      .arg(RestartPolicy::kWindowMs / 1000)
+                      .arg(m_error);
+    if (failure || decision.flapping) {
+        setState(State::Failed);
+        Q_EMIT failed(m_error);
+    } else {
+        setState(State::Stopped);
+        Q_EMIT stopped();
+    }
+    if (decision.flapping) {
+        logRecord(LogLevel::Error, m_error);
+    } else if (decision.restart) {
+        logRecord(LogLevel::Warning,
+                  QStringLiteral("restarting in %1 ms (restart %2 within %3 s, policy %4)")
+                      .arg(decision.delayMs)
+                      .arg(decision.recentRestarts)
+                      .arg(RestartPolicy::kWindowMs / 1000)
+                      .arg(restartModeName(m_config.restart)));
+        m_restartTimer->start(decision.delayMs);
+    }
+}
+
+void ChildServer::readOutput()
+{
+    // Records arrive over the control link; stdout tells the addresses once bound.
+    static const QRegularExpression serving(
+        QStringLiteral("^qpalm-server: (\\S+) \\(\\w+\\) serving (.*)$"));
+    while (m_process && m_process->canReadLine()) {
+        const QString line = QString::fromUtf8(m_process->readLine()).trimmed();
+        const auto match = serving.match(line);
+        if (!match.hasMatch() || match.captured(1) != m_config.name)
+            continue;
+        for (const QString &pair : match.captured(2).split(u' ', Qt::SkipEmptyParts)) {
+            const qsizetype equals = pair.indexOf(u'=');
+            if (equals <= 0)
+                continue;
+            QString key = pair.left(equals);
+            if (!key.startsWith(QLatin1String("sub_addresses")))
+                key += QStringLiteral("_address");
+            m_addresses.insert(key, pair.mid(equals + 1));
+        }
+    }
+}
+
+void ChildServer::readErrors()
+{
+    if (!m_process)
+        return;
+    const QByteArray bytes = m_process->readAllStandardError();
+    for (const QByteArray &raw : bytes.split('\n')) {
+        QString line = QString::fromUtf8(raw).trimmed();
+        if (line.isEmpty())
+            continue;
+        if (line.startsWith(QLatin1String("qpalm-server: ")))
+            line = line.mid(14);
+        m_lastComplaint = line;
+        logRecord(LogLevel::Warning, line);
+    }
+}
+
+void ChildServer::remoteStateChanged(State state, const QString &error)
+{
+    if (m_stopping && state != State::Stopped)
+        return; // shows Stopping until the process is gone
+    LinkedServer::remoteStateChanged(state, error);
+}
+
+void ChildServer::linkLost()
+{
+    // The process runs but does not answer (stopped by SIGSTOP, or stuck).
+    if (m_process && m_process->state() == QProcess::Running && !m_stopping) {
+        m_error = QStringLiteral("child pid %1 does not answer on its control channel").arg(m_pid);
+        setState(State::Unreachable);
+        logRecord(LogLevel::Warning, m_error);
+    }
+}
+
+} // namespace qpalm

@@ -1,0 +1,69 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "restartpolicy.h"
+#include "serverhandle.h"
+
+#include <QProcess>
+
+#include <memory>
+
+class QTimer;
+
+namespace qpalm {
+
+class PylmLogParser;
+
+// A cluster-file entry of kind process: any command (a pylm worker in Python, say) run as a child
+// process under the same supervision as child servers. Its stdout and stderr are read as pylm
+// log lines, tracebacks kept with their record.
+class ExternalProcess final : public ServerHandle
+{
+    Q_OBJECT
+public:
+    explicit ExternalProcess(ServerConfig config, QObject *parent = nullptr);
+    // Stops the process (SIGTERM, SIGKILL after 3 s).
+    ~ExternalProcess() override;
+
+    const ServerConfig &config() const override { return m_config; }
+    State state() const override { return m_state; }
+    QString errorString() const override { return m_error; }
+    LogLevel logLevel() const override { return m_config.logLevel; }
+    QMap<QString, QString> addresses() const override { return {}; }
+    ServerStats stats() const override { return m_stats; }
+    quint64 generation() const override { return m_generation; }
+    QString hostLabel() const override;
+    qint64 processId() const { return m_pid; }
+
+    void start() override;
+    void stop() override;
+    // Records below level are not shown (the process itself decides what it logs).
+    void setLogLevel(qpalm::LogLevel level) override;
+    // A process has no script to swap: answers scriptReloadFailed.
+    void reloadScript(const qpalm::ScriptSource &script) override;
+
+private:
+    void launch();
+    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void readChannel(QProcess::ProcessChannel channel);
+    void publish(LogBatch records);
+    void setState(State state);
+    void logRecord(LogLevel level, const QString &text);
+
+    ServerConfig m_config;
+    State m_state = State::Stopped;
+    QString m_error;
+    ServerStats m_stats;
+    quint64 m_generation = 0;
+    QProcess *m_process = nullptr;
+    std::unique_ptr<PylmLogParser> m_parsers[2]; // stdout, stderr
+    QByteArray m_partial[2];
+    QTimer *m_flushTimer = nullptr;
+    QTimer *m_restartTimer = nullptr;
+    RestartPolicy m_policy;
+    bool m_stopping = false;
+    qint64 m_pid = 0;
+};
+
+} // namespace qpalm

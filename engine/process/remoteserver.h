@@ -1,0 +1,36 @@
+// SPDX-FileCopyrightText: 2026 The qpalm developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "linkedserver.h"
+
+namespace qpalm {
+
+// A server of a qpalm-server running elsewhere, attached over its control channel
+// (config().attach). A lost link shows as Unreachable, never as Stopped; when the link is back,
+// the log resumes with a record covering the gap.
+class RemoteServer final : public LinkedServer
+{
+    Q_OBJECT
+public:
+    explicit RemoteServer(ServerConfig config, QObject *parent = nullptr);
+    ~RemoteServer() override;
+
+    // The host of the control address ("local" for ipc://).
+    QString hostLabel() const override { return m_host; }
+
+    // Connects; the state follows what the server reports (Unreachable until it answers).
+    void attach();
+    // Ask the remote qpalm-server to start or stop this server.
+    void start() override;
+    void stop() override;
+
+private:
+    void linkLost() override;
+    void linkUp() override;
+
+    QString m_host;
+    bool m_everUp = false;
+};
+
+} // namespace qpalm
