@@ -224,8 +224,9 @@ struct EntryParser
             return fail(field, expected(QStringLiteral("one of ") + list, value));
         *index = int(choices.indexOf(value.toString()));
         if (*index < 0)
-            return fail(field, QStringLiteral("unknown value '%1' (expected %2)")
-                                   .arg(value.toString(), list));
+            return fail(
+                field,
+                QStringLiteral("unknown value '%1' (expected %2)").arg(value.toString(), list));
         return true;
     }
 
@@ -242,10 +243,10 @@ struct EntryParser
     bool parseRestart(const QJsonObject &object, ServerConfig &config)
     {
         int index = 0;
-        if (!parseChoice(object, ClusterField::Restart,
-                         {QStringLiteral("on-failure"), QStringLiteral("always"),
-                          QStringLiteral("never")},
-                         &index))
+        if (!parseChoice(
+                object, ClusterField::Restart,
+                {QStringLiteral("on-failure"), QStringLiteral("always"), QStringLiteral("never")},
+                &index))
             return false;
         config.restart = index == 1   ? RestartMode::Always
                          : index == 2 ? RestartMode::Never
@@ -258,9 +259,8 @@ struct EntryParser
         const QString field = fieldName(ClusterField::Command);
         const QJsonValue value = object.value(field);
         if (!value.isArray())
-            return fail(field,
-                        expected(QStringLiteral("a list of strings (program, arguments...)"),
-                                 value));
+            return fail(field, expected(QStringLiteral("a list of strings (program, arguments...)"),
+                                        value));
         const QJsonArray list = value.toArray();
         if (list.isEmpty())
             return fail(field, QStringLiteral("must name at least the program to run"));
@@ -299,7 +299,8 @@ struct EntryParser
             if (it.key().isEmpty() || it.key().contains(u'='))
                 return fail(field, QStringLiteral("'%1' is not a variable name").arg(it.key()));
             if (!it.value().isString())
-                return fail(field + u'.' + it.key(), expected(QStringLiteral("a string"), it.value()));
+                return fail(field + u'.' + it.key(),
+                            expected(QStringLiteral("a string"), it.value()));
             config.env << it.key() + u'=' + it.value().toString();
         }
         return true;
@@ -310,8 +311,8 @@ struct EntryParser
         const QString field = fieldName(ClusterField::Attach);
         const QJsonValue value = object.value(field);
         if (!value.isObject())
-            return fail(field, expected(QStringLiteral("an object with control, key, server_key"),
-                                        value));
+            return fail(field,
+                        expected(QStringLiteral("an object with control, key, server_key"), value));
         const QJsonObject attach = value.toObject();
         for (auto it = attach.begin(); it != attach.end(); ++it) {
             const QString sub = field + u'.' + it.key();
@@ -337,8 +338,8 @@ struct EntryParser
         config.attach.control = control;
         if (hasKey) {
             auto path = [this, &attach](const char *key) {
-                return QDir::cleanPath(QDir(baseDir).absoluteFilePath(
-                    attach.value(QLatin1String(key)).toString()));
+                return QDir::cleanPath(
+                    QDir(baseDir).absoluteFilePath(attach.value(QLatin1String(key)).toString()));
             };
             config.attach.keyPath = path("key");
             config.attach.serverKeyPath = path("server_key");
@@ -355,9 +356,8 @@ struct EntryParser
     {
         auto has = [&object](ClusterField key) { return object.contains(fieldName(key)); };
         if (config.attach.isSet()) {
-            for (ClusterField key : {ClusterField::Run, ClusterField::Restart,
-                                     ClusterField::Script, ClusterField::Limits,
-                                     ClusterField::Replicas}) {
+            for (ClusterField key : {ClusterField::Run, ClusterField::Restart, ClusterField::Script,
+                                     ClusterField::Limits, ClusterField::Replicas}) {
                 if (has(key))
                     return fail(fieldName(key),
                                 QStringLiteral("does not apply to an attached server (it runs "

@@ -80,8 +80,7 @@ ServerKindTraits make(ServerKind kind, const char *name, int rank, QList<SocketT
 ServerKindTraits processTraits()
 {
     ServerKindTraits t = make(ServerKind::Process, "process", 2, {}, {}, {F::Command});
-    t.fields = {F::Kind,    F::Name,     F::Command, F::Cwd,
-                F::Env,     F::Replicas, F::Restart, F::LogLevel};
+    t.fields = {F::Kind, F::Name, F::Command, F::Cwd, F::Env, F::Replicas, F::Restart, F::LogLevel};
     t.takesReplicas = true;
     t.presetCacheKeys = {};
     return t;

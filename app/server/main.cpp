@@ -343,6 +343,20 @@ int main(int argc, char *argv[])
                              });
     }
 
+    // The channel comes up first, so that watchers see the servers start (with their records).
+    std::unique_ptr<remote::ControlChannel> channel;
+    if (control) {
+        channel = std::make_unique<remote::ControlChannel>(&cluster);
+        QObject::connect(channel.get(), &remote::ControlChannel::peerRefused,
+                         [](const QString &text) { complain(QStringLiteral("control: ") + text); });
+        QObject::connect(channel.get(), &remote::ControlChannel::commandHandled,
+                         [](const QString &text) { say(QStringLiteral("control: ") + text); });
+        QString reason;
+        if (!channel->start(*control, &reason)) {
+            complain(reason);
+            return 1;
+        }
+    }
     // A command line may wait: a local loop until the cluster reports.
     auto stopCluster = [&cluster] {
         QEventLoop loop;
@@ -381,21 +395,6 @@ int main(int argc, char *argv[])
                 complain(QStringLiteral("%1: reload of %2 failed, old script kept: %3")
                              .arg(server->name(), server->config().scriptPath, reason));
             });
-    }
-    std::unique_ptr<remote::ControlChannel> channel;
-    if (control) {
-        channel = std::make_unique<remote::ControlChannel>(&cluster);
-        QObject::connect(channel.get(), &remote::ControlChannel::peerRefused,
-                         [](const QString &text) { complain(QStringLiteral("control: ") + text); });
-        QObject::connect(channel.get(), &remote::ControlChannel::commandHandled,
-                         [](const QString &text) { say(QStringLiteral("control: ") + text); });
-        QString reason;
-        if (!channel->start(*control, &reason)) {
-            complain(reason);
-            channel.reset();
-            stopCluster();
-            return 1;
-        }
     }
     for (const ServerHandle *server : cluster.servers())
         say(QStringLiteral("%1 (%2) serving %3")

@@ -100,8 +100,8 @@ bool ChildServer::writeClusterFile(QString *file, QString *problem)
         m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
                                                 QStringLiteral("/qpalm-child-XXXXXX"));
         if (!m_dir->isValid()) {
-            *problem = QStringLiteral("cannot make a folder for the child: %1")
-                           .arg(m_dir->errorString());
+            *problem =
+                QStringLiteral("cannot make a folder for the child: %1").arg(m_dir->errorString());
             return false;
         }
     }
@@ -113,13 +113,12 @@ bool ChildServer::writeClusterFile(QString *file, QString *problem)
     child.replicas = 1;
     if (!child.script.content.isEmpty()) {
         // What the editing side holds (perhaps unsaved) is what runs.
-        const QString name = child.script.name.isEmpty()
-                                 ? QFileInfo(child.scriptPath).fileName()
-                                 : QFileInfo(child.script.name).fileName();
+        const QString name = child.script.name.isEmpty() ? QFileInfo(child.scriptPath).fileName()
+                                                         : QFileInfo(child.script.name).fileName();
         QFile script(m_dir->filePath(name.isEmpty() ? child.name + QStringLiteral(".lua") : name));
         if (!script.open(QIODevice::WriteOnly) || script.write(child.script.content) < 0) {
-            *problem = QStringLiteral("cannot write %1: %2").arg(script.fileName(),
-                                                                  script.errorString());
+            *problem =
+                QStringLiteral("cannot write %1: %2").arg(script.fileName(), script.errorString());
             return false;
         }
         child.scriptPath = script.fileName();
@@ -260,6 +259,10 @@ void ChildServer::remoteStateChanged(State state, const QString &error)
 {
     if (m_stopping && state != State::Stopped)
         return; // shows Stopping until the process is gone
+    // The child's control channel is up before its server starts; a failed start ends the
+    // process, which reports it (with the child's reason).
+    if (state == State::Failed || (m_state == State::Starting && state == State::Stopped))
+        return;
     LinkedServer::remoteStateChanged(state, error);
 }
 

@@ -13,9 +13,12 @@ ServerHandle::State stateFromName(const QString &name)
 {
     using State = ServerHandle::State;
     static const QHash<QString, State> states = {
-        {QStringLiteral("stopped"), State::Stopped},   {QStringLiteral("starting"), State::Starting},
-        {QStringLiteral("running"), State::Running},   {QStringLiteral("stopping"), State::Stopping},
-        {QStringLiteral("failed"), State::Failed},     {QStringLiteral("hung"), State::Hung},
+        {QStringLiteral("stopped"), State::Stopped},
+        {QStringLiteral("starting"), State::Starting},
+        {QStringLiteral("running"), State::Running},
+        {QStringLiteral("stopping"), State::Stopping},
+        {QStringLiteral("failed"), State::Failed},
+        {QStringLiteral("hung"), State::Hung},
         {QStringLiteral("unreachable"), State::Unreachable}};
     return states.value(name, State::Unreachable);
 }
@@ -25,9 +28,8 @@ LinkedServer::LinkedServer(ServerConfig config, QObject *parent)
 {
     connect(m_link, &ControlLink::statusReceived, this, &LinkedServer::onStatus);
     connect(m_link, &ControlLink::commandAnswered, this, &LinkedServer::onAnswer);
-    connect(m_link, &ControlLink::recordsReceived, this, [this](const LogBatch &records) {
-        Q_EMIT recordsLogged(records);
-    });
+    connect(m_link, &ControlLink::recordsReceived, this,
+            [this](const LogBatch &records) { Q_EMIT recordsLogged(records); });
     connect(m_link, &ControlLink::linkLost, this, [this] {
         // Commands in flight have no answer coming.
         const auto pending = std::exchange(m_pending, {});

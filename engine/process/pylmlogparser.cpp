@@ -28,8 +28,8 @@ LogBatch PylmLogParser::feed(const QString &raw)
         record.server = m_server;
         record.level = parseLevel(match.captured(4)).value_or(LogLevel::Info);
         const QString name = match.captured(3);
-        record.text = name == m_server ? match.captured(5)
-                                       : name + QStringLiteral(": ") + match.captured(5);
+        record.text =
+            name == m_server ? match.captured(5) : name + QStringLiteral(": ") + match.captured(5);
         m_pending = record;
         return out;
     }

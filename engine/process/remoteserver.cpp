@@ -28,12 +28,12 @@ void RemoteServer::attach()
     QString problem;
     if (!m_config.attach.keyPath.isEmpty()) {
         options.key = remote::readSecretKey(m_config.attach.keyPath, &problem);
-        const auto serverKey =
-            problem.isEmpty() ? remote::readPublicKey(m_config.attach.serverKeyPath, &problem)
-                              : std::nullopt;
+        const auto serverKey = problem.isEmpty()
+                                   ? remote::readPublicKey(m_config.attach.serverKeyPath, &problem)
+                                   : std::nullopt;
         if (!options.key || !serverKey) {
-            m_error = QStringLiteral("cannot attach to %1: %2")
-                          .arg(m_config.attach.control, problem);
+            m_error =
+                QStringLiteral("cannot attach to %1: %2").arg(m_config.attach.control, problem);
             setState(State::Failed);
             return;
         }

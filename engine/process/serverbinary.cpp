@@ -22,8 +22,8 @@ QString findServerBinary(QString *problem)
     if (!fromEnv.isEmpty()) {
         if (usable(fromEnv))
             return QFileInfo(fromEnv).absoluteFilePath();
-        *problem = QStringLiteral("$QPALM_SERVER is %1, which is not an executable file")
-                       .arg(fromEnv);
+        *problem =
+            QStringLiteral("$QPALM_SERVER is %1, which is not an executable file").arg(fromEnv);
         return {};
     }
     const QString here = QCoreApplication::applicationDirPath();

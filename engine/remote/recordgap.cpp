@@ -47,8 +47,8 @@ LogBatch RecordGap::resume(const QString &server, const LogBatch &recent, qint64
         for (const LogRecord &record : recent) {
             if (record.server != m_server)
                 continue;
-            found = found || (record.sequence == m_lastSequence &&
-                              record.msecsSinceEpoch == m_lastMsecs);
+            found = found ||
+                    (record.sequence == m_lastSequence && record.msecsSinceEpoch == m_lastMsecs);
             allAfter = allAfter && record.sequence > m_lastSequence &&
                        record.msecsSinceEpoch >= m_lastMsecs;
         }
