@@ -4,6 +4,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace qpalm {
 
 namespace {
@@ -132,11 +134,20 @@ QList<SourceLocation> sourceLocations(const QString &text)
     // Lua writes "chunk:line:" where chunk is the script path, shortened to "...tail" when long.
     static const QRegularExpression pattern(
         QStringLiteral(R"((?:^|(?<=[\s'"(\[<]))((?:\.\.\.)?[^\s:'"()\[\]<>]*?\.lua):(\d+)\b)"));
+    // Python writes 'File "path.py", line 12, in foo' (pylm workers run under qpalm).
+    static const QRegularExpression python(QStringLiteral(R"re(File "([^"\n]+)", line (\d+))re"));
+    QList<std::pair<qsizetype, SourceLocation>> found;
+    for (const QRegularExpression *re : {&pattern, &python}) {
+        auto it = re->globalMatch(text);
+        while (it.hasNext()) {
+            const auto match = it.next();
+            found.append({match.capturedStart(), {match.captured(1), match.captured(2).toInt()}});
+        }
+    }
+    std::sort(found.begin(), found.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
     QList<SourceLocation> out;
-    auto it = pattern.globalMatch(text);
-    while (it.hasNext()) {
-        const auto match = it.next();
-        SourceLocation location{match.captured(1), match.captured(2).toInt()};
+    for (const auto &[offset, location] : std::as_const(found)) {
         if (location.line > 0 && !out.contains(location))
             out.append(location);
     }

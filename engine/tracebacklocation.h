@@ -22,7 +22,8 @@ struct SourceLocation
 SourceLocation parseSourceLocation(QStringView line);
 // The first position in a traceback that is a real file (skips "[C]:" and header lines).
 SourceLocation firstFrame(const QString &traceback);
-// Every "x.lua:N" named anywhere in a Lua error or traceback, in order, without duplicates.
+// Every "x.lua:N" of a Lua error or traceback and every 'File "x.py", line N' of a Python one,
+// in order, without duplicates.
 QList<SourceLocation> sourceLocations(const QString &text);
 // The line of the first ":N:" in text (a chunk that is not a path); 0 when there is none.
 int firstLineNumber(const QString &text);

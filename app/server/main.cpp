@@ -387,9 +387,13 @@ int main(int argc, char *argv[])
         QObject::connect(server, &ServerHandle::failed, server, [server](const QString &reason) {
             complain(QStringLiteral("%1: failed: %2").arg(server->name(), reason));
         });
-        QObject::connect(server, &ServerHandle::scriptReloaded, server, [server] {
-            say(QStringLiteral("%1: reloaded %2").arg(server->name(), server->config().scriptPath));
-        });
+        // The script's own name: a script sent over the control channel replaces the file's.
+        QObject::connect(
+            server, &ServerHandle::scriptReloaded, server, [server](const QString &script) {
+                const QString path = server->config().scriptPath;
+                const bool ownFile = script == path || script == QFileInfo(path).fileName();
+                say(QStringLiteral("%1: reloaded %2").arg(server->name(), ownFile ? path : script));
+            });
         QObject::connect(
             server, &ServerHandle::scriptReloadFailed, server, [server](const QString &reason) {
                 complain(QStringLiteral("%1: reload of %2 failed, old script kept: %3")

@@ -257,7 +257,7 @@ void ChildServer::readErrors()
 
 void ChildServer::remoteStateChanged(State state, const QString &error)
 {
-    if (m_stopping && state != State::Stopped)
+    if (m_stopping)
         return; // shows Stopping until the process is gone
     // The child's control channel is up before its server starts; a failed start ends the
     // process, which reports it (with the child's reason).

@@ -4,6 +4,7 @@
 
 #include "controllink.h"
 #include "endpoint.h"
+#include "remote/controlclient.h"
 #include "remote/controlsecurity.h"
 
 namespace qpalm {
@@ -40,6 +41,41 @@ void RemoteServer::attach()
         options.serverKey = *serverKey;
     }
     m_link->open(options);
+}
+
+std::optional<QList<ServerConfig>> RemoteServer::probe(const AttachSpec &attach, int timeoutMs,
+                                                       QString *error)
+{
+    remote::ControlClientOptions options;
+    options.address = attach.control;
+    options.timeoutMs = timeoutMs;
+    if (!attach.keyPath.isEmpty() || !attach.serverKeyPath.isEmpty()) {
+        options.key = remote::readSecretKey(attach.keyPath, error);
+        if (!options.key)
+            return std::nullopt;
+        const auto serverKey = remote::readPublicKey(attach.serverKeyPath, error);
+        if (!serverKey)
+            return std::nullopt;
+        options.serverKey = *serverKey;
+    }
+    remote::ControlClient client;
+    if (!client.open(options, error))
+        return std::nullopt;
+    const remote::ControlResult result = client.status();
+    if (result.outcome != remote::ControlResult::Outcome::Done) {
+        *error = result.reason;
+        return std::nullopt;
+    }
+    QList<ServerConfig> configs;
+    for (const remote::RemoteServerStatus &status : result.servers) {
+        ServerConfig config;
+        config.kind = parseKind(status.kind).value_or(ServerKind::Server);
+        config.name = status.name;
+        config.logLevel = status.level;
+        config.attach = attach;
+        configs << config;
+    }
+    return configs;
 }
 
 void RemoteServer::start()

@@ -4,6 +4,8 @@
 
 #include "linkedserver.h"
 
+#include <optional>
+
 namespace qpalm {
 
 // A server of a qpalm-server running elsewhere, attached over its control channel
@@ -18,6 +20,11 @@ public:
 
     // The host of the control address ("local" for ipc://).
     QString hostLabel() const override { return m_host; }
+
+    // Asks the qpalm-server at attach.control which servers it runs (blocking, up to timeoutMs):
+    // one config per server, ready to attach (kind, name, level, attach). nullopt with the reason.
+    static std::optional<QList<ServerConfig>> probe(const AttachSpec &attach, int timeoutMs,
+                                                    QString *error);
 
     // Connects; the state follows what the server reports (Unreachable until it answers).
     void attach();

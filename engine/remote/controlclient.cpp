@@ -4,9 +4,13 @@
 
 #include "control.pb.h"
 #include "controlwire.h"
+#include "recordgap.h"
 #include "server/controlcodec.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QHash>
+#include <QMap>
 
 #include <zmq.h>
 
@@ -186,20 +190,93 @@ ControlResult ControlClient::watch(int level, const QString &server,
     ControlResult result = d->request(request);
     if (result.outcome != ControlResult::Outcome::Done || !onEvent)
         return result;
+    // Each server's record numbers, so that a renewed watch resumes without repeats.
+    QHash<QString, RecordGap> gaps;
+    auto deliver = [&onEvent, &gaps](const RemoteEvent &event) {
+        gaps[event.record.server].seen(event.record);
+        return onEvent(event);
+    };
     for (const LogRecord &record : std::as_const(result.records)) {
         RemoteEvent event;
         event.record = record;
-        if (!onEvent(event))
+        if (!deliver(event))
             return result;
     }
+    // Silence is probed with a status request; no answer within kLostMs is a lost link, and the
+    // first answer after it renews the watch (the server may have restarted meanwhile).
+    constexpr int kProbeMs = 1000;
+    constexpr int kLostMs = 3000;
+    QElapsedTimer heard;
+    heard.start();
+    bool lost = false;
+    qint64 lostAt = 0;
+    quint64 watchId = 0;
     while (true) {
-        const auto bytes = d->receive(-1);
-        if (!bytes)
+        const auto bytes = d->receive(kProbeMs);
+        if (!bytes) {
+            if (!lost && heard.elapsed() > kLostMs) {
+                lost = true;
+                lostAt = QDateTime::currentMSecsSinceEpoch() - heard.elapsed();
+                RemoteEvent event;
+                event.record.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+                event.record.server = QStringLiteral("qpalm-ctl");
+                event.record.level = LogLevel::Warning;
+                event.record.text = QStringLiteral("control link lost; waiting for the server");
+                if (!onEvent(event))
+                    return result;
+            }
+            control::ControlRequest probe;
+            probe.set_version(control::kVersion);
+            probe.set_id(d->nextId++);
+            probe.mutable_status();
+            const std::string out = probe.SerializeAsString();
+            zmq_send(d->socket, out.data(), out.size(), ZMQ_DONTWAIT);
             continue;
+        }
+        heard.restart();
         RemoteEvent event;
         QString problem;
-        if (wire::decodeEvent(*bytes, &event, &problem) && !onEvent(event))
-            return result;
+        control::ControlEvent asEvent;
+        const bool isEvent = asEvent.ParseFromString(*bytes) &&
+                             asEvent.kind_case() != control::ControlEvent::KIND_NOT_SET;
+        if (isEvent) {
+            if (!lost && wire::decodeEvent(*bytes, &event, &problem)) {
+                if (event.kind == RemoteEvent::Kind::Record) {
+                    if (!deliver(event))
+                        return result;
+                } else if (!onEvent(event)) {
+                    return result;
+                }
+            }
+            continue;
+        }
+        control::ControlReply reply;
+        if (!wire::parseReply(*bytes, &reply, &problem))
+            continue;
+        if (lost && watchId == 0) {
+            control::ControlRequest renew = request;
+            renew.set_id(watchId = d->nextId++);
+            const std::string out = renew.SerializeAsString();
+            zmq_send(d->socket, out.data(), out.size(), ZMQ_DONTWAIT);
+        } else if (lost && reply.id() == watchId) {
+            lost = false;
+            watchId = 0;
+            QMap<QString, LogBatch> recent;
+            for (const auto &record : reply.records()) {
+                const LogRecord taken = wire::takeRecord(record);
+                recent[taken.server] << taken;
+            }
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            for (auto it = recent.begin(); it != recent.end(); ++it) {
+                for (const LogRecord &record :
+                     gaps[it.key()].resume(it.key(), it.value(), lostAt, now)) {
+                    RemoteEvent resumed;
+                    resumed.record = record;
+                    if (!onEvent(resumed))
+                        return result;
+                }
+            }
+        }
     }
 }
 

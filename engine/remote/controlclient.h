@@ -55,7 +55,9 @@ public:
     ControlResult reload(const QString &server, const QString &scriptName,
                          const QByteArray &content);
     // Recent records (level and server filters; 0 / empty for all). With onEvent, keeps streaming
-    // events to it until it returns false; the wait for each event has no timeout.
+    // events to it until it returns false; the wait for each event has no timeout. A link silent
+    // for 3 s is reported (a WARNING record from "qpalm-ctl"), and when the server answers again
+    // the watch is renewed and resumes with a record saying how many records were lost.
     ControlResult watch(int level, const QString &server,
                         const std::function<bool(const RemoteEvent &)> &onEvent = {});
 

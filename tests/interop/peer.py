@@ -13,11 +13,13 @@ Modes (see --help of each):
   decode   print a PalmMessage given as hex, as JSON
   client   pylm's Client: configure from the cache, exercise it, send messages, print replies
   worker   pylm's Worker: configure from the master's cache, serve tasks until terminated
+           (--pylm-log: logs as pylm does, with a Python traceback for the payload 'boom')
   server   pylm's Server(pipelined=True): bind PULL, PUB and a cache, serve until terminated
 """
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import time
@@ -67,6 +69,16 @@ def log(*args):
 def say(line):
     """A line for the C++ driver, which waits for it on stdout."""
     print(line, flush=True)
+
+
+def pylm_logger(name):
+    """A logger printing pylm's lines on stderr: '2016-08-26 09:41:59,053 - name - INFO - text'."""
+    logger = logging.getLogger(name)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter('%(asctime)s - %(name)s - %(levelname)s - %(message)s'))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    return logger
 
 
 def stop_on_signal(signum, frame):
@@ -230,7 +242,11 @@ def run_worker(args):
     pull.disable_monitor()
     monitor.close()
 
+    logger = pylm_logger(args.name) if args.pylm_log else None
+
     def tag(payload):
+        if logger and payload == b'boom':
+            raise ValueError('cannot tag {!r}'.format(payload))
         return args.name.encode('utf-8') + b':' + payload
 
     def upper(payload):
@@ -238,6 +254,8 @@ def run_worker(args):
 
     methods = {'tag': tag, 'upper': upper}
     say('READY {}'.format(args.name))
+    if logger:
+        logger.info('Worker %s connected to %s', args.name, push_address)
     poller = zmq.Poller()
     poller.register(pull, zmq.POLLIN)
     served = 0
@@ -251,7 +269,10 @@ def run_worker(args):
             method = methods[current_method(message)]
             result = method(message.payload)
         except Exception as error:  # pylm logs, then sends b'0'
-            log('{} User function gave an error: {!r}'.format(args.name, error))
+            if logger:
+                logger.exception('User function gave an error')
+            else:
+                log('{} User function gave an error: {!r}'.format(args.name, error))
         message.payload = result
         push.send(message.SerializeToString())
         served += 1
@@ -342,6 +363,8 @@ def main():
     worker.add_argument('--db', required=True)
     worker.add_argument('--name', required=True)
     worker.add_argument('--timeout-ms', type=int, default=10000)
+    worker.add_argument('--pylm-log', action='store_true',
+                        help="log in pylm's format; the payload 'boom' raises ValueError")
 
     server = modes.add_parser('server', help="pylm's Server(pipelined=True)")
     server.add_argument('--name', required=True)

@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 
 #include "appsettings.h"
+#include "attachdialog.h"
 #include "cachepanel.h"
 #include "clientpanel.h"
 #include "cluster.h"
@@ -133,6 +134,14 @@ void MainWindow::createActions()
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), [this] { saveAs(); });
     make("actionQuit", tr("&Quit"), icon("application-exit", "quit"),
          QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
+    make("actionAttach", tr("A&ttach…"), icon("network-connect", "open"), {}, [this] {
+        // Servers of a qpalm-server elsewhere join the open cluster as attached entries.
+        AttachDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted) {
+            for (const ServerConfig &config : dialog.configs())
+                addServerEntry(config);
+        }
+    });
     make("actionNewServer", tr("&New Server…"), icon("list-add", "new-server"),
          QKeySequence(Qt::CTRL | Qt::Key_N), [this] { newServer(); });
     make("actionEditServer", tr("&Edit Server…"), icon("document-properties", "edit-server"),
@@ -216,6 +225,7 @@ void MainWindow::createMenus()
     file->addAction(a("actionOpen"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    file->addAction(a("actionAttach"));
     file->addSeparator();
     file->addAction(a("actionSave"));
     file->addAction(a("actionSaveAs"));
