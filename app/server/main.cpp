@@ -8,10 +8,10 @@
 #include "cluster.h"
 #include "clusterfile.h"
 #include "consolewriter.h"
+#include "controlchannel.h"
 #include "endpoint.h"
 #include "logger.h"
 #include "logrecord.h"
-#include "remote/controlchannel.h"
 #include "remote/controlsecurity.h"
 #include "serverhandle.h"
 

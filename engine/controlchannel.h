@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "controlsockets.h"
-#include "remotestatus.h"
+#include "remote/controlsockets.h"
+#include "remote/remotestatus.h"
 
 #include <QList>
 #include <QObject>
@@ -17,6 +17,7 @@ class ServerHandle;
 
 namespace remote {
 
+// (Above cluster.h, so that engine/remote/ stays below the handles that use it.)
 // A control channel for servers of this process: commands arrive on the socket thread
 // (ControlSockets) and are carried out here, on the thread the handles live on, through their
 // ServerHandle API only; their records, stats and state changes go out to the watchers.

@@ -4,8 +4,8 @@
 
 #include "cluster.h"
 #include "control.pb.h"
-#include "controlwire.h"
 #include "endpoint.h"
+#include "remote/controlwire.h"
 #include "server/controlcodec.h"
 #include "serverhandle.h"
 
