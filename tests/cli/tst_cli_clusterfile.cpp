@@ -48,11 +48,11 @@ private Q_SLOTS:
 
         const QString takesServer =
             QStringLiteral("(a server takes: kind, name, db_address, pull_address, pub_address, "
-                           "pipelined, log_level, script, limits)");
+                           "pipelined, log_level, script, limits, run, restart, attach)");
         const QString takesWorker =
             QStringLiteral("(a worker takes: kind, name, db_address, worker_pull_address, "
                            "worker_push_address, replicas, delivery, log_level, "
-                           "script, limits)");
+                           "script, limits, run, restart, attach)");
 
         QTest::newRow("not json") << QByteArray(j(R"({'servers': [)"))
                                   << QStringLiteral("not valid JSON: *");
@@ -75,11 +75,11 @@ private Q_SLOTS:
         QTest::newRow("missing kind")
             << cluster({j(R"({'name': 'a'})")})
             << QStringLiteral("server 'a': field 'kind': missing (server, master, hub, worker, "
-                              "pipeline or sink)");
+                              "pipeline, sink or process)");
         QTest::newRow("unknown kind")
             << cluster({j(R"({'kind': 'mastr', 'name': 'a'})")})
             << QStringLiteral("server 'a': field 'kind': unknown kind 'mastr' (expected server, "
-                              "master, hub, worker, pipeline or sink)");
+                              "master, hub, worker, pipeline, sink or process)");
         QTest::newRow("missing name") << cluster({server("ok"), j(R"({'kind': 'server'})")})
                                       << QStringLiteral("server #2: field 'name': missing");
         QTest::newRow("name with space")

@@ -117,7 +117,7 @@ private Q_SLOTS:
 void TestModel::traitsTable()
 {
     const QList<ServerKindTraits> &all = allKindTraits();
-    QCOMPARE(all.size(), 6);
+    QCOMPARE(all.size(), 7); // pylm's six and process
     QSet<QString> seen;
     for (qsizetype i = 0; i < all.size(); ++i) {
         const ServerKindTraits &t = all.at(i);
@@ -137,23 +137,24 @@ void TestModel::traitsTable()
                 QVERIFY(t.needs(socket.address));
         }
         QCOMPARE(t.hasWorkers, t.kind == ServerKind::Master || t.kind == ServerKind::Hub);
-        QCOMPARE(t.servesCache, t.kind != ServerKind::Worker);
+        const bool external = t.kind == ServerKind::Process; // a command of the user's
+        QCOMPARE(t.servesCache, t.kind != ServerKind::Worker && !external);
         QCOMPARE(t.bindsClientPull, t.kind == ServerKind::Server || t.kind == ServerKind::Master);
         QCOMPARE(t.subscribes, t.kind == ServerKind::Hub || t.kind == ServerKind::Pipeline ||
                                    t.kind == ServerKind::Sink);
-        QCOMPARE(t.takesReplicas, t.kind == ServerKind::Worker);
+        QCOMPARE(t.takesReplicas, t.kind == ServerKind::Worker || external);
         QCOMPARE(t.takes(ClusterField::Replicas), t.takesReplicas);
-        QVERIFY(t.presetCacheKeys.contains(QStringLiteral("name")));
+        QVERIFY(external || t.presetCacheKeys.contains(QStringLiteral("name")));
         for (ClusterField field : t.boundFields())
             QVERIFY(t.presetCacheKeys.contains(QString(fieldName(field))));
         // Binding kinds start first, subscribers next, workers last.
-        const int rank = t.kind == ServerKind::Worker                                   ? 2
+        const int rank = t.kind == ServerKind::Worker || external                       ? 2
                          : t.kind == ServerKind::Pipeline || t.kind == ServerKind::Sink ? 1
                                                                                         : 0;
         QCOMPARE(t.startRank, rank);
     }
-    QCOMPARE(kindNameList(), QStringLiteral("server, master, hub, worker, pipeline or sink"));
-    for (int f = int(ClusterField::Kind); f <= int(ClusterField::Delivery); ++f) {
+    QCOMPARE(kindNameList(), QStringLiteral("server, master, hub, worker, pipeline, sink or process"));
+    for (int f = int(ClusterField::Kind); f <= int(ClusterField::Attach); ++f) {
         const auto field = ClusterField(f);
         QVERIFY(fieldFromName(QString(fieldName(field))) == field);
     }
@@ -161,7 +162,7 @@ void TestModel::traitsTable()
     QCOMPARE(traitsOf(ServerKind::Master).fieldList(),
              QStringLiteral("kind, name, db_address, pull_address, pub_address, "
                             "worker_pull_address, worker_push_address, pipelined, delivery, "
-                            "log_level, script, limits"));
+                            "log_level, script, limits, run, restart, attach"));
 }
 
 void TestModel::traitsDriveConfig()
