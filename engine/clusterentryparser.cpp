@@ -214,6 +214,11 @@ struct EntryParser
                     return false;
             } else {
                 return fail(sub, QStringLiteral("unknown key (delivery takes: %1)").arg(keys));
+            }
+        }
+        return true;
+    }
+
     bool parseChoice(const QJsonObject &object, ClusterField key, const QStringList &choices,
                      int *index)
     {
