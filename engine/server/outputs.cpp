@@ -61,33 +61,78 @@ void Publisher::watchConnections()
     monitor->connect(endpoint);
 }
 
+namespace {
+
+// Reads up to a burst of monitor events: [uint16 event, uint32 value (the fd here)], endpoint.
+template <typename OnEvent> void readMonitor(zmq::socket_t &monitor, OnEvent &&onEvent)
+{
+    for (int n = 0; n < kBurst; ++n) {
+        zmq::message_t head;
+        if (!monitor.recv(head, zmq::recv_flags::dontwait))
+            break;
+        zmq::message_t endpoint;
+        while (head.more() && monitor.recv(endpoint, zmq::recv_flags::dontwait) &&
+               endpoint.more()) {
+        }
+        if (head.size() < 6)
+            continue;
+        quint16 event = 0;
+        qint32 fd = -1;
+        std::memcpy(&event, head.data(), 2);
+        std::memcpy(&fd, static_cast<const char *>(head.data()) + 2, 4);
+        onEvent(event, fd);
+    }
+}
+
+void dropExpired(std::deque<qint64> &deadlines, qint64 now)
+{
+    while (!deadlines.empty() && deadlines.front() <= now)
+        deadlines.pop_front();
+}
+
+} // namespace
+
+void Publisher::watchClients(zmq::socket_t &pull)
+{
+    if (!monitor || clientMonitor)
+        return; // without the XPUB's monitor a SUB's arrival could not be seen
+    const std::string endpoint = "inproc://qpalm-pull-monitor-" + newUuid();
+    if (zmq_socket_monitor(pull.handle(), endpoint.c_str(), ZMQ_EVENT_ACCEPTED) != 0)
+        return;
+    clientMonitor.emplace(makeSocket(zmq::socket_type::pair));
+    clientMonitor->set(zmq::sockopt::rcvhwm, 0);
+    clientMonitor->connect(endpoint);
+}
+
 void Publisher::readConnections(qint64 now)
 {
+    dropExpired(m_expected, now);
+    dropExpired(m_spareSubs, now);
+    if (clientMonitor) {
+        readMonitor(*clientMonitor, [&](quint16 event, qint32) {
+            if (event != ZMQ_EVENT_ACCEPTED)
+                return;
+            if (!m_spareSubs.empty())
+                m_spareSubs.pop_front(); // its SUB was accepted first
+            else
+                m_expected.push_back(now + m_graceMs);
+        });
+    }
     if (monitor) {
-        for (int n = 0; n < kBurst; ++n) {
-            // A monitor event: [uint16 event, uint32 value (the fd here)], then the endpoint.
-            zmq::message_t head;
-            if (!monitor->recv(head, zmq::recv_flags::dontwait))
-                break;
-            zmq::message_t endpoint;
-            while (head.more() && monitor->recv(endpoint, zmq::recv_flags::dontwait) &&
-                   endpoint.more()) {
-            }
-            if (head.size() < 6)
-                continue;
-            quint16 event = 0;
-            qint32 fd = -1;
-            std::memcpy(&event, head.data(), 2);
-            std::memcpy(&fd, static_cast<const char *>(head.data()) + 2, 4);
+        readMonitor(*monitor, [&](quint16 event, qint32 fd) {
             if (event == ZMQ_EVENT_ACCEPTED) {
                 m_connecting.push_back({fd, now + m_graceMs});
+                if (!m_expected.empty())
+                    m_expected.pop_front();
+                else if (clientMonitor)
+                    m_spareSubs.push_back(now + m_graceMs);
             } else if (event == ZMQ_EVENT_DISCONNECTED) {
                 auto it = std::find_if(m_connecting.begin(), m_connecting.end(),
                                        [fd](const Connecting &c) { return c.fd == fd; });
                 if (it != m_connecting.end())
                     m_connecting.erase(it);
             }
-        }
+        });
     }
     while (!m_connecting.empty() && m_connecting.front().deadline <= now)
         m_connecting.pop_front();
@@ -101,7 +146,7 @@ void Publisher::publish(std::string_view topic, Frames &&frames)
     if (held != m_held.end()) {
         held->second.messages.push_back(std::move(frames));
         ++m_heldCount;
-    } else if (subscribed(topic) && m_connecting.empty()) {
+    } else if (subscribed(topic) && !waiting()) {
         output.send(std::move(frames));
     } else {
         Held &entry = m_held[std::string(topic)];
@@ -158,7 +203,7 @@ bool Publisher::subscribed(std::string_view topic) const
 void Publisher::flushHeld(qint64 now, bool onlySubscribed)
 {
     readConnections(now);
-    const bool connecting = !m_connecting.empty();
+    const bool connecting = waiting();
     for (auto it = m_held.begin(); it != m_held.end();) {
         const bool ready = subscribed(it->first);
         // A subscribed topic waits for connecting subscribers (their wait is bounded too).
@@ -191,6 +236,8 @@ qint64 Publisher::nextDeadline(qint64 now, qint64 fallback) const
         timeout = std::min(timeout, held.deadline - now);
     if (!m_held.empty() && !m_connecting.empty())
         timeout = std::min(timeout, m_connecting.front().deadline - now);
+    if (!m_held.empty() && !m_expected.empty())
+        timeout = std::min(timeout, m_expected.front() - now);
     return timeout;
 }
 
@@ -199,7 +246,10 @@ void Publisher::close()
     if (monitor && output.socket)
         zmq_socket_monitor(output.socket->handle(), nullptr, 0);
     monitor.reset();
+    clientMonitor.reset();
     m_connecting.clear();
+    m_expected.clear();
+    m_spareSubs.clear();
     output.close();
     m_held.clear();
     m_heldCount = 0;

@@ -38,7 +38,9 @@ private:
 // appears, or the grace time ends (pylm clients subscribe just before they send). While a newly
 // accepted subscriber connection has not sent its subscriptions yet (at most the grace time),
 // replies to topics that already have subscribers are held too: pylm's Client opens a new SUB
-// per call and never closes the old ones, which would otherwise take the replies.
+// per call and never closes the old ones, which would otherwise take the replies. Each newly
+// accepted client PUSH connection expects its SUB too (pylm connects PUSH first, then SUB, and
+// sends at once): until a SUB connection is accepted for it, or the grace time ends, replies wait.
 class Publisher
 {
 public:
@@ -51,8 +53,13 @@ public:
     // A socket monitor's PAIR, readable when the XPUB accepted or lost a connection.
     std::optional<zmq::socket_t> monitor;
 
+    // A monitor's PAIR on the client-facing PULL, readable when a client connection is accepted.
+    std::optional<zmq::socket_t> clientMonitor;
+
     // Starts watching the XPUB's connections (call once, after the socket exists).
     void watchConnections();
+    // Starts watching the client PULL's new connections (call once, after watchConnections).
+    void watchClients(zmq::socket_t &pull);
 
     // Publishes the frames ([topic, message]) under topic, or holds them for a subscriber.
     void publish(std::string_view topic, Frames &&frames);
@@ -89,6 +96,9 @@ private:
     TopicMap<Held> m_held;
     std::size_t m_heldCount = 0;
     std::deque<Connecting> m_connecting; // accepted, no subscription seen yet (oldest first)
+    std::deque<qint64> m_expected;       // client PUSH accepted, its SUB not yet (deadlines)
+    std::deque<qint64> m_spareSubs;      // SUB accepted before its client PUSH (deadlines)
+    bool waiting() const { return !m_connecting.empty() || !m_expected.empty(); }
 };
 
 } // namespace qpalm::server

@@ -168,6 +168,8 @@ bool ServerSockets::open(Cache &cache, QString *error)
         publisher.output.socket->set(zmq::sockopt::xpub_nodrop, 1);
         publisher.output.socket->set(zmq::sockopt::xpub_verboser, 1);
         publisher.watchConnections();
+        if (plan.bindsClientPull)
+            publisher.watchClients(inputs.front()); // pylm: a PUSH per call, then its SUB
         if (!bind(*publisher.output.socket, QStringLiteral("pub_address"), m_config.pubAddress,
                   cache, error))
             return false;
