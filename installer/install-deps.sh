@@ -10,7 +10,7 @@ PACKAGES=(
   qt6-tools-dev qt6-l10n-tools  # qt_add_translations: Qt6LinguistTools for CMake, lupdate, lrelease
   libqscintilla2-qt6-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler
-  liblua5.4-dev
+  liblua5.4-dev libzip-dev
   python3 python3-zmq python3-protobuf
   xvfb xauth x11-utils imagemagick fonts-dejavu-core
   dpkg-dev file appstream desktop-file-utils iproute2

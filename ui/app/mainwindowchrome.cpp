@@ -10,6 +10,7 @@
 #include "clusterdocument.h"
 #include "clusterpanel.h"
 #include "errorinbox.h"
+#include "incidentbundle.h"
 #include "logviewer.h"
 #include "scripteditor.h"
 #include "serverhandle.h"
@@ -229,6 +230,14 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(a("actionSave"));
     file->addAction(a("actionSaveAs"));
+    file->addSeparator();
+    QAction *bundle = file->addAction(tr("Export &Incident Bundle\u2026"), this, [this] {
+        exportIncidentBundleWithDialog(this, *m_logViewer->model(), *m_errorInbox->model(),
+                                       cluster(), filePath());
+    });
+    bundle->setObjectName(QStringLiteral("actionIncidentBundle"));
+    bundle->setToolTip(tr("One zip with the logs of a time window, the tracebacks, the cluster "
+                          "file, every script as it ran, stats and the replayable messages"));
     file->addSeparator();
     file->addAction(a("actionQuit"));
 
