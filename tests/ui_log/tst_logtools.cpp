@@ -9,6 +9,8 @@
 #include "logviewer.h"
 
 #include <QAction>
+#include <QProgressBar>
+#include <QSignalSpy>
 #include <QHeaderView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -219,6 +221,60 @@ private Q_SLOTS:
         QCOMPARE(view->rowHeight(row - 1), line); // short rows stay one line
         m_viewer->setWrapLines(false);
         QCOMPARE(view->rowHeight(row), line);
+    }
+
+    void backgroundFilterWithProgressAndCancel()
+    {
+        LogModel *model = m_viewer->model();
+        model->setBackgroundThreshold(1000);
+        for (int i = 0; i < 6; ++i)
+            m_viewer->appendRecords(makeBatch(100 + i * 100'000, 100'000));
+        model->flush();
+        QCOMPARE(model->rowCount(), 600'040);
+        QSignalSpy started(model, &LogModel::filterStarted);
+        QSignalSpy progress(model, &LogModel::filterProgress);
+        QSignalSpy finished(model, &LogModel::filterFinished);
+        auto *bar = m_viewer->findChild<QProgressBar *>(QStringLiteral("filterProgress"));
+        QVERIFY(bar && !bar->isVisible());
+
+        m_viewer->setTextFilter(QStringLiteral("message 12"));
+        QVERIFY(model->isFiltering());
+        QCOMPARE(started.count(), 1);
+        QVERIFY(bar->isVisible());
+        QCOMPARE(model->filter().text(), QString()); // the old rows stay until it is done
+        QCOMPARE(model->rowCount(), 600'040);
+        // Records arriving meanwhile wait in the queue and are filtered afterwards.
+        m_viewer->appendRecords(makeBatch(700'000, 3, QStringLiteral("late"), LogLevel::Info,
+                                          QStringLiteral("message 12 late")));
+        model->flush();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.last().at(0), progress.last().at(1)); // a last one at 100 %
+        QVERIFY(!bar->isVisible());
+        int expected = 3;
+        for (int i = 100; i < 600'100; ++i)
+            expected += QString::number(i).startsWith(QStringLiteral("12")) ? 1 : 0;
+        QCOMPARE(model->filter().text(), QStringLiteral("message 12"));
+        QCOMPARE(model->rowCount(), expected);
+        QCOMPARE(model->recordAt(expected - 1).server, QStringLiteral("late"));
+
+        // Cancelled: the previous filter and its rows stay.
+        finished.clear();
+        m_viewer->setTextFilter(QStringLiteral("message 3"));
+        QVERIFY(model->isFiltering());
+        model->cancelFilter();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QCOMPARE(model->filter().text(), QStringLiteral("message 12"));
+        QCOMPARE(model->rowCount(), expected);
+        // A new filter while one runs replaces it.
+        finished.clear();
+        m_viewer->setTextFilter(QStringLiteral("message 4"));
+        m_viewer->setTextFilter(QStringLiteral("message 59999"));
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isFiltering(), 20000);
+        QCOMPARE(model->filter().text(), QStringLiteral("message 59999"));
+        QCOMPARE(model->rowCount(), 11); // 59999 and 599990..599999
     }
 
     void debugFloodKeepsTheErrors()

@@ -35,7 +35,10 @@ LogModel::LogModel(QObject *parent)
     m_boldFont.setBold(true);
 }
 
-LogModel::~LogModel() = default;
+LogModel::~LogModel()
+{
+    stopBackgroundFilter();
+}
 
 int LogModel::rowCount(const QModelIndex &parent) const
 {
@@ -192,8 +195,8 @@ void LogModel::appendRecords(const LogBatch &records)
 void LogModel::flush()
 {
     m_flushTimer->stop();
-    if (m_pendingCount == 0)
-        return;
+    if (m_pendingCount == 0 || isFiltering())
+        return; // while a background filter reads the store, records wait in the queue
     const quint64 oldFirst = m_store.firstSerial();
     for (const LogBatch &batch : std::as_const(m_pending))
         m_store.append(batch);
@@ -309,8 +312,17 @@ bool LogModel::setFilter(const LogFilter &filter)
     m_filterError.clear();
     if (hadError)
         Q_EMIT filterErrorChanged(QString());
+    if (isFiltering()) {
+        if (filter == m_pendingFilter)
+            return true;
+        stopBackgroundFilter();
+    }
     if (filter == m_filter)
         return true;
+    if (m_store.heldCount() + m_pendingCount >= m_backgroundThreshold) {
+        startBackgroundFilter(filter);
+        return true;
+    }
 
     beginResetModel();
     for (const LogBatch &batch : std::as_const(m_pending))
@@ -334,6 +346,7 @@ void LogModel::setCapacity(int capacity)
     capacity = std::max(1, capacity);
     if (capacity == m_store.capacity())
         return;
+    stopBackgroundFilter();
     flush();
     const quint64 oldFirst = m_store.firstSerial();
     m_store.setCapacity(capacity);
@@ -359,6 +372,7 @@ void LogModel::setPaused(bool paused)
 
 void LogModel::clear()
 {
+    stopBackgroundFilter();
     beginResetModel();
     m_flushTimer->stop();
     m_pending.clear();

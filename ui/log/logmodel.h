@@ -10,9 +10,11 @@
 #include <QFont>
 #include <QList>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
+class QThread;
 class QTimer;
 
 namespace qpalm {
@@ -64,6 +66,14 @@ public:
     qsizetype pendingCount() const { return m_pendingCount; }
     int batchInterval() const { return m_batchInterval; }
 
+    // Filters over at least this many held records run on a worker thread (rows and filter()
+    // stay as they were until it ends; records arriving meanwhile wait in the queue).
+    static constexpr qsizetype DefaultBackgroundThreshold = 400'000;
+    void setBackgroundThreshold(qsizetype records) { m_backgroundThreshold = records; }
+    bool isFiltering() const { return m_filterThread != nullptr; }
+    // The filter being applied in the background (valid while isFiltering()).
+    const LogFilter &pendingFilter() const { return m_pendingFilter; }
+
     // Colours used for a level's rows (invalid = the view's default).
     static QColor levelForeground(LogLevel level);
     static QColor levelBackground(LogLevel level);
@@ -74,8 +84,11 @@ public Q_SLOTS:
     // Stores and shows what is queued now.
     void flush();
     // Applies a filter (all rows reset); false and filterErrorChanged when it is invalid,
-    // in which case the previous filter stays.
+    // in which case the previous filter stays. Over a large store it runs in the background:
+    // filterProgress, then filterFinished.
     bool setFilter(const qpalm::LogFilter &filter);
+    // Stops a background filter; the previous filter and rows stay (filterFinished(false)).
+    void cancelFilter();
     // Keeps the newest records that fit (default 1'000'000).
     void setCapacity(int capacity);
     // While paused the store keeps receiving records but no row is added.
@@ -93,6 +106,12 @@ Q_SIGNALS:
     void filterErrorChanged(const QString &message);
     // GUI thread: pause state changed.
     void pausedChanged(bool paused);
+    // GUI thread: a background filter started (total records to scan).
+    void filterStarted(qint64 total);
+    // GUI thread, at most every ~100 ms while a background filter runs, and once at its end.
+    void filterProgress(qint64 done, qint64 total);
+    // GUI thread: a background filter ended; applied is false when it was cancelled.
+    void filterFinished(bool applied);
 
 private:
     // Removes the rows of records the store no longer holds (after an append or a resize).
@@ -100,6 +119,10 @@ private:
     int indexNewRecords();
     void rebuildIndex();
     void compactIndex();
+    void startBackgroundFilter(const LogFilter &filter);
+    void finishBackgroundFilter();
+    // Cancels a background filter and waits for its thread (before the store changes).
+    void stopBackgroundFilter();
 
     LogStore m_store;
     LogFilter m_filter;
@@ -115,6 +138,14 @@ private:
     bool m_paused = false;
     qsizetype m_knownServers = 0;
     QFont m_boldFont;
+
+    // Background filtering: the store does not change while m_filterThread runs.
+    struct FilterJob;
+    qsizetype m_backgroundThreshold = DefaultBackgroundThreshold;
+    QThread *m_filterThread = nullptr;
+    std::shared_ptr<FilterJob> m_filterJob;
+    LogFilter m_pendingFilter;
+    QTimer *m_progressTimer = nullptr;
 };
 
 } // namespace qpalm

@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QProgressBar>
 #include <QMessageBox>
 #include <QSplitter>
 #include <QThread>
@@ -96,6 +97,8 @@ LogViewer::LogViewer(QWidget *parent)
     bar->addWidget(m_pauseButton);
     bar->addWidget(clearButton);
     bar->addWidget(m_exportButton);
+    bar->addWidget(m_filterProgress);
+    bar->addWidget(m_cancelFilterButton);
     bar->addWidget(m_status);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -359,14 +362,27 @@ void LogViewer::applyFilter()
     const quint64 serial = hadCurrent ? m_model->serialAt(current.row()) : 0;
     if (!m_model->setFilter(filter))
         return;
-    if (hadCurrent && m_model->rowCount() > 0) {
+    const auto restore = [this, hadCurrent, serial] {
+        if (!hadCurrent || m_model->rowCount() == 0)
+            return;
         const int row = std::min(m_model->lowerBoundRow(serial), m_model->rowCount() - 1);
         const QModelIndex index = m_model->index(row, LogModel::TextColumn);
         m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
                                                              QItemSelectionModel::Rows);
         if (!m_view->follow())
             m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    };
+    if (!m_model->isFiltering()) {
+        restore();
+        return;
     }
+    connect(
+        m_model, &LogModel::filterFinished, this,
+        [restore](bool applied) {
+            if (applied)
+                restore();
+        },
+        Qt::SingleShotConnection);
 }
 
 void LogViewer::updateServerMenu()
@@ -425,12 +441,17 @@ void LogViewer::updateStatus()
     const QLocale locale;
     QString text = tr("%1 shown of %2")
                        .arg(locale.toString(m_model->rowCount()),
-                            locale.toString(qint64(m_model->store().size())));
+                            locale.toString(qint64(m_model->store().heldCount())));
     if (m_model->isPaused())
         text += tr(" (paused)");
+    if (m_model->isFiltering())
+        text += tr(" (filtering\u2026)");
     m_status->setText(text);
     m_status->setToolTip(
-        tr("Keeps the newest %1 records").arg(locale.toString(qint64(m_model->capacity()))));
+        tr("Keeps the newest %1 records, and up to %2 older warnings and errors (%3 now)")
+            .arg(locale.toString(qint64(m_model->capacity())),
+                 locale.toString(qint64(m_model->store().keptCapacity())),
+                 locale.toString(qint64(m_model->store().keptCount()))));
 }
 
 void LogViewer::showCurrentRecord()

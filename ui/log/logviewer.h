@@ -16,6 +16,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QMenu;
+class QProgressBar;
 class QThread;
 class QTimer;
 class QToolButton;
@@ -152,6 +153,8 @@ private:
     QStringList m_serverFilter;
     QStringList m_knownServers;   // as listed in the menu
     QStringList m_offeredServers; // from setKnownServers
+    QProgressBar *m_filterProgress;
+    QToolButton *m_cancelFilterButton;
     QToolButton *m_timeButton;
     QMenu *m_timeMenu;
     QToolButton *m_savedButton;

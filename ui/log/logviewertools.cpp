@@ -16,6 +16,7 @@
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QMenu>
+#include <QProgressBar>
 #include <QSettings>
 #include <QToolButton>
 
@@ -164,6 +165,33 @@ void LogViewer::createTools()
     separator->setSeparator(true);
     m_view->addAction(separator);
     m_view->addActions({m_toggleBookmark, m_nextBookmark, m_previousBookmark, clearBookmarks});
+    // A background filter shows its progress here and can be cancelled.
+    m_filterProgress = new QProgressBar(this);
+    m_filterProgress->setObjectName(QStringLiteral("filterProgress"));
+    m_filterProgress->setRange(0, 1000);
+    m_filterProgress->setFixedWidth(fontMetrics().horizontalAdvance(QStringLiteral("0000000000")));
+    m_filterProgress->setTextVisible(false);
+    m_filterProgress->setVisible(false);
+    m_cancelFilterButton = new QToolButton(this);
+    m_cancelFilterButton->setText(tr("Cancel"));
+    m_cancelFilterButton->setToolTip(tr("Stop filtering; the previous filter stays"));
+    m_cancelFilterButton->setAutoRaise(true);
+    m_cancelFilterButton->setVisible(false);
+    connect(m_cancelFilterButton, &QToolButton::clicked, m_model, &LogModel::cancelFilter);
+    connect(m_model, &LogModel::filterStarted, this, [this] {
+        m_filterProgress->setValue(0);
+        m_filterProgress->setVisible(true);
+        m_cancelFilterButton->setVisible(true);
+        updateStatus();
+    });
+    connect(m_model, &LogModel::filterProgress, this, [this](qint64 done, qint64 total) {
+        m_filterProgress->setValue(total > 0 ? int(done * 1000 / total) : 1000);
+    });
+    connect(m_model, &LogModel::filterFinished, this, [this] {
+        m_filterProgress->setVisible(false);
+        m_cancelFilterButton->setVisible(false);
+        updateStatus();
+    });
     updateTimeButton();
 }
 
