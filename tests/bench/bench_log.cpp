@@ -7,6 +7,10 @@
 //   bench_log filter [--records N] [--runs R]
 //     fills a LogViewer with N records and times each kind of filter change (model reset and
 //     view relayout included).
+//   bench_log flood [--records N] [--capacity N] [--runs R]
+//     ingests N records (a DEBUG flood with one ERROR in 1000) into a LogViewer with a ring of
+//     `capacity`, reports time, RSS and how many errors are still held, then times filters
+//     over what is held (background filtering included, up to the view's repaint).
 #include "errorinbox.h"
 #include "logmodel.h"
 #include "logview.h"
@@ -205,6 +209,103 @@ void benchStall(int rate, int seconds, int capacity, const QString &filter, int 
     std::printf("  median of longest stalls: %.1f ms (bar: 50 ms)\n", median(maxima));
 }
 
+// Returns once a background filter (if one started) has been applied and painted.
+void settle(LogViewer &viewer)
+{
+    while (viewer.model()->isFiltering())
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    QApplication::processEvents();
+}
+
+void benchFlood(qint64 records, int capacity, int runs)
+{
+    LogViewer viewer;
+    viewer.resize(1400, 900);
+    viewer.show();
+    viewer.setCapacity(capacity);
+    QApplication::processEvents();
+    const long rssBefore = rssMiB();
+    const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
+    QElapsedTimer fill;
+    fill.start();
+    qint64 errors = 0;
+    for (qint64 i = 0; i < records; i += 10000) {
+        LogBatch batch;
+        batch.reserve(10000);
+        for (qint64 k = i; k < std::min(records, i + 10000); ++k) {
+            LogRecord r = syntheticRecord(quint64(k), t0 + k / 1000);
+            if (k % 1000 == 0) {
+                r.level = LogLevel::Error;
+                r.text = QStringLiteral("User function gave an error");
+                r.traceback = QStringLiteral("worker.lua:%1: flood error %2\nstack traceback:\n"
+                                             "\tworker.lua:%1: in function 'handle'")
+                                  .arg(7 + k % 5)
+                                  .arg(k);
+                ++errors;
+            } else {
+                r.level = LogLevel::Debug;
+            }
+            batch.append(std::move(r));
+        }
+        viewer.appendRecords(batch);
+        if ((i / 10000) % 10 == 9) { // a flush per 100 k records, as the 100 ms timer would
+            viewer.model()->flush();
+            QApplication::processEvents();
+        }
+    }
+    viewer.model()->flush();
+    QApplication::processEvents();
+    const double ingestMs = double(fill.nsecsElapsed()) / 1e6;
+    const LogStore &store = viewer.model()->store();
+    std::printf(
+        "flood: %lld records (%lld ERROR) ingested in %.0f ms (%.0f k records/s); ring %lld "
+        "of %d, kept %lld; rows %d; RSS %ld MiB (%ld MiB before)\n",
+        records, errors, ingestMs, double(records) / ingestMs, qint64(store.size()), capacity,
+        qint64(store.keptCount()), viewer.model()->rowCount(), rssMiB(), rssBefore);
+
+    viewer.setMinimumLevel(LogLevel::Error);
+    settle(viewer);
+    std::printf("  errors still held: %d of %lld\n", viewer.model()->rowCount(), errors);
+    viewer.setMinimumLevel(LogLevel::Debug);
+    settle(viewer);
+
+    struct Case
+    {
+        const char *name;
+        std::function<void()> apply;
+    };
+    const std::vector<Case> cases{
+        {"level >= ERROR", [&] { viewer.setMinimumLevel(LogLevel::Error); }},
+        {"text \"flood error 9\" (any case)",
+         [&] { viewer.setTextFilter(QStringLiteral("flood error 9")); }},
+        {"text \"client 42,\" (any case)",
+         [&] { viewer.setTextFilter(QStringLiteral("client 42,")); }},
+        {"regex \"^Dispatching job \\d+7 \"",
+         [&] { viewer.setTextFilter(QStringLiteral("^Dispatching job \\d+7 "), true); }},
+        {"server worker-1", [&] { viewer.setServerFilter({QStringLiteral("worker-1")}); }},
+    };
+    for (const Case &c : cases) {
+        std::vector<double> times;
+        int shown = 0;
+        for (int run = 0; run < runs; ++run) {
+            viewer.setServerFilter({});
+            viewer.setMinimumLevel(LogLevel::Debug);
+            viewer.setTextFilter(QString());
+            settle(viewer);
+            QElapsedTimer t;
+            t.start();
+            c.apply();
+            settle(viewer);
+            times.push_back(double(t.nsecsElapsed()) / 1e6);
+            shown = viewer.model()->rowCount();
+        }
+        std::sort(times.begin(), times.end());
+        std::printf("  %-36s median %7.1f ms  (min %7.1f, max %7.1f)  %9d rows\n", c.name,
+                    median(times), times.front(), times.back(), shown);
+        std::fflush(stdout);
+    }
+}
+
 void benchFilter(int records, int runs)
 {
     LogViewer viewer;
@@ -271,11 +372,11 @@ void benchFilter(int records, int runs)
             reset();
             if (c.prepare)
                 c.prepare();
-            QApplication::processEvents();
+            settle(viewer);
             QElapsedTimer t;
             t.start();
             c.apply();
-            QApplication::processEvents(); // the view's relayout and paint
+            settle(viewer); // the background filter (if any), the view's relayout and paint
             times.push_back(double(t.nsecsElapsed()) / 1e6);
             shown = viewer.model()->rowCount();
         }
@@ -332,8 +433,11 @@ int main(int argc, char **argv)
                    parser.value(QStringLiteral("filter")), runs);
     } else if (mode == u"filter") {
         benchFilter(parser.value(QStringLiteral("records")).toInt(), runs);
+    } else if (mode == u"flood") {
+        benchFlood(parser.value(QStringLiteral("records")).toLongLong(),
+                   parser.value(QStringLiteral("capacity")).toInt(), runs);
     } else {
-        std::fprintf(stderr, "bench_log: unknown mode \"%s\" (use stall or filter)\n",
+        std::fprintf(stderr, "bench_log: unknown mode \"%s\" (use stall, filter or flood)\n",
                      qPrintable(mode));
         return 2;
     }

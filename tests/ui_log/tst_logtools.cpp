@@ -9,9 +9,9 @@
 #include "logviewer.h"
 
 #include <QAction>
+#include <QHeaderView>
 #include <QProgressBar>
 #include <QSignalSpy>
-#include <QHeaderView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,6 +49,14 @@ LogBatch mixed()
                                 .arg(i % 2 ? QStringLiteral("odd") : QStringLiteral("even")),
                             {}, quint64(i + 1)));
     return b;
+}
+
+// Saves a grab of w as name in $QPALM_SCREENSHOT_DIR when set (docs/screenshots/).
+void screenshot(QWidget *w, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("QPALM_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
 }
 
 } // namespace
@@ -160,6 +168,32 @@ private Q_SLOTS:
         m_viewer->toggleBookmarkAction()->trigger(); // toggles off
         QVERIFY(!view->isBookmarked(5));
         QCOMPARE(view->bookmarks().size(), size_t(1));
+
+        // For the docs: bookmarks and highlighted matches together.
+        view->setCurrentIndex(m_viewer->model()->index(9, 0));
+        m_viewer->toggleBookmarkAction()->trigger();
+        m_viewer->setTextFilter(QStringLiteral("says"));
+        view->setCurrentIndex(m_viewer->model()->index(13, 0));
+        screenshot(m_viewer, QStringLiteral("log-bookmarks.png"));
+    }
+
+    void expandedTracebackWraps()
+    {
+        LogView *view = m_viewer->view();
+        m_viewer->appendRecords({makeRecord(
+            BaseMsecs + 41'000, QStringLiteral("worker-2"), LogLevel::Error,
+            QStringLiteral("User function gave an error"),
+            luaTraceback(QStringLiteral("worker.lua"), 12,
+                         QStringLiteral("attempt to concatenate a nil value (global 'missing')"),
+                         QStringLiteral("handle")))});
+        m_viewer->model()->flush();
+        const int row = m_viewer->model()->rowCount() - 1;
+        view->setCurrentIndex(m_viewer->model()->index(row, 0));
+        view->setExpanded(row, true);
+        QVERIFY(view->isExpanded(row));
+        QVERIFY(view->rowHeight(row) >= 5 * view->verticalHeader()->defaultSectionSize());
+        view->scrollTo(m_viewer->model()->index(row, 0));
+        screenshot(m_viewer, QStringLiteral("traceback.png"));
     }
 
     void timeRange()

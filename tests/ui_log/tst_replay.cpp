@@ -140,6 +140,14 @@ void TestReplay::handlerErrorKeepsMessageAndReplaysAfterFix()
     QCOMPARE(replies, QByteArrayList{"fixed boom"});
     QVERIFY2(inbox.replayResultText().contains(QStringLiteral("fixed boom")),
              qPrintable(inbox.replayResultText()));
+    const QString shots = qEnvironmentVariable("QPALM_SCREENSHOT_DIR");
+    if (!shots.isEmpty()) {
+        inbox.resize(900, 520);
+        inbox.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&inbox));
+        QTest::qWait(200);
+        QVERIFY(inbox.grab().save(shots + QStringLiteral("/replay.png")));
+    }
     cluster.stopAll();
     QTRY_VERIFY_WITH_TIMEOUT(srv->state() == ServerHandle::State::Stopped, 5000);
 }
