@@ -16,9 +16,13 @@
 #include "logmodel.h"
 #include "logviewer.h"
 #include "scripteditor.h"
+#include "clustervalidation.h"
+#include "serverdialog.h"
 #include "serverhandle.h"
 #include "uitestutil.h"
 #include "welcomepage.h"
+
+#include <QLineEdit>
 
 #include <QAction>
 #include <QDockWidget>
@@ -60,6 +64,7 @@ private Q_SLOTS:
     void panelShowsUptimeRestartsAndBacklog();
     void helpListsShortcutsGuideAndAbout();
     void emptyWindowHintsWhatToOpen();
+    void smallerThings();
 
 private:
     ServerHandle *server(const QString &name) const { return m_window->cluster()->server(name); }
@@ -438,6 +443,39 @@ void TestAppFixes::emptyWindowHintsWhatToOpen()
     QCOMPARE(welcome->offeredFiles().value(0), QFileInfo(path).absoluteFilePath());
     m_window->scriptEditor()->closeFile(m_window->scriptEditor()->openFiles().value(0), true);
     QCOMPARE(stack->currentWidget(), welcome);
+}
+
+void TestAppFixes::smallerThings()
+{
+    // A job over loopback faster than a millisecond reads in µs, never "0 ms".
+    QCOMPARE(ClientPanel::durationText(0.35), u"350 µs"_s);
+    QCOMPARE(ClientPanel::durationText(3.254), u"3.25 ms"_s);
+    QCOMPARE(ClientPanel::durationText(420), u"420 ms"_s);
+
+    // Suggest Ports replaces an invalid DB address as well as empty ones.
+    ServerDialog dialog(m_window.get());
+    dialog.prepareNew(ServerKind::Server);
+    auto *db = qobject_cast<QLineEdit *>(dialog.field(u"db_address"_s));
+    QVERIFY(db);
+    db->setText(u"tcp:/127.0.0.1:55"_s);
+    dialog.suggestAddresses();
+    QVERIFY2(isValidAddress(db->text()), qPrintable(db->text()));
+
+    // Deleting a cache key asks; published keys with a warning; declining deletes nothing.
+    QVERIFY(CachePanel::isPublishedKey("worker_pull_address"));
+    QVERIFY(!CachePanel::isPublishedKey("my_key"));
+    CachePanel *cache = m_window->cachePanel();
+    QString asked;
+    bool warned = false;
+    cache->setDeleteConfirmation([&](const QString &question, bool warn) {
+        asked = question;
+        warned = warn;
+        return false;
+    });
+    cache->findChild<QLineEdit *>(u"key"_s)->setText(u"worker_pull_address"_s);
+    QVERIFY(!cache->deleteEditedKey());
+    QVERIFY(warned);
+    QVERIFY2(asked.contains(u"worker_pull_address"_s), qPrintable(asked));
 }
 
 QTEST_MAIN(TestAppFixes)

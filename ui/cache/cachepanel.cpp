@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -183,14 +184,7 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
         }
         setValue(editedKey(), value);
     });
-    connect(m_deleteButton, &QPushButton::clicked, this, [this] {
-        const QByteArray key = editedKey();
-        if (key.isEmpty()) {
-            fail(tr("No key to delete: pick one in the list or type it."));
-            return;
-        }
-        removeKey(key);
-    });
+    connect(m_deleteButton, &QPushButton::clicked, this, [this] { deleteEditedKey(); });
 
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("qpalm-cache-panel"));
@@ -279,6 +273,41 @@ void CachePanel::setValue(const QByteArray &key, const QByteArray &value)
     send(tr("set a value"), [key, value](ClientWorker *worker, const ClientEndpoint &endpoint) {
         worker->storeValue(endpoint, key, value);
     });
+}
+
+bool CachePanel::isPublishedKey(const QByteArray &key)
+{
+    static const QList<QByteArray> published{
+        "name",        "db_address",    "pull_address",        "pub_address",
+        "sub_address", "sub_addresses", "worker_pull_address", "worker_push_address"};
+    return published.contains(key);
+}
+
+bool CachePanel::deleteEditedKey()
+{
+    const QByteArray key = editedKey();
+    if (key.isEmpty()) {
+        fail(tr("No key to delete: pick one in the list or type it."));
+        return false;
+    }
+    const bool warn = isPublishedKey(key);
+    const QString question =
+        warn ? tr("Delete %1? The server publishes it for its peers: workers and clients that "
+                  "read it can no longer connect.")
+                   .arg(displayBytes(key, 80))
+             : tr("Delete %1 from the cache?").arg(displayBytes(key, 80));
+    const bool yes = m_confirmDelete
+                         ? m_confirmDelete(question, warn)
+                         : (warn ? QMessageBox::warning(this, tr("Delete Published Key"), question,
+                                                        QMessageBox::Yes | QMessageBox::Cancel,
+                                                        QMessageBox::Cancel)
+                                 : QMessageBox::question(this, tr("Delete Key"), question,
+                                                         QMessageBox::Yes | QMessageBox::Cancel,
+                                                         QMessageBox::Yes)) == QMessageBox::Yes;
+    if (!yes)
+        return false;
+    removeKey(key);
+    return true;
 }
 
 void CachePanel::removeKey(const QByteArray &key)

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <deque>
+#include <functional>
 
 class QLabel;
 class QLineEdit;
@@ -54,6 +55,18 @@ class CachePanel : public QWidget
 public:
     explicit CachePanel(QWidget *parent = nullptr);
     ~CachePanel() override;
+
+    // True for keys a server publishes in its cache for its peers ("name", the addresses such as
+    // worker_pull_address): deleting one cuts workers and clients off.
+    static bool isPublishedKey(const QByteArray &key);
+    // Asks whether to delete (question, warning); the default shows a message box. Tests and
+    // scripts replace it.
+    void setDeleteConfirmation(std::function<bool(const QString &, bool)> confirm)
+    {
+        m_confirmDelete = std::move(confirm);
+    }
+    // What the Delete button does: asks, then removes the edited key. False when declined.
+    bool deleteEditedKey();
 
     // The servers to choose from (all but workers: a worker's cache is its master's).
     void setServers(const QList<ServerHandle *> &servers);
@@ -146,6 +159,7 @@ private:
     bool m_hex = false;
     QByteArray m_selectAfterRefresh;
     QString m_lastError;
+    std::function<bool(const QString &, bool)> m_confirmDelete;
 };
 
 } // namespace qpalm

@@ -454,6 +454,18 @@ void ClientPanel::onProgress(const JobReport &report)
     showReport(report);
 }
 
+QString ClientPanel::durationText(double msecs)
+{
+    // A job over loopback can take less than a millisecond: never "0 ms".
+    if (msecs < 1.0)
+        return tr("%1 µs").arg(qMax<qint64>(1, qRound64(msecs * 1000.0)));
+    if (msecs < 10.0)
+        return tr("%1 ms").arg(msecs, 0, 'f', 2);
+    if (msecs < 10'000.0)
+        return tr("%1 ms").arg(qRound64(msecs));
+    return tr("%1 s").arg(msecs / 1000.0, 0, 'f', 1);
+}
+
 void ClientPanel::onFinished(const JobReport &report)
 {
     if (!m_running)
@@ -465,14 +477,15 @@ void ClientPanel::onFinished(const JobReport &report)
     if (!report.error.isEmpty()) {
         fail(report.error);
     } else {
-        m_status->setText(report.cancelled ? tr("Stopped after %1 messages, %2 replies in %3 ms.")
+        const QString took = durationText(report.elapsedExactMs);
+        m_status->setText(report.cancelled ? tr("Stopped after %1 messages, %2 replies in %3.")
                                                  .arg(report.sent)
                                                  .arg(report.received)
-                                                 .arg(report.elapsedMs)
-                                           : tr("Done: %1 messages, %2 replies in %3 ms.")
+                                                 .arg(took)
+                                           : tr("Done: %1 messages, %2 replies in %3.")
                                                  .arg(report.sent)
                                                  .arg(report.received)
-                                                 .arg(report.elapsedMs));
+                                                 .arg(took));
     }
     Q_EMIT jobFinished(sent(), received(), p50Ms(), p99Ms());
 }

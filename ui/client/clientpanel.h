@@ -40,6 +40,8 @@ class ClientPanel : public QWidget
 {
     Q_OBJECT
 public:
+    // "850 µs", "3.25 ms", "420 ms", "12.5 s": how a job's duration reads.
+    static QString durationText(double msecs);
     explicit ClientPanel(QWidget *parent = nullptr);
     ~ClientPanel() override;
 

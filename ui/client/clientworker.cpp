@@ -158,6 +158,7 @@ void ClientWorker::runEval(Client &client, const JobRequest &request)
     report.sent = 1;
     report.finished = true;
     report.elapsedMs = qint64(millisecondsBetween(start, end));
+    report.elapsedExactMs = millisecondsBetween(start, end);
     if (!replies && isCancelled(request.abort)) {
         report.cancelled = true;
         m_client.reset(); // replies may still arrive on its SUB socket
@@ -198,6 +199,7 @@ void ClientWorker::runJob(Client &client, const JobRequest &request)
         report.p50Ms = latency.percentile(0.50);
         report.p99Ms = latency.percentile(0.99);
         report.elapsedMs = qint64(millisecondsBetween(start, now));
+        report.elapsedExactMs = millisecondsBetween(start, now);
         report.replies = tail.take();
         report.cancelled = cancelled;
         return report;

@@ -59,6 +59,7 @@ struct JobReport
     double p50Ms = 0.0;
     double p99Ms = 0.0;
     qint64 elapsedMs = 0;
+    double elapsedExactMs = 0.0; // the same, to the microsecond
     QList<QByteArray> replies; // newest replies since the previous report (bounded by keepReplies)
     bool finished = false;
     bool cancelled = false;

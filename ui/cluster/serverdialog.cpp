@@ -171,7 +171,8 @@ void ServerDialog::buildForm()
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     auto *suggest = m_buttons->addButton(tr("&Suggest Ports"), QDialogButtonBox::ActionRole);
-    suggest->setToolTip(tr("Fill empty addresses this server binds with free local ports"));
+    suggest->setToolTip(
+        tr("Fill empty or invalid addresses this server binds with free local ports"));
     connect(suggest, &QPushButton::clicked, this, &ServerDialog::suggestAddresses);
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         validate();
@@ -466,7 +467,8 @@ void ServerDialog::suggestAddresses()
     for (ClusterField field : traitsOf(kind).boundFields()) {
         const QString key(fieldName(field));
         QLineEdit *edit = m_addresses.value(key);
-        if (edit->text().trimmed().isEmpty())
+        // Empty or not an address (a typo in the DB address too): a free port replaces it.
+        if (edit->text().trimmed().isEmpty() || !isValidAddress(edit->text().trimmed()))
             edit->setText(suggestedAddress());
     }
     validate();

@@ -44,7 +44,7 @@ public:
     // True when kind's form shows the field key.
     static bool kindUsesField(ServerKind kind, const QString &key);
     // Fills every empty address this kind binds with a free loopback port.
-    void suggestAddresses();
+    void suggestAddresses(); // also replaces addresses that are not valid
     // A TCP port on 127.0.0.1 that is free now (asks the OS), or 0.
     static int freeTcpPort();
 
