@@ -216,7 +216,8 @@ void TestCachePanel::hexValueThroughTheForm()
     QCOMPARE(valueEdit->toPlainText(), QStringLiteral("00 ff 10 41"));
 
     QSignalSpy removed(m_panel.get(), &CachePanel::keyRemoved);
-    m_panel->setDeleteConfirmation([](const QString &, bool) { return true; }); // the question, answered
+    m_panel->setDeleteConfirmation(
+        [](const QString &, bool) { return true; }); // the question, answered
     deleteButton->click();
     QVERIFY(removed.wait(5000));
     QCOMPARE(removed.first().first().toByteArray(), QByteArray("blob"));
