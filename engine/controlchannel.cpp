@@ -8,6 +8,7 @@
 #include "remote/controlwire.h"
 #include "server/controlcodec.h"
 #include "serverhandle.h"
+#include "serverstatenames.h"
 
 #include <QTimer>
 
@@ -16,27 +17,6 @@ namespace qpalm::remote {
 namespace {
 
 constexpr int kCommandTimeoutMs = 30000;
-
-QString stateName(ServerHandle::State state)
-{
-    switch (state) {
-    case ServerHandle::State::Stopped:
-        return QStringLiteral("stopped");
-    case ServerHandle::State::Starting:
-        return QStringLiteral("starting");
-    case ServerHandle::State::Running:
-        return QStringLiteral("running");
-    case ServerHandle::State::Stopping:
-        return QStringLiteral("stopping");
-    case ServerHandle::State::Failed:
-        return QStringLiteral("failed");
-    case ServerHandle::State::Hung:
-        return QStringLiteral("hung");
-    case ServerHandle::State::Unreachable:
-        return QStringLiteral("unreachable");
-    }
-    return QStringLiteral("unknown");
-}
 
 QString text(const std::string &bytes)
 {

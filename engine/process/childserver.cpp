@@ -191,12 +191,8 @@ void ChildServer::onFinished(int exitCode, QProcess::ExitStatus status)
     logRecord(failure ? LogLevel::Error : LogLevel::Warning, m_error);
     const RestartPolicy::Decision decision =
         m_policy.ended(failure, QDateTime::currentMSecsSinceEpoch());
-    if (decision.flapping)
-        m_error = QStringLiteral("flapping: more than %1 restarts within %2 s, not restarting "
-                                 "(last: %3)")
-                      .arg(RestartPolicy::kMaxRestarts)
-                      .arg(RestartPolicy::kWindowMs / 1000)
-                      .arg(m_error);
+    const RestartPolicy::Report report = m_policy.report(decision, m_error);
+    m_error = report.error;
     if (failure || decision.flapping) {
         setState(State::Failed);
         Q_EMIT failed(m_error);
@@ -204,17 +200,10 @@ void ChildServer::onFinished(int exitCode, QProcess::ExitStatus status)
         setState(State::Stopped);
         Q_EMIT stopped();
     }
-    if (decision.flapping) {
-        logRecord(LogLevel::Error, m_error);
-    } else if (decision.restart) {
-        logRecord(LogLevel::Warning,
-                  QStringLiteral("restarting in %1 ms (restart %2 within %3 s, policy %4)")
-                      .arg(decision.delayMs)
-                      .arg(decision.recentRestarts)
-                      .arg(RestartPolicy::kWindowMs / 1000)
-                      .arg(restartModeName(m_config.restart)));
+    if (!report.note.isEmpty())
+        logRecord(decision.flapping ? LogLevel::Error : LogLevel::Warning, report.note);
+    if (decision.restart)
         m_restartTimer->start(decision.delayMs);
-    }
 }
 
 void ChildServer::readOutput()

@@ -3,25 +3,12 @@
 #include "linkedserver.h"
 
 #include "controllink.h"
+#include "serverstatenames.h"
 
 #include <QDateTime>
 #include <QFileInfo>
 
 namespace qpalm {
-
-ServerHandle::State stateFromName(const QString &name)
-{
-    using State = ServerHandle::State;
-    static const QHash<QString, State> states = {
-        {QStringLiteral("stopped"), State::Stopped},
-        {QStringLiteral("starting"), State::Starting},
-        {QStringLiteral("running"), State::Running},
-        {QStringLiteral("stopping"), State::Stopping},
-        {QStringLiteral("failed"), State::Failed},
-        {QStringLiteral("hung"), State::Hung},
-        {QStringLiteral("unreachable"), State::Unreachable}};
-    return states.value(name, State::Unreachable);
-}
 
 LinkedServer::LinkedServer(ServerConfig config, QObject *parent)
     : ServerHandle(parent), m_config(std::move(config)), m_link(new ControlLink(this))

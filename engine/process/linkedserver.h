@@ -60,7 +60,4 @@ private:
     QHash<quint64, std::function<void(bool, const QString &)>> m_pending;
 };
 
-// The state a control channel reports by name ("running", ...).
-ServerHandle::State stateFromName(const QString &name);
-
 } // namespace qpalm

@@ -24,4 +24,24 @@ RestartPolicy::Decision RestartPolicy::ended(bool failure, qint64 nowMs)
     return decision;
 }
 
+RestartPolicy::Report RestartPolicy::report(const Decision &decision, const QString &how) const
+{
+    Report report{how, {}};
+    if (decision.flapping) {
+        report.error = QStringLiteral("flapping: more than %1 restarts within %2 s, not "
+                                      "restarting (last: %3)")
+                           .arg(kMaxRestarts)
+                           .arg(kWindowMs / 1000)
+                           .arg(how);
+        report.note = report.error;
+    } else if (decision.restart) {
+        report.note = QStringLiteral("restarting in %1 ms (restart %2 within %3 s, policy %4)")
+                          .arg(decision.delayMs)
+                          .arg(decision.recentRestarts)
+                          .arg(kWindowMs / 1000)
+                          .arg(restartModeName(m_mode));
+    }
+    return report;
+}
+
 } // namespace qpalm

@@ -28,6 +28,14 @@ public:
     void setMode(RestartMode mode) { m_mode = mode; }
     // The process ended on its own (failure: non-zero exit or a signal), at nowMs.
     Decision ended(bool failure, qint64 nowMs);
+    // What a handle reports after ended(): its error (how it ended, or flapping) and the log
+    // line for the decision (empty when it neither restarts nor flaps).
+    struct Report
+    {
+        QString error;
+        QString note;
+    };
+    Report report(const Decision &decision, const QString &how) const;
     // A start by the user: the history is forgotten.
     void reset() { m_restarts.clear(); }
 

@@ -8,6 +8,7 @@
 #include "logmodel.h"
 #include "message.h"
 #include "serverhandle.h"
+#include "serverstatenames.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -32,27 +33,6 @@
 namespace qpalm {
 
 namespace {
-
-QString stateName(ServerHandle::State state)
-{
-    switch (state) {
-    case ServerHandle::State::Stopped:
-        return QStringLiteral("stopped");
-    case ServerHandle::State::Starting:
-        return QStringLiteral("starting");
-    case ServerHandle::State::Running:
-        return QStringLiteral("running");
-    case ServerHandle::State::Stopping:
-        return QStringLiteral("stopping");
-    case ServerHandle::State::Failed:
-        return QStringLiteral("failed");
-    case ServerHandle::State::Hung:
-        return QStringLiteral("hung");
-    case ServerHandle::State::Unreachable:
-        return QStringLiteral("unreachable");
-    }
-    return QStringLiteral("unknown");
-}
 
 QJsonObject statsJson(const ServerHandle *server)
 {
