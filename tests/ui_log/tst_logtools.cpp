@@ -124,6 +124,7 @@ private Q_SLOTS:
         QCOMPARE(currentRow(), 3);
         // The key itself, with the view focused.
         m_viewer->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_viewer->window())); // shortcuts need it (xcb, WM)
         m_viewer->view()->setFocus();
         QTest::keyClick(m_viewer->view(), Qt::Key_F8);
         QCOMPARE(currentRow(), 13);
