@@ -279,6 +279,8 @@ void TestErrorFlow::oneMessageAndStartErrorsMarked()
     // Ctrl+L is Go to Line in the editor and Show All Logs elsewhere, never ambiguous.
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window)); // focus and shortcuts need it (xcb, WM)
     QAction *allLogs = window.findChild<QAction *>(QStringLiteral("actionShowAllLogs"));
     QVERIFY(allLogs);
     QSignalSpy showAll(allLogs, &QAction::triggered);

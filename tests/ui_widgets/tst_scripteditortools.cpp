@@ -204,6 +204,8 @@ void TestScriptEditorTools::keysOpenTheBars()
     editor.resize(800, 600);
     editor.show();
     QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    editor.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&editor)); // focus and shortcuts need it (xcb, WM)
     QVERIFY(editor.open(file));
     QsciScintilla *text = editor.editor(file);
     text->setFocus();
