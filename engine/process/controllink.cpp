@@ -112,7 +112,7 @@ void ControlLink::Worker::run()
         }
         for (auto &[id, bytes] : commands) {
             if (!up || zmq_send(socket, bytes.data(), bytes.size(), ZMQ_DONTWAIT) < 0) {
-                post([id](ControlLink *l) {
+                post([id = id](ControlLink *l) {
                     Q_EMIT l->commandAnswered(id, false,
                                               QStringLiteral("the control link is down"));
                 });
