@@ -33,9 +33,9 @@ enum class ClusterField {
     Replicas,
     Limits,
     Delivery, // master, hub, worker: the reliable path (heartbeat, credit)
-    Run,     // "threads" (default) or "process"
-    Restart, // "on-failure" (default), "always" or "never"
-    Command, // process kind: ["python3", "worker.py"]
+    Run,      // "threads" (default) or "process"
+    Restart,  // "on-failure" (default), "always" or "never"
+    Command,  // process kind: ["python3", "worker.py"]
     Cwd,
     Env,
     Attach // {"control": ADDR, "key": PATH.secret, "server_key": PATH.pub}

@@ -153,7 +153,8 @@ void TestModel::traitsTable()
                                                                                         : 0;
         QCOMPARE(t.startRank, rank);
     }
-    QCOMPARE(kindNameList(), QStringLiteral("server, master, hub, worker, pipeline, sink or process"));
+    QCOMPARE(kindNameList(),
+             QStringLiteral("server, master, hub, worker, pipeline, sink or process"));
     for (int f = int(ClusterField::Kind); f <= int(ClusterField::Attach); ++f) {
         const auto field = ClusterField(f);
         QVERIFY(fieldFromName(QString(fieldName(field))) == field);

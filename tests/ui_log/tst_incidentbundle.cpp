@@ -7,6 +7,7 @@
 #include "errorinbox.h"
 #include "incidentbundle.h"
 #include "logmodel.h"
+#include "requiretool.h"
 
 #include "client.h"
 #include "cluster.h"
@@ -46,8 +47,7 @@ private Q_SLOTS:
 void TestIncidentBundle::bundleFromARealCluster()
 {
     const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    if (python.isEmpty())
-        QSKIP("QPALM-SKIP: python3 (to unzip independently) is not installed");
+    QPALM_REQUIRE_TOOL(!python.isEmpty(), "python3 (to unzip independently)");
     QTemporaryDir dir;
     const QByteArray clusterJson =
         "{\"servers\": [{\"kind\": \"server\", \"name\": \"srv\", \"script\": \"handler.lua\", "

@@ -123,7 +123,8 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     // The client panel measures clients -> entry latency; the topology shows it on that edge.
     connect(m_clientPanel, &ClientPanel::jobFinished, this,
             [this](int, int received, double p50ms, double p99ms) {
-                if (const ServerHandle *entry = m_clientPanel->currentServer(); entry && received > 0)
+                if (const ServerHandle *entry = m_clientPanel->currentServer();
+                    entry && received > 0)
                     m_topology->setEdgeLatency(TopologyView::clientNodeName(), entry->name(), p50ms,
                                                p99ms);
             });
