@@ -31,6 +31,16 @@ struct Once
 
 } // namespace
 
+quint64 scriptDigest(const ScriptSource &script)
+{
+    if (script.isEmpty())
+        return 0;
+    // Only compared with earlier digests of the same server: any stable 64-bit hash will do.
+    const quint64 digest =
+        quint64(qHash(script.content, 0)) ^ (quint64(qHash(script.name, 1)) << 1);
+    return digest == 0 ? 1 : digest;
+}
+
 RemoteServerStatus statusOf(const ServerHandle *server)
 {
     RemoteServerStatus status;
@@ -40,6 +50,11 @@ RemoteServerStatus statusOf(const ServerHandle *server)
     status.level = server->logLevel();
     status.stats = server->stats();
     status.error = server->errorString();
+    status.addresses = server->addresses();
+    status.scriptPath = server->config().scriptPath;
+    const ScriptSource script = server->runningScript();
+    status.scriptName = script.name;
+    status.scriptDigest = scriptDigest(script);
     return status;
 }
 
@@ -200,6 +215,18 @@ void ControlChannel::handleRequest(const QByteArray &peer, const QByteArray &byt
         return;
     }
 
+    if (request.kind_case() == control::ControlRequest::kGetScript) {
+        const ScriptSource script = server->runningScript();
+        control::ControlReply reply;
+        reply.set_version(control::kVersion);
+        reply.set_id(id);
+        reply.set_ok(true);
+        reply.mutable_script()->set_name(script.name.toStdString());
+        reply.mutable_script()->set_content(script.content.toStdString());
+        m_sockets->reply(peer, reply.SerializeAsString());
+        return;
+    }
+
     // Commands that finish later answer on the first outcome or after the timeout.
     auto once = std::make_shared<Once>();
     auto *scope = new QObject(this);
@@ -224,8 +251,9 @@ void ControlChannel::handleRequest(const QByteArray &peer, const QByteArray &byt
         server->start();
     };
     const auto state = server->state();
-    const bool active =
-        state == ServerHandle::State::Running || state == ServerHandle::State::Starting;
+    const bool active = state == ServerHandle::State::Running ||
+                        state == ServerHandle::State::Starting ||
+                        state == ServerHandle::State::Hung;
 
     switch (request.kind_case()) {
     case control::ControlRequest::kStart:

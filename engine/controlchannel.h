@@ -14,6 +14,7 @@ namespace qpalm {
 
 class Cluster;
 class ServerHandle;
+struct ScriptSource;
 
 namespace remote {
 
@@ -57,6 +58,9 @@ private:
     QString m_address;
     bool m_scriptsAllowed = false;
 };
+
+// Changes when a server's running script does (name or content); 0 for none.
+quint64 scriptDigest(const ScriptSource &script);
 
 // The status of a server as the channel reports it.
 RemoteServerStatus statusOf(const ServerHandle *server);

@@ -39,6 +39,7 @@ struct ServerStats
     int heldForSubscriber = 0;  // replies waiting for their topic's first subscriber
     qint64 inFlight = 0;        // master/hub: toWorkers - fromWorkers
     QList<WorkerLedger> ledger; // master/hub: one entry per reliable-path worker seen this run
+    bool countersUnknown = false; // messagesIn/Out are not counted (an external process)
 };
 
 } // namespace qpalm

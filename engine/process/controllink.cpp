@@ -91,11 +91,27 @@ void ControlLink::Worker::run()
     qint64 nextPing = 0;
     qint64 lostAtMsecs = 0; // wall clock, for the gap record
     remote::RecordGap gap;
+    // The running script is fetched when its digest changes, not with every status.
+    quint64 fetchedDigest = 0;
+    quint64 fetchingDigest = 0;
+    quint64 scriptId = 0;
 
     auto sendRequest = [&](control::ControlRequest &request) {
         request.set_version(control::kVersion);
         const std::string bytes = request.SerializeAsString();
         return zmq_send(socket, bytes.data(), bytes.size(), ZMQ_DONTWAIT) >= 0;
+    };
+    auto relayStatus = [&](remote::RemoteServerStatus status) {
+        if (status.scriptDigest != 0 && status.scriptDigest != fetchedDigest && scriptId == 0) {
+            control::ControlRequest fetch;
+            fetch.set_id(scriptId = nextId++);
+            fetch.set_server(server);
+            fetch.mutable_get_script();
+            fetchingDigest = status.scriptDigest;
+            if (!sendRequest(fetch))
+                scriptId = 0;
+        }
+        post([status = std::move(status)](ControlLink *l) { Q_EMIT l->statusReceived(status); });
     };
     auto emitRecords = [this](LogBatch records) {
         if (records.isEmpty())
@@ -149,9 +165,7 @@ void ControlLink::Worker::run()
                     } else if (decoded.kind == remote::RemoteEvent::Kind::RecordsLost) {
                         emitRecords({gap.lostRecord(options.server, decoded.lost)});
                     } else if (decoded.status.name == options.server) {
-                        post([status = decoded.status](ControlLink *l) {
-                            Q_EMIT l->statusReceived(status);
-                        });
+                        relayStatus(std::move(decoded.status));
                     }
                 }
                 zmq_msg_close(&message);
@@ -183,12 +197,19 @@ void ControlLink::Worker::run()
                                                 QDateTime::currentMSecsSinceEpoch())
                                    : gap.first(recent));
                 everUp = true;
+            } else if (reply.id() == scriptId && scriptId != 0) {
+                scriptId = 0;
+                if (reply.ok()) {
+                    fetchedDigest = fetchingDigest;
+                    ScriptSource script;
+                    script.name = QString::fromStdString(reply.script().name());
+                    script.content = QByteArray::fromStdString(reply.script().content());
+                    post([script](ControlLink *l) { Q_EMIT l->scriptReceived(script); });
+                }
             } else if (reply.id() == heartbeatId || reply.id() >= (1ULL << 62)) {
                 for (const auto &status : reply.servers()) {
                     if (status.name() == server)
-                        post([status = remote::wire::takeStatus(status)](ControlLink *l) {
-                            Q_EMIT l->statusReceived(status);
-                        });
+                        relayStatus(remote::wire::takeStatus(status));
                 }
             } else {
                 post([id = reply.id(), ok = reply.ok(),
@@ -200,6 +221,7 @@ void ControlLink::Worker::run()
         if (up && nowMs() - lastHeard > options.lostAfterMs) {
             up = false;
             watchId = 0;
+            scriptId = 0;
             lostAtMsecs = QDateTime::currentMSecsSinceEpoch() - (nowMs() - lastHeard);
             post([](ControlLink *l) {
                 l->m_up = false;

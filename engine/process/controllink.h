@@ -3,6 +3,7 @@
 #pragma once
 
 #include "logrecord.h"
+#include "scriptsource.h"
 #include "remote/controlsecurity.h"
 #include "remote/remotestatus.h"
 
@@ -58,6 +59,8 @@ Q_SIGNALS:
     void statusReceived(const qpalm::remote::RemoteServerStatus &status);
     // This object's thread: records of the watched server (a resume adds one for the gap).
     void recordsReceived(const qpalm::LogBatch &records);
+    // This object's thread: the watched server's running script, fetched when it changed.
+    void scriptReceived(const qpalm::ScriptSource &script);
     // This object's thread: a command was answered (ok false: refused, or the link is down).
     void commandAnswered(quint64 id, bool ok, const QString &reason);
 

@@ -25,6 +25,15 @@ LinkedServer::LinkedServer(ServerConfig config, QObject *parent)
         linkLost();
     });
     connect(m_link, &ControlLink::linkUp, this, [this] { linkUp(); });
+    connect(m_link, &ControlLink::scriptReceived, this, [this](const ScriptSource &script) {
+        m_runningScript = script;
+        m_runningScript.path = m_config.scriptPath;
+    });
+}
+
+ScriptSource LinkedServer::runningScript() const
+{
+    return m_runningScript.isEmpty() ? m_config.script : m_runningScript;
 }
 
 void LinkedServer::setState(State state)
@@ -70,6 +79,10 @@ void LinkedServer::onStatus(const remote::RemoteServerStatus &status)
         m_config.logLevel = status.level;
         Q_EMIT logLevelChanged(status.level);
     }
+    if (!status.addresses.isEmpty())
+        m_addresses = status.addresses; // before the state change that redraws the topology
+    if (m_config.scriptPath.isEmpty() && !status.scriptPath.isEmpty())
+        m_config.scriptPath = status.scriptPath; // an attached server: its file over there
     remoteStateChanged(stateFromName(status.state), status.error);
     if (status.stats.msecsSinceEpoch != 0 &&
         status.stats.msecsSinceEpoch != m_stats.msecsSinceEpoch) {
@@ -122,6 +135,8 @@ void LinkedServer::reloadScript(const ScriptSource &script)
                          }
                          if (!script.content.isEmpty()) {
                              m_config.script = script;
+                             m_runningScript = script;
+                             m_runningScript.name = name;
                              if (!script.path.isEmpty())
                                  m_config.scriptPath = script.path;
                          }

@@ -29,6 +29,8 @@ public:
     QMap<QString, QString> addresses() const override { return m_addresses; }
     ServerStats stats() const override { return m_stats; }
     quint64 generation() const override { return m_generation; }
+    // What the server reports it runs (fetched over the link when it changes), else the config's.
+    ScriptSource runningScript() const override;
 
     void setLogLevel(qpalm::LogLevel level) override;
     void reloadScript(const qpalm::ScriptSource &script) override;
@@ -52,6 +54,7 @@ protected:
     quint64 m_generation = 0;
     ControlLink *m_link = nullptr;
     quint64 m_recordSequence = 0; // for records of our own
+    ScriptSource m_runningScript; // as last fetched over the link
 
 private:
     void onStatus(const remote::RemoteServerStatus &status);

@@ -67,6 +67,7 @@ void putRecord(const LogRecord &in, control::Record *out)
     out->set_text(bytes(in.text));
     out->set_traceback(bytes(in.traceback));
     out->set_sequence(in.sequence);
+    control::putAttachedMessage(in, out);
 }
 
 LogRecord takeRecord(const control::Record &in)
@@ -78,6 +79,7 @@ LogRecord takeRecord(const control::Record &in)
     out.text = text(in.text());
     out.traceback = text(in.traceback());
     out.sequence = in.sequence();
+    control::takeAttachedMessage(in, &out);
     return out;
 }
 
@@ -89,6 +91,15 @@ void putStatus(const RemoteServerStatus &in, control::ServerStatus *out)
     out->set_level(int(in.level));
     out->set_error(bytes(in.error));
     out->set_generation(in.stats.generation);
+    for (auto it = in.addresses.cbegin(); it != in.addresses.cend(); ++it) {
+        control::Address *address = out->add_addresses();
+        address->set_parameter(bytes(it.key()));
+        address->set_endpoint(bytes(it.value()));
+    }
+    out->set_script_path(bytes(in.scriptPath));
+    out->set_script_name(bytes(in.scriptName));
+    out->set_script_digest(in.scriptDigest);
+    out->set_counters_unknown(in.stats.countersUnknown);
     control::Stats *stats = out->mutable_stats();
     stats->set_msecs_since_epoch(in.stats.msecsSinceEpoch);
     stats->set_messages_in(in.stats.messagesIn);
@@ -112,6 +123,11 @@ RemoteServerStatus takeStatus(const control::ServerStatus &in)
     out.state = text(in.state());
     out.level = control::isValidLevel(in.level()) ? LogLevel(in.level()) : LogLevel::Info;
     out.error = text(in.error());
+    for (const control::Address &address : in.addresses())
+        out.addresses.insert(text(address.parameter()), text(address.endpoint()));
+    out.scriptPath = text(in.script_path());
+    out.scriptName = text(in.script_name());
+    out.scriptDigest = in.script_digest();
     const control::Stats &stats = in.stats();
     out.stats.generation = in.generation();
     out.stats.msecsSinceEpoch = stats.msecs_since_epoch();
@@ -126,6 +142,7 @@ RemoteServerStatus takeStatus(const control::ServerStatus &in)
     out.stats.pendingOut = stats.pending_out();
     out.stats.heldForSubscriber = stats.held_for_subscriber();
     out.stats.inFlight = stats.in_flight();
+    out.stats.countersUnknown = in.counters_unknown();
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include "logrecord.h"
 #include "serverstats.h"
 
+#include <QMap>
 #include <QString>
 
 namespace qpalm::remote {
@@ -17,7 +18,11 @@ struct RemoteServerStatus
     QString state; // stopped, starting, running, stopping, failed
     LogLevel level = LogLevel::Info;
     ServerStats stats;
-    QString error; // why the last start failed
+    QString error;                    // why the last start failed
+    QMap<QString, QString> addresses; // by pylm parameter name, as ServerHandle::addresses()
+    QString scriptPath;               // on the server's machine
+    QString scriptName;
+    quint64 scriptDigest = 0; // changes when the running script does; 0: none
 };
 
 // One event of a watched control channel.

@@ -3,6 +3,9 @@
 #include "controlcodec.h"
 
 #include "control.pb.h"
+#include "message.h"
+
+#include <algorithm>
 
 #include <limits>
 
@@ -98,6 +101,31 @@ template <typename Proto> bool parse(std::string_view bytes, Proto &proto, QStri
 }
 
 } // namespace
+
+void putAttachedMessage(const LogRecord &in, Record *out)
+{
+    if (!in.message)
+        return;
+    Message copy = *in.message;
+    if (copy.payload.size() > std::size_t(kMaxAttachedPayloadBytes))
+        copy.payload.resize(std::size_t(kMaxAttachedPayloadBytes));
+    out->set_message(encodeMessage(copy));
+    out->set_message_payload_bytes(in.messagePayloadBytes);
+}
+
+void takeAttachedMessage(const Record &in, LogRecord *out)
+{
+    if (in.message().empty())
+        return;
+    auto message = std::make_shared<Message>();
+    if (!decodeMessage(in.message(), *message))
+        return; // a record without its message is still a record
+    if (message->payload.size() > std::size_t(kMaxAttachedPayloadBytes))
+        message->payload.resize(std::size_t(kMaxAttachedPayloadBytes));
+    out->messagePayloadBytes =
+        std::max<qint64>(in.message_payload_bytes(), qint64(message->payload.size()));
+    out->message = std::move(message);
+}
 
 bool isValidLevel(int level)
 {
@@ -204,6 +232,7 @@ std::string encodeEvent(const ServerEvent &event)
             out->set_text(toBytes(record.text));
             out->set_traceback(toBytes(record.traceback));
             out->set_sequence(record.sequence);
+            putAttachedMessage(record, out);
         }
         break;
     }
@@ -266,6 +295,7 @@ bool decodeEvent(std::string_view bytes, ServerEvent *event, QString *error)
             in.text = fromBytes(record.text());
             in.traceback = fromBytes(record.traceback());
             in.sequence = record.sequence();
+            takeAttachedMessage(record, &in);
             out.records.append(std::move(in));
         }
         break;

@@ -21,6 +21,12 @@ bool decodeCommand(std::string_view bytes, ServerCommand *command, QString *erro
 std::string encodeEvent(const ServerEvent &event);
 bool decodeEvent(std::string_view bytes, ServerEvent *event, QString *error);
 
+class Record;
+
+// The failing message an error record carries (payload <= kMaxAttachedPayloadBytes), both ways.
+void putAttachedMessage(const LogRecord &in, Record *out);
+void takeAttachedMessage(const Record &in, LogRecord *out);
+
 // A level number Python's logging knows (10..50 in steps of 10).
 bool isValidLevel(int level);
 
