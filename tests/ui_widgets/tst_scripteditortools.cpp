@@ -7,81 +7,25 @@
 #include "linediff.h"
 #include "script/lualint.h"
 #include "scripteditor.h"
+#include "scripteditorfixture.h"
 
-#include "client.h"
 #include "handlewait.h"
 #include "localserver.h"
 
-// QScintilla's headers use the signals/slots keywords that QT_NO_KEYWORDS removes.
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#include <Qsci/qscilexer.h>
-#include <Qsci/qsciscintilla.h>
-#undef signals
-#undef slots
-
 #include <QAction>
 #include <QDialog>
-#include <QFile>
 #include <QLineEdit>
 #include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QTest>
 
 using namespace qpalm;
+using namespace editortest;
 
-namespace {
-bool writeFile(const QString &path, const QByteArray &text)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// Under QPALM_SCREENSHOT_DIR (run under xvfb-run), saves widget's grab there as name.
-void saveShot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("QPALM_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    widget->show();
-    QTest::qWait(400);
-    QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
-}
-
-int cursorLine(QsciScintilla *editor)
-{
-    int line = -1;
-    int index = -1;
-    editor->getCursorPosition(&line, &index);
-    return line + 1;
-}
-
-ServerConfig serverConfig(const QString &name, const QString &script)
-{
-    ServerConfig config;
-    config.kind = ServerKind::Server;
-    config.name = name;
-    config.dbAddress = QStringLiteral("tcp://127.0.0.1:*");
-    config.pullAddress = QStringLiteral("tcp://127.0.0.1:*");
-    config.pubAddress = QStringLiteral("tcp://127.0.0.1:*");
-    config.scriptPath = script;
-    config.logLevel = LogLevel::Info;
-    return config;
-}
-} // namespace
-
-class TestScriptEditorTools : public QObject
+class TestScriptEditorTools : public QObject, private ScratchFolder
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void initTestCase() { QVERIFY(scratchIsValid()); }
     void lintUsesLuasParser();
     void lineDiff();
     void findAndReplace();
@@ -91,10 +35,6 @@ private Q_SLOTS:
     void runtimeErrorsAreCounted();
     void syntaxErrorAtStartIsMarked();
     void pythonFilesGetThePythonLexer();
-
-private:
-    QString path(const QString &name) const { return m_dir.filePath(name); }
-    QTemporaryDir m_dir;
 };
 
 void TestScriptEditorTools::lintUsesLuasParser()
@@ -357,14 +297,10 @@ void TestScriptEditorTools::runtimeErrorsAreCounted()
     editor.setServers({&server});
     QVERIFY(editor.open(file));
 
-    Client::Options options;
-    options.serverName = "faulty";
-    options.dbAddress = server.address(QStringLiteral("db_address")).toStdString();
-    options.timeoutMs = 3000;
-    Client client(options);
-    QVERIFY2(client.connect(), client.lastError().c_str());
+    const std::unique_ptr<Client> client = clientOf(server, 3000);
+    QVERIFY(client);
     for (int i = 0; i < 3; ++i)
-        (void)client.eval("faulty.fails", "x");
+        (void)client->eval("faulty.fails", "x");
     QTRY_COMPARE_WITH_TIMEOUT(editor.errorCount(file, 6), 3, 5000);
     QCOMPARE(editor.markedLines(file), QList<int>{6});
     const QString note = editor.editor(file)->annotation(5);
