@@ -3,61 +3,21 @@
 // ScriptEditor: tabs, line navigation, save/revert, error markers, and Apply into a running Lua
 // server.
 #include "scripteditor.h"
+#include "scripteditorfixture.h"
+#include "tabnames.h"
 #include "tracebacklocation.h"
 
-#include "client.h"
 #include "handlewait.h"
 #include "localserver.h"
 
-// QScintilla's headers use the signals/slots keywords that QT_NO_KEYWORDS removes.
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#include <Qsci/qscilexer.h>
-#include <Qsci/qsciscintilla.h>
-#undef signals
-#undef slots
-
-#include <QFile>
 #include <QSignalSpy>
 #include <QTabWidget>
-#include <QTemporaryDir>
-#include <QTest>
-
-#include <memory>
 
 using namespace qpalm;
+using namespace editortest;
+using namespace Qt::StringLiterals;
 
-namespace {
-bool writeFile(const QString &path, const QByteArray &text)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QByteArray numberedLines(int count)
-{
-    QByteArray text;
-    for (int i = 1; i <= count; ++i)
-        text += "-- line " + QByteArray::number(i) + "\n";
-    return text;
-}
-
-int cursorLine(QsciScintilla *editor)
-{
-    int line = -1;
-    int index = -1;
-    editor->getCursorPosition(&line, &index);
-    return line + 1;
-}
-} // namespace
-
-class TestScriptEditor : public QObject
+class TestScriptEditor : public QObject, private ScratchFolder
 {
     Q_OBJECT
 
@@ -68,20 +28,19 @@ private Q_SLOTS:
     void openAtLine();
     void openMissingFileFails();
     void modifiedSaveAndRevert();
+    void distinctTabNames_data();
+    void distinctTabNames();
+    void sameNamedTabsShowTheirFolder();
     void markersFollowErrorsAndClearOnEdit();
     void markersWaitForTheFile();
     void openByTracebackName();
     void applyWithoutServerSaves();
     void applyReloadsLiveServer();
-
-private:
-    QString path(const QString &name) const { return m_dir.filePath(name); }
-    QTemporaryDir m_dir;
 };
 
 void TestScriptEditor::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
+    QVERIFY(scratchIsValid());
 }
 
 void TestScriptEditor::parseLocations_data()
@@ -203,6 +162,77 @@ void TestScriptEditor::modifiedSaveAndRevert()
     QVERIFY(editor.openFiles().isEmpty());
 }
 
+void TestScriptEditor::distinctTabNames_data()
+{
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<QStringList>("names");
+    QTest::newRow("unique") << QStringList{u"/c/a/worker.lua"_s, u"/c/master.lua"_s}
+                            << QStringList{u"worker.lua"_s, u"master.lua"_s};
+    QTest::newRow("two folders") << QStringList{u"/c/a/worker.lua"_s, u"/c/master.lua"_s,
+                                                u"/c/b/worker.lua"_s}
+                                 << QStringList{u"a/worker.lua"_s, u"master.lua"_s,
+                                                u"b/worker.lua"_s};
+    QTest::newRow("shared folder name: one more level where needed")
+        << QStringList{u"/p/x/worker.lua"_s, u"/q/x/worker.lua"_s, u"/q/y/worker.lua"_s}
+        << QStringList{u"p/x/worker.lua"_s, u"q/x/worker.lua"_s, u"y/worker.lua"_s};
+    QTest::newRow("one at the root")
+        << QStringList{u"/worker.lua"_s, u"/a/worker.lua"_s}
+        << QStringList{QDir::toNativeSeparators(u"/worker.lua"_s), u"a/worker.lua"_s};
+}
+
+void TestScriptEditor::distinctTabNames()
+{
+    QFETCH(QStringList, files);
+    QFETCH(QStringList, names);
+    QStringList expected;
+    for (const QString &name : std::as_const(names))
+        expected.append(QDir::toNativeSeparators(name));
+    QCOMPARE(qpalm::distinctTabNames(files), expected);
+}
+
+void TestScriptEditor::sameNamedTabsShowTheirFolder()
+{
+    // Two clusters' worker.lua open at once (the tryout had two of each script, told apart only
+    // by tooltip).
+    QDir root(m_dir.path());
+    QVERIFY(root.mkpath(u"a"_s) && root.mkpath(u"b"_s) && root.mkpath(u"p/b"_s));
+    const QString a = path(u"a/worker.lua"_s);
+    const QString b = path(u"b/worker.lua"_s);
+    const QString pb = path(u"p/b/worker.lua"_s);
+    const QString master = path(u"a/master.lua"_s);
+    for (const QString &file : {a, b, pb, master})
+        QVERIFY(writeFile(file, "return 1\n"));
+    ScriptEditor editor;
+    auto *tabs = editor.findChild<QTabWidget *>(u"tabs"_s);
+    QVERIFY(tabs);
+    auto texts = [tabs] {
+        QStringList out;
+        for (int i = 0; i < tabs->count(); ++i)
+            out.append(QDir::fromNativeSeparators(tabs->tabText(i)));
+        return out;
+    };
+    QVERIFY(editor.open(a));
+    QVERIFY(editor.open(master));
+    QCOMPARE(texts(), (QStringList{u"worker.lua"_s, u"master.lua"_s}));
+    QVERIFY(editor.open(b));
+    QCOMPARE(texts(), (QStringList{u"a/worker.lua"_s, u"master.lua"_s, u"b/worker.lua"_s}));
+    // The full path stays in the tooltip.
+    QCOMPARE(tabs->tabToolTip(2), QDir::toNativeSeparators(b));
+
+    // b/worker.lua twice: both get one more folder; a stays short. Modified keeps its star.
+    QVERIFY(editor.open(pb));
+    editor.editor(a)->insertAt(u"-- edit\n"_s, 0, 0);
+    const QString top = root.dirName();
+    QCOMPARE(texts(), (QStringList{u"a/worker.lua*"_s, u"master.lua"_s, top + u"/b/worker.lua"_s,
+                                   u"p/b/worker.lua"_s}));
+
+    // Closing one updates the others; the last worker.lua is plain again.
+    QVERIFY(editor.closeFile(pb));
+    QCOMPARE(texts(), (QStringList{u"a/worker.lua*"_s, u"master.lua"_s, u"b/worker.lua"_s}));
+    QVERIFY(editor.closeFile(a, true));
+    QCOMPARE(texts(), (QStringList{u"master.lua"_s, u"worker.lua"_s}));
+}
+
 void TestScriptEditor::markersFollowErrorsAndClearOnEdit()
 {
     const QString file = path(QStringLiteral("marks.lua"));
@@ -286,14 +316,7 @@ void TestScriptEditor::applyReloadsLiveServer()
     const QString file = path(QStringLiteral("live.lua"));
     QVERIFY(writeFile(file, "function hello(payload)\n    return 'v1:' .. payload\nend\n"
                             "function fails(payload)\n    error('boom')\nend\n"));
-    ServerConfig config;
-    config.kind = ServerKind::Server;
-    config.name = QStringLiteral("live");
-    config.dbAddress = QStringLiteral("tcp://127.0.0.1:*");
-    config.pullAddress = QStringLiteral("tcp://127.0.0.1:*");
-    config.pubAddress = QStringLiteral("tcp://127.0.0.1:*");
-    config.scriptPath = file;
-    config.logLevel = LogLevel::Info;
+    const ServerConfig config = serverConfig(QStringLiteral("live"), file);
     LocalServer server(config);
     QVERIFY2(qpalm::startAndWait(&server, 15000), qPrintable(server.errorString()));
     ServerConfig otherConfig = config;
@@ -301,14 +324,10 @@ void TestScriptEditor::applyReloadsLiveServer()
     otherConfig.scriptPath.clear();
     LocalServer other(otherConfig);
 
-    Client::Options options;
-    options.serverName = "live";
-    options.dbAddress = server.address(QStringLiteral("db_address")).toStdString();
-    options.timeoutMs = 5000;
-    Client client(options);
-    QVERIFY2(client.connect(), client.lastError().c_str());
+    const std::unique_ptr<Client> client = clientOf(server, 5000);
+    QVERIFY(client);
     auto call = [&client](const char *function) {
-        const auto replies = client.eval(function, "x");
+        const auto replies = client->eval(function, "x");
         return replies && replies->size() == 1 ? QByteArray::fromStdString(replies->front())
                                                : QByteArray("<none>");
     };

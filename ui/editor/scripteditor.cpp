@@ -7,6 +7,7 @@
 #include "findbar.h"
 #include "serverfollower.h"
 #include "serverhandle.h"
+#include "tabnames.h"
 
 // QScintilla's headers use the signals/slots keywords that QT_NO_KEYWORDS removes.
 #define signals Q_SIGNALS
@@ -179,7 +180,7 @@ QsciScintilla *ScriptEditor::createEditor(const QString &file)
     fitLineNumbers();
     connect(editor, &QsciScintilla::linesChanged, editor, fitLineNumbers);
     connect(editor, &QsciScintilla::modificationChanged, this, [this, editor] {
-        updateTabTitle(editor);
+        updateTabTitles();
         updateActions();
     });
     connect(editor, &QsciScintilla::textChanged, this, [this, editor] {
@@ -292,6 +293,7 @@ bool ScriptEditor::open(const QString &file, int line)
         }
         const int index = m_tabs->addTab(editor, QFileInfo(path).fileName());
         m_tabs->setTabToolTip(index, QDir::toNativeSeparators(path));
+        updateTabTitles();
         if (!m_watcher->files().contains(path))
             m_watcher->addPath(path);
         renderMarks(editor, path);
@@ -319,6 +321,7 @@ bool ScriptEditor::closeFile(const QString &file, bool discardChanges)
         return fail(tr("%1 has unsaved changes.").arg(QDir::toNativeSeparators(path)));
     m_tabs->removeTab(m_tabs->indexOf(editor));
     m_files.remove(editor);
+    updateTabTitles();
     m_watcher->removePath(path);
     editor->deleteLater();
     return true;
@@ -506,13 +509,18 @@ void ScriptEditor::updateServersLabel()
                                 : tr("Used by: %1").arg(names.join(QStringLiteral(", "))));
 }
 
-void ScriptEditor::updateTabTitle(QsciScintilla *editor)
+void ScriptEditor::updateTabTitles()
 {
-    const int index = m_tabs->indexOf(editor);
-    if (index < 0)
-        return;
-    const QString name = QFileInfo(fileOf(editor)).fileName();
-    m_tabs->setTabText(index, editor->isModified() ? name + QLatin1Char('*') : name);
+    // Same-named files (two worker.lua) are told apart by their folders.
+    QStringList files;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        files.append(fileOf(qobject_cast<QsciScintilla *>(m_tabs->widget(i))));
+    const QStringList names = distinctTabNames(files);
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        const auto *editor = qobject_cast<QsciScintilla *>(m_tabs->widget(i));
+        const bool modified = editor && editor->isModified();
+        m_tabs->setTabText(i, modified ? names.at(i) + QLatin1Char('*') : names.at(i));
+    }
 }
 
 void ScriptEditor::updateActions()

@@ -148,7 +148,7 @@ private:
     QString resolve(const QString &file, const QString &fallbackFile) const;
     bool load(QsciScintilla *editor, const QString &file);
     void renderMarks(QsciScintilla *editor, const QString &file);
-    void updateTabTitle(QsciScintilla *editor);
+    void updateTabTitles();
     void updateServersLabel();
     void updateActions();
     void setStatus(const QString &text, bool isError);
