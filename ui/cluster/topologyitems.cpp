@@ -37,6 +37,11 @@ QColor topology::edgeColor(TopologyView::EdgeKind kind)
     return QColor(0x1f, 0x8a, 0x80);
 }
 
+QColor topology::goneColor()
+{
+    return ClusterModel::stateColor(int(ServerHandle::State::Failed));
+}
+
 TopologyNode::TopologyNode(QString name, bool isClient)
     : m_name(std::move(name)), m_isClient(isClient), m_state(int(ServerHandle::State::Stopped))
 {
@@ -132,10 +137,14 @@ void TopologyEdge::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
 {
     painter->setRenderHint(QPainter::Antialiasing);
     QColor colour = edgeColor(m_edge.kind);
-    if (!m_live)
+    if (m_gone)
+        colour = goneColor();
+    else if (!m_live)
         colour = option->palette.color(QPalette::PlaceholderText);
     QPen pen(colour, m_live ? 1.8 : 1.2);
-    if (!m_live)
+    if (m_gone)
+        pen.setStyle(Qt::DotLine);
+    else if (!m_live)
         pen.setStyle(Qt::DashLine);
     painter->setPen(pen);
     painter->setBrush(Qt::NoBrush);
@@ -150,7 +159,7 @@ void TopologyEdge::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     if (!m_labelOffset.isNull()) {
         // A label moved off its curve keeps a thin leader to it.
         painter->setPen(QPen(colour, 0.6, Qt::DotLine));
-        painter->drawLine(m_labelPos, labelRect.center());
+        painter->drawLine(naturalLabelRect().center(), labelRect.center());
     }
     painter->setBrush(option->palette.color(QPalette::Base));
     painter->setPen(QPen(colour, 0.8));
@@ -167,6 +176,8 @@ QRectF TopologyEdge::naturalLabelRect() const
     QRectF rect = metrics.boundingRect(QRectF(0, 0, 1000, 1000), Qt::AlignCenter, m_label)
                       .adjusted(-4, -1, 4, 1);
     rect.moveCenter(m_labelPos);
+    if (!m_labelEnd.isNull())
+        rect.moveCenter(QPointF(m_labelEnd.x() - 12 - rect.width() / 2, m_labelEnd.y()));
     return rect;
 }
 
@@ -200,6 +211,7 @@ void TopologyEdge::rebuildPath()
     const qreal toHalf = m_to->width() / 2;
     QPainterPath path;
     QPointF end;
+    m_labelEnd = QPointF();
     QPointF tangentFrom; // a point just before end, to orient the arrow
     const bool pair = m_edge.kind == TopologyView::EdgeKind::Task ||
                       m_edge.kind == TopologyView::EdgeKind::Result;
@@ -220,7 +232,10 @@ void TopologyEdge::rebuildPath()
         path.moveTo(start);
         path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end);
         tangentFrom = QPointF(end.x() - 10, end.y());
-        m_labelPos = path.pointAtPercent(m_edge.kind == TopologyView::EdgeKind::Task ? 0.7 : 0.5);
+        m_labelPos = path.pointAtPercent(0.5);
+        // A task edge's label sits on its last, level stretch, just before the worker: a column
+        // of labels, one per worker row.
+        m_labelEnd = m_edge.kind == TopologyView::EdgeKind::Task ? end : QPointF();
     } else if (b.x() < a.x()) {
         const qreal offset = pair ? 5 : 0;
         const QPointF start(a.x() - fromHalf, a.y() + offset);
@@ -249,6 +264,14 @@ void TopologyEdge::rebuildPath()
     m_arrow << end << end + QPointF(std::cos(angle + 0.45) * size, std::sin(angle + 0.45) * size)
             << end + QPointF(std::cos(angle - 0.45) * size, std::sin(angle - 0.45) * size);
     updateBounds();
+}
+
+void TopologyEdge::setGone(bool gone)
+{
+    if (gone != m_gone) {
+        m_gone = gone;
+        update();
+    }
 }
 
 void TopologyEdge::setFlow(bool live, const QString &label)

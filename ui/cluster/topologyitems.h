@@ -16,10 +16,14 @@ namespace topology {
 constexpr qreal kNodeWidth = 124;
 constexpr qreal kClientWidth = 84;
 constexpr qreal kNodeHeight = 44;
+constexpr qreal kColumnGap = 196; // between column centres
+constexpr qreal kRowGap = 62;     // between row centres
 // The font of edge labels and group titles (the application font, smaller).
 QFont labelFont();
 // The colour of an edge kind (request/reply, task/result, stream/cache).
 QColor edgeColor(TopologyView::EdgeKind kind);
+// The colour of an edge to a worker its master gave up on (the ledger's "gone").
+QColor goneColor();
 } // namespace topology
 
 // One server (or the clients) drawn as a rounded box with its name, kind and state.
@@ -62,6 +66,9 @@ public:
     void rebuildPath();
     // live: both ends run (solid line); label: the rate shown on it (empty: none).
     void setFlow(bool live, const QString &label);
+    // The worker of this task/result edge was given up on by its master (drawn as such).
+    void setGone(bool gone);
+    bool isGone() const { return m_gone; }
     // Where the label would sit on the curve (scene), before any offset, and its size.
     QRectF naturalLabelRect() const;
     // Moves the label off the curve's point to avoid others; labelRect() is where it is drawn.
@@ -78,9 +85,11 @@ private:
     QPainterPath m_path;
     QPolygonF m_arrow;
     QPointF m_labelPos;
+    QPointF m_labelEnd; // a task edge's arrow tip: its label ends just before it (null: centred)
     QPointF m_labelOffset;
     QRectF m_bounds;
     bool m_live = false;
+    bool m_gone = false;
     QString m_label;
     void updateBounds();
 };

@@ -8,14 +8,9 @@
 
 namespace qpalm {
 
-namespace {
-constexpr qreal kColumnGap = 196;
-constexpr qreal kRowGap = 62;
-} // namespace
-
 QHash<QString, QPointF> layoutTopology(const QStringList &servers,
                                        const QList<TopologyView::Edge> &edges,
-                                       const QString &clientNode)
+                                       const QString &clientNode, qreal workerGapExtra)
 {
     using Kind = TopologyView::EdgeKind;
     QHash<QString, int> layer;
@@ -52,14 +47,22 @@ QHash<QString, QPointF> layoutTopology(const QStringList &servers,
         columns[layer.value(name)].append(name);
 
     QHash<QString, QPointF> positions;
+    qreal x = 0;
     for (int c = 0; c < columns.size(); ++c) {
         const QStringList &names = columns[c];
         // The narrow clients column sits a shorter gap before the first servers.
-        const qreal x = c == 0 ? 0
-                               : topology::kClientWidth / 2 +
-                                     (kColumnGap - topology::kNodeWidth / 2) + (c - 1) * kColumnGap;
+        if (c == 1)
+            x = topology::kClientWidth / 2 + (topology::kColumnGap - topology::kNodeWidth / 2);
+        else if (c > 1)
+            x += topology::kColumnGap;
+        const bool workers = std::any_of(edges.cbegin(), edges.cend(), [&names](const auto &e) {
+            return e.kind == Kind::Task && names.contains(e.to);
+        });
+        if (workers)
+            x += workerGapExtra;
         for (int i = 0; i < names.size(); ++i)
-            positions.insert(names[i], QPointF(x, (i - (names.size() - 1) / 2.0) * kRowGap));
+            positions.insert(names[i],
+                             QPointF(x, (i - (names.size() - 1) / 2.0) * topology::kRowGap));
     }
     return positions;
 }

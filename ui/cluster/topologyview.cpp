@@ -4,10 +4,12 @@
 
 #include "topologyitems.h"
 #include "topologylayout.h"
+#include "topologyledger.h"
 
 #include "clustermodel.h"
 #include "serverhandle.h"
 
+#include <QDateTime>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
 #include <QKeyEvent>
@@ -151,6 +153,24 @@ QString TopologyView::edgeLabel(const QString &from, const QString &to) const
     return {};
 }
 
+QString TopologyView::edgeToolTip(const QString &from, const QString &to) const
+{
+    for (const TopologyEdge *item : m_edgeItems) {
+        if (item->edge().from == from && item->edge().to == to)
+            return item->toolTip();
+    }
+    return {};
+}
+
+bool TopologyView::isEdgeGone(const QString &from, const QString &to) const
+{
+    for (const TopologyEdge *item : m_edgeItems) {
+        if (item->edge().from == from && item->edge().to == to)
+            return item->isGone();
+    }
+    return false;
+}
+
 QPoint TopologyView::nodeViewPosition(const QString &name) const
 {
     const TopologyNode *node = m_nodes.value(name);
@@ -203,7 +223,16 @@ void TopologyView::relayout()
         }
     }
     const QString client = clientNodeName();
-    const QHash<QString, QPointF> positions = layoutTopology(names, m_edges, client);
+    // Room before a worker column for its task edges' ledger labels (the widest they grow to).
+    const QFontMetricsF metrics(topology::labelFont());
+    qreal ledgerWidth = 0;
+    for (const QString &line : {tr("9999/s · 999 in flight"), tr("999 requeued · 99 dup dropped"),
+                                tr("p50 99.9 ms · p99 999 ms")})
+        ledgerWidth = std::max(ledgerWidth, metrics.horizontalAdvance(line) + 8);
+    const qreal workerGapExtra =
+        std::max<qreal>(0, ledgerWidth + 60 - (topology::kColumnGap - topology::kNodeWidth));
+    const QHash<QString, QPointF> positions =
+        layoutTopology(names, m_edges, client, workerGapExtra);
     for (auto it = positions.cbegin(); it != positions.cend(); ++it) {
         auto *node = new TopologyNode(it.key(), it.key() == client);
         node->setPos(it.value());
@@ -288,9 +317,26 @@ void TopologyView::refresh()
         clients->setInfo(int(ServerHandle::State::Running), tr("external"),
                          tr("Clients sending to the cluster"));
 
+    // The reliable path's ledger, as each running master last reported it.
+    QHash<QString, QList<WorkerLedger>> ledgers;
+    for (const TopologyEdge *item : std::as_const(m_edgeItems)) {
+        const Edge &e = item->edge();
+        if (e.kind == EdgeKind::Task && !ledgers.contains(e.from) && running(e.from))
+            ledgers.insert(e.from, m_model->serverAt(m_model->rowOf(e.from))->stats().ledger);
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+
     for (TopologyEdge *item : std::as_const(m_edgeItems)) {
         const Edge &e = item->edge();
         const bool live = running(e.from) && running(e.to);
+        const bool worksFor = e.kind == EdgeKind::Task || e.kind == EdgeKind::Result;
+        const QString master = e.kind == EdgeKind::Task ? e.from : e.to;
+        const QString worker = e.kind == EdgeKind::Task ? e.to : e.from;
+        const std::optional<WorkerLedger> ledger =
+            worksFor && ledgers.contains(master)
+                ? topologyledger::entryOf(ledgers.value(master), worker)
+                : std::nullopt;
+        const bool gone = ledger && ledger->gone;
         double rate = 0;
         switch (e.kind) {
         case EdgeKind::Request:
@@ -305,12 +351,19 @@ void TopologyView::refresh()
             break;
         }
         // A worker's results mirror its tasks: one label per pair, on the task edge.
-        const bool labelled = live && m_showRates && e.kind != EdgeKind::Result;
-        QString label = labelled ? rateLabel(rate) : QString();
+        const bool labelled = (live || gone) && m_showRates && e.kind != EdgeKind::Result;
+        QString latency;
         if (const auto it = m_latency.constFind(latencyKey(e.from, e.to));
             labelled && it != m_latency.cend())
-            label += tr("\np50 %1 ms · p99 %2 ms").arg(msText(it->first), msText(it->second));
-        item->setFlow(live, label);
+            latency = tr("p50 %1 ms · p99 %2 ms").arg(msText(it->first), msText(it->second));
+        QString label;
+        if (labelled && ledger)
+            label = topologyledger::label(*ledger, rateLabel(rate), latency);
+        else if (labelled && live)
+            label = latency.isEmpty() ? rateLabel(rate) : rateLabel(rate) + u'\n' + latency;
+        item->setFlow(live && !gone, label);
+        item->setGone(gone);
+        item->setToolTip(ledger ? topologyledger::toolTip(master, *ledger, now) : QString());
     }
     placeLabels();
 }

@@ -21,8 +21,9 @@ class TopologyEdge;
 class TopologyGroup;
 
 // The cluster as a graph: servers as nodes grouped by host, their sockets' connections as edges
-// with live rates (and latency where measured). Zoom with Ctrl+wheel, +/- or the buttons; drag
-// to pan; a legend names edge kinds and states.
+// with live rates (and latency where measured); master -> worker edges show the master's ledger of
+// that worker (in flight, requeued, duplicates dropped, gone). Zoom with Ctrl+wheel, +/- or the
+// buttons; drag to pan; a legend names edge kinds and states.
 class TopologyView : public QGraphicsView
 {
     Q_OBJECT
@@ -44,6 +45,10 @@ public:
     // The text a node shows (name, kind, state), and an edge's rate label; for tests and tooltips.
     QString nodeText(const QString &name) const;
     QString edgeLabel(const QString &from, const QString &to) const;
+    // A master -> worker edge's tooltip (the worker's whole ledger entry), and whether its worker
+    // is gone by the master's ledger.
+    QString edgeToolTip(const QString &from, const QString &to) const;
+    bool isEdgeGone(const QString &from, const QString &to) const;
     // Where a node's centre is, in view coordinates.
     QPoint nodeViewPosition(const QString &name) const;
     QString highlightedServer() const { return m_highlighted; }

@@ -23,7 +23,7 @@ namespace {
 constexpr qreal kZoomStep = 1.25;
 constexpr qreal kMinZoom = 0.15;
 constexpr qreal kMaxZoom = 4.0;
-constexpr int kEdgeEntries = 4; // the legend's first column; the states fill the second
+constexpr int kEdgeEntries = 5; // the legend's first column; the states fill the second
 constexpr int kLegendRows = 5;
 } // namespace
 
@@ -90,9 +90,16 @@ void TopologyView::keyPressEvent(QKeyEvent *event)
 
 QStringList TopologyView::legendEntries()
 {
-    return {tr("request / reply"), tr("task / result"), tr("stream"),
-            tr("idle (dashed)"),   tr("running"),       tr("stopped"),
-            tr("failed"),          tr("hung"),          tr("unreachable")};
+    return {tr("request / reply"),
+            tr("task / result"),
+            tr("stream"),
+            tr("idle (dashed)"),
+            tr("worker gone (dotted)"),
+            tr("running"),
+            tr("stopped"),
+            tr("failed"),
+            tr("hung"),
+            tr("unreachable")};
 }
 
 void TopologyView::setLegendVisible(bool on)
@@ -138,7 +145,8 @@ void TopologyView::drawForeground(QPainter *painter, const QRectF &)
     const QStringList entries = legendEntries();
     const QList<QColor> edgeColours{
         topology::edgeColor(EdgeKind::Request), topology::edgeColor(EdgeKind::Task),
-        topology::edgeColor(EdgeKind::Stream), palette().color(QPalette::PlaceholderText)};
+        topology::edgeColor(EdgeKind::Stream), palette().color(QPalette::PlaceholderText),
+        topology::goneColor()};
     const QList<ServerHandle::State> states{
         ServerHandle::State::Running, ServerHandle::State::Stopped, ServerHandle::State::Failed,
         ServerHandle::State::Hung, ServerHandle::State::Unreachable};
@@ -150,6 +158,8 @@ void TopologyView::drawForeground(QPainter *painter, const QRectF &)
             QPen pen(edgeColours.at(i), 2);
             if (i == 3)
                 pen.setStyle(Qt::DashLine);
+            else if (i == 4)
+                pen.setStyle(Qt::DotLine);
             painter->setPen(pen);
             painter->drawLine(x, y, x + 20, y);
         } else {
