@@ -6,56 +6,24 @@
 #include "controllink.h"
 #include "serverbinary.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QTemporaryDir>
-#include <QTimer>
-
-#include <csignal>
-
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
-#endif
 
 namespace qpalm {
 
-QString describeExit(int exitCode, QProcess::ExitStatus status)
-{
-    if (status == QProcess::NormalExit)
-        return QStringLiteral("exited with code %1").arg(exitCode);
-    static const QHash<int, QString> names = {
-        {SIGKILL, QStringLiteral("SIGKILL")}, {SIGSEGV, QStringLiteral("SIGSEGV")},
-        {SIGABRT, QStringLiteral("SIGABRT")}, {SIGTERM, QStringLiteral("SIGTERM")},
-        {SIGINT, QStringLiteral("SIGINT")},   {SIGBUS, QStringLiteral("SIGBUS")},
-        {SIGFPE, QStringLiteral("SIGFPE")},   {SIGILL, QStringLiteral("SIGILL")},
-        {SIGHUP, QStringLiteral("SIGHUP")},   {SIGPIPE, QStringLiteral("SIGPIPE")}};
-    const QString name = names.value(exitCode);
-    return name.isEmpty() ? QStringLiteral("killed by signal %1").arg(exitCode)
-                          : QStringLiteral("killed by signal %1 (%2)").arg(exitCode).arg(name);
-}
-
 ChildServer::ChildServer(ServerConfig config, QObject *parent)
-    : LinkedServer(std::move(config), parent), m_restartTimer(new QTimer(this)),
-      m_policy(m_config.restart)
+    : LinkedServer(std::move(config), parent), m_supervisor(new ProcessSupervisor(
+                                                   m_config.restart, [this] { launch(); }, this))
 {
-    m_restartTimer->setSingleShot(true);
-    connect(m_restartTimer, &QTimer::timeout, this, &ChildServer::launch);
 }
 
 ChildServer::~ChildServer()
 {
     m_link->close();
-    if (m_process && m_process->state() != QProcess::NotRunning) {
-        m_process->disconnect(this);
-        m_process->terminate();
-        if (!m_process->waitForFinished(3000)) {
-            m_process->kill();
-            m_process->waitForFinished(1000);
-        }
-    }
+    ProcessSupervisor::terminateLater(std::exchange(m_process, nullptr));
 }
 
 QString ChildServer::hostLabel() const
@@ -68,14 +36,13 @@ void ChildServer::start()
     if (m_state == State::Running || m_state == State::Starting || m_state == State::Stopping ||
         (m_process && m_process->state() != QProcess::NotRunning))
         return;
-    m_policy.reset();
-    m_restartTimer->stop();
+    m_supervisor->reset();
     launch();
 }
 
 void ChildServer::stop()
 {
-    m_restartTimer->stop();
+    m_supervisor->cancelRestart();
     m_stopping = true;
     if (!m_process || m_process->state() == QProcess::NotRunning) {
         if (m_state != State::Stopped && m_state != State::Failed) {
@@ -87,11 +54,7 @@ void ChildServer::stop()
         return;
     }
     setState(State::Stopping);
-    m_process->terminate();
-    QTimer::singleShot(3000, m_process, [process = m_process] {
-        if (process->state() != QProcess::NotRunning)
-            process->kill();
-    });
+    ProcessSupervisor::stop(m_process);
 }
 
 bool ChildServer::writeClusterFile(QString *file, QString *problem)
@@ -145,11 +108,7 @@ void ChildServer::launch()
     setState(State::Starting);
     const QString control = QStringLiteral("ipc://") + m_dir->filePath(QStringLiteral("control"));
     delete m_process;
-    m_process = new QProcess(this);
-#ifdef Q_OS_LINUX
-    // The child ends with us, however we end.
-    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
-#endif
+    m_process = ProcessSupervisor::newProcess(this);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &ChildServer::readOutput);
     connect(m_process, &QProcess::readyReadStandardError, this, &ChildServer::readErrors);
     connect(m_process, &QProcess::finished, this, &ChildServer::onFinished);
@@ -178,32 +137,24 @@ void ChildServer::onFinished(int exitCode, QProcess::ExitStatus status)
     m_link->close();
     readOutput();
     readErrors();
-    const QString how = QStringLiteral("pid %1 %2").arg(m_pid).arg(describeExit(exitCode, status));
-    m_pid = 0;
+    const qint64 pid = std::exchange(m_pid, 0);
     if (m_stopping) {
         m_stopping = false;
         setState(State::Stopped);
         Q_EMIT stopped();
         return;
     }
-    const bool failure = status != QProcess::NormalExit || exitCode != 0;
-    m_error = m_lastComplaint.isEmpty() ? how : how + QStringLiteral(": ") + m_lastComplaint;
-    logRecord(failure ? LogLevel::Error : LogLevel::Warning, m_error);
-    const RestartPolicy::Decision decision =
-        m_policy.ended(failure, QDateTime::currentMSecsSinceEpoch());
-    const RestartPolicy::Report report = m_policy.report(decision, m_error);
-    m_error = report.error;
-    if (failure || decision.flapping) {
-        setState(State::Failed);
+    const ProcessSupervisor::Outcome outcome = m_supervisor->ended(
+        exitCode, status, pid, m_lastComplaint,
+        [this](LogLevel level, const QString &text) { logRecord(level, text); });
+    m_error = outcome.error;
+    setState(outcome.failed ? State::Failed : State::Stopped);
+    if (outcome.failed)
         Q_EMIT failed(m_error);
-    } else {
-        setState(State::Stopped);
+    else
         Q_EMIT stopped();
-    }
-    if (!report.note.isEmpty())
-        logRecord(decision.flapping ? LogLevel::Error : LogLevel::Warning, report.note);
-    if (decision.restart)
-        m_restartTimer->start(decision.delayMs);
+    if (!outcome.note.isEmpty())
+        logRecord(outcome.noteLevel, outcome.note);
 }
 
 void ChildServer::readOutput()

@@ -3,14 +3,13 @@
 #pragma once
 
 #include "linkedserver.h"
-#include "restartpolicy.h"
+#include "processsupervisor.h"
 
 #include <QProcess>
 
 #include <memory>
 
 class QTemporaryDir;
-class QTimer;
 
 namespace qpalm {
 
@@ -22,7 +21,7 @@ class ChildServer final : public LinkedServer
     Q_OBJECT
 public:
     explicit ChildServer(ServerConfig config, QObject *parent = nullptr);
-    // Stops the child (SIGTERM, SIGKILL after 3 s).
+    // Returns at once; the child gets SIGTERM (SIGKILL after 3 s) and is reaped later.
     ~ChildServer() override;
 
     // "pid 1234" while the child runs.
@@ -45,14 +44,10 @@ private:
 
     QProcess *m_process = nullptr;
     std::unique_ptr<QTemporaryDir> m_dir;
-    QTimer *m_restartTimer = nullptr;
-    RestartPolicy m_policy;
+    ProcessSupervisor *m_supervisor;
     bool m_stopping = false;
     qint64 m_pid = 0;
     QString m_lastComplaint;
 };
-
-// "killed by signal 9 (SIGKILL)" or "exited with code 3".
-QString describeExit(int exitCode, QProcess::ExitStatus status);
 
 } // namespace qpalm

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "logrecord.h"
-#include "scriptsource.h"
 #include "remote/controlsecurity.h"
 #include "remote/remotestatus.h"
+#include "scriptsource.h"
 
 #include <QObject>
 

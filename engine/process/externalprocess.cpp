@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "externalprocess.h"
 
-#include "childserver.h"
 #include "pylmlogparser.h"
 
 #include <QDateTime>
@@ -11,17 +10,12 @@
 #include <QProcessEnvironment>
 #include <QTimer>
 
-#include <csignal>
-
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
-#endif
-
 namespace qpalm {
 
 ExternalProcess::ExternalProcess(ServerConfig config, QObject *parent)
     : ServerHandle(parent), m_config(std::move(config)), m_flushTimer(new QTimer(this)),
-      m_restartTimer(new QTimer(this)), m_policy(m_config.restart)
+      m_supervisor(new ProcessSupervisor(
+          m_config.restart, [this] { launch(); }, this))
 {
     m_flushTimer->setSingleShot(true);
     m_flushTimer->setInterval(150);
@@ -33,20 +27,11 @@ ExternalProcess::ExternalProcess(ServerConfig config, QObject *parent)
         }
         publish(records);
     });
-    m_restartTimer->setSingleShot(true);
-    connect(m_restartTimer, &QTimer::timeout, this, &ExternalProcess::launch);
 }
 
 ExternalProcess::~ExternalProcess()
 {
-    if (m_process && m_process->state() != QProcess::NotRunning) {
-        m_process->disconnect(this);
-        m_process->terminate();
-        if (!m_process->waitForFinished(3000)) {
-            m_process->kill();
-            m_process->waitForFinished(1000);
-        }
-    }
+    ProcessSupervisor::terminateLater(std::exchange(m_process, nullptr));
 }
 
 QString ExternalProcess::hostLabel() const
@@ -93,8 +78,7 @@ void ExternalProcess::start()
 {
     if (m_process && m_process->state() != QProcess::NotRunning)
         return;
-    m_policy.reset();
-    m_restartTimer->stop();
+    m_supervisor->reset();
     launch();
 }
 
@@ -121,12 +105,9 @@ void ExternalProcess::launch()
         env.insert(pair.section(u'=', 0, 0), pair.section(u'=', 1));
 
     delete m_process;
-    m_process = new QProcess(this);
+    m_process = ProcessSupervisor::newProcess(this);
     m_process->setProcessEnvironment(env);
     m_process->setWorkingDirectory(cwd);
-#ifdef Q_OS_LINUX
-    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
-#endif
     for (int i = 0; i < 2; ++i) {
         m_parsers[i] = std::make_unique<PylmLogParser>(m_config.name);
         m_partial[i].clear();
@@ -148,6 +129,7 @@ void ExternalProcess::launch()
     ++m_generation;
     m_stats = ServerStats();
     m_stats.generation = m_generation;
+    m_stats.countersUnknown = true; // only its ERROR records are seen
     logRecord(LogLevel::Info, QStringLiteral("started pid %1: %2")
                                   .arg(m_pid)
                                   .arg(QStringList(m_config.command).join(u' ')));
@@ -178,7 +160,7 @@ void ExternalProcess::readChannel(QProcess::ProcessChannel channel)
 
 void ExternalProcess::stop()
 {
-    m_restartTimer->stop();
+    m_supervisor->cancelRestart();
     if (!m_process || m_process->state() == QProcess::NotRunning) {
         if (m_state != State::Stopped) {
             setState(State::Stopped);
@@ -188,11 +170,7 @@ void ExternalProcess::stop()
     }
     m_stopping = true;
     setState(State::Stopping);
-    m_process->terminate();
-    QTimer::singleShot(3000, m_process, [process = m_process] {
-        if (process->state() != QProcess::NotRunning)
-            process->kill();
-    });
+    ProcessSupervisor::stop(m_process);
 }
 
 void ExternalProcess::onFinished(int exitCode, QProcess::ExitStatus status)
@@ -207,32 +185,25 @@ void ExternalProcess::onFinished(int exitCode, QProcess::ExitStatus status)
         rest << m_parsers[i]->flush();
     }
     publish(rest);
-    const QString how = QStringLiteral("pid %1 %2").arg(m_pid).arg(describeExit(exitCode, status));
-    m_pid = 0;
+    const qint64 pid = std::exchange(m_pid, 0);
     if (m_stopping) {
         m_stopping = false;
         setState(State::Stopped);
         Q_EMIT stopped();
         return;
     }
-    const bool failure = status != QProcess::NormalExit || exitCode != 0;
-    m_error = how;
-    logRecord(failure ? LogLevel::Error : LogLevel::Warning, how);
-    const RestartPolicy::Decision decision =
-        m_policy.ended(failure, QDateTime::currentMSecsSinceEpoch());
-    const RestartPolicy::Report report = m_policy.report(decision, how);
-    m_error = report.error;
-    if (failure || decision.flapping) {
-        setState(State::Failed);
+    const ProcessSupervisor::Outcome outcome =
+        m_supervisor->ended(exitCode, status, pid, {}, [this](LogLevel level, const QString &text) {
+            logRecord(level, text);
+        });
+    m_error = outcome.error;
+    setState(outcome.failed ? State::Failed : State::Stopped);
+    if (outcome.failed)
         Q_EMIT failed(m_error);
-    } else {
-        setState(State::Stopped);
+    else
         Q_EMIT stopped();
-    }
-    if (!report.note.isEmpty())
-        logRecord(decision.flapping ? LogLevel::Error : LogLevel::Warning, report.note);
-    if (decision.restart)
-        m_restartTimer->start(decision.delayMs);
+    if (!outcome.note.isEmpty())
+        logRecord(outcome.noteLevel, outcome.note);
 }
 
 void ExternalProcess::setLogLevel(LogLevel level)

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "restartpolicy.h"
+#include "processsupervisor.h"
 #include "serverhandle.h"
 
 #include <QProcess>
@@ -23,7 +23,7 @@ class ExternalProcess final : public ServerHandle
     Q_OBJECT
 public:
     explicit ExternalProcess(ServerConfig config, QObject *parent = nullptr);
-    // Stops the process (SIGTERM, SIGKILL after 3 s).
+    // Returns at once; the process gets SIGTERM (SIGKILL after 3 s) and is reaped later.
     ~ExternalProcess() override;
 
     const ServerConfig &config() const override { return m_config; }
@@ -60,8 +60,7 @@ private:
     std::unique_ptr<PylmLogParser> m_parsers[2]; // stdout, stderr
     QByteArray m_partial[2];
     QTimer *m_flushTimer = nullptr;
-    QTimer *m_restartTimer = nullptr;
-    RestartPolicy m_policy;
+    ProcessSupervisor *m_supervisor;
     bool m_stopping = false;
     qint64 m_pid = 0;
 };

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A qpalm-server stand-in for tests: `CLUSTER --only NAME --control ADDR` runs that entry with a
 // native handler `work` that can get stuck where no time limit reaches ("hang:MS" sleeps that
-// long), behind the same control channel qpalm-server serves. No Lua call can get stuck this way.
+// long), behind the same control channel qpalm-server serves (no Lua call can get stuck this
+// way). QPALM_TEST_IGNORE_SIGTERM set: it ignores SIGTERM.
 
 #include "cluster.h"
 #include "clusterfile.h"
@@ -14,6 +15,7 @@
 #include <QStringList>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -22,6 +24,8 @@ using namespace qpalm;
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    if (qEnvironmentVariableIsSet("QPALM_TEST_IGNORE_SIGTERM"))
+        std::signal(SIGTERM, SIG_IGN); // only SIGKILL ends it
     const QStringList args = app.arguments();
     const qsizetype only = args.indexOf(QStringLiteral("--only"));
     const qsizetype control = args.indexOf(QStringLiteral("--control"));

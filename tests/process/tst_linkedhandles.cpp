@@ -19,6 +19,8 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -171,6 +173,33 @@ private Q_SLOTS:
         child->start();
         hungAndBack(child);
         qunsetenv("QPALM_SERVER");
+    }
+
+    // Deleting a child handle never blocks: the child gets SIGTERM, SIGKILL 3 s later (this one
+    // ignores SIGTERM), and is reaped in the background.
+    void deletingAChildReturnsAtOnce()
+    {
+        qputenv("QPALM_SERVER", binary(QStringLiteral("tests/process/qpalm-stuckserver")).toUtf8());
+        qputenv("QPALM_TEST_IGNORE_SIGTERM", "1");
+        ServerConfig config = standalone(QStringLiteral("gone"));
+        config.run = RunMode::Process;
+        auto *child = new ChildServer(config);
+        child->start();
+        QTRY_COMPARE_WITH_TIMEOUT(child->state(), ServerHandle::State::Running, 20000);
+        qunsetenv("QPALM_SERVER");
+        qunsetenv("QPALM_TEST_IGNORE_SIGTERM");
+        const pid_t pid = pid_t(child->processId());
+        QVERIFY(pid > 0);
+        QElapsedTimer timer;
+        timer.start();
+        delete child;
+        const qint64 deleteMs = timer.elapsed();
+        QVERIFY2(deleteMs < 200, qPrintable(QString::number(deleteMs)));
+        QTest::qWait(1000);
+        QCOMPARE(::kill(pid, 0), 0); // SIGTERM ignored: still there
+        QTRY_VERIFY_WITH_TIMEOUT(::kill(pid, 0) == -1 && errno == ESRCH, 6000); // killed, reaped
+        qInfo("delete took %lld ms; the child was gone %lld ms after it", deleteMs,
+              timer.elapsed() - deleteMs);
     }
 
     // A real qpalm-server with a master and its worker, attached: the handles carry the script
