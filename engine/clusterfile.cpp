@@ -88,10 +88,34 @@ std::optional<ClusterControl> parseClusterControl(const QByteArray &json, const 
     return control;
 }
 
+namespace {
+
+// Errors in the fields of issue 8 (and the control section) say on which line the field is.
+void addLine(const QByteArray &json, int entry, ClusterError *error)
+{
+    static const QStringList located = {QStringLiteral("run"),
+                                        QStringLiteral("restart"),
+                                        QStringLiteral("command"),
+                                        QStringLiteral("cwd"),
+                                        QStringLiteral("env"),
+                                        QStringLiteral("attach"),
+                                        kControl};
+    QStringList path = error->field.split(u'.');
+    if (!located.contains(path.first()) || (path.first() == kControl) != (entry < 0))
+        return;
+    if (entry >= 0)
+        path = QStringList{QStringLiteral("servers"), QStringLiteral("#%1").arg(entry)} + path;
+    if (const int line = jsonKeyLine(json, path); line > 0)
+        error->message += QStringLiteral(" (line %1)").arg(line);
+}
+
+} // namespace
+
 std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, const QString &baseDir,
                                                     ClusterError *error)
 {
-    auto failWith = [&](ClusterError e) -> std::optional<QList<ServerConfig>> {
+    auto failWith = [&](ClusterError e, int entry = -1) -> std::optional<QList<ServerConfig>> {
+        addLine(json, entry, &e);
         if (error)
             *error = std::move(e);
         return std::nullopt;
@@ -162,11 +186,17 @@ std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, cons
         ClusterError entryError;
         if (!parseClusterEntry(list.at(i), QStringLiteral("#%1").arg(i + 1), baseDir, &config,
                                &entryError))
-            return failWith(entryError);
+            return failWith(entryError, int(i));
         configs.append(std::move(config));
     }
-    if (auto problem = validateCluster(configs))
-        return failWith(*problem);
+    if (auto problem = validateCluster(configs)) {
+        int entry = -1;
+        for (qsizetype i = 0; i < list.size() && entry < 0; ++i) {
+            if (list.at(i).toObject().value(QLatin1String("name")).toString() == problem->entry)
+                entry = int(i);
+        }
+        return failWith(*problem, entry);
+    }
     return configs;
 }
 

@@ -87,4 +87,82 @@ std::optional<DuplicateJsonKey> findDuplicateKey(const QByteArray &json)
     return std::nullopt;
 }
 
+int jsonKeyLine(const QByteArray &json, const QStringList &path)
+{
+    struct Level
+    {
+        bool isObject = false;
+        bool expectingKey = false;
+        int index = 0;
+        QString key; // objects: the key whose value is being read
+    };
+    QList<Level> stack;
+    int line = 1;
+    int bestDepth = 0;
+    int bestLine = 0;
+    // The position path of the innermost level's current element matches path so far.
+    auto consider = [&] {
+        const int depth = int(stack.size());
+        if (depth > path.size() || depth <= bestDepth)
+            return;
+        for (int k = 0; k < depth; ++k) {
+            const Level &level = stack.at(k);
+            const QString part =
+                level.isObject ? level.key : QStringLiteral("#%1").arg(level.index);
+            if (part != path.at(k))
+                return;
+        }
+        bestDepth = depth;
+        bestLine = line;
+    };
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json.at(i);
+        switch (c) {
+        case '\n':
+            ++line;
+            break;
+        case '{':
+        case '[':
+            if (!stack.isEmpty() && !stack.last().isObject)
+                consider(); // an array item
+            stack.append(Level{c == '{', c == '{', 0, {}});
+            break;
+        case '}':
+        case ']':
+            if (!stack.isEmpty())
+                stack.removeLast();
+            break;
+        case ':':
+            if (!stack.isEmpty())
+                stack.last().expectingKey = false;
+            break;
+        case ',':
+            if (!stack.isEmpty()) {
+                if (stack.last().isObject)
+                    stack.last().expectingKey = true;
+                else
+                    ++stack.last().index;
+            }
+            break;
+        case '"': {
+            const qsizetype start = i;
+            for (++i; i < json.size() && json.at(i) != '"'; ++i) {
+                if (json.at(i) == '\\')
+                    ++i;
+            }
+            if (!stack.isEmpty() && stack.last().isObject && stack.last().expectingKey) {
+                stack.last().key = decodeString(json.mid(start, i - start + 1));
+                consider();
+            }
+            break;
+        }
+        default:
+            break;
+        }
+        if (bestDepth == path.size())
+            break;
+    }
+    return bestLine;
+}
+
 } // namespace qpalm

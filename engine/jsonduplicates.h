@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -20,5 +21,10 @@ struct DuplicateJsonKey
 
 // The first duplicate key in json, which must already be valid JSON.
 std::optional<DuplicateJsonKey> findDuplicateKey(const QByteArray &json);
+
+// The 1-based line where the value at path starts in json (valid JSON), e.g. {"servers", "#2",
+// "attach", "control"} (array items as "#index", from 0); the line of the deepest part of the path
+// found when the rest is not there; 0 when not even the first part is.
+int jsonKeyLine(const QByteArray &json, const QStringList &path);
 
 } // namespace qpalm

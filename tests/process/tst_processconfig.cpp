@@ -101,6 +101,58 @@ private Q_SLOTS:
         QVERIFY2(got.startsWith(QStringLiteral("c.json: ") + error), qPrintable(got));
     }
 
+    // The fields of issue 8 say on which line they are, nested keys and later entries too.
+    void badValuesNameTheLine_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<int>("line");
+        const QByteArray first = "{\"servers\": [\n{" + kServer + "},\n";
+        QTest::newRow("run") << first + "{\"kind\": \"server\", \"name\": \"t\", "
+                                        "\"db_address\": \"tcp://127.0.0.1:4\", "
+                                        "\"pull_address\": \"tcp://127.0.0.1:5\", "
+                                        "\"pub_address\": \"tcp://127.0.0.1:6\",\n"
+                                        "\"run\": \"fork\"}]}"
+                             << 5;
+        QTest::newRow("restart")
+            << first + "{\"kind\": \"process\", \"name\": \"p\", \"command\": [\"x\"],\n\n"
+                       "  \"restart\": \"sometimes\"}]}"
+            << 6;
+        QTest::newRow("command item")
+            << first + "{\"kind\": \"process\", \"name\": \"p\",\n \"command\": [\"x\", 3]}]}" << 5;
+        QTest::newRow("env key") << first + "{\"kind\": \"process\", \"name\": \"p\", "
+                                            "\"command\": [\"x\"], \"env\": {\n"
+                                            "  \"A\": \"1\",\n  \"B\": 2}}]}"
+                                 << 6;
+        QTest::newRow("attach control")
+            << first + "{\"kind\": \"master\", \"name\": \"m\", \"attach\": {\n"
+                       "  \"control\": \"tcp:/x\"}}]}"
+            << 5;
+        QTest::newRow("cross-field rule")
+            << first + "{\"kind\": \"server\", \"name\": \"t\",\n"
+                       " \"db_address\": \"tcp://127.0.0.1:4\",\n \"pull_address\": "
+                       "\"tcp://127.0.0.1:5\",\n \"pub_address\": \"tcp://127.0.0.1:6\",\n"
+                       " \"restart\": \"always\"}]}"
+            << 8;
+        // A missing key: the line of its section.
+        QTest::newRow("control key missing")
+            << QByteArray("{\n\"control\": {\n  \"address\": \"tcp://10.1.2.3:7000\"},\n"
+                          "\"servers\": [{") +
+                   kServer + "}]}"
+            << 2;
+        QTest::newRow("control address")
+            << QByteArray("{\"control\": {\n\n  \"address\": \"tcp:/x\"},\n\"servers\": [{") +
+                   kServer + "}]}"
+            << 3;
+    }
+
+    void badValuesNameTheLine()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(int, line);
+        const QString got = errorOf(json);
+        QVERIFY2(got.endsWith(QStringLiteral(" (line %1)").arg(line)), qPrintable(got));
+    }
+
     void roundTrip()
     {
         QTemporaryDir dir;
