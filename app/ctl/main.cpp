@@ -215,13 +215,17 @@ int main(int argc, char *argv[])
         const ControlResult result = client.status();
         if (result.outcome != ControlResult::Outcome::Done)
             return finish(result);
-        for (const RemoteServerStatus &server : result.servers)
+        for (const RemoteServerStatus &server : result.servers) {
+            // "-": not counted (an external process).
+            auto counter = [&server](quint64 value) {
+                return server.stats.countersUnknown ? QStringLiteral("-") : QString::number(value);
+            };
             print(QStringLiteral("%1 %2 %3 %4 %5 %6 %7")
                       .arg(server.name, server.kind, server.state)
-                      .arg(server.stats.messagesIn)
-                      .arg(server.stats.messagesOut)
+                      .arg(counter(server.stats.messagesIn), counter(server.stats.messagesOut))
                       .arg(server.stats.errors)
                       .arg(levelName(server.level)));
+        }
         return kDone;
     }
     if (command == QLatin1String("level")) {

@@ -329,18 +329,22 @@ int main(int argc, char *argv[])
     }
 
     Cluster cluster;
-    for (ServerConfig config : std::as_const(*selected)) {
-        config.printLog = true;
-        if (levelOverride)
-            config.logLevel = *levelOverride;
-        ServerHandle *server = cluster.addServer(config);
-        // Child processes and remote servers: their records arrive here to be printed.
+    // Child processes and remote servers (replicas added later too): their records arrive here
+    // to be printed.
+    auto printRecords = [](ServerHandle *server) {
         if (!server->hostLabel().isEmpty())
             QObject::connect(server, &ServerHandle::recordsLogged, server,
                              [](const LogBatch &records) {
                                  for (const LogRecord &record : records)
                                      printLine(stdout, formatPylmLine(record));
                              });
+    };
+    QObject::connect(&cluster, &Cluster::serverAdded, &cluster, printRecords);
+    for (ServerConfig config : std::as_const(*selected)) {
+        config.printLog = true;
+        if (levelOverride)
+            config.logLevel = *levelOverride;
+        cluster.addServer(config);
     }
 
     // The channel comes up first, so that watchers see the servers start (with their records).

@@ -323,6 +323,48 @@ private Q_SLOTS:
         QCOMPARE(names(), QStringLiteral("m:running w-1:running"));
     }
 
+    // A process entry (an external command) with replicas: more and fewer over qpalm-ctl, each a
+    // process of its own; its in/out counters show as unknown ("-").
+    void processReplicas()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString cluster =
+            writeFile(dir.path(), QStringLiteral("cluster.json"),
+                      j("{'servers': [{'kind': 'process', 'name': 'p', 'command': ['sleep', '60'], "
+                        "'replicas': 2}]}"));
+        FileServer server(dir.path());
+        QVERIFY2(server.start({cluster, QStringLiteral("--control"),
+                               QStringLiteral("ipc://%1/ctl").arg(dir.path())}),
+                 qPrintable(server.describe()));
+        const QString control = server.control();
+        auto status = [&] { return lines(runCtl({QStringLiteral("status")}, control).out); };
+        auto names = [&] {
+            QStringList out;
+            for (const QString &line : status())
+                out << line.section(u' ', 0, 0) + u':' + line.section(u' ', 2, 2);
+            return out.join(u' ');
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(names(), QStringLiteral("p-1:running p-2:running"), 10000);
+        QVERIFY2(status().first().startsWith(QLatin1String("p-1 process running - - 0 ")),
+                 qPrintable(status().join(u'\n')));
+
+        ClientResult result =
+            runCtl({QStringLiteral("replicas"), QStringLiteral("p"), QStringLiteral("3")}, control);
+        QVERIFY2(result.exitCode == 0, qPrintable(result.describe() + server.describe()));
+        QVERIFY2(text(result.out).contains(QLatin1String("p: 3 replicas (p-1 p-2 p-3)")),
+                 qPrintable(result.describe()));
+        QTRY_COMPARE_WITH_TIMEOUT(names(), QStringLiteral("p-1:running p-2:running p-3:running"),
+                                  10000);
+        QVERIFY2(server.waitFor(QStringLiteral(" - p-3 - INFO - started pid ")),
+                 qPrintable(server.describe()));
+        result =
+            runCtl({QStringLiteral("replicas"), QStringLiteral("p"), QStringLiteral("1")}, control);
+        QVERIFY2(result.exitCode == 0, qPrintable(result.describe()));
+        QTRY_COMPARE_WITH_TIMEOUT(names(), QStringLiteral("p-1:running"), 10000);
+        QVERIFY(server.waitFor(QStringLiteral("qpalm-server: control: replicas p: 3 -> 1")));
+    }
+
     void cleanupTestCase()
     {
         if (!m_server)

@@ -132,9 +132,10 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
         case BacklogColumn:
             return QString::number(backlogOf(server));
         case InRateColumn:
-            return rateText(r.inRate);
         case OutRateColumn:
-            return rateText(r.outRate);
+            if (server->stats().countersUnknown)
+                return QStringLiteral("\u2014"); // not counted (an external process)
+            return rateText(column == InRateColumn ? r.inRate : r.outRate);
         case ErrorsColumn:
             return QString::number(server->stats().errors);
         case LogLevelColumn:
@@ -193,6 +194,9 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
                               .arg(s.errors)
                               .arg(s.malformed)
                               .arg(s.dropped);
+            if (s.countersUnknown)
+                tip = tr("in and out are not counted for an external process; errors %1")
+                          .arg(s.errors);
             if (traitsOf(server->kind()).hasWorkers)
                 tip += tr("\nto workers %1, from workers %2, in flight %3")
                            .arg(s.toWorkers)
