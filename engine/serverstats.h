@@ -19,6 +19,8 @@ struct WorkerLedger
     int credit = 0;                // messages it may still be sent now (0 while it is stuck)
     qint64 lastSeenMsecs = 0;      // msecs since epoch of its last heartbeat or result
     bool gone = false;             // given up on (missed heartbeats or said goodbye)
+    qint64 latencyP50Us = 0; // dispatch -> ack, median over its last 256 results (0: none yet)
+    qint64 latencyP99Us = 0; // the same, 99th percentile
     bool operator==(const WorkerLedger &) const = default;
 };
 

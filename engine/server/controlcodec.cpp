@@ -47,6 +47,8 @@ void putStats(const ServerStats &in, Stats *out)
         l->set_credit(w.credit);
         l->set_last_seen_msecs(w.lastSeenMsecs);
         l->set_gone(w.gone);
+        l->set_latency_p50_us(w.latencyP50Us);
+        l->set_latency_p99_us(w.latencyP99Us);
     }
 }
 
@@ -76,6 +78,8 @@ ServerStats takeStats(const Stats &in, quint64 generation)
         w.credit = l.credit();
         w.lastSeenMsecs = l.last_seen_msecs();
         w.gone = l.gone();
+        w.latencyP50Us = l.latency_p50_us();
+        w.latencyP99Us = l.latency_p99_us();
         out.ledger << w;
     }
     return out;

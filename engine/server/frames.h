@@ -38,6 +38,12 @@ struct TopicHash
 template <typename T>
 using TopicMap = std::unordered_map<std::string, T, TopicHash, std::equal_to<>>;
 
+inline qint64 steadyUs()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 inline qint64 steadyMs()
 {
     using namespace std::chrono;

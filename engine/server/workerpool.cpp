@@ -89,8 +89,9 @@ bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
             giveUp(peer, QStringLiteral("is disconnected"), true);
         return false;
     }
-    peer.lastSent = steadyMs();
-    peer.inFlight.emplace(id, Task{std::move(bytes), {}});
+    const qint64 sentUs = steadyUs();
+    peer.lastSent = sentUs / 1000;
+    peer.inFlight.emplace(id, Task{std::move(bytes), {}, sentUs});
     return true;
 }
 
@@ -220,6 +221,8 @@ void WorkerPool::result(Peer &peer, char type, std::string_view head,
     }
     Task task = std::move(it->second);
     peer.inFlight.erase(it);
+    const qint64 latency = std::clamp<qint64>(steadyUs() - task.sentUs, 0, UINT32_MAX);
+    peer.latencyUs[peer.latencies++ % kLatencyWindow] = quint32(latency);
     ++peer.done;
     for (zmq::message_t &each : task.partial)
         onResult(std::move(each));
@@ -320,6 +323,15 @@ QList<WorkerLedger> WorkerPool::ledger(qint64 now) const
         entry.credit = hasCredit(peer, now) ? peer.window - int(peer.inFlight.size()) : 0;
         entry.lastSeenMsecs = wall - (now - peer.lastSeen);
         entry.gone = peer.gone;
+        if (const std::size_t n = std::min(peer.latencies, kLatencyWindow); n > 0) {
+            std::array<quint32, kLatencyWindow> window = peer.latencyUs;
+            auto at = [&](std::size_t rank) {
+                std::nth_element(window.begin(), window.begin() + rank, window.begin() + n);
+                return qint64(window[rank]);
+            };
+            entry.latencyP50Us = at(n / 2);
+            entry.latencyP99Us = at(std::min(n - 1, n * 99 / 100));
+        }
         out << entry;
     }
     return out;

@@ -7,6 +7,7 @@
 
 #include <QList>
 
+#include <array>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -52,7 +53,9 @@ private:
     {
         zmq::message_t bytes;
         std::vector<zmq::message_t> partial; // results before the ack (kept until it comes)
+        qint64 sentUs = 0;                   // steady clock at dispatch (for the latency)
     };
+    static constexpr std::size_t kLatencyWindow = 256; // results the ledger's latency covers
     struct Peer
     {
         std::string identity;
@@ -66,6 +69,8 @@ private:
         qint64 lastSent = 0; // steady ms
         bool gone = false;
         bool full = false; // its pipe refused a send; cleared when it answers
+        std::array<quint32, kLatencyWindow> latencyUs{}; // ring of dispatch -> ack times
+        std::size_t latencies = 0;                       // results recorded in the ring ever
     };
     struct Waiting
     {

@@ -605,6 +605,8 @@ private Q_SLOTS:
         ledger.credit = 15;
         ledger.lastSeenMsecs = 16;
         ledger.gone = true;
+        ledger.latencyP50Us = 17;
+        ledger.latencyP99Us = 18;
         stats.stats.ledger << ledger << WorkerLedger();
         events << stats;
         ServerEvent reloaded;

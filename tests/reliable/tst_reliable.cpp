@@ -87,6 +87,11 @@ private Q_SLOTS:
         QCOMPARE(a.duplicatesDropped, quint64(0));
         QVERIFY(!a.gone);
         QVERIFY(qAbs(a.lastSeenMsecs - QDateTime::currentMSecsSinceEpoch()) < 5000);
+        // Dispatch -> ack latency over the recent window: measured, and ordered.
+        QVERIFY2(a.latencyP50Us > 0, qPrintable(QString::number(a.latencyP50Us)));
+        QVERIFY2(a.latencyP99Us >= a.latencyP50Us,
+                 qPrintable(u"p50 %1 us, p99 %2 us"_s.arg(a.latencyP50Us).arg(a.latencyP99Us)));
+        QVERIFY(a.latencyP99Us < 60'000'000);
     }
 
     // A worker stopped mid-job says goodbye: what it held goes to the other, nothing is lost.
