@@ -12,6 +12,8 @@
 #include <QHash>
 #include <QMap>
 
+#include <cstring>
+
 #include <zmq.h>
 
 namespace qpalm::remote {
@@ -20,15 +22,47 @@ struct ControlClient::Private
 {
     void *context = nullptr;
     void *socket = nullptr;
+    void *monitor = nullptr; // CURVE: handshake failures of socket
+    bool refusedKey = false;
     int timeoutMs = 5000;
     quint64 nextId = 1;
+
+    // A handshake the server refused (our key is not authorised there) ends the wait at once.
+    void readMonitor()
+    {
+        for (int frame = 0;; ++frame) {
+            zmq_msg_t message;
+            zmq_msg_init(&message);
+            if (zmq_msg_recv(&message, monitor, ZMQ_DONTWAIT) < 0) {
+                zmq_msg_close(&message);
+                return;
+            }
+            if (zmq_msg_size(&message) >= 2 && frame % 2 == 0) {
+                quint16 event = 0;
+                std::memcpy(&event, zmq_msg_data(&message), sizeof event);
+                refusedKey |= event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+            }
+            zmq_msg_close(&message);
+        }
+    }
 
     // Waits up to timeoutMs (-1: for ever) for one message; empty optional on timeout.
     std::optional<std::string> receive(int timeoutMs)
     {
-        zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
-        if (zmq_poll(&item, 1, timeoutMs) <= 0)
-            return std::nullopt;
+        zmq_pollitem_t items[2] = {{socket, 0, ZMQ_POLLIN, 0}, {monitor, 0, ZMQ_POLLIN, 0}};
+        QElapsedTimer timer;
+        timer.start();
+        while (true) {
+            const int left = timeoutMs < 0 ? -1 : int(qMax<qint64>(0, timeoutMs - timer.elapsed()));
+            if (zmq_poll(items, monitor ? 2 : 1, left) <= 0)
+                return std::nullopt;
+            if (monitor && (items[1].revents & ZMQ_POLLIN))
+                readMonitor();
+            if (refusedKey)
+                return std::nullopt;
+            if (items[0].revents & ZMQ_POLLIN)
+                break;
+        }
         zmq_msg_t message;
         zmq_msg_init(&message);
         if (zmq_msg_recv(&message, socket, ZMQ_DONTWAIT) < 0) {
@@ -75,9 +109,12 @@ struct ControlClient::Private
                 result.records << wire::takeRecord(record);
             return result;
         }
-        result.reason = QStringLiteral("no answer within %1 ms (is the server running, and are "
-                                       "the keys right?)")
-                            .arg(timeoutMs);
+        result.reason = refusedKey
+                            ? QStringLiteral("the server refused our key: it is not one of its "
+                                             "authorised keys (--authorized)")
+                            : QStringLiteral("no answer within %1 ms (is the server running, and "
+                                             "are the keys right?)")
+                                  .arg(timeoutMs);
         return result;
     }
 };
@@ -86,6 +123,8 @@ ControlClient::ControlClient() : d(std::make_unique<Private>()) {}
 
 ControlClient::~ControlClient()
 {
+    if (d->monitor)
+        zmq_close(d->monitor);
     if (d->socket)
         zmq_close(d->socket);
     if (d->context)
@@ -110,6 +149,18 @@ bool ControlClient::open(const ControlClientOptions &options, QString *error)
             *error = QStringLiteral("cannot use the keys: %1")
                          .arg(QString::fromUtf8(zmq_strerror(zmq_errno())));
             return false;
+        }
+        // Tells a refused key from silence.
+        const QByteArray endpoint =
+            QStringLiteral("inproc://qpalm-control-client-%1").arg(quintptr(this)).toUtf8();
+        if (zmq_socket_monitor(d->socket, endpoint.constData(), ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) ==
+            0) {
+            d->monitor = zmq_socket(d->context, ZMQ_PAIR);
+            zmq_setsockopt(d->monitor, ZMQ_LINGER, &zero, sizeof zero);
+            if (zmq_connect(d->monitor, endpoint.constData()) != 0) {
+                zmq_close(d->monitor);
+                d->monitor = nullptr;
+            }
         }
     }
     const QByteArray address = options.address.toUtf8();

@@ -127,6 +127,9 @@ private Q_SLOTS:
                                             QStringLiteral("DEBUG")},
                             control);
             QVERIFY2(result.exitCode == 3, qPrintable(result.describe()));
+            // Said at once, not as a timeout.
+            QVERIFY2(text(result.err).contains(QLatin1String("the server refused our key")),
+                     qPrintable(result.describe()));
         }
         QVERIFY2(server.waitFor(QStringLiteral("refused a control peer")),
                  qPrintable(server.describe()));

@@ -45,9 +45,15 @@ AttachDialog::AttachDialog(QWidget *parent) : QDialog(parent)
     auto *addressRow = new QHBoxLayout;
     addressRow->addWidget(m_address, 1);
     addressRow->addWidget(connectButton);
-    form->addRow(tr("Control &address:"), addressRow);
-    form->addRow(tr("&Key:"), m_key->parentWidget());
-    form->addRow(tr("&Server key:"), m_serverKey->parentWidget());
+    // Labels with their line edit as buddy: the mnemonic focuses the field (and shows no '&').
+    auto label = [this](const QString &text, QWidget *buddy) {
+        auto *out = new QLabel(text, this);
+        out->setBuddy(buddy);
+        return out;
+    };
+    form->addRow(label(tr("Control &address:"), m_address), addressRow);
+    form->addRow(label(tr("&Key:"), m_key), m_key->parentWidget());
+    form->addRow(label(tr("&Server key:"), m_serverKey), m_serverKey->parentWidget());
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Servers to attach:"), this));
@@ -131,7 +137,9 @@ bool AttachDialog::connectToServer()
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Checked);
     }
-    m_status->setText(tr("%n server(s) at %1.", nullptr, int(m_found.size())).arg(attach.control));
+    m_status->setText(m_found.size() == 1
+                          ? tr("1 server at %1.").arg(attach.control)
+                          : tr("%1 servers at %2.").arg(m_found.size()).arg(attach.control));
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!m_found.isEmpty());
     return true;
 }
