@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -88,6 +89,19 @@ void TestTopologyLedger::entriesMergeAndRead()
     QCOMPARE(topologyledger::label(other, u"0/s"_s, u"p50 1.0 ms · p99 2.0 ms"_s),
              u"0/s · 0 in flight\np50 1.0 ms · p99 2.0 ms"_s);
     QCOMPARE(topologyledger::label(old, u"0/s"_s, {}), u"gone\n3 requeued · 2 dup dropped"_s);
+    // Latency: the live connection's, in µs below a millisecond.
+    QCOMPARE(topologyledger::durationText(850), u"850 µs"_s);
+    QCOMPARE(topologyledger::durationText(2540), u"2.5 ms"_s);
+    QCOMPARE(topologyledger::durationText(12400), u"12 ms"_s);
+    old.latencyP50Us = 9000;
+    old.latencyP99Us = 90000;
+    now.latencyP50Us = 850;
+    now.latencyP99Us = 2540;
+    const auto timed = topologyledger::entryOf({old, now}, u"w-1"_s);
+    QCOMPARE(topologyledger::latencyText(*timed), u"p50 850 µs · p99 2.5 ms"_s);
+    QCOMPARE(topologyledger::label(*timed, u"3/s"_s, topologyledger::latencyText(*timed)),
+             u"3/s · 4 in flight\n3 requeued · 3 dup dropped\np50 850 µs · p99 2.5 ms"_s);
+    QCOMPARE(topologyledger::latencyText(other), QString()); // not measured yet
     const QString tip = topologyledger::toolTip(u"m"_s, *merged, 6500);
     QVERIFY2(tip.contains(u"47 done, 4 in flight, credit 96"_s), qPrintable(tip));
     QVERIFY2(tip.contains(u"Last heard 1.5 s ago"_s), qPrintable(tip));
@@ -178,6 +192,23 @@ void TestTopologyLedger::ledgerOnWorkerEdges()
     }
     QCOMPARE(done, quint64(1200));
 
+    // Latency is measured per worker by the master (dispatch -> ack): each running worker's edge
+    // shows its p50/p99, and a 2 ms handler cannot answer faster than that.
+    for (int i = 2; i <= 8; ++i) {
+        const QString worker = u"w-%1"_s.arg(i);
+        QTRY_VERIFY2(
+            [&] {
+                const auto entry = ledgerOf(cluster, u"m"_s, worker);
+                return entry && entry->latencyP50Us > 0 &&
+                       view.edgeLabel(u"m"_s, worker)
+                           .endsWith(u'\n' + topologyledger::latencyText(*entry));
+            }(),
+            qPrintable(view.edgeLabel(u"m"_s, worker)));
+        const WorkerLedger entry = *ledgerOf(cluster, u"m"_s, worker);
+        QVERIFY2(entry.latencyP50Us >= 2000 && entry.latencyP99Us >= entry.latencyP50Us,
+                 qPrintable(topologyledger::latencyText(entry)));
+    }
+
     // Labels never overlap each other or a node, with the ledger on 8 worker edges.
     const QList<QRectF> labels = view.edgeLabelRects();
     QVERIFY(labels.size() >= 9);
@@ -192,9 +223,22 @@ void TestTopologyLedger::ledgerOnWorkerEdges()
             QVERIFY2(!label.contains(centre), qPrintable(name));
     }
     if (const QString dir = qEnvironmentVariable("QPALM_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        // Mid-job, for the eye: a client thread keeps the workers busy while the view updates.
+        std::atomic<bool> done{false};
+        std::thread load([&] {
+            QString why;
+            auto busy = uitest::client(u"m"_s, db, &why);
+            if (busy) {
+                std::vector<std::string> payloads(6000, "x");
+                (void)busy->job("m.work", payloads);
+            }
+            done = true;
+        });
         view.fitToView();
-        QTest::qWait(600);
-        QVERIFY(view.grab().save(dir + u"/topology-ledger.png"_s));
+        QTest::qWait(1300);
+        const bool saved = view.grab().save(dir + u"/topology-ledger.png"_s);
+        load.join();
+        QVERIFY(saved && done);
     }
 }
 

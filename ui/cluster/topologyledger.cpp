@@ -39,6 +39,11 @@ std::optional<WorkerLedger> entryOf(const QList<WorkerLedger> &ledger, const QSt
             merged->inFlight += entry.inFlight;
             merged->credit += entry.credit;
         }
+        // Latency of the latest connection that measured any.
+        if (entry.latencyP50Us > 0 && (!entry.gone || merged->latencyP50Us == 0)) {
+            merged->latencyP50Us = entry.latencyP50Us;
+            merged->latencyP99Us = entry.latencyP99Us;
+        }
         merged->gone = merged->gone && entry.gone;
     }
     return merged;
@@ -63,6 +68,22 @@ QString label(const WorkerLedger &entry, const QString &rate, const QString &lat
     return lines.join(QLatin1Char('\n'));
 }
 
+QString durationText(qint64 micros)
+{
+    if (micros < 1000)
+        return tr("%1 µs").arg(micros);
+    const double ms = micros / 1000.0;
+    return ms < 10 ? tr("%1 ms").arg(ms, 0, 'f', 1) : tr("%1 ms").arg(qRound64(ms));
+}
+
+QString latencyText(const WorkerLedger &entry)
+{
+    if (entry.latencyP50Us <= 0)
+        return {};
+    return tr("p50 %1 · p99 %2")
+        .arg(durationText(entry.latencyP50Us), durationText(entry.latencyP99Us));
+}
+
 QString toolTip(const QString &master, const WorkerLedger &entry, qint64 nowMsecs)
 {
     QStringList lines;
@@ -75,6 +96,8 @@ QString toolTip(const QString &master, const WorkerLedger &entry, qint64 nowMsec
                  .arg(entry.credit);
     lines << tr("%1 requeued (taken back and resent), %2 late or repeated results dropped")
                  .arg(count(entry.requeued), count(entry.duplicatesDropped));
+    if (const QString latency = latencyText(entry); !latency.isEmpty())
+        lines << tr("Dispatch to acknowledgement, recent results: %1").arg(latency);
     if (entry.lastSeenMsecs > 0) {
         const double ago = std::max<qint64>(0, nowMsecs - entry.lastSeenMsecs) / 1000.0;
         lines << tr("Last heard %1 s ago").arg(ago, 0, 'f', 1);

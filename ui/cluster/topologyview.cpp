@@ -357,6 +357,8 @@ void TopologyView::refresh()
             labelled && it != m_latency.cend())
             latency = tr("p50 %1 ms · p99 %2 ms").arg(msText(it->first), msText(it->second));
         QString label;
+        if (labelled && ledger && ledger->latencyP50Us > 0)
+            latency = topologyledger::latencyText(*ledger); // the master measures this edge
         if (labelled && ledger)
             label = topologyledger::label(*ledger, rateLabel(rate), latency);
         else if (labelled && live)
