@@ -136,11 +136,7 @@ TopologyEdge::TopologyEdge(TopologyView::Edge edge, TopologyNode *from, Topology
 void TopologyEdge::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
     painter->setRenderHint(QPainter::Antialiasing);
-    QColor colour = edgeColor(m_edge.kind);
-    if (m_gone)
-        colour = goneColor();
-    else if (!m_live)
-        colour = option->palette.color(QPalette::PlaceholderText);
+    const QColor colour = this->colour(option->palette);
     QPen pen(colour, m_live ? 1.8 : 1.2);
     if (m_gone)
         pen.setStyle(Qt::DotLine);
@@ -152,8 +148,20 @@ void TopologyEdge::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     painter->setPen(Qt::NoPen);
     painter->setBrush(colour);
     painter->drawPolygon(m_arrow);
+}
+
+QColor TopologyEdge::colour(const QPalette &palette) const
+{
+    if (m_gone)
+        return goneColor();
+    return m_live ? edgeColor(m_edge.kind) : palette.color(QPalette::PlaceholderText);
+}
+
+void TopologyEdge::paintLabel(QPainter *painter, const QStyleOptionGraphicsItem *option) const
+{
     if (m_label.isEmpty())
         return;
+    const QColor colour = this->colour(option->palette);
     painter->setFont(labelFont());
     const QRectF labelRect = this->labelRect();
     if (!m_labelOffset.isNull()) {
@@ -281,6 +289,31 @@ void TopologyEdge::setFlow(bool live, const QString &label)
     m_live = live;
     m_label = label;
     updateBounds();
+}
+
+TopologyLabels::TopologyLabels(QList<TopologyEdge *> edges) : m_edges(std::move(edges))
+{
+    setZValue(0.5); // above every edge, below the nodes
+    update();
+}
+
+void TopologyLabels::labelsMoved()
+{
+    prepareGeometryChange();
+    m_bounds = QRectF();
+    for (const TopologyEdge *edge : std::as_const(m_edges)) {
+        if (!edge->label().isEmpty())
+            m_bounds |= edge->labelRect() | edge->naturalLabelRect();
+    }
+    m_bounds.adjust(-2, -2, 2, 2);
+    update();
+}
+
+void TopologyLabels::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    for (const TopologyEdge *edge : std::as_const(m_edges))
+        edge->paintLabel(painter, option);
 }
 
 TopologyGroup::TopologyGroup(QString title, const QRectF &rect)

@@ -77,6 +77,8 @@ public:
 
     const TopologyView::Edge &edge() const { return m_edge; }
     const QString &label() const { return m_label; }
+    // Draws the label (a TopologyLabels layer calls it, so that no edge crosses a label).
+    void paintLabel(QPainter *painter, const QStyleOptionGraphicsItem *option) const;
 
 private:
     TopologyView::Edge m_edge;
@@ -92,6 +94,22 @@ private:
     bool m_gone = false;
     QString m_label;
     void updateBounds();
+    QColor colour(const QPalette &palette) const;
+};
+
+// The edges' labels, drawn above every edge and below the nodes.
+class TopologyLabels : public QGraphicsItem
+{
+public:
+    explicit TopologyLabels(QList<TopologyEdge *> edges);
+    QRectF boundingRect() const override { return m_bounds; }
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *) override;
+    // Call after labels changed or moved.
+    void labelsMoved();
+
+private:
+    QList<TopologyEdge *> m_edges;
+    QRectF m_bounds;
 };
 
 // A host: a titled box behind its servers' nodes.

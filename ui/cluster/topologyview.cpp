@@ -196,6 +196,7 @@ void TopologyView::relayout()
     m_nodes.clear();
     m_edgeItems.clear();
     m_groups.clear();
+    m_labels = nullptr;
     m_edges.clear();
     if (!m_model || m_model->rowCount() == 0) {
         scene()->setSceneRect(QRectF());
@@ -248,6 +249,8 @@ void TopologyView::relayout()
         scene()->addItem(item);
         m_edgeItems.append(item);
     }
+    m_labels = new TopologyLabels(m_edgeItems);
+    scene()->addItem(m_labels);
     for (const QString &host : std::as_const(hosts)) {
         QRectF box;
         for (auto it = hostByServer.cbegin(); it != hostByServer.cend(); ++it) {
@@ -407,6 +410,8 @@ void TopologyView::placeLabels()
         item->setLabelOffset(offset);
         taken.append(item->labelRect().adjusted(-1, -1, 1, 1));
     }
+    if (m_labels)
+        m_labels->labelsMoved();
 }
 
 QList<QRectF> TopologyView::edgeLabelRects() const

@@ -19,6 +19,7 @@ class ServerHandle;
 class TopologyNode;
 class TopologyEdge;
 class TopologyGroup;
+class TopologyLabels;
 
 // The cluster as a graph: servers as nodes grouped by host, their sockets' connections as edges
 // with live rates (and latency where measured); master -> worker edges show the master's ledger of
@@ -107,6 +108,7 @@ private:
     QHash<QString, TopologyNode *> m_nodes;
     QList<TopologyEdge *> m_edgeItems;
     QList<TopologyGroup *> m_groups;
+    TopologyLabels *m_labels = nullptr;              // in the scene
     QHash<QString, QPair<double, double>> m_latency; // "from\nto" -> p50, p99 (ms)
     QString m_highlighted;
     bool m_showRates = true;
