@@ -13,6 +13,7 @@
 #include <QPointer>
 #include <QScopeGuard>
 #include <QSet>
+#include <QTimer>
 
 #include <algorithm>
 #include <functional>
@@ -135,6 +136,11 @@ void Cluster::stopAll()
     runByRank(false);
 }
 
+namespace {
+// How long a server asked to start may keep its state before it counts as settled.
+constexpr int kAnswerMs = 15000;
+} // namespace
+
 void Cluster::runByRank(bool starting)
 {
     using State = ServerHandle::State;
@@ -160,18 +166,22 @@ void Cluster::runByRank(bool starting)
     }
     auto ok = std::make_shared<bool>(true);
     auto index = std::make_shared<int>(-1);
-    auto settled = [starting](ServerHandle *server) {
+    // Servers asked to start that still show the state they had (a remote one reports Starting
+    // only once its link answers): not settled until their state moves, or kAnswerMs passed.
+    auto unanswered = std::make_shared<QSet<const ServerHandle *>>();
+    auto settled = [starting, unanswered](ServerHandle *server) {
         const State state = server->state();
         // An unreachable server (remote or child) is not waited for either way.
         return starting ? state == State::Running || state == State::Failed ||
-                              state == State::Stopped || state == State::Unreachable
+                              state == State::Unreachable ||
+                              (state == State::Stopped && !unanswered->contains(server))
                         : state == State::Stopped || state == State::Failed ||
                               state == State::Unreachable;
     };
     auto busy = std::make_shared<bool>(false);
     auto step = std::make_shared<std::function<void()>>();
     std::weak_ptr<std::function<void()>> weakStep = step;
-    *step = [this, sequence, ranks, ok, index, settled, weakStep, busy, starting] {
+    *step = [this, sequence, ranks, ok, index, settled, weakStep, busy, starting, unanswered] {
         // Changes that start() and stop() report while this runs are looked at right after.
         if (*busy || *index >= int(ranks->size()))
             return;
@@ -193,13 +203,27 @@ void Cluster::runByRank(bool starting)
                 if (!server)
                     continue;
                 connect(server, &ServerHandle::stateChanged, sequence,
-                        [step = weakStep.lock()] { (*step)(); });
+                        [step = weakStep.lock(), unanswered, handle = server.data()] {
+                            unanswered->remove(handle);
+                            (*step)();
+                        });
                 if (starting && server->state() == State::Running)
                     continue;
-                if (starting)
+                if (starting) {
+                    const State before = server->state();
                     server->start();
-                else
+                    if (server->state() == before && before != State::Unreachable) {
+                        unanswered->insert(server);
+                        QTimer::singleShot(
+                            kAnswerMs, sequence,
+                            [step = weakStep.lock(), unanswered, handle = server.data()] {
+                                unanswered->remove(handle);
+                                (*step)();
+                            });
+                    }
+                } else {
                     server->stop();
+                }
                 waiting = waiting || !settled(server);
             }
             if (waiting)
