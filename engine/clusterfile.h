@@ -53,8 +53,11 @@ std::optional<ClusterControl> parseClusterControl(const QByteArray &json, const 
                                                   ClusterError *error);
 // Reads, parses and validates a cluster file.
 std::optional<QList<ServerConfig>> loadClusterFile(const QString &path, ClusterError *error);
-// Serializes configs (scripts relative to the file's folder) in the format loadClusterFile reads.
-QByteArray clusterJson(const QList<ServerConfig> &configs, const QString &baseDir);
-bool saveClusterFile(const QString &path, const QList<ServerConfig> &configs, QString *errorText);
+// Serializes configs (scripts relative to the file's folder) in the format loadClusterFile reads,
+// with control (paths relative to the folder too) as the top-level "control" section when given.
+QByteArray clusterJson(const QList<ServerConfig> &configs, const QString &baseDir,
+                       const ClusterControl *control = nullptr);
+bool saveClusterFile(const QString &path, const QList<ServerConfig> &configs, QString *errorText,
+                     const ClusterControl *control = nullptr);
 
 } // namespace qpalm

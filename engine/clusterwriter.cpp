@@ -49,7 +49,8 @@ QList<ServerConfig> entriesOf(const QList<ServerConfig> &configs)
 
 } // namespace
 
-QByteArray clusterJson(const QList<ServerConfig> &servers, const QString &baseDir)
+QByteArray clusterJson(const QList<ServerConfig> &servers, const QString &baseDir,
+                       const ClusterControl *control)
 {
     const QList<ServerConfig> configs = entriesOf(servers);
     const ScriptLimits defaults;
@@ -174,11 +175,23 @@ QByteArray clusterJson(const QList<ServerConfig> &servers, const QString &baseDi
         }
         out += "\n    }";
     }
-    out += "\n  ]\n}\n";
+    out += "\n  ]";
+    if (control && !control->address.isEmpty()) {
+        const QDir base(baseDir);
+        QJsonObject section{{QStringLiteral("address"), control->address}};
+        if (!control->key.isEmpty())
+            section.insert(QStringLiteral("key"), base.relativeFilePath(control->key));
+        if (!control->authorized.isEmpty())
+            section.insert(QStringLiteral("authorized"),
+                           base.relativeFilePath(control->authorized));
+        out += ",\n  \"control\": " + QJsonDocument(section).toJson(QJsonDocument::Compact);
+    }
+    out += "\n}\n";
     return out;
 }
 
-bool saveClusterFile(const QString &path, const QList<ServerConfig> &configs, QString *errorText)
+bool saveClusterFile(const QString &path, const QList<ServerConfig> &configs, QString *errorText,
+                     const ClusterControl *control)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -186,7 +199,7 @@ bool saveClusterFile(const QString &path, const QList<ServerConfig> &configs, QS
             *errorText = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
-    file.write(clusterJson(configs, QFileInfo(path).absolutePath()));
+    file.write(clusterJson(configs, QFileInfo(path).absolutePath(), control));
     if (!file.commit()) {
         if (errorText)
             *errorText = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());

@@ -352,11 +352,13 @@ void TestMainWindow::openSaveRoundTrip()
     writeFile(path, R"({"servers": [
         {"kind": "master", "name": "boss", "db_address": "tcp://127.0.0.1:47000", "pull_address": "tcp://127.0.0.1:47001",
          "pub_address": "tcp://127.0.0.1:47002", "worker_pull_address": "tcp://127.0.0.1:47003",
-         "worker_push_address": "tcp://127.0.0.1:47004", "pipelined": true, "log_level": "WARNING"},
-        {"kind": "worker", "name": "hand", "db_address": "tcp://127.0.0.1:47000", "script": "work.lua", "replicas": 3},
+         "worker_push_address": "tcp://127.0.0.1:47004", "pipelined": true, "log_level": "WARNING",
+         "delivery": {"heartbeat_ms": 250, "heartbeat_missed": 5}},
+        {"kind": "worker", "name": "hand", "db_address": "tcp://127.0.0.1:47000", "script": "work.lua", "replicas": 3,
+         "delivery": {"credit": 7}},
         {"kind": "pipeline", "name": "tail", "db_address": "tcp://127.0.0.1:47010", "sub_address": "tcp://127.0.0.1:47002",
          "pub_address": "tcp://127.0.0.1:47011", "previous": "boss", "to_client": false}
-    ]})");
+    ], "control": {"address": "ipc:///tmp/qpalm-roundtrip.ctl"}})");
     QSignalSpy loaded(m_window.get(), &MainWindow::clusterLoaded);
     QVERIFY2(m_window->openClusterFile(path, false), qPrintable(m_window->lastError()));
     QCOMPARE(loaded.size(), 1);
@@ -392,7 +394,16 @@ void TestMainWindow::openSaveRoundTrip()
         QCOMPARE(b.logLevel, a.logLevel);
         QCOMPARE(b.scriptPath, a.scriptPath);
         QCOMPARE(b.replicas, a.replicas);
+        QCOMPARE(b.delivery, a.delivery);
     }
+    QCOMPARE(original->at(0).delivery.heartbeatMs, 250);
+    QCOMPARE(original->at(1).delivery.credit, 7);
+    // The top-level control section is kept.
+    QFile savedFile(copy);
+    QVERIFY(savedFile.open(QIODevice::ReadOnly));
+    const auto control = parseClusterControl(savedFile.readAll(), m_dir->path(), &error);
+    QVERIFY2(control, qPrintable(error.toString()));
+    QCOMPARE(control->address, u"ipc:///tmp/qpalm-roundtrip.ctl"_s);
     QVERIFY(m_settings->recentFiles().contains(QFileInfo(copy).absoluteFilePath()));
     QVERIFY(m_settings->recentFiles().contains(QFileInfo(path).absoluteFilePath()));
 }

@@ -302,6 +302,8 @@ void TestServerDialog::configRoundTrip()
     sink.toClient = false;
     sink.logLevel = LogLevel::Warning;
     sink.limits.timeLimitMs = 1234;
+    sink.delivery.heartbeatMs = 321;
+    sink.delivery.credit = 9;
     ServerDialog dialog;
     dialog.setConfig(sink);
     QVERIFY2(dialog.isValid(), qPrintable(dialog.validationError()));
@@ -314,6 +316,7 @@ void TestServerDialog::configRoundTrip()
     QCOMPARE(back.toClient, false);
     QCOMPARE(back.logLevel, LogLevel::Warning);
     QCOMPARE(back.limits.timeLimitMs, 1234); // kept although not shown
+    QCOMPARE(back.delivery, sink.delivery);   // so are the delivery settings
     QCOMPARE(back.pullAddress, QString());
 
     // Fields of another kind do not leak into the entry.
@@ -322,6 +325,7 @@ void TestServerDialog::configRoundTrip()
     QVERIFY(dialog.config().pubAddress.isEmpty());
     QVERIFY(dialog.config().subAddresses.isEmpty());
     QVERIFY(dialog.config().previous.isEmpty());
+    QCOMPARE(dialog.config().delivery, sink.delivery);
 }
 
 void TestServerDialog::workerFollowsMaster()

@@ -43,6 +43,7 @@ void ClusterDocument::replaceCluster(const QList<ServerConfig> &configs)
 void ClusterDocument::reset(const QList<ServerConfig> &configs, const QString &path)
 {
     m_configs = configs;
+    m_control = {};
     setFilePath(path);
     replaceCluster(configs);
     setModified(false);
@@ -114,7 +115,15 @@ bool ClusterDocument::load(const QString &path, QString *error)
             *error = problem.toString(QFileInfo(path).fileName());
         return false;
     }
+    QFile file(path);
+    ClusterControl control;
+    if (file.open(QIODevice::ReadOnly)) {
+        ClusterError ignored; // checked by loadClusterFile already
+        control = parseClusterControl(file.readAll(), QFileInfo(path).absolutePath(), &ignored)
+                      .value_or(ClusterControl());
+    }
     reset(*configs, path);
+    m_control = control;
     return true;
 }
 
@@ -149,7 +158,8 @@ bool ClusterDocument::saveAs(const QString &path, QString *error)
             *error = problem->toString(QFileInfo(path).fileName());
         return false;
     }
-    if (!saveClusterFile(path, m_configs, error))
+    if (!saveClusterFile(path, m_configs, error,
+                         m_control.address.isEmpty() ? nullptr : &m_control))
         return false;
     setFilePath(path);
     setModified(false);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "clusterfile.h"
 #include "clustervalidation.h"
 #include "serverconfig.h"
 
@@ -28,6 +29,8 @@ public:
     QString filePath() const { return m_filePath; }
     bool isModified() const { return m_modified; }
     Cluster *cluster() const { return m_cluster; }
+    // The file's top-level "control" section (address empty: none); kept when saving.
+    ClusterControl control() const { return m_control; }
 
     // Replaces the entries (and the cluster, stopping the old one's servers); path may be empty.
     void reset(const QList<ServerConfig> &configs, const QString &path = {});
@@ -77,6 +80,7 @@ private:
     Cluster *m_cluster = nullptr;
     QList<ServerConfig> m_configs;
     QString m_filePath;
+    ClusterControl m_control;
     bool m_modified = false;
 };
 
