@@ -84,6 +84,13 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     m_server->setToolTip(tr("Whose cache to inspect (a worker's cache is its master's)."));
     m_refreshButton = new QPushButton(tr("&Refresh"), this);
     m_refreshButton->setObjectName(QStringLiteral("refreshButton"));
+    m_snapshotButton = new QPushButton(tr("S&napshot..."), this);
+    m_snapshotButton->setObjectName(QStringLiteral("snapshotButton"));
+    m_snapshotButton->setToolTip(tr("Save every key and value of this cache to a file."));
+    m_restoreButton = new QPushButton(tr("Rest&ore..."), this);
+    m_restoreButton->setObjectName(QStringLiteral("restoreButton"));
+    m_restoreButton->setToolTip(
+        tr("Put a snapshot file's keys and values into this cache (it may be another server's)."));
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("filter"));
     m_filter->setPlaceholderText(tr("Filter keys"));
@@ -132,6 +139,8 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     top->addWidget(serverLabel);
     top->addWidget(m_server, 1);
     top->addWidget(m_refreshButton);
+    top->addWidget(m_snapshotButton);
+    top->addWidget(m_restoreButton);
 
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
@@ -168,6 +177,8 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_status);
 
     connect(m_refreshButton, &QPushButton::clicked, this, &CachePanel::refresh);
+    connect(m_snapshotButton, &QPushButton::clicked, this, &CachePanel::chooseSnapshotToSave);
+    connect(m_restoreButton, &QPushButton::clicked, this, &CachePanel::chooseSnapshotToRestore);
     connect(m_filter, &QLineEdit::textChanged, m_proxy,
             &QSortFilterProxyModel::setFilterFixedString);
     connect(m_server, &ServerChooser::currentServerChanged, this, &CachePanel::onServerChanged);
@@ -198,6 +209,8 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     connect(m_worker, &ClientWorker::valueStored, this, &CachePanel::onValueStored);
     connect(m_worker, &ClientWorker::keyRemoved, this, &CachePanel::onKeyRemoved);
     connect(m_worker, &ClientWorker::cacheFailed, this, &CachePanel::onFailed);
+    connect(m_worker, &ClientWorker::snapshotSaved, this, &CachePanel::onSnapshotSaved);
+    connect(m_worker, &ClientWorker::snapshotRestored, this, &CachePanel::onSnapshotRestored);
     m_thread->start();
 
     updateValueInfo();
@@ -259,6 +272,21 @@ void CachePanel::refresh()
 {
     send(tr("list the keys"),
          [](ClientWorker *worker, const ClientEndpoint &endpoint) { worker->listKeys(endpoint); });
+}
+
+void CachePanel::saveSnapshot(const QString &path)
+{
+    send(tr("save a snapshot"), [path](ClientWorker *worker, const ClientEndpoint &endpoint) {
+        worker->saveSnapshot(endpoint, path);
+    });
+}
+
+void CachePanel::restoreSnapshot(const QString &path, bool replace)
+{
+    send(tr("restore a snapshot"),
+         [path, replace](ClientWorker *worker, const ClientEndpoint &endpoint) {
+             worker->restoreSnapshot(endpoint, path, replace);
+         });
 }
 
 void CachePanel::showKey(const QByteArray &key)

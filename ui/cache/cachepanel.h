@@ -86,6 +86,14 @@ public:
     // Deletes key, then refreshes; keyRemoved or operationFailed follows.
     void removeKey(const QByteArray &key);
 
+    // Saves every key/value of the current server's cache to path (engine/cachesnapshot.h);
+    // snapshotSaved or operationFailed follows.
+    void saveSnapshot(const QString &path);
+    // Writes the snapshot at path into the current server's cache; with replace, keys it does not
+    // have are deleted (published keys are never touched). A bad file changes nothing.
+    // snapshotRestored or operationFailed follows.
+    void restoreSnapshot(const QString &path, bool replace = true);
+
     // Shows (and edits) the value as hex pairs instead of text.
     void setHexMode(bool hex);
     bool hexMode() const;
@@ -110,6 +118,10 @@ Q_SIGNALS:
     void valueStored(const QByteArray &key);
     // GUI thread: a delete succeeded.
     void keyRemoved(const QByteArray &key);
+    // GUI thread: count keys were saved to path.
+    void snapshotSaved(const QString &path, int count);
+    // GUI thread: path was restored (set keys written, removed deleted).
+    void snapshotRestored(const QString &path, int set, int removed);
     // GUI thread: a call failed or could not be made; text names what went wrong.
     void operationFailed(const QString &error);
 
@@ -124,6 +136,10 @@ private:
     void onValueStored(const QByteArray &key);
     void onKeyRemoved(const QByteArray &key);
     void onFailed(const QString &operation, const QString &error);
+    void onSnapshotSaved(const QString &path, int count);
+    void onSnapshotRestored(const QString &path, int set, int removed, int kept);
+    void chooseSnapshotToSave();
+    void chooseSnapshotToRestore();
     void fail(const QString &error);
     void showValue(const QByteArray &value);
     void setKeyField(const QByteArray &key);
@@ -133,6 +149,8 @@ private:
 
     ServerChooser *m_server = nullptr;
     QPushButton *m_refreshButton = nullptr;
+    QPushButton *m_snapshotButton = nullptr;
+    QPushButton *m_restoreButton = nullptr;
     QLineEdit *m_filter = nullptr;
     QListView *m_keyView = nullptr;
     CacheKeyModel *m_keys = nullptr;

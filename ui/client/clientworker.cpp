@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "clientworker.h"
 
+#include "cachesnapshot.h"
 #include "client.h"
 #include "cluster.h"
 #include "latencystats.h"
@@ -377,6 +378,57 @@ void ClientWorker::removeKey(const ClientEndpoint &endpoint, const QByteArray &k
         return;
     }
     Q_EMIT keyRemoved(key);
+}
+
+void ClientWorker::saveSnapshot(const ClientEndpoint &endpoint, const QString &path)
+{
+    const QString operation = QStringLiteral("snapshot");
+    QString error;
+    Client *client = clientFor(endpoint, false, &error);
+    if (!client) {
+        Q_EMIT cacheFailed(operation, error);
+        return;
+    }
+    const auto snapshot = takeCacheSnapshot(*client, endpoint.serverName, &error);
+    if (!snapshot) {
+        m_client.reset();
+        Q_EMIT cacheFailed(operation,
+                           tr("Snapshot of '%1' failed: %2").arg(endpoint.serverName, error));
+        return;
+    }
+    if (!writeCacheSnapshot(path, *snapshot, &error)) {
+        Q_EMIT cacheFailed(operation,
+                           tr("Snapshot of '%1' failed: %2").arg(endpoint.serverName, error));
+        return;
+    }
+    Q_EMIT snapshotSaved(path, int(snapshot->entries.size()));
+}
+
+void ClientWorker::restoreSnapshot(const ClientEndpoint &endpoint, const QString &path,
+                                   bool replace)
+{
+    const QString operation = QStringLiteral("restore");
+    QString error;
+    // The whole file is read and checked before the cache is touched.
+    const auto snapshot = readCacheSnapshot(path, &error);
+    if (!snapshot) {
+        Q_EMIT cacheFailed(operation, tr("Nothing restored: %1").arg(error));
+        return;
+    }
+    Client *client = clientFor(endpoint, false, &error);
+    if (!client) {
+        Q_EMIT cacheFailed(operation, error);
+        return;
+    }
+    const auto result = restoreCacheSnapshot(*client, *snapshot, replace, &error);
+    if (!result) {
+        m_client.reset();
+        Q_EMIT cacheFailed(
+            operation,
+            tr("Restoring into '%1' stopped part way: %2").arg(endpoint.serverName, error));
+        return;
+    }
+    Q_EMIT snapshotRestored(path, result->set, result->removed, result->kept);
 }
 
 ClientEndpoint endpointFor(const ServerHandle *server, QString *error)

@@ -87,6 +87,12 @@ public Q_SLOTS:
     void storeValue(const qpalm::ClientEndpoint &endpoint, const QByteArray &key,
                     const QByteArray &value);
     void removeKey(const qpalm::ClientEndpoint &endpoint, const QByteArray &key);
+    // Saves every key/value of the endpoint's cache to path (engine/cachesnapshot.h format);
+    // emits snapshotSaved or cacheFailed ("snapshot").
+    void saveSnapshot(const qpalm::ClientEndpoint &endpoint, const QString &path);
+    // Reads path and writes it into the endpoint's cache (replace: other keys are deleted);
+    // a bad file changes nothing. Emits snapshotRestored or cacheFailed ("restore").
+    void restoreSnapshot(const qpalm::ClientEndpoint &endpoint, const QString &path, bool replace);
     // Closes the connection (it reopens on the next call); call before the thread ends.
     void disconnectClient();
 
@@ -110,6 +116,11 @@ Q_SIGNALS:
     void keyRemoved(const QByteArray &key);
     // Worker thread: a cache call failed; operation is "keys", "get", "set" or "delete".
     void cacheFailed(const QString &operation, const QString &error);
+    // Worker thread: count keys were saved to path.
+    void snapshotSaved(const QString &path, int count);
+    // Worker thread: path was restored: set keys written, removed deleted, kept published keys
+    // of the target left as they were.
+    void snapshotRestored(const QString &path, int set, int removed, int kept);
 
 private:
     Client *clientFor(const ClientEndpoint &endpoint, bool streams, QString *error);
