@@ -9,6 +9,7 @@
 #include "cluster.h"
 #include "clusterfile.h"
 #include "clustermodel.h"
+#include "clustertreemodel.h"
 #include "clusterpanel.h"
 #include "handlewait.h"
 #include "logviewer.h"
@@ -302,8 +303,8 @@ void TestMainWindow::logLevelFromPanel()
     QTRY_COMPARE_WITH_TIMEOUT(s->logLevel(), LogLevel::Error, 3000);
 
     // The level column's combo box.
-    ClusterModel *model = panel->model();
-    const QModelIndex levelIndex = model->index(model->rowOf(u"s"_s), ClusterModel::LogLevelColumn);
+    const QModelIndex levelIndex =
+        panel->treeModel()->indexOfServer(u"s"_s, ClusterModel::LogLevelColumn);
     panel->view()->setCurrentIndex(levelIndex);
     panel->view()->edit(levelIndex);
     auto *combo = panel->view()->viewport()->findChild<QComboBox *>();

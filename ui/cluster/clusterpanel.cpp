@@ -3,17 +3,22 @@
 #include "clusterpanel.h"
 
 #include "cluster.h"
+#include "clusterdelegates.h"
 #include "clustergraph.h"
 #include "clustermodel.h"
+#include "clustertreemodel.h"
 #include "serverhandle.h"
+#include "servertraits.h"
+#include "workerledgermodel.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
+#include <QLabel>
 #include <QMenu>
 #include <QPainter>
 #include <QPointer>
-#include <QStyledItemDelegate>
+#include <QSplitter>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -27,84 +32,6 @@ namespace {
 const QList<LogLevel> kLevels{LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error,
                               LogLevel::Critical};
 
-// A combo box of log levels for the level column; the choice applies as soon as it is made.
-class LogLevelDelegate : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &,
-                          const QModelIndex &) const override
-    {
-        auto *combo = new QComboBox(parent);
-        for (LogLevel level : kLevels)
-            combo->addItem(levelName(level), int(level));
-        connect(combo, &QComboBox::activated, this, [this, combo] {
-            auto *self = const_cast<LogLevelDelegate *>(this);
-            Q_EMIT self->commitData(combo);
-            Q_EMIT self->closeEditor(combo);
-        });
-        return combo;
-    }
-
-    void setEditorData(QWidget *editor, const QModelIndex &index) const override
-    {
-        auto *combo = static_cast<QComboBox *>(editor);
-        combo->setCurrentIndex(qMax(0, combo->findData(index.data(ClusterModel::LogLevelRole))));
-    }
-
-    void setModelData(QWidget *editor, QAbstractItemModel *model,
-                      const QModelIndex &index) const override
-    {
-        auto *combo = static_cast<QComboBox *>(editor);
-        model->setData(index, combo->currentData(), Qt::EditRole);
-    }
-};
-
-// The Activity column: the recent rate as a line, scaled to its own peak.
-class SparklineDelegate : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-    void paint(QPainter *painter, const QStyleOptionViewItem &option,
-               const QModelIndex &index) const override
-    {
-        QStyleOptionViewItem background = option;
-        initStyleOption(&background, index);
-        background.text.clear();
-        const QWidget *widget = option.widget;
-        QStyle *style = widget ? widget->style() : QApplication::style();
-        style->drawControl(QStyle::CE_ItemViewItem, &background, painter, widget);
-        const QList<double> history =
-            index.data(ClusterModel::RateHistoryRole).value<QList<double>>();
-        if (history.size() < 2)
-            return;
-        const double peak = *std::max_element(history.cbegin(), history.cend());
-        const QRectF area = QRectF(option.rect).adjusted(3, 3, -3, -3);
-        QPolygonF line;
-        const int slots = ClusterModel::kHistory - 1;
-        const int offset = slots - int(history.size() - 1); // newest at the right edge
-        for (int i = 0; i < history.size(); ++i) {
-            const double x = area.left() + area.width() * (offset + i) / slots;
-            const double y = area.bottom() - (peak > 0 ? area.height() * history[i] / peak : 0.0);
-            line.append(QPointF(x, y));
-        }
-        painter->save();
-        painter->setRenderHint(QPainter::Antialiasing);
-        const bool selected = option.state & QStyle::State_Selected;
-        painter->setPen(QPen(
-            selected ? option.palette.highlightedText().color() : QColor(0x2e, 0x7d, 0xc0), 1.3));
-        painter->drawPolyline(line);
-        painter->restore();
-    }
-
-    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
-    {
-        return {72, QStyledItemDelegate::sizeHint(option, index).height()};
-    }
-};
-
 bool isWorker(const ServerHandle *server)
 {
     return server->kind() == ServerKind::Worker;
@@ -115,9 +42,10 @@ bool isWorker(const ServerHandle *server)
 ClusterPanel::ClusterPanel(QWidget *parent)
     : QWidget(parent), m_model(new ClusterModel(this)), m_view(new QTreeView(this))
 {
+    m_tree = new ClusterTreeModel(m_model, this);
     m_view->setObjectName(QStringLiteral("clusterView"));
-    m_view->setModel(m_model);
-    m_view->setRootIsDecorated(false);
+    m_view->setModel(m_tree);
+    m_view->setRootIsDecorated(true); // an entry's replicas sit under it
     m_view->setUniformRowHeights(true);
     m_view->setAllColumnsShowFocus(true);
     m_view->setAlternatingRowColors(true);
@@ -134,22 +62,87 @@ ClusterPanel::ClusterPanel(QWidget *parent)
     m_view->header()->setSectionResizeMode(ClusterModel::ActivityColumn, QHeaderView::Fixed);
     m_view->header()->resizeSection(ClusterModel::ActivityColumn, 72);
 
+    // The details pane: the workers' ledger of the current master (or of a worker's master).
+    m_ledger = new WorkerLedgerModel(this);
+    m_ledgerView = new QTreeView(this);
+    m_ledgerView->setObjectName(QStringLiteral("ledgerView"));
+    m_ledgerView->setModel(m_ledger);
+    m_ledgerView->setRootIsDecorated(false);
+    m_ledgerView->setUniformRowHeights(true);
+    m_ledgerView->setAlternatingRowColors(true);
+    m_ledgerView->header()->setStretchLastSection(false);
+    m_ledgerView->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_ledgerView->setColumnHidden(WorkerLedgerModel::P50Column, !WorkerLedgerModel::hasLatency());
+    m_ledgerView->setColumnHidden(WorkerLedgerModel::P99Column, !WorkerLedgerModel::hasLatency());
+    m_ledgerTitle = new QLabel(this);
+    m_ledgerTitle->setObjectName(QStringLiteral("ledgerTitle"));
+    m_ledgerPane = new QWidget(this);
+    auto *paneLayout = new QVBoxLayout(m_ledgerPane);
+    paneLayout->setContentsMargins(0, 4, 0, 0);
+    paneLayout->addWidget(m_ledgerTitle);
+    paneLayout->addWidget(m_ledgerView, 1);
+    m_ledgerPane->hide();
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_view);
+    splitter->addWidget(m_ledgerPane);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
+    layout->addWidget(splitter);
 
     connect(m_view, &QWidget::customContextMenuRequested, this, &ClusterPanel::showContextMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ClusterPanel::selectionChanged);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this] { Q_EMIT currentServerChanged(currentServer()); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        updateLedger();
+        Q_EMIT currentServerChanged(currentServer());
+    });
     connect(m_view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex &index) {
         if (index.column() != ClusterModel::LogLevelColumn)
-            Q_EMIT editRequested(index.data(ClusterModel::ServerNameRole).toString());
+            Q_EMIT editRequested(m_tree->serversAt(index.siblingAtColumn(0)).value(0));
     });
-    // Rows removed under the selection also change it.
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ClusterPanel::selectionChanged);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &ClusterPanel::selectionChanged);
+    // Rows removed under the selection also change it; new entries show their replicas.
+    const auto structureChanged = [this] {
+        // Once the view has taken the change in.
+        QMetaObject::invokeMethod(this, &ClusterPanel::expandNewEntries, Qt::QueuedConnection);
+        updateLedger();
+        Q_EMIT selectionChanged();
+    };
+    connect(m_tree, &QAbstractItemModel::layoutChanged, this, structureChanged);
+    connect(m_tree, &QAbstractItemModel::modelReset, this, structureChanged);
+}
+
+void ClusterPanel::expandNewEntries()
+{
+    for (int row = 0; row < m_tree->rowCount(); ++row) {
+        const QModelIndex index = m_tree->index(row, 0);
+        const QString entry = m_tree->entryAt(index);
+        if (!entry.isEmpty() && !m_seenEntries.contains(entry)) {
+            m_seenEntries.insert(entry); // expanded once; a collapse by the user stays
+            m_view->expand(index);
+        }
+    }
+}
+
+QString ClusterPanel::ledgerServer() const
+{
+    return m_ledger->server() ? m_ledger->server()->name() : QString();
+}
+
+void ClusterPanel::updateLedger()
+{
+    ServerHandle *server = handle(currentServer());
+    if (server && !traitsOf(server->kind()).hasWorkers)
+        server = masterOf(server);
+    if (server && !traitsOf(server->kind()).hasWorkers)
+        server = nullptr;
+    m_ledger->setServer(server);
+    m_ledgerPane->setVisible(server != nullptr);
+    if (server)
+        m_ledgerTitle->setText(tr("Workers of %1 (reliable path)").arg(server->name()));
 }
 
 ClusterPanel::~ClusterPanel() = default;
@@ -167,35 +160,52 @@ ServerHandle *ClusterPanel::handle(const QString &name) const
 
 QStringList ClusterPanel::selectedServers() const
 {
-    QList<int> rows;
-    const QModelIndexList selected = m_view->selectionModel()->selectedRows();
-    for (const QModelIndex &index : selected)
-        rows.append(index.row());
-    std::sort(rows.begin(), rows.end());
+    // In tree order; an entry row stands for all its replicas.
+    QModelIndexList selected = m_view->selectionModel()->selectedRows();
+    const auto key = [](const QModelIndex &i) {
+        return i.parent().isValid() ? std::pair(i.parent().row(), i.row() + 1)
+                                    : std::pair(i.row(), 0);
+    };
+    std::sort(selected.begin(), selected.end(),
+              [&key](const QModelIndex &a, const QModelIndex &b) { return key(a) < key(b); });
     QStringList names;
-    for (int row : rows) {
-        if (const ServerHandle *server = m_model->serverAt(row))
-            names.append(server->name());
+    for (const QModelIndex &index : std::as_const(selected)) {
+        for (const QString &name : m_tree->serversAt(index)) {
+            if (!names.contains(name))
+                names.append(name);
+        }
     }
     return names;
 }
 
 QString ClusterPanel::currentServer() const
 {
+    // An entry row's current server is its first replica (its entry for Edit and replicas).
     const QModelIndex current = m_view->selectionModel()->currentIndex();
-    return current.isValid()
-               ? current.siblingAtColumn(0).data(ClusterModel::ServerNameRole).toString()
-               : QString();
+    return m_tree->serversAt(current.siblingAtColumn(0)).value(0);
 }
 
 void ClusterPanel::selectServer(const QString &name)
 {
-    const int row = m_model->rowOf(name);
-    if (row < 0) {
+    const QModelIndex index = m_tree->indexOfServer(name);
+    if (!index.isValid()) {
         m_view->selectionModel()->clearSelection();
         return;
     }
-    const QModelIndex index = m_model->index(row, 0);
+    if (index.parent().isValid())
+        m_view->expand(index.parent());
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+}
+
+void ClusterPanel::selectEntry(const QString &entry)
+{
+    const QModelIndex index = m_tree->indexOfEntry(entry);
+    if (!index.isValid()) {
+        selectServer(entry);
+        return;
+    }
     m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
                                                          QItemSelectionModel::Rows);
     m_view->scrollTo(index);
@@ -204,16 +214,15 @@ void ClusterPanel::selectServer(const QString &name)
 void ClusterPanel::selectServers(const QStringList &names, const QString &current)
 {
     QItemSelection selection;
+    const int last = m_tree->columnCount() - 1;
     for (const QString &name : names) {
-        const int row = m_model->rowOf(name);
-        if (row >= 0)
-            selection.select(m_model->index(row, 0),
-                             m_model->index(row, m_model->columnCount() - 1));
+        const QModelIndex index = m_tree->indexOfServer(name);
+        if (index.isValid())
+            selection.select(index, index.siblingAtColumn(last));
     }
-    const int currentRow = m_model->rowOf(current);
-    if (currentRow >= 0)
-        m_view->selectionModel()->setCurrentIndex(m_model->index(currentRow, 0),
-                                                  QItemSelectionModel::NoUpdate);
+    const QModelIndex currentIndex = m_tree->indexOfServer(current);
+    if (currentIndex.isValid())
+        m_view->selectionModel()->setCurrentIndex(currentIndex, QItemSelectionModel::NoUpdate);
     m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect |
                                                     QItemSelectionModel::Rows);
 }
@@ -221,6 +230,8 @@ void ClusterPanel::selectServers(const QStringList &names, const QString &curren
 QString ClusterPanel::replicaBase(const QString &name) const
 {
     const ServerHandle *server = handle(name);
+    if (!server && m_cluster) // an entry row's name
+        return m_cluster->replicas(name).isEmpty() ? QString() : name;
     if (!server || !isWorker(server))
         return {};
     const QString entry =

@@ -5,10 +5,12 @@
 #include "logrecord.h"
 
 #include <QPointer>
+#include <QSet>
 #include <QStringList>
 #include <QWidget>
 
 class QAction;
+class QLabel;
 class QMenu;
 class QTreeView;
 
@@ -16,9 +18,12 @@ namespace qpalm {
 
 class Cluster;
 class ClusterModel;
+class ClusterTreeModel;
 class ServerHandle;
+class WorkerLedgerModel;
 
-// The cluster's servers in a table: start/stop, live log level and worker replicas.
+// The cluster's servers as a tree (an entry's replicas under it): start/stop, live log level,
+// worker replicas, and the current master's worker ledger in a details pane.
 class ClusterPanel : public QWidget
 {
     Q_OBJECT
@@ -31,20 +36,29 @@ public:
     Cluster *cluster() const { return m_cluster; }
     ClusterModel *model() const { return m_model; }
     QTreeView *view() const { return m_view; }
+    // What the view shows: ClusterModel's servers grouped by entry.
+    ClusterTreeModel *treeModel() const { return m_tree; }
+    // The details pane's ledger and whose it is (empty while hidden).
+    WorkerLedgerModel *ledgerModel() const { return m_ledger; }
+    QTreeView *ledgerView() const { return m_ledgerView; }
+    QString ledgerServer() const;
 
-    // Names of the selected servers, in table order.
+    // Names of the selected servers, in tree order (an entry row: all its replicas).
     QStringList selectedServers() const;
     // The server with the focus, or empty.
     QString currentServer() const;
     // Makes name the current and only selected server.
     void selectServer(const QString &name);
+    // Makes an entry's row (all its replicas) the current and only selection.
+    void selectEntry(const QString &entry);
     // Selects these servers (those that exist) with current as the current one.
     void selectServers(const QStringList &names, const QString &current);
     // Actions shown first in the context menu (start, stop, edit, replicas; owned by the caller).
     void setContextActions(const QList<QAction *> &actions) { m_contextActions = actions; }
     // The durations offered for a temporary log level, in minutes.
     void setTemporaryLevelChoices(const QList<int> &minutes) { m_temporaryMinutes = minutes; }
-    // The worker entry name a replica belongs to ("w" for "w-2"), or empty when name is no replica.
+    // The worker entry name a replica belongs to ("w" for "w-2"; an entry's own name for itself),
+    // or empty when name is no replica.
     QString replicaBase(const QString &name) const;
     // The master or hub a worker in the cluster takes its work from (matched by address), or
     // nullptr.
@@ -101,10 +115,18 @@ private:
     // Orders servers as the engine starts them (ClusterGraph::startOrder).
     void sortForStart(QList<ServerHandle *> &servers) const;
     ServerHandle *handle(const QString &name) const;
+    void expandNewEntries();
+    void updateLedger();
 
     Cluster *m_cluster = nullptr;
     ClusterModel *m_model = nullptr;
     QTreeView *m_view = nullptr;
+    ClusterTreeModel *m_tree = nullptr;
+    WorkerLedgerModel *m_ledger = nullptr;
+    QTreeView *m_ledgerView = nullptr;
+    QLabel *m_ledgerTitle = nullptr;
+    QWidget *m_ledgerPane = nullptr;
+    QSet<QString> m_seenEntries; // entries expanded once already
     QList<QAction *> m_contextActions;
     QPointer<QObject> m_startWatch; // the running Start All's report
     QList<int> m_temporaryMinutes{1, 5, 15, 60};
