@@ -175,6 +175,18 @@ private Q_SLOTS:
             workers << ledger->index(row, WorkerLedgerModel::WorkerColumn).data().toString();
         QCOMPARE(workers, (QStringList{u"hand-1"_s, u"hand-2"_s}));
         QCOMPARE(ledger->index(0, WorkerLedgerModel::StatusColumn).data().toString(), u"active"_s);
+        // Latency per worker, where the engine measures it.
+        if (WorkerLedgerModel::hasLatency()) {
+            QVERIFY(!m_panel->ledgerView()->isColumnHidden(WorkerLedgerModel::P99Column));
+            for (int row = 0; row < ledger->rowCount(); ++row) {
+                if (ledger->ledger().at(row).done == 0)
+                    continue;
+                const QString p50 =
+                    ledger->index(row, WorkerLedgerModel::P50Column).data().toString();
+                QVERIFY2(p50.endsWith(u"µs"_s) || p50.endsWith(u"ms"_s) || p50.endsWith(u" s"_s),
+                         qPrintable(p50));
+            }
+        }
 
         // A worker's row shows its master's ledger too; a stopped worker turns gone.
         m_panel->selectServer(u"hand-2"_s);

@@ -30,8 +30,8 @@ template <typename L> qint64 latencyOf(const L &entry, bool p99)
 
 QString microsText(qint64 us)
 {
-    if (us < 0)
-        return {};
+    if (us <= 0)
+        return {}; // not measured (yet)
     if (us < 1000)
         return WorkerLedgerModel::tr("%1 µs").arg(us);
     if (us < 1000000)
