@@ -188,6 +188,13 @@ private Q_SLOTS:
             }
         }
 
+        // Under QPALM_SCREENSHOT_DIR (xvfb-run), the panel with its grouped replicas and ledger.
+        if (const QString dir = qEnvironmentVariable("QPALM_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            m_panel->resize(980, 420);
+            QTest::qWait(1200); // a few stats samples for the sparklines
+            QVERIFY(m_panel->grab().save(dir + u"/cluster-panel.png"_s));
+        }
+
         // A worker's row shows its master's ledger too; a stopped worker turns gone.
         m_panel->selectServer(u"hand-2"_s);
         QCOMPARE(m_panel->ledgerServer(), u"boss"_s);
