@@ -356,6 +356,20 @@ void LogModel::setCapacity(int capacity)
         Q_EMIT flushed(0, removed);
 }
 
+void LogModel::setKeptCapacity(int capacity)
+{
+    capacity = std::max(0, capacity);
+    if (capacity == m_store.keptCapacity())
+        return;
+    stopBackgroundFilter();
+    flush();
+    const quint64 oldFirst = m_store.firstSerial();
+    m_store.setKeptCapacity(capacity);
+    const int removed = dropGoneRows(oldFirst);
+    if (removed)
+        Q_EMIT flushed(0, removed);
+}
+
 void LogModel::setPaused(bool paused)
 {
     if (paused == m_paused)

@@ -91,6 +91,8 @@ public Q_SLOTS:
     void cancelFilter();
     // Keeps the newest records that fit (default 1'000'000).
     void setCapacity(int capacity);
+    // Keeps at most this many WARNING+ records pushed out of the ring (default 200'000).
+    void setKeptCapacity(int capacity);
     // While paused the store keeps receiving records but no row is added.
     void setPaused(bool paused);
     // Drops every record.
