@@ -14,6 +14,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace qpalm;
 using namespace qpalm::test;
@@ -55,8 +56,10 @@ LogBatch mixed()
 void screenshot(QWidget *w, const QString &name)
 {
     const QString dir = qEnvironmentVariable("QPALM_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
+    if (dir.isEmpty())
+        return;
+    QTest::qWait(100); // pending layout requests (the count's new width) first
+    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
 }
 
 } // namespace
@@ -193,7 +196,8 @@ private Q_SLOTS:
         view->setExpanded(row, true);
         QVERIFY(view->isExpanded(row));
         QVERIFY(view->rowHeight(row) >= 5 * view->verticalHeader()->defaultSectionSize());
-        view->scrollTo(m_viewer->model()->index(row, 0));
+        QTest::qWait(50); // the layout first, then the whole taller row in view
+        view->scrollToBottom();
         screenshot(m_viewer, QStringLiteral("traceback.png"));
     }
 
@@ -222,21 +226,68 @@ private Q_SLOTS:
         m_viewer->saveFilter(QStringLiteral("errors that speak"));
         m_viewer->setTextFilter(QStringLiteral("zzz"));
         m_viewer->saveFilter(QStringLiteral("nothing"));
+        // With a fixed time range (records 10..29: errors 13 and 23), and a recent one.
+        m_viewer->setTextFilter(QStringLiteral("says"));
+        m_viewer->setTimeRange(BaseMsecs + 10'000, BaseMsecs + 30'000);
+        QCOMPARE(m_viewer->model()->rowCount(), 2);
+        m_viewer->saveFilter(QStringLiteral("errors 10 to 30 s"));
+        m_viewer->setRecentTimeRange(5 * 60'000);
+        QCOMPARE(m_viewer->model()->rowCount(), 0); // the records are from 2016
+        m_viewer->saveFilter(QStringLiteral("recent errors"));
+        m_viewer->setTimeRange();
 
         LogViewer other;
         other.setSettingsPath(ini);
         other.appendRecords(mixed());
         other.model()->flush();
-        QCOMPARE(other.savedFilterNames(),
-                 (QStringList{QStringLiteral("errors that speak"), QStringLiteral("nothing")}));
+        QCOMPARE(
+            other.savedFilterNames(),
+            (QStringList{QStringLiteral("errors that speak"), QStringLiteral("nothing"),
+                         QStringLiteral("errors 10 to 30 s"), QStringLiteral("recent errors")}));
+        QVERIFY(other.applySavedFilter(QStringLiteral("errors 10 to 30 s")));
+        QCOMPARE(other.timeFrom(), BaseMsecs + 10'000);
+        QCOMPARE(other.timeTo(), BaseMsecs + 30'000);
+        QCOMPARE(other.timeSpan(), 0);
+        QCOMPARE(other.textFilter(), QStringLiteral("says"));
+        QCOMPARE(other.minimumLevel(), LogLevel::Error);
+        QCOMPARE(other.model()->rowCount(), 2);
+        QCOMPARE(other.model()->recordAt(1).text, QStringLiteral("record 23 says odd"));
+        auto *timeButton = other.findChild<QToolButton *>(QStringLiteral("timeRangeButton"));
+        QVERIFY(timeButton);
+        const auto hms = [](qint64 msecs) {
+            return QDateTime::fromMSecsSinceEpoch(msecs).toString(QStringLiteral("HH:mm:ss"));
+        };
+        QCOMPARE(timeButton->text(),
+                 hms(BaseMsecs + 10'000) + QChar(0x2013) + hms(BaseMsecs + 30'000));
+
+        // A recent range is restored as "the last 5 minutes" from now, not as old times.
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        QVERIFY(other.applySavedFilter(QStringLiteral("recent errors")));
+        QCOMPARE(other.timeSpan(), 5 * 60'000);
+        QVERIFY(other.timeFrom() >= before - 5 * 60'000);
+        QVERIFY(other.timeFrom() <= QDateTime::currentMSecsSinceEpoch() - 5 * 60'000);
+        QCOMPARE(other.timeTo(), std::numeric_limits<qint64>::max());
+        QCOMPARE(other.model()->rowCount(), 0);
+        QCOMPARE(timeButton->text(), QStringLiteral("Last 5 min"));
+        other.appendRecords({makeRecord(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("w"),
+                                        LogLevel::Error, QStringLiteral("now it says so"))});
+        other.model()->flush();
+        QCOMPARE(other.model()->rowCount(), 1);
+
+        // One saved without a range applies any time.
         QVERIFY(other.applySavedFilter(QStringLiteral("errors that speak")));
         QCOMPARE(other.textFilter(), QStringLiteral("says (odd|even)"));
         QVERIFY(other.isRegexFilter());
         QCOMPARE(other.minimumLevel(), LogLevel::Error);
+        QCOMPARE(other.timeFrom(), std::numeric_limits<qint64>::min());
+        QCOMPARE(other.timeTo(), std::numeric_limits<qint64>::max());
+        QCOMPARE(timeButton->text(), QStringLiteral("Any time"));
         QCOMPARE(other.model()->rowCount(), 4);
         QVERIFY(!other.applySavedFilter(QStringLiteral("missing")));
         other.removeSavedFilter(QStringLiteral("nothing"));
-        QCOMPARE(m_viewer->savedFilterNames(), QStringList{QStringLiteral("errors that speak")});
+        QCOMPARE(m_viewer->savedFilterNames(), (QStringList{QStringLiteral("errors that speak"),
+                                                            QStringLiteral("errors 10 to 30 s"),
+                                                            QStringLiteral("recent errors")}));
     }
 
     void wrapOnDemand()

@@ -13,8 +13,8 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
-#include <QProgressBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QSplitter>
 #include <QThread>
 #include <QTimer>
@@ -61,7 +61,11 @@ LogViewer::LogViewer(QWidget *parent)
         m_levelCombo->addItem(levelName(level), static_cast<int>(level));
     m_levelCombo->setToolTip(tr("Minimum level shown"));
 
+    m_textEdit->setObjectName(QStringLiteral("logFilterText"));
     m_textEdit->setPlaceholderText(tr("Filter text"));
+    // Room for a useful pattern whatever else the row shows.
+    m_textEdit->setMinimumWidth(m_textEdit->fontMetrics().horizontalAdvance(QLatin1Char('x')) *
+                                MinimumFilterChars);
     m_textEdit->setClearButtonEnabled(true);
     m_textEdit->setToolTip(tr("Shows records whose message or traceback contains this text"));
     m_textDebounce->setSingleShot(true);
@@ -81,25 +85,33 @@ LogViewer::LogViewer(QWidget *parent)
     m_error->setVisible(false);
     m_error->setStyleSheet(QStringLiteral("color: #d01c1c;"));
     m_error->setWordWrap(true);
+    m_status->setObjectName(QStringLiteral("logStatus"));
     m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    // Never elided nor squeezed: the layout gives the count its whole text.
+    m_status->setSizePolicy(QSizePolicy::Minimum, QSizePolicy::Preferred);
 
-    auto *bar = new QHBoxLayout;
-    bar->setContentsMargins(0, 0, 0, 0);
-    bar->addWidget(m_serverButton);
-    bar->addWidget(m_levelCombo);
-    bar->addWidget(m_textEdit, 1);
-    bar->addWidget(m_regexButton);
-    bar->addWidget(m_caseButton);
-    bar->addWidget(m_timeButton);
-    bar->addWidget(m_savedButton);
-    bar->addWidget(m_wrapButton);
-    bar->addWidget(m_followButton);
-    bar->addWidget(m_pauseButton);
-    bar->addWidget(clearButton);
-    bar->addWidget(m_exportButton);
-    bar->addWidget(m_filterProgress);
-    bar->addWidget(m_cancelFilterButton);
-    bar->addWidget(m_status);
+    // Two rows: what is shown (the filter box takes the free width), then the view's tools and
+    // the count. One row clipped the count and squeezed the filter box at the dock's width.
+    auto *filterRow = new QHBoxLayout;
+    filterRow->setContentsMargins(0, 0, 0, 0);
+    filterRow->addWidget(m_serverButton);
+    filterRow->addWidget(m_levelCombo);
+    filterRow->addWidget(m_textEdit, 1);
+    filterRow->addWidget(m_regexButton);
+    filterRow->addWidget(m_caseButton);
+    filterRow->addWidget(m_timeButton);
+    filterRow->addWidget(m_savedButton);
+    auto *toolRow = new QHBoxLayout;
+    toolRow->setContentsMargins(0, 0, 0, 0);
+    toolRow->addWidget(m_wrapButton);
+    toolRow->addWidget(m_followButton);
+    toolRow->addWidget(m_pauseButton);
+    toolRow->addWidget(clearButton);
+    toolRow->addWidget(m_exportButton);
+    toolRow->addStretch(1);
+    toolRow->addWidget(m_filterProgress);
+    toolRow->addWidget(m_cancelFilterButton);
+    toolRow->addWidget(m_status);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_view);
@@ -110,7 +122,9 @@ LogViewer::LogViewer(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
-    layout->addLayout(bar);
+    layout->setSpacing(2);
+    layout->addLayout(filterRow);
+    layout->addLayout(toolRow);
     layout->addWidget(m_error);
     layout->addWidget(splitter, 1);
 

@@ -56,7 +56,12 @@ public:
     qint64 timeTo() const { return m_timeTo; }
     bool wrapLines() const;
 
-    // Named filters (text, regex, case, level, servers), kept in the settings.
+    // The filter box is never narrower than this many characters.
+    static constexpr int MinimumFilterChars = 16;
+    // Set by setRecentTimeRange: the range is the last timeSpan() ms (0: a fixed range).
+    qint64 timeSpan() const { return m_timeSpan; }
+
+    // Named filters (text, regex, case, level, servers, time range), kept in the settings.
     QStringList savedFilterNames() const;
     // Where saved filters are kept: an INI file (tests, portable use); empty: the user's settings.
     void setSettingsPath(const QString &iniPath) { m_settingsPath = iniPath; }
@@ -102,6 +107,9 @@ public Q_SLOTS:
     // Shows records logged in [fromMsecs, toMsecs) only; no arguments: any time.
     void setTimeRange(qint64 fromMsecs = std::numeric_limits<qint64>::min(),
                       qint64 toMsecs = std::numeric_limits<qint64>::max());
+    // Shows records of the last spanMsecs from now on; a saved filter keeps the span, not the
+    // times.
+    void setRecentTimeRange(qint64 spanMsecs);
     // Long messages wrap over several lines.
     void setWrapLines(bool wrap);
     // Saves the current filter under name (replacing one of that name).
@@ -167,6 +175,7 @@ private:
     QAction *m_previousBookmark;
     qint64 m_timeFrom = std::numeric_limits<qint64>::min();
     qint64 m_timeTo = std::numeric_limits<qint64>::max();
+    qint64 m_timeSpan = 0;
     QString m_settingsPath;
     QThread *m_exportThread = nullptr;
     std::shared_ptr<std::atomic<bool>> m_exportCancel;

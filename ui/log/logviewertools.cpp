@@ -42,6 +42,10 @@ struct SavedFilter
     bool caseSensitive = false;
     int level = 10;
     QStringList servers;
+    // [timeFrom, timeTo), or the last timeSpan ms when timeSpan > 0.
+    qint64 timeFrom = std::numeric_limits<qint64>::min();
+    qint64 timeTo = std::numeric_limits<qint64>::max();
+    qint64 timeSpan = 0;
 };
 
 QList<SavedFilter> readSaved(QSettings &settings)
@@ -57,6 +61,9 @@ QList<SavedFilter> readSaved(QSettings &settings)
         f.caseSensitive = settings.value(QStringLiteral("caseSensitive")).toBool();
         f.level = settings.value(QStringLiteral("level"), 10).toInt();
         f.servers = settings.value(QStringLiteral("servers")).toStringList();
+        f.timeFrom = settings.value(QStringLiteral("timeFrom"), f.timeFrom).toLongLong();
+        f.timeTo = settings.value(QStringLiteral("timeTo"), f.timeTo).toLongLong();
+        f.timeSpan = std::max<qint64>(0, settings.value(QStringLiteral("timeSpanMs")).toLongLong());
         if (!f.name.isEmpty())
             list.append(f);
     }
@@ -77,6 +84,13 @@ void writeSaved(QSettings &settings, const QList<SavedFilter> &list)
         settings.setValue(QStringLiteral("caseSensitive"), f.caseSensitive);
         settings.setValue(QStringLiteral("level"), f.level);
         settings.setValue(QStringLiteral("servers"), f.servers);
+        // Only bounded ends are written (older files have none: any time).
+        if (f.timeSpan > 0)
+            settings.setValue(QStringLiteral("timeSpanMs"), f.timeSpan);
+        if (f.timeSpan <= 0 && f.timeFrom != std::numeric_limits<qint64>::min())
+            settings.setValue(QStringLiteral("timeFrom"), f.timeFrom);
+        if (f.timeSpan <= 0 && f.timeTo != std::numeric_limits<qint64>::max())
+            settings.setValue(QStringLiteral("timeTo"), f.timeTo);
     }
     settings.endArray();
     settings.sync();
@@ -102,10 +116,7 @@ void LogViewer::createTools()
     m_timeButton->setMenu(m_timeMenu);
     m_timeButton->setPopupMode(QToolButton::InstantPopup);
     m_timeButton->setAutoRaise(true);
-    const auto lastMinutes = [this](int minutes) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        setTimeRange(now - qint64(minutes) * 60'000);
-    };
+    const auto lastMinutes = [this](int minutes) { setRecentTimeRange(qint64(minutes) * 60'000); };
     m_timeMenu->addAction(tr("Any time"), this, [this] { setTimeRange(); });
     m_timeMenu->addAction(tr("Last minute"), this, [lastMinutes] { lastMinutes(1); });
     m_timeMenu->addAction(tr("Last 5 minutes"), this, [lastMinutes] { lastMinutes(5); });
@@ -209,6 +220,20 @@ void LogViewer::setTimeRange(qint64 fromMsecs, qint64 toMsecs)
 {
     m_timeFrom = fromMsecs;
     m_timeTo = toMsecs;
+    m_timeSpan = 0;
+    updateTimeButton();
+    applyFilter();
+}
+
+void LogViewer::setRecentTimeRange(qint64 spanMsecs)
+{
+    if (spanMsecs <= 0) {
+        setTimeRange();
+        return;
+    }
+    m_timeFrom = QDateTime::currentMSecsSinceEpoch() - spanMsecs;
+    m_timeTo = std::numeric_limits<qint64>::max();
+    m_timeSpan = spanMsecs;
     updateTimeButton();
     applyFilter();
 }
@@ -218,7 +243,11 @@ void LogViewer::updateTimeButton()
     constexpr qint64 Min = std::numeric_limits<qint64>::min();
     constexpr qint64 Max = std::numeric_limits<qint64>::max();
     const auto stamp = [](qint64 msecs) { return formatTimestamp(msecs).mid(11, 8); };
-    if (m_timeFrom == Min && m_timeTo == Max)
+    if (m_timeSpan > 0 && m_timeSpan % 3'600'000 == 0)
+        m_timeButton->setText(tr("Last %n hour(s)", nullptr, int(m_timeSpan / 3'600'000)));
+    else if (m_timeSpan > 0)
+        m_timeButton->setText(tr("Last %n min", nullptr, int((m_timeSpan + 59'999) / 60'000)));
+    else if (m_timeFrom == Min && m_timeTo == Max)
         m_timeButton->setText(tr("Any time"));
     else if (m_timeTo == Max)
         m_timeButton->setText(tr("From %1").arg(stamp(m_timeFrom)));
@@ -284,6 +313,9 @@ void LogViewer::saveFilter(const QString &name)
     f.caseSensitive = m_caseButton->isChecked();
     f.level = static_cast<int>(minimumLevel());
     f.servers = m_serverFilter;
+    f.timeFrom = m_timeFrom;
+    f.timeTo = m_timeTo;
+    f.timeSpan = m_timeSpan;
     list.erase(std::remove_if(list.begin(), list.end(),
                               [&](const SavedFilter &s) { return s.name == f.name; }),
                list.end());
@@ -299,6 +331,11 @@ bool LogViewer::applySavedFilter(const QString &name)
             continue;
         m_serverFilter = f.servers;
         updateServerMenu();
+        // A recent range starts from now again; a fixed one is restored as it was.
+        m_timeSpan = f.timeSpan;
+        m_timeFrom = f.timeSpan > 0 ? QDateTime::currentMSecsSinceEpoch() - f.timeSpan : f.timeFrom;
+        m_timeTo = f.timeSpan > 0 ? std::numeric_limits<qint64>::max() : f.timeTo;
+        updateTimeButton();
         {
             const QSignalBlocker b1(m_caseButton);
             const QSignalBlocker b2(m_levelCombo);
