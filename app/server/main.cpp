@@ -14,6 +14,7 @@
 #include "logrecord.h"
 #include "remote/controlsecurity.h"
 #include "serverhandle.h"
+#include "serverstatenames.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -368,22 +369,32 @@ int main(int argc, char *argv[])
         cluster.stopAll();
         loop.exec();
     };
-    bool allStarted = false;
     {
         QEventLoop loop;
-        QObject::connect(&cluster, &Cluster::allStarted, &loop, [&](bool ok) {
-            allStarted = ok;
-            loop.quit();
-        });
+        QObject::connect(&cluster, &Cluster::allStarted, &loop, &QEventLoop::quit);
         cluster.startAll();
         loop.exec();
     }
-    if (!allStarted) {
-        for (ServerHandle *server : cluster.servers()) {
-            if (server->state() == ServerHandle::State::Failed)
-                complain(QStringLiteral("%1 (%2) did not start: %3")
-                             .arg(server->name(), kindName(server->kind()), server->errorString()));
+    // An attached server whose host does not answer yet is not a failure: its handle keeps
+    // trying, and it shows once the link is up. Anything else that is not running is.
+    bool allStarted = true;
+    for (ServerHandle *server : cluster.servers()) {
+        const ServerHandle::State state = server->state();
+        if (state == ServerHandle::State::Running)
+            continue;
+        if (state == ServerHandle::State::Unreachable && server->config().attach.isSet()) {
+            say(QStringLiteral("%1 (%2): %3 does not answer yet; attaching in the background")
+                    .arg(server->name(), kindName(server->kind()),
+                         server->config().attach.control));
+            continue;
         }
+        allStarted = false;
+        complain(
+            QStringLiteral("%1 (%2) did not start: %3")
+                .arg(server->name(), kindName(server->kind()),
+                     server->errorString().isEmpty() ? stateName(state) : server->errorString()));
+    }
+    if (!allStarted) {
         stopCluster();
         return 1;
     }
@@ -405,8 +416,11 @@ int main(int argc, char *argv[])
             });
     }
     for (const ServerHandle *server : cluster.servers())
-        say(QStringLiteral("%1 (%2) serving %3")
-                .arg(server->name(), kindName(server->kind()), describeAddresses(server)));
+        say(QStringLiteral("%1 (%2) %3")
+                .arg(server->name(), kindName(server->kind()),
+                     server->config().attach.isSet()
+                         ? QStringLiteral("attached at ") + server->config().attach.control
+                         : QStringLiteral("serving ") + describeAddresses(server)));
     if (channel)
         say(QStringLiteral("control channel at %1 (%2)")
                 .arg(channel->address(), control->curveKey ? QStringLiteral("CURVE")
