@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "client.h"
 
+#include "curvegate.h"
 #include "localendpoints.h"
 #include "message.h"
 #include "zmqsupport.h"
@@ -115,11 +116,20 @@ bool Client::connect()
     return true;
 }
 
+void Client::secure(zmq::socket_t &socket) const
+{
+    if (!m_options.curveServerKey.empty())
+        curve::makeClient(socket.handle(), QByteArray::fromStdString(m_options.curvePublicKey),
+                          QByteArray::fromStdString(m_options.curveSecretKey),
+                          QByteArray::fromStdString(m_options.curveServerKey));
+}
+
 std::optional<std::string> Client::cacheRequest(const std::string &verb, const std::string &payload,
                                                 const std::string &key)
 {
     if (!m_sockets->db) {
         m_sockets->db.emplace(makeSocket(zmq::socket_type::req));
+        secure(*m_sockets->db);
         connectPreferLocal(*m_sockets->db, m_options.dbAddress, &m_sockets->dbLink);
     }
     m_sockets->refresh();
@@ -190,6 +200,7 @@ bool Client::ensureStreams()
             return false;
     }
     zmq::socket_t sub = makeSocket(zmq::socket_type::sub);
+    secure(sub);
     sub.set(zmq::sockopt::subscribe, m_uuid);
     sub.set(zmq::sockopt::rcvhwm, 0);
 
@@ -222,6 +233,7 @@ bool Client::ensureStreams()
         zmq::sockopt::events); // lets the socket attach the pipe and send the subscription
 
     zmq::socket_t push = makeSocket(zmq::socket_type::push);
+    secure(push);
     try {
         connectPreferLocal(push, m_options.pushAddress, &m_sockets->pushLink);
     } catch (const zmq::error_t &e) {

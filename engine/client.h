@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+namespace zmq {
+class socket_t;
+}
+
 namespace qpalm {
 
 // A pylm-compatible client; use each instance from one thread only.
@@ -23,6 +27,10 @@ public:
         std::string subAddress;  // read from the server's cache when empty
         std::string pipeline; // a session: set() keys are prefixed with it; a fresh uuid when empty
         int timeoutMs = 10000; // per reply, and per cache request
+        // CURVE, for a cluster with data_security (Z85 keys; all empty: plaintext, as pylm).
+        std::string curvePublicKey;
+        std::string curveSecretKey;
+        std::string curveServerKey; // the cluster's public key
     };
 
     explicit Client(Options options);
@@ -66,6 +74,7 @@ public:
 
 private:
     struct Sockets;
+    void secure(zmq::socket_t &socket) const; // a CURVE client when the options say so
     std::optional<std::string> cacheRequest(const std::string &verb, const std::string &payload,
                                             const std::string &key = {});
     bool ensureStreams();

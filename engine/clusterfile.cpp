@@ -16,6 +16,8 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 
+#include <algorithm>
+
 namespace qpalm {
 
 namespace {
@@ -68,6 +70,69 @@ std::optional<ClusterError> readControl(const QJsonValue &value, const QString &
                            .arg(control.address));
     if (out)
         *out = control;
+    return std::nullopt;
+}
+
+const QString kDataSecurity = QStringLiteral("data_security");
+
+// The line of the first "key" (as a JSON key) at or after offset; 0 when not found.
+int lineOf(const QByteArray &json, const QString &key, qsizetype from = 0)
+{
+    const qsizetype at = json.indexOf('"' + key.toUtf8() + '"', from);
+    return at < 0 ? 0 : int(json.left(at).count('\n')) + 1;
+}
+
+// Checks a "data_security" section and reads its keys; fills out when it is valid.
+std::optional<ClusterError> readDataSecurity(const QJsonValue &value, const QString &baseDir,
+                                             const QByteArray &json, DataSecurity *out)
+{
+    const qsizetype sectionAt = json.indexOf('"' + kDataSecurity.toUtf8() + '"');
+    auto problem = [&](const QString &field, const QString &message) {
+        int line = field.isEmpty() ? 0 : lineOf(json, field, std::max<qsizetype>(sectionAt, 0));
+        if (line == 0) // the section itself, or a field it lacks
+            line = lineOf(json, kDataSecurity);
+        return ClusterError{{},
+                            field.isEmpty() ? kDataSecurity : kDataSecurity + u'.' + field,
+                            line > 0 ? QStringLiteral("%1 (line %2)").arg(message).arg(line)
+                                     : message};
+    };
+    if (!value.isObject())
+        return problem({}, expected(QStringLiteral("an object {\"key\": \"cluster.secret\", "
+                                                   "\"authorized\": \"folder\"}"),
+                                    value));
+    const QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (it.key() != QLatin1String("key") && it.key() != QLatin1String("authorized"))
+            return problem(it.key(), QStringLiteral("unknown key (data_security takes: key, "
+                                                    "authorized)"));
+        if (!it.value().isString() || it.value().toString().isEmpty())
+            return problem(it.key(), expected(QStringLiteral("a non-empty path"), it.value()));
+    }
+    if (!object.contains(QLatin1String("key")))
+        return problem(QStringLiteral("key"),
+                       QStringLiteral("missing: the cluster's key pair, a PATH.secret written by "
+                                      "qpalm-ctl keygen"));
+    const QDir base(baseDir);
+    DataSecurity security;
+    security.keyPath =
+        QDir::cleanPath(base.absoluteFilePath(object.value(QLatin1String("key")).toString()));
+    QString error;
+    const auto keys = remote::readSecretKey(security.keyPath, &error);
+    if (!keys)
+        return problem(QStringLiteral("key"), error);
+    security.publicKey = keys->publicKey;
+    security.secretKey = keys->secretKey;
+    if (object.contains(QLatin1String("authorized"))) {
+        security.authorizedPath = QDir::cleanPath(
+            base.absoluteFilePath(object.value(QLatin1String("authorized")).toString()));
+        const auto authorized = remote::readAuthorizedKeys(security.authorizedPath, &error);
+        if (!authorized)
+            return problem(QStringLiteral("authorized"), error);
+        security.authorized = authorized->values();
+        std::sort(security.authorized.begin(), security.authorized.end());
+    }
+    if (out)
+        *out = security;
     return std::nullopt;
 }
 
@@ -157,15 +222,20 @@ std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, cons
                                                     "only one, so each key may appear once")
                                          .arg(duplicate->line)});
     }
+    DataSecurity security;
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (it.key() == kControl) {
             if (auto problem = readControl(it.value(), baseDir, nullptr))
                 return failWith(*problem);
+        } else if (it.key() == kDataSecurity) {
+            if (auto problem = readDataSecurity(it.value(), baseDir, json, &security))
+                return failWith(*problem);
         } else if (it.key() != QLatin1String("servers")) {
-            return failWith(ClusterError{
-                {},
-                it.key(),
-                QStringLiteral("unknown key (a cluster file has \"servers\" and \"control\")")});
+            return failWith(ClusterError{{},
+                                         it.key(),
+                                         QStringLiteral("unknown key (a cluster file has "
+                                                        "\"servers\", \"control\" and "
+                                                        "\"data_security\")")});
         }
     }
     const QJsonValue servers = root.value(QLatin1String("servers"));
@@ -187,6 +257,14 @@ std::optional<QList<ServerConfig>> parseClusterJson(const QByteArray &json, cons
         if (!parseClusterEntry(list.at(i), QStringLiteral("#%1").arg(i + 1), baseDir, &config,
                                &entryError))
             return failWith(entryError, int(i));
+        // pylm processes cannot speak CURVE: a cluster with data_security is qpalm-only.
+        if (security.isSet() && config.kind == ServerKind::Process)
+            return failWith(
+                ClusterError{config.name, QStringLiteral("kind"),
+                             QStringLiteral("a process entry cannot join a cluster with "
+                                            "data_security (its sockets cannot speak CURVE)")},
+                int(i));
+        config.dataSecurity = security;
         configs.append(std::move(config));
     }
     if (auto problem = validateCluster(configs)) {

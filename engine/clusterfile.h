@@ -30,6 +30,8 @@
 //   "control": {"address": "tcp://0.0.0.0:7000", // optional, top level: qpalm-server's control
 //               "key": "server.secret",         // channel when no --control flag is given;
 //               "authorized": "authorized"}     // key and folder relative to the file
+//   "data_security": {"key": "cluster.secret",  // optional, top level: CURVE on every data
+//                     "authorized": "clients"}  // socket (qpalm-only; docs/security.md)
 // Required addresses: server: db, pull, pub; master: db, pull, pub, worker_pull, worker_push;
 // hub: db, sub, previous, pub, worker_pull, worker_push; worker: db; pipeline: db, sub,
 // previous, pub; sink: db, sub_addresses, previous (one topic per sub address), pub.

@@ -186,6 +186,14 @@ QByteArray clusterJson(const QList<ServerConfig> &servers, const QString &baseDi
                            base.relativeFilePath(control->authorized));
         out += ",\n  \"control\": " + QJsonDocument(section).toJson(QJsonDocument::Compact);
     }
+    if (const DataSecurity &security = configs.value(0).dataSecurity; security.isSet()) {
+        QJsonObject section{
+            {QStringLiteral("key"), QDir(baseDir).relativeFilePath(security.keyPath)}};
+        if (!security.authorizedPath.isEmpty())
+            section.insert(QStringLiteral("authorized"),
+                           QDir(baseDir).relativeFilePath(security.authorizedPath));
+        out += ",\n  \"data_security\": " + jsonValueText(section);
+    }
     out += "\n}\n";
     return out;
 }

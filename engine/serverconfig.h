@@ -48,6 +48,19 @@ struct AttachSpec
     bool isSet() const { return !control.isEmpty(); }
 };
 
+// CURVE on every data socket of a qpalm-only cluster (the cluster file's "data_security";
+// docs/security.md). Bound sockets are CURVE servers with the cluster's key pair; connecting
+// sockets are CURVE clients with it. A peer gets in with the cluster's key or an authorized one.
+struct DataSecurity
+{
+    QString keyPath;              // the cluster's PATH.secret (absolute)
+    QString authorizedPath;       // folder of further *.pub keys let in (absolute), or empty
+    QByteArray publicKey;         // Z85, derived from the secret key
+    QByteArray secretKey;         // Z85
+    QList<QByteArray> authorized; // Z85 keys let in besides publicKey
+    bool isSet() const { return !secretKey.isEmpty(); }
+};
+
 QString runModeName(RunMode mode);
 QString restartModeName(RestartMode mode);
 
@@ -71,9 +84,10 @@ struct ServerConfig
     ScriptSource script; // what runs; read from scriptPath at start when empty
     ScriptLimits limits;
     DeliverySettings delivery;
-    int replicas = 1; // workers, in cluster files only
-    QString entry;    // the cluster-file entry this server came from (its name when not a replica)
-    int replica = 0;  // 1..n for an expanded replica of entry, 0 otherwise
+    DataSecurity dataSecurity; // the cluster file's, on every entry; unset: plaintext (pylm)
+    int replicas = 1;          // workers, in cluster files only
+    QString entry;   // the cluster-file entry this server came from (its name when not a replica)
+    int replica = 0; // 1..n for an expanded replica of entry, 0 otherwise
     QString nativeHandlers;     // name of a NativeHandlers::registerSet set, or empty
     bool printLog = false;      // also print pylm lines on stdout from the server thread
     int publishGraceMs = 1000;  // how long a reply waits for its topic's first subscriber

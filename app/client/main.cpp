@@ -4,6 +4,7 @@
 // Exit codes: 0 success, 1 no answer / timeout / wrong server, 2 bad command line.
 
 #include "client.h"
+#include "remote/controlsecurity.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -123,8 +124,17 @@ int main(int argc, char *argv[])
         QStringLiteral("sub"),
         QStringLiteral("Where replies come from (default: the server's pub_address)."),
         QStringLiteral("ADDR"));
-    for (const auto *option : {&dbOption, &serverOption, &timeoutOption, &repliesOption,
-                               &totalOption, &repeatOption, &pushOption, &subOption})
+    const QCommandLineOption keyOption(
+        QStringLiteral("key"),
+        QStringLiteral("CURVE: this client's key pair, for a cluster with data_security."),
+        QStringLiteral("PATH.secret"));
+    const QCommandLineOption serverKeyOption(
+        QStringLiteral("server-key"),
+        QStringLiteral("CURVE: the cluster's public key (its data_security key's .pub)."),
+        QStringLiteral("FILE.pub"));
+    for (const auto *option :
+         {&dbOption, &serverOption, &timeoutOption, &repliesOption, &totalOption, &repeatOption,
+          &pushOption, &subOption, &keyOption, &serverKeyOption})
         parser.addOption(*option);
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("eval, job, set, get, delete or keys."));
@@ -196,6 +206,20 @@ int main(int argc, char *argv[])
     options.pushAddress = bytes(parser.value(pushOption));
     options.subAddress = bytes(parser.value(subOption));
     options.timeoutMs = *timeout;
+    if (parser.isSet(keyOption) != parser.isSet(serverKeyOption))
+        return usage(QStringLiteral("--key and --server-key go together (CURVE needs both)"));
+    if (parser.isSet(keyOption)) {
+        QString problem;
+        const auto keys = qpalm::remote::readSecretKey(parser.value(keyOption), &problem);
+        const auto serverKey =
+            keys ? qpalm::remote::readPublicKey(parser.value(serverKeyOption), &problem)
+                 : std::nullopt;
+        if (!keys || !serverKey)
+            return usage(problem);
+        options.curvePublicKey = keys->publicKey.toStdString();
+        options.curveSecretKey = keys->secretKey.toStdString();
+        options.curveServerKey = serverKey->toStdString();
+    }
     qpalm::Client client(options);
 
     // Cache commands check the name themselves: a pipeline's cache has no pull_address to connect

@@ -3,9 +3,11 @@
 #include "cacheservice.h"
 
 #include "cache.h"
+#include "curvegate.h"
 #include "frames.h"
 #include "logger.h"
 #include "message.h"
+#include "serverconfig.h"
 #include "serverstats.h"
 
 #include <algorithm>
@@ -89,14 +91,21 @@ void CacheService::serve(zmq::socket_t &socket)
     }
 }
 
-CacheClient::CacheClient(std::string dbAddress, std::string clientName)
+CacheClient::CacheClient(std::string dbAddress, std::string clientName,
+                         const DataSecurity *security)
     : m_dbAddress(std::move(dbAddress)), m_clientName(std::move(clientName))
 {
+    if (security && security->isSet()) {
+        m_publicKey = security->publicKey;
+        m_secretKey = security->secretKey;
+    }
 }
 
 void CacheClient::open()
 {
     m_req.emplace(makeSocket(zmq::socket_type::req));
+    if (!m_secretKey.isEmpty())
+        curve::makeClient(m_req->handle(), m_publicKey, m_secretKey, m_publicKey);
     m_link = LocalLink();
     connectPreferLocal(*m_req, m_dbAddress, &m_link);
 }

@@ -15,6 +15,7 @@
 
 namespace qpalm {
 class Cache;
+struct DataSecurity;
 class Logger;
 struct ServerStats;
 } // namespace qpalm
@@ -46,7 +47,9 @@ private:
 class CacheClient
 {
 public:
-    CacheClient(std::string dbAddress, std::string clientName);
+    // With security set (data_security), the REQ is a CURVE client with the cluster's key.
+    CacheClient(std::string dbAddress, std::string clientName,
+                const DataSecurity *security = nullptr);
 
     // Connects (to the inproc twin when the master runs in this process).
     void open();
@@ -67,6 +70,8 @@ private:
     std::string m_clientName;
     std::optional<zmq::socket_t> m_req;
     LocalLink m_link;
+    QByteArray m_publicKey; // CURVE (data_security): the cluster's key pair, else empty
+    QByteArray m_secretKey;
 };
 
 } // namespace qpalm::server

@@ -13,7 +13,8 @@ namespace qpalm {
 
 bool ServerActor::configureWorker(QString *error)
 {
-    m_cacheClient.emplace(m_config.dbAddress.toStdString(), m_config.name.toStdString());
+    m_cacheClient.emplace(m_config.dbAddress.toStdString(), m_config.name.toStdString(),
+                          &m_config.dataSecurity);
     m_cacheClient->open();
     m_sockets.addresses.insert(QStringLiteral("db_address"), m_config.dbAddress);
 

@@ -3,8 +3,11 @@
 #include "socketplan.h"
 
 #include "cache.h"
+#include "curvegate.h"
 #include "endpoint.h"
+#include "frames.h"
 #include "logger.h"
+#include "message.h"
 #include "reliableprotocol.h"
 #include "servertraits.h"
 #include "zmqsupport.h"
@@ -79,6 +82,22 @@ bool ServerSockets::bind(zmq::socket_t &socket, const QString &parameter, const 
     // refuse ZMTP 1.0/2.0 handshakes: random bytes from a raw TCP peer can no longer pass for a
     // peer and take tasks, subscribe, or send frames. pylm (ZMTP 3) and qpalm peers are unaffected.
     socket.set(zmq::sockopt::zap_domain, "qpalm");
+    if (!m_curveDomain.empty()) {
+        curve::makeServer(socket.handle(), m_config.dataSecurity, m_curveDomain);
+        // The XPUB and the client PULL have monitors of their own (the pylm race); a plaintext
+        // peer meets db_address first anyway.
+        const std::string monitorAddress = "inproc://qpalm-handshake-" + newUuid();
+        if (parameter != QLatin1String("pub_address") &&
+            parameter != QLatin1String("pull_address") &&
+            zmq_socket_monitor(socket.handle(), monitorAddress.c_str(),
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) == 0) {
+            zmq::socket_t monitor = makeSocket(zmq::socket_type::pair);
+            monitor.set(zmq::sockopt::rcvhwm, 0);
+            monitor.connect(monitorAddress);
+            m_handshakeWatches.push_back(HandshakeWatch{parameter, std::move(monitor)});
+        }
+    }
     // A restart keeps the ports a wildcard got last time, so workers and clients find it again.
     const QString earlier = m_preferred.value(parameter);
     bool bound = false;
@@ -115,8 +134,37 @@ bool ServerSockets::bind(zmq::socket_t &socket, const QString &parameter, const 
     return true;
 }
 
+void ServerSockets::secureClient(zmq::socket_t &socket) const
+{
+    if (m_config.dataSecurity.isSet())
+        curve::makeClient(socket.handle(), m_config.dataSecurity);
+}
+
+void ServerSockets::reportRefusals()
+{
+    for (const QString &text : curve::takeRefusals(m_curveDomain))
+        m_logger.warning(text);
+    const qint64 now = steadyMs();
+    for (HandshakeWatch &watch : m_handshakeWatches) {
+        zmq::message_t frame;
+        while (watch.monitor.recv(frame, zmq::recv_flags::dontwait)) {
+            if (!frame.more()) // [event, value] then the endpoint: one event per two frames
+                ++watch.failed;
+        }
+        if (watch.failed == 0 || (watch.lastReport != 0 && now - watch.lastReport < 10000))
+            continue;
+        m_logger.warning(QStringLiteral("Refused %1 peer(s) on %2 %3 whose handshake failed (no "
+                                        "CURVE, or not this cluster's server key)")
+                             .arg(watch.failed)
+                             .arg(watch.parameter, addresses.value(watch.parameter)));
+        watch.failed = 0;
+        watch.lastReport = now;
+    }
+}
+
 bool ServerSockets::connectInput(const QString &parameter, const QString &address, QString *error)
 {
+    secureClient(inputs.back());
     try {
         m_inputLinks.resize(inputs.size());
         connectPreferLocal(inputs.back(), address.toStdString(), &m_inputLinks.back());
@@ -133,6 +181,13 @@ bool ServerSockets::open(Cache &cache, QString *error)
 {
     if (plan.isWorker)
         return true;
+    if (m_config.dataSecurity.isSet()) {
+        QList<QByteArray> keys = m_config.dataSecurity.authorized;
+        keys << m_config.dataSecurity.publicKey;
+        m_curveDomain = curve::openDomain(keys, error);
+        if (m_curveDomain.empty())
+            return false;
+    }
     cacheRouter.emplace(makeSocket(zmq::socket_type::router));
     if (!bind(*cacheRouter, QStringLiteral("db_address"), m_config.dbAddress, cache, error))
         return false;
@@ -206,8 +261,10 @@ bool ServerSockets::openWorker(const std::string &pushAddress, const std::string
         inputs.push_back(makeSocket(zmq::socket_type::pull));
         inputNames.emplace_back("worker_push_address");
         m_inputLinks.resize(inputs.size());
+        secureClient(inputs.back());
         connectPreferLocal(inputs.back(), pushAddress, &m_inputLinks.back());
         toMaster.socket.emplace(makeSocket(zmq::socket_type::push));
+        secureClient(*toMaster.socket);
         connectPreferLocal(*toMaster.socket, pullAddress, &m_toMasterLink);
     } catch (const zmq::error_t &e) {
         *error = QStringLiteral("worker '%1' cannot connect to its master: %2")
@@ -223,6 +280,7 @@ bool ServerSockets::openReliableWorker(const std::string &address, QString *erro
 {
     try {
         toMaster.socket.emplace(makeSocket(zmq::socket_type::dealer));
+        secureClient(*toMaster.socket);
         connectPreferLocal(*toMaster.socket, address, &m_toMasterLink);
     } catch (const zmq::error_t &e) {
         *error = QStringLiteral("worker '%1' cannot connect to its master's %2 %3: %4")
@@ -246,6 +304,8 @@ void ServerSockets::refreshLinks()
         refresh(inputs[i], m_inputLinks[i], inputNames[i]);
     if (toMaster.socket)
         refresh(*toMaster.socket, m_toMasterLink, "worker_pull_address");
+    if (!m_curveDomain.empty())
+        reportRefusals();
 }
 
 std::size_t ServerSockets::unsent() const
@@ -277,6 +337,11 @@ void ServerSockets::close()
     for (const auto &[handle, endpoints] : bySocket)
         unbindAndWait(handle, endpoints, 250);
     m_bindings.clear();
+    if (!m_curveDomain.empty()) {
+        reportRefusals();
+        curve::closeDomain(m_curveDomain);
+        m_curveDomain.clear();
+    }
     inputs.clear();
     m_inputLinks.clear();
     workerResults.reset();
@@ -284,6 +349,7 @@ void ServerSockets::close()
     publisher.close();
     workers.close();
     toMaster.close();
+    m_handshakeWatches.clear(); // after the sockets they watch
 }
 
 } // namespace qpalm::server

@@ -48,7 +48,8 @@ public:
     bool openWorker(const std::string &pushAddress, const std::string &pullAddress, QString *error);
     // A qpalm worker's reliable link (a DEALER as toMaster) to the master's ROUTER.
     bool openReliableWorker(const std::string &address, QString *error);
-    // In-process peers that were restarted bound their inproc twins again: follow them.
+    // Upkeep, every stats interval: follows in-process peers that were restarted (they bound
+    // their inproc twins again), and logs peers that CURVE refused since the last call.
     void refreshLinks();
     // Leaves a master's rotation, unbinds (waiting for ports to close) and closes everything.
     void close();
@@ -70,6 +71,8 @@ private:
     bool bind(zmq::socket_t &socket, const QString &parameter, const QString &address, Cache &cache,
               QString *error);
     bool connectInput(const QString &parameter, const QString &address, QString *error);
+    void secureClient(zmq::socket_t &socket) const; // CURVE client when the cluster says so
+    void reportRefusals();
 
     const ServerConfig &m_config;
     Logger &m_logger;
@@ -78,6 +81,15 @@ private:
     LocalLink m_toMasterLink;
     std::vector<std::string> m_boundEndpoints;
     std::vector<std::pair<void *, std::string>> m_bindings; // socket handle, endpoint (and twin)
+    std::string m_curveDomain; // data_security: the ZAP domain of this server's bound sockets
+    struct HandshakeWatch
+    {
+        QString parameter;
+        zmq::socket_t monitor; // PAIR: handshakes that failed before ZAP (no CURVE, wrong key)
+        quint64 failed = 0;
+        qint64 lastReport = 0;
+    };
+    std::vector<HandshakeWatch> m_handshakeWatches;
 };
 
 } // namespace qpalm::server
