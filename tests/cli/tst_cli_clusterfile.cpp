@@ -60,8 +60,8 @@ private Q_SLOTS:
             << QByteArray("[]") << QStringLiteral("expected a JSON object {\"servers\": [...]}");
         QTest::newRow("top-level key")
             << QByteArray(j(R"({'servers': [], 'extra': 1})"))
-            << QStringLiteral(
-                   "field 'extra': unknown key (a cluster file has \"servers\" and \"control\")");
+            << QStringLiteral("field 'extra': unknown key (a cluster file has \"servers\", "
+                              "\"control\" and \"data_security\")");
         QTest::newRow("no servers")
             << QByteArray("{}") << QStringLiteral("field 'servers': missing");
         QTest::newRow("servers not a list")
