@@ -48,9 +48,9 @@ void MasterLink::read(zmq::socket_t &socket, int burst, const std::function<bool
         const std::string_view head = view(m_frames[0]);
         if (head.empty())
             continue;
-        if (head[0] == r::kTask && m_frames.size() == 2) {
+        if (head[0] == r::kTask && m_frames.size() == 1) {
             if (const auto id = r::idOf(head))
-                onTask(*id, view(m_frames[1]));
+                onTask(*id, head.substr(r::kHeadSize));
         } else if (head[0] == r::kWho) {
             m_lastHello = m_lastHeard;
             sendFrame(socket, r::helloFrame(quint32(m_settings.credit), m_name));

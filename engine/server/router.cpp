@@ -253,20 +253,20 @@ void Router::onReliableTask(std::uint64_t id, std::string_view bytes)
         results.clear();
         results.push_back("0");
     }
+    // One frame per result: head and PalmMessage together (reliableprotocol.h).
     const std::size_t n = results.size();
     for (std::size_t i = 0; i < n; ++i) {
         message.payload = std::move(results[i]);
         encodeMessage(message, m_encodeBuffer);
         ++m_stats.messagesOut;
         Frames frames;
-        frames.push_back(
-            frameOf(reliable::idFrame(i + 1 < n ? reliable::kResult : reliable::kDone, id)));
-        frames.push_back(frameOf(m_encodeBuffer));
+        frames.push_back(reliable::messageFrame(i + 1 < n ? reliable::kResult : reliable::kDone, id,
+                                                m_encodeBuffer));
         m_sockets.toMaster.send(std::move(frames));
     }
     if (n == 0) {
         Frames frames;
-        frames.push_back(frameOf(reliable::idFrame(reliable::kDone, id)));
+        frames.push_back(reliable::messageFrame(reliable::kDone, id, {}));
         m_sockets.toMaster.send(std::move(frames));
     }
     results.clear();

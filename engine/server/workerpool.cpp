@@ -33,7 +33,10 @@ WorkerPool::Peer *WorkerPool::peerOf(std::string_view identity)
 bool WorkerPool::hasCredit(const Peer &peer, qint64 now) const
 {
     // Silent for two intervals: suspect (hung, stopped or cut off); no new work until it answers.
-    return !peer.gone && !peer.full && qsizetype(peer.inFlight.size()) < peer.window &&
+    // A worker that filled its window gets more once half of it came back: the master then
+    // reads and sends in batches instead of waking up for every single result.
+    return !peer.gone && !peer.full && !peer.refill &&
+           qsizetype(peer.inFlight.size()) < peer.window &&
            now - peer.lastSeen <= 2 * qint64(m_settings.heartbeatMs);
 }
 
@@ -79,11 +82,8 @@ bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
             peer.full = true;
             return false;
         }
-        const std::string head = r::idFrame(r::kTask, id);
-        router->send(frameOf(head), zmq::send_flags::sndmore);
-        zmq::message_t copy;
-        copy.copy(bytes);
-        router->send(copy, zmq::send_flags::none);
+        // One frame: head and PalmMessage; bytes stay here for a requeue.
+        router->send(r::messageFrame(r::kTask, id, view(bytes)), zmq::send_flags::none);
     } catch (const zmq::error_t &e) {
         if (e.num() == EHOSTUNREACH)
             giveUp(peer, QStringLiteral("is disconnected"), true);
@@ -91,7 +91,8 @@ bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
     }
     const qint64 sentUs = steadyUs();
     peer.lastSent = sentUs / 1000;
-    peer.inFlight.emplace(id, Task{std::move(bytes), {}, sentUs});
+    peer.inFlight.push_back(InFlight{id, Task{std::move(bytes), {}, sentUs}});
+    peer.refill = qsizetype(peer.inFlight.size()) >= peer.window;
     return true;
 }
 
@@ -126,7 +127,7 @@ void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResu
     for (int n = 0; n < burst; ++n) {
         if (!receiveFrames(*router, m_frames))
             break;
-        if (m_frames.size() < 2 || m_frames[1].size() == 0 || m_frames.size() > 3) {
+        if (m_frames.size() != 2 || m_frames[1].size() == 0) {
             ++m_stats.errors;
             ++m_stats.malformed;
             if (m_malformed++ % kMalformedRecordEvery == 0)
@@ -154,7 +155,7 @@ void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResu
             break;
         case r::kResult:
         case r::kDone:
-            result(*peer, head[0], head, m_frames, onResult);
+            result(*peer, head[0], head, onResult);
             break;
         case r::kGoodbye:
             giveUp(*peer, QStringLiteral("left"), true);
@@ -204,48 +205,53 @@ void WorkerPool::hello(const zmq::message_t &identity, std::string_view frame, q
     sendControl(*peer, r::kHeartbeat);
 }
 
-void WorkerPool::result(Peer &peer, char type, std::string_view head,
-                        std::vector<zmq::message_t> &frames,
+void WorkerPool::result(Peer &peer, char type, std::string_view frame,
                         const std::function<void(zmq::message_t &&)> &onResult)
 {
-    const auto id = r::idOf(head);
-    auto it = id ? peer.inFlight.find(*id) : peer.inFlight.end();
-    if (it == peer.inFlight.end()) {
+    const auto id = r::idOf(frame);
+    auto it = peer.inFlight.begin();
+    if (id && it != peer.inFlight.end() && it->id != *id) // out of order: rare
+        it = std::find_if(peer.inFlight.begin(), peer.inFlight.end(),
+                          [&](const InFlight &each) { return each.id == *id; });
+    if (!id || it == peer.inFlight.end()) {
         ++peer.duplicates; // already answered, or taken back and sent again
         return;
     }
+    const std::string_view body = frame.substr(r::kHeadSize);
     if (type == r::kResult) {
-        if (frames.size() == 3)
-            it->second.partial.push_back(std::move(frames[2]));
+        it->task.partial.emplace_back(body.data(), body.size());
         return;
     }
-    Task task = std::move(it->second);
-    peer.inFlight.erase(it);
+    Task task = std::move(it->task);
+    if (it == peer.inFlight.begin())
+        peer.inFlight.pop_front();
+    else
+        peer.inFlight.erase(it);
+    if (qsizetype(peer.inFlight.size()) <= peer.window / 2)
+        peer.refill = false;
     const qint64 latency = std::clamp<qint64>(steadyUs() - task.sentUs, 0, UINT32_MAX);
     peer.latencyUs[peer.latencies++ % kLatencyWindow] = quint32(latency);
     ++peer.done;
     for (zmq::message_t &each : task.partial)
         onResult(std::move(each));
-    if (frames.size() == 3)
-        onResult(std::move(frames[2]));
+    if (!body.empty())
+        onResult(zmq::message_t(body.data(), body.size()));
 }
 
 void WorkerPool::giveUp(Peer &peer, const QString &why, bool gone)
 {
-    std::vector<std::uint64_t> ids;
-    ids.reserve(peer.inFlight.size());
-    for (const auto &[id, task] : peer.inFlight)
-        ids.push_back(id);
-    std::sort(ids.begin(), ids.end(), std::greater<>());
-    for (std::uint64_t id : ids)
-        m_pending.push_front(Waiting{0, std::move(peer.inFlight[id].bytes)});
+    // Back to the front of the line in their order, each to get a new id.
+    const std::size_t held = peer.inFlight.size();
+    for (auto it = peer.inFlight.rbegin(); it != peer.inFlight.rend(); ++it)
+        m_pending.push_front(Waiting{0, std::move(it->task.bytes)});
     peer.inFlight.clear();
-    peer.requeued += ids.size();
+    peer.refill = false;
+    peer.requeued += held;
     peer.gone = peer.gone || gone;
-    if (!ids.empty() || gone)
+    if (held > 0 || gone)
         m_logger.warning(QStringLiteral("Worker '%1' %2: %3 message(s) it held go to the others")
                              .arg(peer.name, why)
-                             .arg(ids.size()));
+                             .arg(held));
 }
 
 void WorkerPool::tick(qint64 now)

@@ -11,7 +11,6 @@
 #include <deque>
 #include <functional>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace qpalm {
@@ -55,20 +54,26 @@ private:
         std::vector<zmq::message_t> partial; // results before the ack (kept until it comes)
         qint64 sentUs = 0;                   // steady clock at dispatch (for the latency)
     };
+    struct InFlight
+    {
+        std::uint64_t id = 0;
+        Task task;
+    };
     static constexpr std::size_t kLatencyWindow = 256; // results the ledger's latency covers
     struct Peer
     {
         std::string identity;
         QString name;
         int window = 0;
-        std::unordered_map<std::uint64_t, Task> inFlight;
+        std::deque<InFlight> inFlight; // in dispatch order (ids rise); acks come mostly in order
         quint64 done = 0;
         quint64 requeued = 0;
         quint64 duplicates = 0;
         qint64 lastSeen = 0; // steady ms
         qint64 lastSent = 0; // steady ms
         bool gone = false;
-        bool full = false; // its pipe refused a send; cleared when it answers
+        bool full = false;   // its pipe refused a send; cleared when it answers
+        bool refill = false; // its window filled up; cleared when half of it came back
         std::array<quint32, kLatencyWindow> latencyUs{}; // ring of dispatch -> ack times
         std::size_t latencies = 0;                       // results recorded in the ring ever
     };
@@ -86,7 +91,7 @@ private:
     void sendControl(Peer &peer, char type);
     void sendWho(const zmq::message_t &identity);
     void hello(const zmq::message_t &identity, std::string_view frame, qint64 now);
-    void result(Peer &peer, char type, std::string_view head, std::vector<zmq::message_t> &frames,
+    void result(Peer &peer, char type, std::string_view frame,
                 const std::function<void(zmq::message_t &&)> &onResult);
     // Takes back what the peer holds and puts it first in line.
     void giveUp(Peer &peer, const QString &why, bool gone);
@@ -96,7 +101,7 @@ private:
     Logger &m_logger;
     ServerStats &m_stats;
     DeliverySettings m_settings;
-    std::vector<Peer> m_peers;
+    std::deque<Peer> m_peers; // a deque: Peer holds a deque, whose move may throw
     std::deque<Waiting> m_pending;
     std::vector<zmq::message_t> m_frames;
     std::uint64_t m_nextId = 1;

@@ -1,12 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The qpalm developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Engine throughput and latency against raw ZeroMQ, measured side by side in one run.
-// Usage: bench_engine [messages=1000000] [rounds=5] [evals=5000]
-#include "client.h"
-#include "dispatcher.h"
-#include "handlewait.h"
+// Usage: bench_engine [--reliable|--plain] [messages=1000000] [rounds=5] [evals=5000]
+// --plain (default): masters and workers on pylm's PUSH/PULL; --reliable: on the reliable path
+// (docs/delivery.md). bench_reliable compares the two side by side.
+#include "benchcluster.h"
 #include "localendpoints.h"
-#include "localserver.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -22,32 +21,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 #include <vector>
 
 using namespace qpalm;
-using Clock = std::chrono::steady_clock;
+using namespace qpalm::bench;
 
 namespace {
-
-double seconds(Clock::time_point since)
-{
-    return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
-
-double percentile(std::vector<double> values, double p)
-{
-    std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, std::size_t(p * double(values.size())))];
-}
 
 // PUSH -> 2 echo threads -> PULL, the floor any PALM cluster stands on.
 double rawRing(zmq::context_t &context, int messages, bool inproc)
@@ -101,75 +82,6 @@ double rawRing(zmq::context_t &context, int messages, bool inproc)
     return messages / elapsed;
 }
 
-struct EngineCluster
-{
-    std::unique_ptr<LocalServer> master;
-    std::vector<std::unique_ptr<LocalServer>> workers;
-};
-
-EngineCluster startCluster(std::shared_ptr<NativeHandlers> handlers, const QString &script)
-{
-    EngineCluster cluster;
-    ServerConfig m;
-    m.kind = ServerKind::Master;
-    m.name = QStringLiteral("master");
-    m.dbAddress = m.pullAddress = m.pubAddress = m.workerPullAddress = m.workerPushAddress =
-        QStringLiteral("tcp://127.0.0.1:*");
-    m.logLevel = LogLevel::Warning;
-    cluster.master = std::make_unique<LocalServer>(m);
-    QString error;
-    if (!startAndWait(cluster.master.get(), 15000, &error))
-        qFatal("master: %s", qPrintable(error));
-    const QString handlerSet = QStringLiteral("bench-%1").arg(quintptr(handlers.get()));
-    if (handlers)
-        NativeHandlers::registerSet(handlerSet, handlers);
-    for (int i = 0; i < 2; ++i) {
-        ServerConfig w;
-        w.kind = ServerKind::Worker;
-        w.name = QStringLiteral("worker-%1").arg(i + 1);
-        w.dbAddress = cluster.master->address(QStringLiteral("db_address"));
-        w.nativeHandlers = handlers ? handlerSet : QString();
-        w.scriptPath = script;
-        w.logLevel = LogLevel::Warning;
-        cluster.workers.push_back(std::make_unique<LocalServer>(w));
-        if (!startAndWait(cluster.workers.back().get(), 15000, &error))
-            qFatal("worker: %s", qPrintable(error));
-    }
-    return cluster;
-}
-
-// client -> Master -> 2 Workers -> Master -> client; returns messages/s and checks nothing is lost.
-double engineRing(EngineCluster &cluster, const std::string &function, int messages,
-                  std::size_t replySize)
-{
-    Client client({"master", cluster.master->address(QStringLiteral("db_address")).toStdString()});
-    if (!client.connect())
-        qFatal("client: %s", client.lastError().c_str());
-    const std::string payload(100, 'x');
-    int sent = 0;
-    int received = 0;
-    bool sizesOk = true;
-    const auto start = Clock::now();
-    const bool ok = client.job(
-        function,
-        [&](std::string &next) {
-            if (sent == messages)
-                return false;
-            next = payload;
-            ++sent;
-            return true;
-        },
-        [&](std::string &&reply) {
-            ++received;
-            sizesOk = sizesOk && reply.size() == replySize;
-        });
-    const double elapsed = seconds(start);
-    if (!ok || received != messages || !sizesOk)
-        qFatal("engine ring lost messages: %d of %d (%s)", received, messages,
-               client.lastError().c_str());
-    return messages / elapsed;
-}
-
 std::vector<double> rawReqRep(zmq::context_t &context, int evals)
 {
     zmq::socket_t rep(context, zmq::socket_type::rep);
@@ -196,24 +108,6 @@ std::vector<double> rawReqRep(zmq::context_t &context, int evals)
         latencies.push_back(seconds(start) * 1e6);
     }
     server.join();
-    return latencies;
-}
-
-std::vector<double> engineEval(EngineCluster &cluster, int evals)
-{
-    Client client({"master", cluster.master->address(QStringLiteral("db_address")).toStdString()});
-    if (!client.connect())
-        qFatal("client: %s", client.lastError().c_str());
-    const std::string payload(100, 'x');
-    (void)client.eval("master.echo", payload); // connects the streams
-    std::vector<double> latencies;
-    for (int i = 0; i < evals; ++i) {
-        const auto start = Clock::now();
-        auto reply = client.eval("master.echo", payload);
-        if (!reply || reply->size() != 1)
-            qFatal("eval lost a reply: %s", client.lastError().c_str());
-        latencies.push_back(seconds(start) * 1e6);
-    }
     return latencies;
 }
 
@@ -269,9 +163,19 @@ std::vector<double> handleStalls(int runs)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    const int messages = argc > 1 ? std::atoi(argv[1]) : 1000000;
-    const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
-    const int evals = argc > 3 ? std::atoi(argv[3]) : 5000;
+    bool reliable = false;
+    std::vector<int> numbers;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--reliable") == 0)
+            reliable = true;
+        else if (std::strcmp(argv[i], "--plain") == 0)
+            reliable = false;
+        else
+            numbers.push_back(std::atoi(argv[i]));
+    }
+    const int messages = numbers.size() > 0 ? numbers[0] : 1000000;
+    const int rounds = numbers.size() > 1 ? numbers[1] : 5;
+    const int evals = numbers.size() > 2 ? numbers[2] : 5000;
     // The raw peers get as many I/O threads as the engine's context (QPALM_IO_THREADS, default 1).
     const char *ioEnv = std::getenv("QPALM_IO_THREADS");
     const int ioThreads = ioEnv && std::atoi(ioEnv) > 0 ? std::atoi(ioEnv) : 1;
@@ -281,6 +185,7 @@ int main(int argc, char **argv)
     handlers->add("echo", [](ServerContext &, const std::string &payload) {
         return std::optional<std::string>(payload);
     });
+    NativeHandlers::registerSet(QStringLiteral("bench"), handlers);
 
     QTemporaryDir dir;
     const QString script = dir.filePath(QStringLiteral("echo.lua"));
@@ -298,8 +203,10 @@ int main(int argc, char **argv)
         "thread(s)\n"
         "        for the raw peers and for the engine alike.\n"
         "        'tcp' = every hop over tcp on 127.0.0.1; 'local' = the engine's in-process\n"
-        "        shortcuts (inproc twins of tcp endpoints, used when peers share the process).\n",
-        messages, rounds, evals, ioThreads);
+        "        shortcuts (inproc twins of tcp endpoints, used when peers share the process).\n"
+        "        master -> workers: %s.\n",
+        messages, rounds, evals, ioThreads,
+        reliable ? "the reliable path (ROUTER/DEALER, ids, credit, acks)" : "plain PUSH/PULL");
     struct Series
     {
         const char *name;
@@ -325,22 +232,22 @@ int main(int argc, char **argv)
     std::fflush(stdout);
 
     setLocalShortcutsEnabled(false);
-    EngineCluster nativeTcpCluster = startCluster(handlers, {});
-    EngineCluster luaTcpCluster = startCluster(nullptr, script);
+    Cluster nativeTcpCluster = startCluster(reliable, QStringLiteral("bench"), {});
+    Cluster luaTcpCluster = startCluster(reliable, {}, script);
     setLocalShortcutsEnabled(true);
-    EngineCluster nativeLocalCluster = startCluster(handlers, {});
-    EngineCluster luaLocalCluster = startCluster(nullptr, script);
+    Cluster nativeLocalCluster = startCluster(reliable, QStringLiteral("bench"), {});
+    Cluster luaLocalCluster = startCluster(reliable, {}, script);
 
     for (int round = 0; round < rounds; ++round) {
         const double rt = rawRing(context, messages, false);
         const double ri = rawRing(context, messages, true);
         setLocalShortcutsEnabled(false);
-        const double nt = engineRing(nativeTcpCluster, "master.echo", messages, 100);
-        const double lt = engineRing(luaTcpCluster, "master.luaecho", messages, 100);
+        const double nt = jobRate(nativeTcpCluster, "master.echo", messages, 100);
+        const double lt = jobRate(luaTcpCluster, "master.luaecho", messages, 100);
         setLocalShortcutsEnabled(true);
-        const double nl = engineRing(nativeLocalCluster, "master.echo", messages, 100);
-        const double ll = engineRing(luaLocalCluster, "master.luaecho", messages, 100);
-        const double pl = engineRing(luaLocalCluster, "master.prefix", messages, 111);
+        const double nl = jobRate(nativeLocalCluster, "master.echo", messages, 100);
+        const double ll = jobRate(luaLocalCluster, "master.luaecho", messages, 100);
+        const double pl = jobRate(luaLocalCluster, "master.prefix", messages, 111);
         rawTcp.values.push_back(rt);
         rawInproc.values.push_back(ri);
         for (auto [series, value] : {std::pair{&nativeTcp, nt},
@@ -355,9 +262,9 @@ int main(int argc, char **argv)
 
         const auto rawLat = rawReqRep(context, evals);
         setLocalShortcutsEnabled(false);
-        const auto tcpLat = engineEval(nativeTcpCluster, evals);
+        const auto tcpLat = evalLatencies(nativeTcpCluster, evals);
         setLocalShortcutsEnabled(true);
-        const auto localLat = engineEval(nativeLocalCluster, evals);
+        const auto localLat = evalLatencies(nativeLocalCluster, evals);
         p50Raw.push_back(percentile(rawLat, 0.5));
         p99Raw.push_back(percentile(rawLat, 0.99));
         p50Tcp.push_back(percentile(tcpLat, 0.5));

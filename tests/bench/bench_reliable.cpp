@@ -3,114 +3,29 @@
 // The reliable master-worker path against plain PUSH/PULL, side by side in one run
 // (docs/benchmarks.md, docs/delivery.md): throughput of a client -> master -> 2 workers ->
 // client job and eval latency, in-process and all-tcp, with native and Lua echo handlers.
-// Usage: bench_reliable [messages=300000] [rounds=5] [evals=3000]
-#include "client.h"
+// Usage: bench_reliable [messages=300000] [rounds=5] [evals=3000] [only=reliable|plain]
+// (`only` runs one path's jobs alone, for a profiler; no ratios then).
+#include "benchcluster.h"
 #include "dispatcher.h"
-#include "handlewait.h"
 #include "localendpoints.h"
-#include "localserver.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QTemporaryDir>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <vector>
 
 using namespace qpalm;
-using Clock = std::chrono::steady_clock;
+using namespace qpalm::bench;
 
 namespace {
 
-double seconds(Clock::time_point since)
-{
-    return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.empty() ? 0 : values[values.size() / 2];
-}
-
-struct Cluster
-{
-    std::unique_ptr<LocalServer> master;
-    std::vector<std::unique_ptr<LocalServer>> workers;
-};
-
-Cluster start(bool reliable, const QString &handlers, const QString &script)
-{
-    Cluster cluster;
-    ServerConfig m;
-    m.kind = ServerKind::Master;
-    m.name = QStringLiteral("master");
-    m.dbAddress = m.pullAddress = m.pubAddress = m.workerPullAddress = m.workerPushAddress =
-        QStringLiteral("tcp://127.0.0.1:*");
-    m.logLevel = LogLevel::Warning;
-    m.delivery.reliable = reliable;
-    cluster.master = std::make_unique<LocalServer>(m);
-    QString error;
-    if (!startAndWait(cluster.master.get(), 15000, &error))
-        qFatal("master: %s", qPrintable(error));
-    for (int i = 0; i < 2; ++i) {
-        ServerConfig w;
-        w.kind = ServerKind::Worker;
-        w.name = QStringLiteral("worker-%1").arg(i + 1);
-        w.dbAddress = cluster.master->address(QStringLiteral("db_address"));
-        w.nativeHandlers = handlers;
-        w.scriptPath = script;
-        w.logLevel = LogLevel::Warning;
-        cluster.workers.push_back(std::make_unique<LocalServer>(w));
-        if (!startAndWait(cluster.workers.back().get(), 15000, &error))
-            qFatal("worker: %s", qPrintable(error));
-    }
-    return cluster;
-}
-
-double ring(Cluster &cluster, const std::string &function, int messages)
-{
-    Client client({"master", cluster.master->address(QStringLiteral("db_address")).toStdString()});
-    if (!client.connect())
-        qFatal("client: %s", client.lastError().c_str());
-    const std::string payload(100, 'x');
-    int sent = 0;
-    int received = 0;
-    const auto t0 = Clock::now();
-    const bool ok = client.job(
-        function,
-        [&](std::string &next) {
-            if (sent == messages)
-                return false;
-            next = payload;
-            ++sent;
-            return true;
-        },
-        [&](std::string &&reply) { received += reply.size() == 100 ? 1 : 0; });
-    const double elapsed = seconds(t0);
-    if (!ok || received != messages)
-        qFatal("lost messages: %d of %d (%s)", received, messages, client.lastError().c_str());
-    return messages / elapsed;
-}
-
 double evalP50(Cluster &cluster, int evals)
 {
-    Client client({"master", cluster.master->address(QStringLiteral("db_address")).toStdString()});
-    if (!client.connect())
-        qFatal("client: %s", client.lastError().c_str());
-    const std::string payload(100, 'x');
-    (void)client.eval("master.echo", payload);
-    std::vector<double> us;
-    for (int i = 0; i < evals; ++i) {
-        const auto t0 = Clock::now();
-        if (!client.eval("master.echo", payload))
-            qFatal("eval lost a reply: %s", client.lastError().c_str());
-        us.push_back(seconds(t0) * 1e6);
-    }
-    return median(us);
+    return median(evalLatencies(cluster, evals));
 }
 
 } // namespace
@@ -127,6 +42,20 @@ int main(int argc, char **argv)
         return std::optional<std::string>(payload);
     });
     NativeHandlers::registerSet(QStringLiteral("bench"), handlers);
+    const char *only = argc > 4 ? argv[4] : "";
+    if (*only) {
+        // One path alone, e.g. under perf: its jobs, rounds times, nothing else.
+        const bool reliable = std::strcmp(only, "reliable") == 0;
+        for (bool local : {true, false}) {
+            setLocalShortcutsEnabled(local);
+            Cluster cluster = startCluster(reliable, QStringLiteral("bench"), {});
+            for (int round = 0; round < rounds; ++round)
+                std::printf("%s, %s: %.0f msg/s\n", reliable ? "reliable" : "plain",
+                            local ? "in-process" : "all-tcp",
+                            jobRate(cluster, "master.echo", messages));
+        }
+        return 0;
+    }
     QTemporaryDir dir;
     const QString script = dir.filePath(QStringLiteral("echo.lua"));
     {
@@ -155,16 +84,16 @@ int main(int argc, char **argv)
         variants.push_back({local ? "native, in-process" : "native, all-tcp",
                             local,
                             "master.echo",
-                            start(false, QStringLiteral("bench"), {}),
-                            start(true, QStringLiteral("bench"), {}),
+                            startCluster(false, QStringLiteral("bench"), {}),
+                            startCluster(true, QStringLiteral("bench"), {}),
                             {},
                             {},
                             {}});
         variants.push_back({local ? "lua echo, in-process" : "lua echo, all-tcp",
                             local,
                             "master.luaecho",
-                            start(false, {}, script),
-                            start(true, {}, script),
+                            startCluster(false, {}, script),
+                            startCluster(true, {}, script),
                             {},
                             {},
                             {}});
@@ -177,10 +106,10 @@ int main(int argc, char **argv)
             double plain = 0;
             double reliable = 0;
             if (reliableFirst)
-                reliable = ring(v.reliable, v.function, messages);
-            plain = ring(v.plain, v.function, messages);
+                reliable = jobRate(v.reliable, v.function, messages);
+            plain = jobRate(v.plain, v.function, messages);
             if (!reliableFirst)
-                reliable = ring(v.reliable, v.function, messages);
+                reliable = jobRate(v.reliable, v.function, messages);
             v.plainRate.push_back(plain);
             v.reliableRate.push_back(reliable);
             v.ratio.push_back(reliable / plain);
