@@ -37,10 +37,10 @@ struct ServerStats
     quint64 toWorkers = 0;   // master/hub: sent to workers
     quint64 fromWorkers = 0; // master/hub: received from workers
     quint64 cacheRequests = 0;
-    int pendingOut = 0;         // messages waiting for a full socket (backpressure)
-    int heldForSubscriber = 0;  // replies waiting for their topic's first subscriber
-    qint64 inFlight = 0;        // master/hub: toWorkers - fromWorkers
-    QList<WorkerLedger> ledger; // master/hub: one entry per reliable-path worker seen this run
+    int pendingOut = 0;           // messages waiting for a full socket (backpressure)
+    int heldForSubscriber = 0;    // replies waiting for their topic's first subscriber
+    qint64 inFlight = 0;          // master/hub: toWorkers - fromWorkers
+    QList<WorkerLedger> ledger;   // master/hub: one entry per reliable-path worker seen this run
     bool countersUnknown = false; // messagesIn/Out are not counted (an external process)
 };
 

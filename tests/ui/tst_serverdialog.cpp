@@ -316,7 +316,7 @@ void TestServerDialog::configRoundTrip()
     QCOMPARE(back.toClient, false);
     QCOMPARE(back.logLevel, LogLevel::Warning);
     QCOMPARE(back.limits.timeLimitMs, 1234); // kept although not shown
-    QCOMPARE(back.delivery, sink.delivery);   // so are the delivery settings
+    QCOMPARE(back.delivery, sink.delivery);  // so are the delivery settings
     QCOMPARE(back.pullAddress, QString());
 
     // Fields of another kind do not leak into the entry.
