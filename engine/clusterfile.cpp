@@ -75,22 +75,14 @@ std::optional<ClusterError> readControl(const QJsonValue &value, const QString &
 
 const QString kDataSecurity = QStringLiteral("data_security");
 
-// The line of the first "key" (as a JSON key) at or after offset; 0 when not found.
-int lineOf(const QByteArray &json, const QString &key, qsizetype from = 0)
-{
-    const qsizetype at = json.indexOf('"' + key.toUtf8() + '"', from);
-    return at < 0 ? 0 : int(json.left(at).count('\n')) + 1;
-}
-
 // Checks a "data_security" section and reads its keys; fills out when it is valid.
 std::optional<ClusterError> readDataSecurity(const QJsonValue &value, const QString &baseDir,
                                              const QByteArray &json, DataSecurity *out)
 {
-    const qsizetype sectionAt = json.indexOf('"' + kDataSecurity.toUtf8() + '"');
     auto problem = [&](const QString &field, const QString &message) {
-        int line = field.isEmpty() ? 0 : lineOf(json, field, std::max<qsizetype>(sectionAt, 0));
-        if (line == 0) // the section itself, or a field it lacks
-            line = lineOf(json, kDataSecurity);
+        // The field's line, or the section's when it lacks the field.
+        const int line = jsonKeyLine(json, field.isEmpty() ? QStringList{kDataSecurity}
+                                                           : QStringList{kDataSecurity, field});
         return ClusterError{{},
                             field.isEmpty() ? kDataSecurity : kDataSecurity + u'.' + field,
                             line > 0 ? QStringLiteral("%1 (line %2)").arg(message).arg(line)
