@@ -466,6 +466,7 @@ void TestAppFixes::smallerThings()
 
     // Deleting a cache key asks; published keys with a warning; declining deletes nothing.
     QVERIFY(CachePanel::isPublishedKey("worker_pull_address"));
+    QVERIFY(CachePanel::isPublishedKey("worker_reliable_address")); // the reliable path's key
     QVERIFY(!CachePanel::isPublishedKey("my_key"));
     CachePanel *cache = m_window->cachePanel();
     QString asked;

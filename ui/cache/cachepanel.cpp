@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cachepanel.h"
 
+#include "cachesnapshot.h"
 #include "serverhandle.h"
 
 #include <QButtonGroup>
@@ -305,10 +306,7 @@ void CachePanel::setValue(const QByteArray &key, const QByteArray &value)
 
 bool CachePanel::isPublishedKey(const QByteArray &key)
 {
-    static const QList<QByteArray> published{
-        "name",        "db_address",    "pull_address",        "pub_address",
-        "sub_address", "sub_addresses", "worker_pull_address", "worker_push_address"};
-    return published.contains(key);
+    return qpalm::isPublishedCacheKey(key);
 }
 
 bool CachePanel::deleteEditedKey()
