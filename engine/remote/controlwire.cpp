@@ -100,19 +100,7 @@ void putStatus(const RemoteServerStatus &in, control::ServerStatus *out)
     out->set_script_name(bytes(in.scriptName));
     out->set_script_digest(in.scriptDigest);
     out->set_counters_unknown(in.stats.countersUnknown);
-    control::Stats *stats = out->mutable_stats();
-    stats->set_msecs_since_epoch(in.stats.msecsSinceEpoch);
-    stats->set_messages_in(in.stats.messagesIn);
-    stats->set_messages_out(in.stats.messagesOut);
-    stats->set_errors(in.stats.errors);
-    stats->set_malformed(in.stats.malformed);
-    stats->set_dropped(in.stats.dropped);
-    stats->set_to_workers(in.stats.toWorkers);
-    stats->set_from_workers(in.stats.fromWorkers);
-    stats->set_cache_requests(in.stats.cacheRequests);
-    stats->set_pending_out(in.stats.pendingOut);
-    stats->set_held_for_subscriber(in.stats.heldForSubscriber);
-    stats->set_in_flight(in.stats.inFlight);
+    control::putStats(in.stats, out->mutable_stats());
 }
 
 RemoteServerStatus takeStatus(const control::ServerStatus &in)
@@ -128,20 +116,7 @@ RemoteServerStatus takeStatus(const control::ServerStatus &in)
     out.scriptPath = text(in.script_path());
     out.scriptName = text(in.script_name());
     out.scriptDigest = in.script_digest();
-    const control::Stats &stats = in.stats();
-    out.stats.generation = in.generation();
-    out.stats.msecsSinceEpoch = stats.msecs_since_epoch();
-    out.stats.messagesIn = stats.messages_in();
-    out.stats.messagesOut = stats.messages_out();
-    out.stats.errors = stats.errors();
-    out.stats.malformed = stats.malformed();
-    out.stats.dropped = stats.dropped();
-    out.stats.toWorkers = stats.to_workers();
-    out.stats.fromWorkers = stats.from_workers();
-    out.stats.cacheRequests = stats.cache_requests();
-    out.stats.pendingOut = stats.pending_out();
-    out.stats.heldForSubscriber = stats.held_for_subscriber();
-    out.stats.inFlight = stats.in_flight();
+    out.stats = control::takeStats(in.stats(), in.generation());
     out.stats.countersUnknown = in.counters_unknown();
     return out;
 }

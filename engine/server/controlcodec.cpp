@@ -23,6 +23,27 @@ std::string toBytes(const QString &text)
     return text.toStdString();
 }
 
+template <typename Proto> bool parse(std::string_view bytes, Proto &proto, QString *error)
+{
+    if (bytes.size() > std::size_t(std::numeric_limits<int>::max()) ||
+        !proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
+        if (error)
+            *error = QStringLiteral("not a valid control message (%1 bytes)").arg(bytes.size());
+        return false;
+    }
+    if (proto.version() != kVersion) {
+        if (error)
+            *error = QStringLiteral("control schema version %1 is not supported (this build "
+                                    "speaks %2)")
+                         .arg(proto.version())
+                         .arg(kVersion);
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
 void putStats(const ServerStats &in, Stats *out)
 {
     out->set_msecs_since_epoch(in.msecsSinceEpoch);
@@ -84,27 +105,6 @@ ServerStats takeStats(const Stats &in, quint64 generation)
     }
     return out;
 }
-
-template <typename Proto> bool parse(std::string_view bytes, Proto &proto, QString *error)
-{
-    if (bytes.size() > std::size_t(std::numeric_limits<int>::max()) ||
-        !proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
-        if (error)
-            *error = QStringLiteral("not a valid control message (%1 bytes)").arg(bytes.size());
-        return false;
-    }
-    if (proto.version() != kVersion) {
-        if (error)
-            *error = QStringLiteral("control schema version %1 is not supported (this build "
-                                    "speaks %2)")
-                         .arg(proto.version())
-                         .arg(kVersion);
-        return false;
-    }
-    return true;
-}
-
-} // namespace
 
 void putAttachedMessage(const LogRecord &in, Record *out)
 {

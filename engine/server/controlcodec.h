@@ -22,6 +22,11 @@ std::string encodeEvent(const ServerEvent &event);
 bool decodeEvent(std::string_view bytes, ServerEvent *event, QString *error);
 
 class Record;
+class Stats;
+
+// A server's counters and worker ledger, both ways (the actor's events and the control wire).
+void putStats(const ServerStats &in, Stats *out);
+ServerStats takeStats(const Stats &in, quint64 generation);
 
 // The failing message an error record carries (payload <= kMaxAttachedPayloadBytes), both ways.
 void putAttachedMessage(const LogRecord &in, Record *out);

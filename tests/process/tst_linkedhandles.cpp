@@ -263,6 +263,11 @@ private Q_SLOTS:
                 task |= edge.kind == ClusterGraph::EdgeKind::Task && edge.from == u"m"_s &&
                         edge.to == u"w"_s;
             QVERIFY(task);
+            // The master's ledger of its reliable-path worker crosses the control wire too.
+            QTRY_VERIFY_WITH_TIMEOUT(master->stats().ledger.size() == 1, 10000);
+            QVERIFY2(master->stats().ledger.first().worker.contains(u'w'),
+                     qPrintable(master->stats().ledger.first().worker));
+            QVERIFY(master->stats().ledger.first().credit > 0);
 
             // Replaced by another watcher: this handle fetches the new script (digest changed).
             Cluster other;
