@@ -196,6 +196,7 @@ CallResult NativeDispatcher::scatter(Message &&in, std::vector<Message> &out, Us
         return CallResult::Ok;
     } catch (...) {
         error = describeCurrentException("scatter");
+        attachFailedMessage(error, in); // as given, unless the handler moved from it first
         return CallResult::Failed;
     }
 }
@@ -214,6 +215,7 @@ CallResult NativeDispatcher::gather(Message &&in, std::vector<Message> &out, Use
         return CallResult::Ok;
     } catch (...) {
         error = describeCurrentException("gather");
+        attachFailedMessage(error, in); // as given, unless the handler moved from it first
         return CallResult::Failed;
     }
 }
@@ -232,6 +234,7 @@ CallResult NativeDispatcher::handleStream(Message &message, std::string &topic, 
         return CallResult::Ok;
     } catch (...) {
         error = describeCurrentException("handle_stream");
+        attachFailedMessage(error, message); // as given, unless the handler moved from it first
         return CallResult::Failed;
     }
 }

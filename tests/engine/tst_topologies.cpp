@@ -495,11 +495,16 @@ private Q_SLOTS:
                    QStringList{QStringLiteral("0")});
         QPALM_EVAL(serverClient, "fan_server.foo", "good", 1, QStringList{QStringLiteral("good?")});
 
-        for (const char *text : {"scatter failed", "gather failed", "stream failed"}) {
-            QVERIFY2(rig.waitForRecord([text](const LogRecord &record) {
+        // Each record carries the message its function was given, for Replay.
+        const std::pair<const char *, const char *> expected[] = {{"scatter failed", "bad scatter"},
+                                                                  {"gather failed", "bad gather!"},
+                                                                  {"stream failed", "bad stream?"}};
+        for (const auto &[text, payload] : expected) {
+            QVERIFY2(rig.waitForRecord([text = text, payload = payload](const LogRecord &record) {
                 return record.level == LogLevel::Error &&
                        record.text.contains(QStringLiteral("User function gave an error")) &&
-                       record.traceback.contains(QLatin1String(text));
+                       record.traceback.contains(QLatin1String(text)) && record.message &&
+                       record.message->payload == payload;
             }),
                      qPrintable(QLatin1String(text) + u'\n' + rig.dump()));
         }
