@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "processsupervisor.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QHash>
 #include <QTimer>
@@ -65,8 +66,10 @@ void ProcessSupervisor::terminateLater(QProcess *process)
         delete process;
         return;
     }
-    // Owned by nobody until reaped; QProcess's destructor (at exit, if still running) kills it.
-    process->setParent(nullptr);
+    // Owned by the application until reaped: if that comes first, QProcess's destructor kills
+    // the child at exit (and nothing leaks).
+    QObject *app = QCoreApplication::instance();
+    process->setParent(app && app->thread() == process->thread() ? app : nullptr);
     QObject::connect(process, &QProcess::finished, process, &QObject::deleteLater);
     stop(process);
 }
