@@ -90,7 +90,7 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 grep -Eq '^master master running .* DEBUG$' "$WORK/status.txt" || fail "the master host did not take DEBUG"
-grep -q "control: master: level DEBUG" "$WORK/master.log" || fail "the master host logged no level command"
+wait_for master.log "control: master: level DEBUG" 5 # printed beside the status change, maybe just after it
 job second
 wait_for app.log "master - DEBUG - gathered remote-[12] did second-20" 5
 ctl logs --level DEBUG --server master > "$WORK/logs.txt" || fail "qpalm-ctl logs failed"
