@@ -114,8 +114,10 @@ bool Dispatcher::reload(const ScriptSource &, QString *errorText)
     return false;
 }
 
-void attachFailedMessage(UserError &error, const Message &message)
+void attachFailedMessage(UserError &error, const Message &message, FailedCall call)
 {
+    if (error.call == FailedCall::Unknown)
+        error.call = call;
     if (error.message)
         return;
     auto copy = std::make_shared<Message>();
@@ -196,7 +198,8 @@ CallResult NativeDispatcher::scatter(Message &&in, std::vector<Message> &out, Us
         return CallResult::Ok;
     } catch (...) {
         error = describeCurrentException("scatter");
-        attachFailedMessage(error, in); // as given, unless the handler moved from it first
+        // As given, unless the handler moved from it first.
+        attachFailedMessage(error, in, FailedCall::Scatter);
         return CallResult::Failed;
     }
 }
@@ -215,7 +218,8 @@ CallResult NativeDispatcher::gather(Message &&in, std::vector<Message> &out, Use
         return CallResult::Ok;
     } catch (...) {
         error = describeCurrentException("gather");
-        attachFailedMessage(error, in); // as given, unless the handler moved from it first
+        // As given, unless the handler moved from it first.
+        attachFailedMessage(error, in, FailedCall::Gather);
         return CallResult::Failed;
     }
 }
@@ -234,7 +238,8 @@ CallResult NativeDispatcher::handleStream(Message &message, std::string &topic, 
         return CallResult::Ok;
     } catch (...) {
         error = describeCurrentException("handle_stream");
-        attachFailedMessage(error, message); // as given, unless the handler moved from it first
+        // As given, unless the handler moved from it first.
+        attachFailedMessage(error, message, FailedCall::HandleStream);
         return CallResult::Failed;
     }
 }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "logrecord.h"
 #include "message.h"
 #include "scriptsource.h"
 
@@ -25,10 +26,12 @@ struct UserError
     QString traceback;
     std::shared_ptr<const Message> message; // what the failed call was given, payload capped
     qint64 payloadBytes = 0;                // that payload's full size
+    FailedCall call = FailedCall::Unknown;  // which user function it was given to
 };
 
-// Keeps a copy of message in error (payload cut at kMaxAttachedPayloadBytes) unless one is kept.
-void attachFailedMessage(UserError &error, const Message &message);
+// Keeps a copy of message in error (payload cut at kMaxAttachedPayloadBytes) unless one is kept,
+// and says which function failed (unless already said).
+void attachFailedMessage(UserError &error, const Message &message, FailedCall call);
 
 enum class CallResult { Ok, NotFound, Failed };
 

@@ -19,7 +19,7 @@ void Logger::log(LogLevel level, const QString &text, const QString &traceback)
 }
 
 void Logger::log(LogLevel level, const QString &text, const QString &traceback,
-                 std::shared_ptr<const Message> message, qint64 payloadBytes)
+                 std::shared_ptr<const Message> message, qint64 payloadBytes, FailedCall call)
 {
     if (!isEnabled(level))
         return;
@@ -32,6 +32,7 @@ void Logger::log(LogLevel level, const QString &text, const QString &traceback,
     record.sequence = ++m_sequence;
     record.message = std::move(message);
     record.messagePayloadBytes = payloadBytes;
+    record.failedCall = record.message ? call : FailedCall::Unknown;
     if (m_sink)
         m_sink(std::move(record));
     else

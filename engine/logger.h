@@ -35,9 +35,11 @@ public:
 
     // Logs text at level, with an optional traceback; a no-op below the level.
     void log(LogLevel level, const QString &text, const QString &traceback = {});
-    // Same, carrying the message that made a user function fail (see LogRecord::message).
+    // Same, carrying the message that made a user function fail and which function that was
+    // (see LogRecord::message and failedCall).
     void log(LogLevel level, const QString &text, const QString &traceback,
-             std::shared_ptr<const Message> message, qint64 payloadBytes);
+             std::shared_ptr<const Message> message, qint64 payloadBytes,
+             FailedCall call = FailedCall::Unknown);
     // Builds the text only when the level is enabled.
     template <typename F> void logLazy(LogLevel level, F &&makeText)
     {

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logrecord.h"
 
+#include "message.h"
+
 #include <QDateTime>
 
 #include <limits>
@@ -39,6 +41,59 @@ std::optional<LogLevel> parseLevel(QStringView text)
     if (t == u"CRITICAL" || t == u"FATAL" || t == u"50")
         return LogLevel::Critical;
     return std::nullopt;
+}
+
+QString failedCallName(FailedCall call)
+{
+    switch (call) {
+    case FailedCall::Unknown:
+        break;
+    case FailedCall::Handler:
+        return QStringLiteral("handler");
+    case FailedCall::Scatter:
+        return QStringLiteral("scatter");
+    case FailedCall::Gather:
+        return QStringLiteral("gather");
+    case FailedCall::HandleStream:
+        return QStringLiteral("handle_stream");
+    }
+    return {};
+}
+
+FailedCall parseFailedCall(QStringView name)
+{
+    const QStringView t = name.trimmed();
+    bool isNumber = false;
+    const int number = t.toInt(&isNumber);
+    if (isNumber)
+        return failedCallFromInt(number);
+    for (FailedCall call :
+         {FailedCall::Handler, FailedCall::Scatter, FailedCall::Gather, FailedCall::HandleStream}) {
+        if (t.compare(failedCallName(call), Qt::CaseInsensitive) == 0)
+            return call;
+    }
+    return FailedCall::Unknown;
+}
+
+FailedCall failedCallFromInt(int value)
+{
+    return value >= 0 && value <= int(FailedCall::HandleStream) ? FailedCall(value)
+                                                                : FailedCall::Unknown;
+}
+
+QString describeFailedCall(const LogRecord &record)
+{
+    if (record.failedCall == FailedCall::Unknown)
+        return {};
+    const qint64 stage = record.message ? qint64(record.message->stage) : 0;
+    if (record.failedCall == FailedCall::Handler && record.message) {
+        const std::string_view entry = currentFunction(*record.message);
+        if (!entry.empty())
+            return QStringLiteral("handler '%1' at stage %2")
+                .arg(QString::fromUtf8(entry.data(), qsizetype(entry.size())))
+                .arg(stage);
+    }
+    return QStringLiteral("%1 at stage %2").arg(failedCallName(record.failedCall)).arg(stage);
 }
 
 QString formatTimestamp(qint64 msecsSinceEpoch)

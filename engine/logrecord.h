@@ -16,6 +16,16 @@ struct Message;
 // Python logging's levels, with the same numbers.
 enum class LogLevel : int { Debug = 10, Info = 20, Warning = 30, Error = 40, Critical = 50 };
 
+// The user function an error record's message was given to (see LogRecord::message); the stage
+// is the message's. Unknown: no message, or a record from a peer that does not say.
+enum class FailedCall : quint8 {
+    Unknown = 0,
+    Handler = 1,
+    Scatter = 2,
+    Gather = 3,
+    HandleStream = 4
+};
+
 // One log record of one server.
 struct LogRecord
 {
@@ -29,6 +39,7 @@ struct LogRecord
     // with its payload cut at kMaxAttachedPayloadBytes; null for other records.
     std::shared_ptr<const Message> message;
     qint64 messagePayloadBytes = 0; // the failing payload's full size (may exceed the copy's)
+    FailedCall failedCall = FailedCall::Unknown; // with message: the function that failed
 };
 
 // Payload bytes an error record keeps of the message that caused it (64 KiB).
@@ -40,6 +51,14 @@ using LogBatch = QList<LogRecord>;
 QString levelName(LogLevel level);
 // Accepts names (any case, WARN too) or Python's numbers; nullopt when unknown.
 std::optional<LogLevel> parseLevel(QStringView text);
+// "handler", "scatter", "gather", "handle_stream"; empty for Unknown.
+QString failedCallName(FailedCall call);
+// The inverse, also of the numbers 0..4 as text; Unknown for anything else.
+FailedCall parseFailedCall(QStringView name);
+// FailedCall from its wire number (control.proto's Record.failed_call); Unknown when out of range.
+FailedCall failedCallFromInt(int value);
+// What failed, for people: "gather at stage 0", "handler 'w.f' at stage 1"; empty when unknown.
+QString describeFailedCall(const LogRecord &record);
 // pylm's line: "2016-08-26 09:41:59,053 - name - LEVEL - text" (local time).
 QString formatTimestamp(qint64 msecsSinceEpoch);
 // The record as pylm prints it; a traceback follows on its own lines.

@@ -35,7 +35,7 @@ public:
         const CallResult result =
             m_runtime->fanOut(LuaRuntime::Global::Scatter, std::move(in), out, error);
         if (result == CallResult::Failed)
-            attachFailedMessage(error, in); // fanOut reads `in`, never moves from it
+            attachFailedMessage(error, in, FailedCall::Scatter); // fanOut never moves from `in`
         return result == CallResult::NotFound ? Dispatcher::scatter(std::move(in), out, error)
                                               : result;
     }
@@ -48,7 +48,7 @@ public:
         const CallResult result =
             m_runtime->fanOut(LuaRuntime::Global::Gather, std::move(in), out, error);
         if (result == CallResult::Failed)
-            attachFailedMessage(error, in);
+            attachFailedMessage(error, in, FailedCall::Gather);
         return result == CallResult::NotFound ? Dispatcher::gather(std::move(in), out, error)
                                               : result;
     }
@@ -60,7 +60,7 @@ public:
     {
         const CallResult result = m_runtime->handleStream(message, topic, error);
         if (result == CallResult::Failed)
-            attachFailedMessage(error, message);
+            attachFailedMessage(error, message, FailedCall::HandleStream);
         return result;
     }
 

@@ -115,6 +115,7 @@ void putAttachedMessage(const LogRecord &in, Record *out)
         copy.payload.resize(std::size_t(kMaxAttachedPayloadBytes));
     out->set_message(encodeMessage(copy));
     out->set_message_payload_bytes(in.messagePayloadBytes);
+    out->set_failed_call(int(in.failedCall));
 }
 
 void takeAttachedMessage(const Record &in, LogRecord *out)
@@ -129,6 +130,7 @@ void takeAttachedMessage(const Record &in, LogRecord *out)
     out->messagePayloadBytes =
         std::max<qint64>(in.message_payload_bytes(), qint64(message->payload.size()));
     out->message = std::move(message);
+    out->failedCall = failedCallFromInt(in.failed_call());
 }
 
 bool isValidLevel(int level)

@@ -124,7 +124,7 @@ bool Router::callUser(const Message &message, bool anyServer, std::vector<std::s
         return false;
     }
     if (result == CallResult::Failed) {
-        attachFailedMessage(error, message);
+        attachFailedMessage(error, message, FailedCall::Handler);
         reportUserError(error);
         return false;
     }
@@ -371,7 +371,7 @@ void Router::reportUserError(const UserError &error)
     ++m_stats.errors;
     const QString &traceback = error.traceback.isEmpty() ? error.text : error.traceback;
     m_logger.log(LogLevel::Error, QStringLiteral("User function gave an error"), traceback,
-                 error.message, error.payloadBytes);
+                 error.message, error.payloadBytes, error.call);
 }
 
 } // namespace qpalm::server

@@ -580,7 +580,15 @@ private Q_SLOTS:
         record.text = QStringLiteral("User function gave an error");
         record.traceback = QStringLiteral("worker.lua:4: boom\nstack traceback: ...");
         record.sequence = 42;
-        records.records << record << record;
+        LogRecord withMessage = record;
+        auto failing = std::make_shared<Message>();
+        failing->function = "m.f";
+        failing->stage = 2;
+        failing->payload = "bad gather";
+        withMessage.message = failing;
+        withMessage.messagePayloadBytes = 10;
+        withMessage.failedCall = FailedCall::Gather;
+        records.records << record << record << withMessage;
         events << records;
         ServerEvent stats;
         stats.type = ServerEvent::Type::Stats;
@@ -654,6 +662,11 @@ private Q_SLOTS:
                 QCOMPARE(a.text, b.text);
                 QCOMPARE(a.traceback, b.traceback);
                 QCOMPARE(a.sequence, b.sequence);
+                QCOMPARE(bool(a.message), bool(b.message));
+                if (b.message)
+                    QCOMPARE(*a.message, *b.message);
+                QCOMPARE(a.messagePayloadBytes, b.messagePayloadBytes);
+                QCOMPARE(a.failedCall, b.failedCall);
             }
             if (event.type == ServerEvent::Type::Stats) {
                 const ServerStats &a = back.stats;

@@ -495,18 +495,25 @@ private Q_SLOTS:
                    QStringList{QStringLiteral("0")});
         QPALM_EVAL(serverClient, "fan_server.foo", "good", 1, QStringList{QStringLiteral("good?")});
 
-        // Each record carries the message its function was given, for Replay.
-        const std::pair<const char *, const char *> expected[] = {{"scatter failed", "bad scatter"},
-                                                                  {"gather failed", "bad gather!"},
-                                                                  {"stream failed", "bad stream?"}};
-        for (const auto &[text, payload] : expected) {
-            QVERIFY2(rig.waitForRecord([text = text, payload = payload](const LogRecord &record) {
+        // Each record carries the message its function was given, and which function that was,
+        // for Replay.
+        struct Expected
+        {
+            const char *text;
+            const char *payload;
+            FailedCall call;
+        };
+        const Expected expected[] = {{"scatter failed", "bad scatter", FailedCall::Scatter},
+                                     {"gather failed", "bad gather!", FailedCall::Gather},
+                                     {"stream failed", "bad stream?", FailedCall::HandleStream}};
+        for (const Expected &e : expected) {
+            QVERIFY2(rig.waitForRecord([e](const LogRecord &record) {
                 return record.level == LogLevel::Error &&
                        record.text.contains(QStringLiteral("User function gave an error")) &&
-                       record.traceback.contains(QLatin1String(text)) && record.message &&
-                       record.message->payload == payload;
+                       record.traceback.contains(QLatin1String(e.text)) && record.message &&
+                       record.message->payload == e.payload && record.failedCall == e.call;
             }),
-                     qPrintable(QLatin1String(text) + u'\n' + rig.dump()));
+                     qPrintable(QLatin1String(e.text) + u'\n' + rig.dump()));
         }
     }
 
@@ -532,7 +539,9 @@ private Q_SLOTS:
             return record.server == QStringLiteral("werr_worker") &&
                    record.level == LogLevel::Error &&
                    record.text.contains(QStringLiteral("User function gave an error")) &&
-                   (record.text + record.traceback).contains(QStringLiteral("bad worker input"));
+                   (record.text + record.traceback).contains(QStringLiteral("bad worker input")) &&
+                   record.failedCall == FailedCall::Handler && record.message &&
+                   record.message->payload == "raise";
         }),
                  qPrintable(rig.dump()));
         QTRY_VERIFY_WITH_TIMEOUT(worker->stats().errors >= 1, 5000);

@@ -132,6 +132,7 @@ void TestIncidentBundle::bundleFromARealCluster()
     const QJsonObject m = QJsonDocument::fromJson(replay.first()).object();
     QCOMPARE(m[QStringLiteral("function")].toString(), QStringLiteral("srv.foo"));
     QCOMPARE(m[QStringLiteral("cache")].toString(), QStringLiteral("k7"));
+    QCOMPARE(m[QStringLiteral("call")].toString(), QStringLiteral("handler"));
     QCOMPARE(QByteArray::fromBase64(m[QStringLiteral("payloadBase64")].toString().toLatin1()),
              QByteArray("bad"));
     QCOMPARE(m[QStringLiteral("truncated")].toBool(), false);

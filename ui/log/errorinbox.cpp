@@ -191,6 +191,8 @@ QVariant ErrorInboxModel::data(const QModelIndex &index, int role) const
     case MessageSummaryRole:
         return g.failedMessage ? describeMessage(*g.failedMessage, g.messagePayloadBytes)
                                : QString();
+    case FailedCallRole:
+        return int(g.failedCall);
     }
     return {};
 }
@@ -239,6 +241,8 @@ void ErrorInboxModel::appendRecords(const LogBatch &records)
             g.failedMessage = r.message;
             g.messagePayloadBytes = r.messagePayloadBytes;
             g.messageServer = r.server;
+            g.failedCall = r.failedCall;
+            g.failedCallText = describeFailedCall(r);
         }
     };
 
@@ -273,6 +277,8 @@ void ErrorInboxModel::appendRecords(const LogBatch &records)
         g.failedMessage = r.message;
         g.messagePayloadBytes = r.messagePayloadBytes;
         g.messageServer = r.message ? r.server : QString();
+        g.failedCall = r.message ? r.failedCall : FailedCall::Unknown;
+        g.failedCallText = r.message ? describeFailedCall(r) : QString();
         addedRow.insert(key, int(added.size()));
         added.append(std::move(g));
     }

@@ -48,6 +48,7 @@ public:
         TracebackRole,               // QString, the latest record's traceback
         HasMessageRole,              // bool, a failing message is kept for Replay
         MessageSummaryRole,          // QString, that message's fields and payload, for display
+        FailedCallRole,              // int (FailedCall), the function that message was given to
     };
 
     struct Group
@@ -64,6 +65,8 @@ public:
         std::shared_ptr<const Message> failedMessage;
         qint64 messagePayloadBytes = 0;
         QString messageServer;
+        FailedCall failedCall = FailedCall::Unknown; // the function that message was given to
+        QString failedCallText;                      // describeFailedCall of that record
     };
     static constexpr int MaxServersListed = 8; // shown in the Servers column
     static constexpr int MaxServersTracked = 256;

@@ -137,6 +137,8 @@ IncidentBundle IncidentBundle::collect(const LogModel &log, const ErrorInboxMode
         QJsonObject o;
         o[QStringLiteral("server")] = g.messageServer;
         o[QStringLiteral("error")] = g.message;
+        // Which function failed on it (handler, scatter, gather, handle_stream; empty: unknown).
+        o[QStringLiteral("call")] = failedCallName(g.failedCall);
         o[QStringLiteral("pipeline")] = QString::fromStdString(m.pipeline);
         o[QStringLiteral("client")] = QString::fromStdString(m.client);
         o[QStringLiteral("stage")] = qint64(m.stage);
