@@ -5,10 +5,12 @@
 #include "curvegate.h"
 #include "localendpoints.h"
 #include "message.h"
+#include "serverconfig.h"
 #include "zmqsupport.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 namespace qpalm {
 
@@ -52,9 +54,67 @@ bool pollUnlessInterrupted(zmq::pollitem_t *items, std::size_t count, qint64 tim
 }
 } // namespace
 
+// Handshake events of one socket over tcp or ipc (inproc has none): a CURVE refusal, a mechanism
+// mismatch or a peer that hangs up mid-handshake ends a wait at once instead of at its timeout.
+class Client::HandshakeWatch
+{
+public:
+    static constexpr int kEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_DISCONNECTED;
+
+    // Call before socket connects.
+    explicit HandshakeWatch(zmq::socket_t &socket)
+    {
+        const std::string endpoint = "inproc://qpalm-client-handshake-" + newUuid();
+        if (zmq_socket_monitor(socket.handle(), endpoint.c_str(), kEvents) != 0)
+            return;
+        m_monitor.emplace(makeSocket(zmq::socket_type::pair));
+        m_monitor->connect(endpoint);
+    }
+    void *handle() { return m_monitor ? m_monitor->handle() : nullptr; }
+    bool succeeded() const { return m_succeeded; }
+    // Reads pending events; true (with the event and its value) once a handshake failed.
+    bool failed(int *event, int *value)
+    {
+        std::vector<zmq::message_t> frames;
+        while (m_monitor && receiveFrames(*m_monitor, frames)) {
+            if (frames.empty() || frames[0].size() < 6)
+                continue;
+            quint16 id = 0;
+            qint32 detail = 0;
+            std::memcpy(&id, frames[0].data(), sizeof id);
+            std::memcpy(&detail, static_cast<const char *>(frames[0].data()) + 2, sizeof detail);
+            if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+                m_succeeded = true;
+            } else if (id != ZMQ_EVENT_DISCONNECTED || !m_succeeded) {
+                // A hang-up before any handshake succeeded: the server dropped our hello (with
+                // CURVE, a server key that is not its own). Twice, to let a restart through.
+                if (id == ZMQ_EVENT_DISCONNECTED && ++m_hangups < 2)
+                    continue;
+                m_event = id;
+                m_value = detail;
+            }
+        }
+        if (m_event == 0)
+            return false;
+        *event = m_event;
+        *value = m_value;
+        return true;
+    }
+
+private:
+    std::optional<zmq::socket_t> m_monitor;
+    bool m_succeeded = false;
+    int m_hangups = 0;
+    int m_event = 0;
+    int m_value = 0;
+};
+
 struct Client::Sockets
 {
     std::optional<zmq::socket_t> db;
+    std::optional<HandshakeWatch> dbWatch;
     std::optional<zmq::socket_t> push;
     std::optional<zmq::socket_t> sub;
     LocalLink dbLink;
@@ -82,6 +142,32 @@ Client::Client(Options options)
 }
 
 Client::~Client() = default;
+
+void Client::Options::useClusterKeys(const DataSecurity &security)
+{
+    curvePublicKey = security.publicKey.toStdString();
+    curveSecretKey = security.secretKey.toStdString();
+    curveServerKey = security.isSet() ? curvePublicKey : std::string();
+}
+
+std::string Client::refusal(const std::string &address, int event, int value) const
+{
+    const std::string server = "the server at " + address;
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        return server + " refused this client's key: it is neither its cluster's key nor an "
+                        "authorized one";
+    // A plaintext (NULL) handshake fails only on a mechanism mismatch, which either side may
+    // notice first (the other then sees the connection drop).
+    if (m_options.curveServerKey.empty())
+        return server + " refused a plaintext handshake: it requires CURVE (its cluster has "
+                        "data_security); give this client a key pair the cluster accepts and the "
+                        "cluster's public key";
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+        value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+        return server + " does not use CURVE (no data_security), but this client does";
+    return "the CURVE handshake with " + server +
+           " failed: is the server key its cluster's public key?";
+}
 
 bool Client::connect()
 {
@@ -128,8 +214,10 @@ std::optional<std::string> Client::cacheRequest(const std::string &verb, const s
                                                 const std::string &key)
 {
     if (!m_sockets->db) {
+        m_sockets->dbWatch.reset();
         m_sockets->db.emplace(makeSocket(zmq::socket_type::req));
         secure(*m_sockets->db);
+        m_sockets->dbWatch.emplace(*m_sockets->db);
         connectPreferLocal(*m_sockets->db, m_options.dbAddress, &m_sockets->dbLink);
     }
     m_sockets->refresh();
@@ -141,12 +229,28 @@ std::optional<std::string> Client::cacheRequest(const std::string &verb, const s
     request.cache = key;
     const std::string bytes = encodeMessage(request);
     (void)m_sockets->db->send(zmq::buffer(bytes), zmq::send_flags::none);
-    zmq::pollitem_t item{m_sockets->db->handle(), 0, ZMQ_POLLIN, 0};
-    if (!pollUnlessInterrupted(&item, 1, m_options.timeoutMs, m_interrupt)) {
-        m_error = "cancelled";
-        m_sockets->db.reset(); // a REQ that lost its reply is unusable
-        return std::nullopt;
+    HandshakeWatch &watch = *m_sockets->dbWatch;
+    zmq::pollitem_t items[2] = {{m_sockets->db->handle(), 0, ZMQ_POLLIN, 0},
+                                {watch.handle(), 0, ZMQ_POLLIN, 0}};
+    const std::size_t count = !watch.succeeded() && watch.handle() ? 2 : 1;
+    const qint64 deadline = steadyMs() + m_options.timeoutMs;
+    int event = 0;
+    int value = 0;
+    while (true) {
+        if (!pollUnlessInterrupted(items, count, deadline - steadyMs(), m_interrupt)) {
+            m_error = "cancelled";
+            m_sockets->db.reset(); // a REQ that lost its reply is unusable
+            return std::nullopt;
+        }
+        if ((items[0].revents & ZMQ_POLLIN) || steadyMs() >= deadline)
+            break;
+        if (count == 2 && (items[1].revents & ZMQ_POLLIN) && watch.failed(&event, &value)) {
+            m_error = refusal(m_options.dbAddress, event, value);
+            m_sockets->db.reset();
+            return std::nullopt;
+        }
     }
+    const zmq::pollitem_t &item = items[0];
     if (!(item.revents & ZMQ_POLLIN)) {
         m_error = "timed out after " + std::to_string(m_options.timeoutMs) +
                   " ms waiting for the cache at " + m_options.dbAddress;
@@ -205,10 +309,7 @@ bool Client::ensureStreams()
     sub.set(zmq::sockopt::rcvhwm, 0);
 
     // Watch the subscriber's handshake so the subscription is on its way before the first request.
-    const std::string monitorEndpoint = "inproc://qpalm-client-monitor-" + newUuid();
-    zmq_socket_monitor(sub.handle(), monitorEndpoint.c_str(), ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
-    zmq::socket_t monitor = makeSocket(zmq::socket_type::pair);
-    monitor.connect(monitorEndpoint);
+    std::optional<HandshakeWatch> watch(std::in_place, sub);
     bool local = false;
     try {
         local = connectPreferLocal(sub, m_options.subAddress, &m_sockets->subLink);
@@ -216,16 +317,29 @@ bool Client::ensureStreams()
         m_error = "cannot connect to " + m_options.subAddress + ": " + e.what();
         return false;
     }
-    zmq::pollitem_t item{monitor.handle(), 0, ZMQ_POLLIN, 0};
     bool interrupted = false;
-    if (!local) // an inproc pipe is attached at connect; tcp needs its handshake first
-        interrupted = !pollUnlessInterrupted(&item, 1, m_options.timeoutMs, m_interrupt);
+    int event = 0;
+    int value = 0;
+    bool refused = false;
+    const qint64 deadline = steadyMs() + m_options.timeoutMs;
+    // An inproc pipe is attached at connect; tcp needs its handshake first.
+    while (!local && !interrupted && !refused && !watch->succeeded() && steadyMs() < deadline) {
+        zmq::pollitem_t item{watch->handle(), 0, ZMQ_POLLIN, 0};
+        interrupted = !pollUnlessInterrupted(&item, 1, deadline - steadyMs(), m_interrupt);
+        refused = !interrupted && watch->failed(&event, &value);
+    }
+    const bool reached = local || watch->succeeded();
     zmq_socket_monitor(sub.handle(), nullptr, 0);
+    watch.reset();
     if (interrupted) {
         m_error = "cancelled";
         return false;
     }
-    if (!local && !(item.revents & ZMQ_POLLIN)) {
+    if (refused) {
+        m_error = refusal(m_options.subAddress, event, value);
+        return false;
+    }
+    if (!reached) {
         m_error = "could not reach the publisher at " + m_options.subAddress;
         return false;
     }

@@ -15,6 +15,8 @@ class socket_t;
 
 namespace qpalm {
 
+struct DataSecurity;
+
 // A pylm-compatible client; use each instance from one thread only.
 class Client
 {
@@ -31,6 +33,9 @@ public:
         std::string curvePublicKey;
         std::string curveSecretKey;
         std::string curveServerKey; // the cluster's public key
+
+        // CURVE with a data_security cluster's own key pair (what its servers use); unset: none.
+        void useClusterKeys(const DataSecurity &security);
     };
 
     explicit Client(Options options);
@@ -74,7 +79,10 @@ public:
 
 private:
     struct Sockets;
+    class HandshakeWatch;
     void secure(zmq::socket_t &socket) const; // a CURVE client when the options say so
+    // Why the handshake with address failed (a monitor event), as a sentence for lastError().
+    std::string refusal(const std::string &address, int event, int value) const;
     std::optional<std::string> cacheRequest(const std::string &verb, const std::string &payload,
                                             const std::string &key = {});
     bool ensureStreams();

@@ -100,6 +100,12 @@ Client *ClientWorker::clientFor(const ClientEndpoint &endpoint, bool streams, QS
         options.dbAddress = toStd(endpoint.dbAddress);
         options.subAddress = toStd(endpoint.subAddress);
         options.timeoutMs = std::max(1, endpoint.timeoutMs);
+        if (!endpoint.curveSecretKey.isEmpty()) {
+            DataSecurity keys;
+            keys.publicKey = endpoint.curvePublicKey;
+            keys.secretKey = endpoint.curveSecretKey;
+            options.useClusterKeys(keys);
+        }
         m_client = std::make_unique<Client>(std::move(options));
         m_endpoint = endpoint;
     }
@@ -439,6 +445,9 @@ ClientEndpoint endpointFor(const ServerHandle *server, QString *error)
         why = QObject::tr("No server chosen.");
     } else {
         endpoint.serverName = server->name();
+        // A server of a data_security cluster (a child or another host's) takes CURVE only.
+        endpoint.curvePublicKey = server->config().dataSecurity.publicKey;
+        endpoint.curveSecretKey = server->config().dataSecurity.secretKey;
         if (server->state() != ServerHandle::State::Running)
             why = QObject::tr("Server '%1' is not running; start it first.").arg(server->name());
         else if ((endpoint.dbAddress = server->address(QStringLiteral("db_address"))).isEmpty())

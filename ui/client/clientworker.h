@@ -28,6 +28,9 @@ struct ClientEndpoint
     QString dbAddress;
     QString subAddress;   // empty: the server's own pub_address (read from its cache)
     int timeoutMs = 5000; // per reply and per cache request
+    // CURVE (Z85) for a data_security cluster: the cluster's key pair; empty: plaintext.
+    QByteArray curvePublicKey;
+    QByteArray curveSecretKey;
 
     bool operator==(const ClientEndpoint &) const = default;
 };
