@@ -50,9 +50,20 @@ void WorkerPool::send(zmq::message_t &&task)
 
 bool WorkerPool::dispatch(Waiting &task, qint64 now)
 {
+    // The PUSH socket (pylm workers, plain qpalm workers) takes its turn in the round robin as
+    // one more worker, as in pylm's own master where every worker gets a share: a PUSH without
+    // connected peers refuses at once, so a cluster of reliable workers alone loses nothing.
     const std::size_t n = m_peers.size();
-    for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t i = (m_next + k) % n;
+    const std::size_t slots = n + (push ? 1 : 0);
+    for (std::size_t k = 0; k < slots; ++k) {
+        const std::size_t i = (m_next + k) % slots;
+        if (i == n) {
+            if (sendPush(task.bytes)) {
+                m_next = i + 1;
+                return true;
+            }
+            continue;
+        }
         if (!hasCredit(m_peers[i], now))
             continue;
         if (task.id == 0)
@@ -62,14 +73,16 @@ bool WorkerPool::dispatch(Waiting &task, qint64 now)
             return true;
         }
     }
-    if (push) {
-        try {
-            if (push->send(task.bytes, zmq::send_flags::dontwait))
-                return true;
-        } catch (const zmq::error_t &e) {
-            m_logger.error(QStringLiteral("Sending to worker_push_address failed: %1")
-                               .arg(QString::fromUtf8(e.what())));
-        }
+    return false;
+}
+
+bool WorkerPool::sendPush(zmq::message_t &bytes)
+{
+    try {
+        return bool(push->send(bytes, zmq::send_flags::dontwait));
+    } catch (const zmq::error_t &e) {
+        m_logger.error(QStringLiteral("Sending to worker_push_address failed: %1")
+                           .arg(QString::fromUtf8(e.what())));
     }
     return false;
 }

@@ -85,8 +85,9 @@ private:
 
     Peer *peerOf(std::string_view identity);
     bool hasCredit(const Peer &peer, qint64 now) const;
-    // Sends one waiting task to a reliable worker with credit, else to the PUSH socket.
+    // Sends one waiting task to the next in turn: a reliable worker with credit or the PUSH socket.
     bool dispatch(Waiting &task, qint64 now);
+    bool sendPush(zmq::message_t &bytes);
     bool sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes);
     void sendControl(Peer &peer, char type);
     void sendWho(const zmq::message_t &identity);
