@@ -49,7 +49,7 @@ bool isPublishedCacheKey(const QByteArray &key)
                                              "worker_pull_address",
                                              "worker_push_address",
                                              "worker_reliable_address"};
-    return published.contains(key);
+    return published.contains(key) || key.startsWith("sub_address_"); // a Sink's, per input
 }
 
 QByteArray cacheSnapshotJson(const CacheSnapshot &snapshot)

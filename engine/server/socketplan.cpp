@@ -205,6 +205,8 @@ bool ServerSockets::open(Cache &cache, QString *error)
         inputs.back().set(zmq::sockopt::subscribe, m_config.previous.value(0).toStdString());
         if (!connectInput(QStringLiteral("sub_address"), m_config.subAddress, error))
             return false;
+        // pylm's Pipeline and Hub publish where they listen too.
+        cache.set("sub_address", m_config.subAddress.toStdString());
     } else if (plan.subscribesMany) {
         for (int i = 0; i < m_config.subAddresses.size(); ++i) {
             inputs.push_back(makeSocket(zmq::socket_type::sub));
@@ -213,6 +215,9 @@ bool ServerSockets::open(Cache &cache, QString *error)
             if (!connectInput(QStringLiteral("sub_addresses[%1]").arg(i),
                               m_config.subAddresses.at(i), error))
                 return false;
+            // pylm's Sink: one key per address, sub_address_0, sub_address_1, ...
+            cache.set("sub_address_" + std::to_string(i),
+                      m_config.subAddresses.at(i).toStdString());
         }
     }
 
