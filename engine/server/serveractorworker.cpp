@@ -42,7 +42,9 @@ bool ServerActor::configureWorker(QString *error)
             return false;
         }
         into = reachableFrom(*value, m_config.dbAddress.toStdString());
-        m_logger.info(QStringLiteral("Got %1: %2").arg(QString::fromLatin1(key), fromStd(into)));
+        // pylm's Worker words it so: "Got worker push address: tcp://..."
+        m_logger.info(QStringLiteral("Got %1: %2")
+                          .arg(QString::fromLatin1(key).replace(u'_', u' '), fromStd(into)));
         return true;
     };
     std::string pushAddress;

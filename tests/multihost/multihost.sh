@@ -34,7 +34,7 @@ spawn B b.log "$SERVER" "$WORK/host-b.json"
 wait_for b.log "ready" 5
 
 # The workers read the master's addresses from its cache (0.0.0.0) and reached it on host A.
-grep -q "Got worker_push_address: tcp://$HOST_A_IP:5559" "$WORK/b.log" || fail "host B did not reach host A"
+grep -q "Got worker push address: tcp://$HOST_A_IP:5559" "$WORK/b.log" || fail "host B did not reach host A"
 
 on B "$CLIENT" --db "tcp://$HOST_A_IP:5555" --server master --timeout 5000 \
   job master.work $(seq -f "job-%g" 1 40) > "$WORK/replies.txt"
