@@ -15,6 +15,7 @@ Modes (see --help of each):
   worker   pylm's Worker: configure from the master's cache, serve tasks until terminated
            (--pylm-log: logs as pylm does, with a Python traceback for the payload 'boom')
   server   pylm's Server(pipelined=True): bind PULL, PUB and a cache, serve until terminated
+  cache    read keys from a server's cache as pylm's Client.get does, print them as JSON
 """
 
 import argparse
@@ -224,6 +225,14 @@ def run_client(args):
     return 0 if len(replies) == expected else 4
 
 
+def run_cache(args):
+    # pylm's Pipeline, Hub and Sink keep where they listen in their cache too (sub_address,
+    # sub_address_0, ...), beside name and what they bind; a pylm user may read them.
+    cache = CacheClient(args.db, args.server, args.timeout_ms)
+    say(json.dumps({key: text(cache.get(key)) for key in args.keys}))
+    return 0
+
+
 def run_worker(args):
     cache = CacheClient(args.db, '_', args.timeout_ms)
     push_address = text(cache.get('worker_push_address'))  # where the master pushes tasks
@@ -369,11 +378,17 @@ def main():
     server = modes.add_parser('server', help="pylm's Server(pipelined=True)")
     server.add_argument('--name', required=True)
 
+    cache = modes.add_parser('cache', help="read cache keys as pylm's Client.get")
+    cache.add_argument('--db', required=True)
+    cache.add_argument('--server', required=True)
+    cache.add_argument('--timeout-ms', type=int, default=10000)
+    cache.add_argument('keys', nargs='+')
+
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, stop_on_signal)
     signal.signal(signal.SIGINT, stop_on_signal)
     runners = {'encode': run_encode, 'decode': run_decode, 'client': run_client,
-               'worker': run_worker, 'server': run_server}
+               'worker': run_worker, 'server': run_server, 'cache': run_cache}
     try:
         return runners[args.mode](args)
     finally:

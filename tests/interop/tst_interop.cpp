@@ -361,7 +361,100 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(hub->stats().messagesIn, quint64(30), 5000);
     }
 
+    void mixedWorkersShareAJob()
+    {
+        // A pylm Worker beside a qpalm worker (on the reliable path) under one qpalm master: as
+        // under pylm's own master, both get a share of a job, not the pylm one only the overflow.
+        auto workerHandlers = newHandlers();
+        workerHandlers->add("tag", tagHandler());
+        Rig rig;
+        QPALM_START(master, rig, masterConfig(QStringLiteral("share_master")));
+        const QString db = master->address(QStringLiteral("db_address"));
+        QPALM_START(cw, rig, workerConfig(QStringLiteral("cw"), db, workerHandlers));
+        Q_UNUSED(cw);
+        Peer pyw({QStringLiteral("worker"), QStringLiteral("--db"), db, QStringLiteral("--name"),
+                  QStringLiteral("pyw")});
+        QVERIFY2(!pyw.waitForLine(QStringLiteral("READY")).isEmpty(), qPrintable(pyw.describe()));
+        QTRY_VERIFY_WITH_TIMEOUT(logged(rig, QStringLiteral("Worker 'cw' joined")), 5000);
+        // pylm's Worker words its configuration so; a qpalm worker says the same.
+        QVERIFY(logged(rig, QStringLiteral("Got worker push address: tcp://")));
+        QVERIFY(logged(rig, QStringLiteral("Got worker pull address: tcp://")));
+
+        QPALM_CLIENT(client, rig, master, QString());
+        std::vector<std::string> payloads;
+        for (int i = 0; i < 60; ++i)
+            payloads.push_back(std::to_string(i));
+        const auto replies = client->job("share_master.tag", payloads, 1);
+        QVERIFY2(replies.has_value(),
+                 (client->lastError() + "\n" + pyw.describe().toStdString()).c_str());
+        QMap<QString, int> perWorker;
+        QSet<QString> seen;
+        for (const std::string &reply : *replies) {
+            const QString text = qstr(reply);
+            perWorker[text.section(u':', 0, 0)] += 1;
+            seen.insert(text.section(u':', 1));
+        }
+        QCOMPARE(seen.size(), 60);
+        QVERIFY2(perWorker.value(QStringLiteral("pyw")) >= 10 &&
+                     perWorker.value(QStringLiteral("cw")) >= 10,
+                 qPrintable(QStringLiteral("pyw %1, cw %2")
+                                .arg(perWorker.value(QStringLiteral("pyw")))
+                                .arg(perWorker.value(QStringLiteral("cw")))));
+    }
+
+    void subscribersPresetWhereTheyListen()
+    {
+        // pylm's Pipeline and Hub preset sub_address in their cache, its Sink sub_address_0,
+        // sub_address_1, ...: a pylm client reading them finds them on qpalm's servers too.
+        auto handlers = newHandlers();
+        handlers->add("foo", tagHandler());
+        Rig rig;
+        ServerConfig sourceConfig = serverConfig(QStringLiteral("source"), handlers);
+        sourceConfig.pipelined = true;
+        QPALM_START(source, rig, sourceConfig);
+        const QString pub = source->address(QStringLiteral("pub_address"));
+        QPALM_START(
+            pipe, rig,
+            pipelineConfig(QStringLiteral("pipe"), pub, QStringLiteral("source"), handlers));
+        QPALM_START(hub, rig, hubConfig(QStringLiteral("hub"), pub, QStringLiteral("source")));
+        QPALM_START(sink, rig,
+                    sinkConfig(QStringLiteral("sink"),
+                               {pub, pipe->address(QStringLiteral("pub_address"))},
+                               {QStringLiteral("source"), QStringLiteral("pipe")}, handlers));
+        const auto cacheOf = [](const ServerHandle *server, const QStringList &keys) {
+            Peer peer(QStringList{QStringLiteral("cache"), QStringLiteral("--db"),
+                                  server->address(QStringLiteral("db_address")),
+                                  QStringLiteral("--server"), server->name()} +
+                      keys);
+            peer.waitForFinished(20000);
+            return QJsonDocument::fromJson(peer.lines().value(0).toUtf8()).object();
+        };
+        const QJsonObject ofPipe =
+            cacheOf(pipe, {QStringLiteral("sub_address"), QStringLiteral("pub_address")});
+        QCOMPARE(ofPipe.value(QStringLiteral("sub_address")).toString(), pub);
+        QCOMPARE(ofPipe.value(QStringLiteral("pub_address")).toString(),
+                 pipe->address(QStringLiteral("pub_address")));
+        QCOMPARE(cacheOf(hub, {QStringLiteral("sub_address")})
+                     .value(QStringLiteral("sub_address"))
+                     .toString(),
+                 pub);
+        const QJsonObject ofSink =
+            cacheOf(sink, {QStringLiteral("sub_address_0"), QStringLiteral("sub_address_1")});
+        QCOMPARE(ofSink.value(QStringLiteral("sub_address_0")).toString(), pub);
+        QCOMPARE(ofSink.value(QStringLiteral("sub_address_1")).toString(),
+                 pipe->address(QStringLiteral("pub_address")));
+    }
+
 private:
+    static bool logged(const Rig &rig, const QString &text)
+    {
+        for (const LogRecord &record : rig.records()) {
+            if (record.text.contains(text))
+                return true;
+        }
+        return false;
+    }
+
     // What peer.py's client did with the cache, exactly as pylm's Client does it.
     void checkCacheReport(const QJsonObject &report, const ServerHandle *server)
     {
