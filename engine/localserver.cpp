@@ -21,6 +21,7 @@ const int kMetaTypes = [] {
     qRegisterMetaType<qpalm::ServerStats>();
     qRegisterMetaType<qpalm::ServerHandle::State>();
     qRegisterMetaType<qpalm::ScriptSource>();
+    qRegisterMetaType<qpalm::CallReplayResult>();
     return 0;
 }();
 } // namespace
@@ -186,16 +187,60 @@ void LocalServer::reloadScript(const ScriptSource &script)
     sendCommand(command);
 }
 
-void LocalServer::sendCommand(ServerCommand command)
+quint64 LocalServer::sendCommand(ServerCommand command)
 {
     if (!m_pipe)
-        return;
+        return 0;
     command.sequence = ++m_commandSequence;
     const std::string bytes = control::encodeCommand(command);
     try {
-        (void)m_pipe->send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+        if (m_pipe->send(zmq::buffer(bytes), zmq::send_flags::dontwait))
+            return command.sequence;
     } catch (const zmq::error_t &) {
         // The run is over; its Stopped event tells the rest.
+    }
+    return 0;
+}
+
+quint64 LocalServer::replayCall(FailedCall call, const Message &message, QString *why)
+{
+    QString reason;
+    if (call != FailedCall::Gather && call != FailedCall::HandleStream)
+        reason = tr("only gather and handle_stream run on a recorded input");
+    else if (m_state == State::Hung)
+        reason = tr("server '%1' is hung (a call is stuck); it would not run the replay until "
+                    "that call returns")
+                     .arg(m_config.name);
+    else if (m_state != State::Running || !m_pipe)
+        reason = tr("server '%1' is not running; start it to replay").arg(m_config.name);
+    quint64 id = 0;
+    if (reason.isEmpty()) {
+        ServerCommand command;
+        command.type = ServerCommand::Type::ReplayCall;
+        command.call = call;
+        command.message = message;
+        id = sendCommand(std::move(command));
+        if (id == 0)
+            reason =
+                tr("server '%1' did not take the command (its queue is full)").arg(m_config.name);
+    }
+    if (id == 0) {
+        if (why)
+            *why = reason;
+        return 0;
+    }
+    m_pendingReplays.append({id, call});
+    return id;
+}
+
+void LocalServer::failPendingReplays(const QString &reason)
+{
+    const auto pending = std::exchange(m_pendingReplays, {});
+    for (const auto &[id, call] : pending) {
+        CallReplayResult result;
+        result.call = call;
+        result.text = reason;
+        Q_EMIT callReplayed(id, result);
     }
 }
 
@@ -266,8 +311,26 @@ void LocalServer::onEvent(const ServerEvent &event)
             setState(State::Running);
         break;
     case ServerEvent::Type::CommandRejected:
+        for (qsizetype i = 0; i < m_pendingReplays.size(); ++i) {
+            if (m_pendingReplays.at(i).first == event.commandSequence) {
+                CallReplayResult result;
+                result.call = m_pendingReplays.takeAt(i).second;
+                result.text = event.text;
+                Q_EMIT callReplayed(event.commandSequence, result);
+                return;
+            }
+        }
         qWarning("server '%s' rejected a command: %s", qPrintable(m_config.name),
                  qPrintable(event.text));
+        break;
+    case ServerEvent::Type::CallReplayed:
+        for (qsizetype i = 0; i < m_pendingReplays.size(); ++i) {
+            if (m_pendingReplays.at(i).first == event.commandSequence) {
+                m_pendingReplays.removeAt(i);
+                Q_EMIT callReplayed(event.commandSequence, event.replay);
+                break;
+            }
+        }
         break;
     }
 }
@@ -279,6 +342,7 @@ void LocalServer::releaseRun()
     for (const ScriptSource &source : unanswered)
         Q_EMIT scriptReloadFailed(QStringLiteral("server '%1' stopped before reloading %2")
                                       .arg(m_config.name, source.name));
+    failPendingReplays(tr("server '%1' stopped before the replay ran").arg(m_config.name));
 }
 
 void LocalServer::setState(State state)

@@ -34,6 +34,9 @@ public:
     ServerStats stats() const override { return m_stats; }
     quint64 generation() const override { return m_generation; }
     ScriptSource runningScript() const override { return m_runningScript; }
+    bool canReplayCalls() const override { return true; }
+    quint64 replayCall(qpalm::FailedCall call, const qpalm::Message &message,
+                       QString *why) override;
 
     void start() override;
     void stop() override;
@@ -44,7 +47,10 @@ private:
     // ActorEvents, on the actor thread: queued to onEvent on this object's thread.
     void deliver(ServerEvent &&event) override;
     void onEvent(const ServerEvent &event);
-    void sendCommand(ServerCommand command);
+    // Sends it with the next sequence number, which it returns.
+    quint64 sendCommand(ServerCommand command);
+    // Ends every replayCall not answered yet with reason (the run is over).
+    void failPendingReplays(const QString &reason);
     void setState(State state);
     void failLater(const QString &reason);
     void releaseRun();
@@ -61,6 +67,7 @@ private:
     std::unique_ptr<zmq::socket_t> m_pipe; // this thread's end of the run's command pipe
     QList<ScriptSource> m_pendingReloads;  // sent, not answered yet, in order
     ScriptSource m_runningScript;          // what the current (or last) run serves
+    QList<std::pair<quint64, FailedCall>> m_pendingReplays; // replayCall ids not answered yet
 };
 
 } // namespace qpalm

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "callreplayresult.h"
 #include "logrecord.h"
 #include "serverconfig.h"
 #include "serverstats.h"
@@ -41,6 +42,20 @@ public:
     virtual QString hostLabel() const { return {}; }
     // The script the current (or last) run serves: what it started or was last reloaded with.
     virtual ScriptSource runningScript() const { return config().script; }
+    // True when replayCall can run gather or handle_stream on this server (its threads are in
+    // this process); false for child, remote and external ones.
+    virtual bool canReplayCalls() const { return false; }
+    // Runs the current script's gather or handle_stream (call) on message, a recorded input that
+    // failed, without sending anything; callReplayed follows with the id returned. 0 (nothing
+    // follows) with the reason in why when it cannot run here or now.
+    virtual quint64 replayCall(qpalm::FailedCall call, const qpalm::Message &message, QString *why)
+    {
+        Q_UNUSED(call);
+        Q_UNUSED(message);
+        if (why)
+            *why = tr("server '%1' does not run in this process").arg(name());
+        return 0;
+    }
 
 public Q_SLOTS:
     // Returns at once; started or failed follows. Does nothing while starting or running.
@@ -71,6 +86,8 @@ Q_SIGNALS:
     // Caller's thread: a script reload took effect (name of the script), or failed.
     void scriptReloaded(const QString &scriptName);
     void scriptReloadFailed(const QString &reason);
+    // Caller's thread: a replayCall ended (or could not run, e.g. the server stopped first).
+    void callReplayed(quint64 id, const qpalm::CallReplayResult &result);
 };
 
 } // namespace qpalm

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "callreplayresult.h"
 #include "logrecord.h"
 #include "scriptsource.h"
 #include "serverstats.h"
@@ -14,11 +15,13 @@ namespace qpalm {
 // What a handle asks of its server; travels as control.proto's Command.
 struct ServerCommand
 {
-    enum class Type { Stop, SetLevel, ReloadScript, Status };
+    enum class Type { Stop, SetLevel, ReloadScript, Status, ReplayCall };
     Type type = Type::Status;
     quint64 sequence = 0;
-    LogLevel level = LogLevel::Info; // SetLevel
-    ScriptSource script;             // ReloadScript (name + content)
+    LogLevel level = LogLevel::Info;       // SetLevel
+    ScriptSource script;                   // ReloadScript (name + content)
+    FailedCall call = FailedCall::Unknown; // ReplayCall: gather or handle_stream
+    Message message;                       // ReplayCall: the recorded input
 };
 
 // What a server reports; travels as control.proto's Event.
@@ -33,8 +36,9 @@ struct ServerEvent
         ScriptReloaded,
         ScriptReloadFailed,
         CommandRejected,
-        CallStuck,   // a user call runs past its limit + the stuck bound (text: the record)
-        CallReturned // the stuck call returned after all
+        CallStuck,    // a user call runs past its limit + the stuck bound (text: the record)
+        CallReturned, // the stuck call returned after all
+        CallReplayed  // a ReplayCall ran (commandSequence: that command; replay: the outcome)
     };
     Type type = Type::Stopped;
     quint64 sequence = 0;             // per run, from 1
@@ -43,9 +47,10 @@ struct ServerEvent
     QString text;                     // Failed / ScriptReloadFailed / CommandRejected: reason;
                                       // CallStuck: what is stuck;
                                       // ScriptReloaded: the script's name
-    quint64 commandSequence = 0;      // CommandRejected
+    quint64 commandSequence = 0;      // CommandRejected, CallReplayed
     LogBatch records;                 // Records
     ServerStats stats;                // Stats
+    CallReplayResult replay;          // CallReplayed
 };
 
 // Where a server actor reports to; implemented by its handle. deliver() is called on the actor

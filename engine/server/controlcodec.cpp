@@ -158,6 +158,10 @@ std::string encodeCommand(const ServerCommand &command)
     case ServerCommand::Type::Status:
         proto.mutable_status();
         break;
+    case ServerCommand::Type::ReplayCall:
+        proto.mutable_replay_call()->set_call(int(command.call));
+        proto.mutable_replay_call()->set_message(encodeMessage(command.message));
+        break;
     }
     return proto.SerializeAsString();
 }
@@ -197,6 +201,24 @@ bool decodeCommand(std::string_view bytes, ServerCommand *command, QString *erro
     case Command::kStatus:
         out.type = ServerCommand::Type::Status;
         break;
+    case Command::kReplayCall: {
+        const FailedCall call = failedCallFromInt(proto.replay_call().call());
+        if (call != FailedCall::Gather && call != FailedCall::HandleStream) {
+            if (error)
+                *error = QStringLiteral("replay of call %1: only gather (3) and handle_stream (4) "
+                                        "run on a recorded input")
+                             .arg(proto.replay_call().call());
+            return false;
+        }
+        if (!decodeMessage(proto.replay_call().message(), out.message)) {
+            if (error)
+                *error = QStringLiteral("replay without a PalmMessage");
+            return false;
+        }
+        out.type = ServerCommand::Type::ReplayCall;
+        out.call = call;
+        break;
+    }
     case Command::KIND_NOT_SET:
         if (error)
             *error = QStringLiteral("command without a kind");
@@ -261,6 +283,19 @@ std::string encodeEvent(const ServerEvent &event)
     case ServerEvent::Type::CallReturned:
         proto.mutable_call_returned();
         break;
+    case ServerEvent::Type::CallReplayed: {
+        CallReplayed *r = proto.mutable_call_replayed();
+        r->set_command_sequence(event.commandSequence);
+        r->set_call(int(event.replay.call));
+        r->set_ran(event.replay.ran);
+        r->set_failed(event.replay.failed);
+        r->set_text(toBytes(event.replay.text));
+        r->set_traceback(toBytes(event.replay.traceback));
+        for (const Message &m : event.replay.outputs)
+            r->add_outputs(encodeMessage(m));
+        r->set_topic(toBytes(event.replay.topic));
+        break;
+    }
     }
     return proto.SerializeAsString();
 }
@@ -329,6 +364,27 @@ bool decodeEvent(std::string_view bytes, ServerEvent *event, QString *error)
     case Event::kCallReturned:
         out.type = ServerEvent::Type::CallReturned;
         break;
+    case Event::kCallReplayed: {
+        const CallReplayed &r = proto.call_replayed();
+        out.type = ServerEvent::Type::CallReplayed;
+        out.commandSequence = r.command_sequence();
+        out.replay.call = failedCallFromInt(r.call());
+        out.replay.ran = r.ran();
+        out.replay.failed = r.failed();
+        out.replay.text = fromBytes(r.text());
+        out.replay.traceback = fromBytes(r.traceback());
+        out.replay.topic = fromBytes(r.topic());
+        for (const std::string &bytes : r.outputs()) {
+            Message m;
+            if (!decodeMessage(bytes, m)) {
+                if (error)
+                    *error = QStringLiteral("call_replayed: an output is not a PalmMessage");
+                return false;
+            }
+            out.replay.outputs.append(std::move(m));
+        }
+        break;
+    }
     case Event::KIND_NOT_SET:
         if (error)
             *error = QStringLiteral("event without a kind");

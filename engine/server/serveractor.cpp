@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "serveractor.h"
 
+#include "callreplay.h"
 #include "controlcodec.h"
 #include "frames.h"
 #include "script/luadispatcher.h"
@@ -435,6 +436,9 @@ void ServerActor::apply(const ServerCommand &command)
         return;
     case ServerCommand::Type::Status:
         postStats();
+        return;
+    case ServerCommand::Type::ReplayCall:
+        post(server::replayCall(m_dispatcher.get(), m_callWatch.get(), m_logger, command));
         return;
     case ServerCommand::Type::ReloadScript:
         break;

@@ -504,7 +504,12 @@ private Q_SLOTS:
         stop.type = ServerCommand::Type::Stop;
         ServerCommand status;
         status.type = ServerCommand::Type::Status;
-        for (const ServerCommand &command : {reload, level, stop, status}) {
+        ServerCommand replay;
+        replay.type = ServerCommand::Type::ReplayCall;
+        replay.sequence = 9;
+        replay.call = FailedCall::Gather;
+        replay.message = Message{"p", "c", 1, "m.f m.g", "k", std::string("w:\0poison", 9)};
+        for (const ServerCommand &command : {reload, level, stop, status, replay}) {
             ServerCommand back;
             QString error;
             QVERIFY2(control::decodeCommand(control::encodeCommand(command), &back, &error),
@@ -517,6 +522,8 @@ private Q_SLOTS:
                 QCOMPARE(back.script.name, command.script.name);
                 QCOMPARE(back.script.content, command.script.content);
             }
+            QCOMPARE(back.call, command.call);
+            QCOMPARE(back.message, command.message);
         }
     }
 
@@ -543,6 +550,17 @@ private Q_SLOTS:
         ServerCommand reload;
         reload.type = ServerCommand::Type::ReloadScript; // no name
         QVERIFY(!control::decodeCommand(control::encodeCommand(reload), &command, &error));
+
+        // A replay runs only gather or handle_stream on a recorded input.
+        ServerCommand replay;
+        replay.type = ServerCommand::Type::ReplayCall;
+        for (FailedCall call :
+             {FailedCall::Unknown, FailedCall::Handler, FailedCall::Scatter, FailedCall(9)}) {
+            replay.call = call;
+            error.clear();
+            QVERIFY(!control::decodeCommand(control::encodeCommand(replay), &command, &error));
+            QVERIFY2(error.contains(u"only gather"), qPrintable(error));
+        }
 
         // Random bytes: decoded or refused, never a crash or an exception.
         std::mt19937 random(7);
@@ -637,6 +655,18 @@ private Q_SLOTS:
         ServerEvent returned;
         returned.type = ServerEvent::Type::CallReturned;
         events << returned;
+        ServerEvent replayed;
+        replayed.type = ServerEvent::Type::CallReplayed;
+        replayed.commandSequence = 31;
+        replayed.replay.call = FailedCall::HandleStream;
+        replayed.replay.ran = true;
+        replayed.replay.failed = true;
+        replayed.replay.text = QStringLiteral("srv.lua:2: no topic");
+        replayed.replay.traceback = QStringLiteral("srv.lua:2: no topic\nstack traceback: ...");
+        replayed.replay.topic = QStringLiteral("t");
+        replayed.replay.outputs = {Message{{}, "c", 0, "s.f", {}, "one"},
+                                   Message{{}, "c", 0, "s.f", {}, std::string("\0", 1)}};
+        events << replayed;
 
         quint64 sequence = 0;
         for (ServerEvent event : events) {
@@ -668,6 +698,13 @@ private Q_SLOTS:
                 QCOMPARE(a.messagePayloadBytes, b.messagePayloadBytes);
                 QCOMPARE(a.failedCall, b.failedCall);
             }
+            QCOMPARE(back.replay.call, event.replay.call);
+            QCOMPARE(back.replay.ran, event.replay.ran);
+            QCOMPARE(back.replay.failed, event.replay.failed);
+            QCOMPARE(back.replay.text, event.replay.text);
+            QCOMPARE(back.replay.traceback, event.replay.traceback);
+            QCOMPARE(back.replay.topic, event.replay.topic);
+            QCOMPARE(back.replay.outputs, event.replay.outputs);
             if (event.type == ServerEvent::Type::Stats) {
                 const ServerStats &a = back.stats;
                 const ServerStats &b = event.stats;

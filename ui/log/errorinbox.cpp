@@ -414,8 +414,6 @@ ErrorInbox::ErrorInbox(QWidget *parent)
     connect(clearButton, &QPushButton::clicked, this, &ErrorInbox::clear);
 
     m_replayButton->setObjectName(QStringLiteral("replayButton"));
-    m_replayButton->setToolTip(tr("Send the message that caused this error again through the "
-                                  "current script, and show the answer"));
     m_replayButton->setEnabled(false);
     connect(m_replayButton, &QPushButton::clicked, this, &ErrorInbox::replaySelected);
 
@@ -476,6 +474,7 @@ ErrorInbox::ErrorInbox(QWidget *parent)
         Q_EMIT countsChanged(groups, errors);
     });
     connect(m_replay, &ReplayRunner::finished, this, &ErrorInbox::showReplayResult);
+    connect(m_replay, &ReplayRunner::callFinished, this, &ErrorInbox::showCallReplayResult);
     m_summary->setText(tr("No errors"));
     showCurrent();
 }
@@ -515,72 +514,23 @@ void ErrorInbox::showCurrent()
         m_traceback->setContent({}, {});
         m_messageInfo->setText(tr("Select an error to see its traceback and the message that "
                                   "caused it."));
-        m_replayButton->setEnabled(false);
+        m_replayResult->setVisible(false);
+        updateReplayButton();
         return;
     }
     m_traceback->setContent(source.data(ErrorInboxModel::TextRole).toString(),
                             source.data(ErrorInboxModel::TracebackRole).toString());
-    const bool replayable = source.data(ErrorInboxModel::HasMessageRole).toBool();
+    const bool kept = source.data(ErrorInboxModel::HasMessageRole).toBool();
+    const QString call = m_model->group(source.row()).failedCallText;
     m_messageInfo->setText(
-        replayable
+        !kept ? tr("No message kept for this error (not raised by a user function).")
+        : call.isEmpty()
             ? tr("Message: %1").arg(source.data(ErrorInboxModel::MessageSummaryRole).toString())
-            : tr("No message kept for this error (not raised by a user function)."));
-    m_replayButton->setEnabled(replayable && !m_replay->isRunning());
-}
-
-bool ErrorInbox::replaySelected()
-{
-    const QModelIndex source = m_proxy->mapToSource(m_view->currentIndex());
-    const auto fail = [this](const QString &why) {
-        showReplayResult(false, {}, why);
-        return false;
-    };
-    if (!source.isValid())
-        return fail(tr("Select an error first."));
-    const ErrorInboxModel::Group &g = m_model->group(source.row());
-    if (!g.failedMessage)
-        return fail(tr("No message is kept for this error."));
-    if (g.messagePayloadBytes > qint64(g.failedMessage->payload.size()))
-        return fail(tr("The payload was %1 bytes; only the first %2 are kept, so it cannot be "
-                       "replayed exactly.")
-                        .arg(g.messagePayloadBytes)
-                        .arg(g.failedMessage->payload.size()));
-    QString why;
-    const ReplayTarget target = replayTargetFor(m_cluster, g.messageServer, &why);
-    if (target.dbAddress.isEmpty())
-        return fail(why);
-    if (!m_replay->start(target, *g.failedMessage))
-        return fail(tr("A replay is already running."));
-    m_replayButton->setEnabled(false);
-    m_replayResult->setVisible(true);
-    m_replayResult->setStyleSheet({});
-    m_replayResult->setText(tr("Replaying through %1\u2026").arg(target.serverName));
-    return true;
-}
-
-void ErrorInbox::showReplayResult(bool ok, const QByteArrayList &replies, const QString &errorText)
-{
-    m_replayResult->setVisible(true);
-    if (!ok) {
-        m_replayResult->setStyleSheet(QStringLiteral("color: #d01c1c;"));
-        m_replayResult->setText(tr("Replay failed: %1").arg(errorText));
-    } else {
-        QStringList shown;
-        for (const QByteArray &reply : replies)
-            shown += QString::fromUtf8(reply.left(500));
-        // pylm answers a failed call with payload 0.
-        const bool failedAgain = replies.size() == 1 && replies.first() == "0";
-        m_replayResult->setStyleSheet(failedAgain ? QStringLiteral("color: #d01c1c;")
-                                                  : QStringLiteral("color: #2e7d32;"));
-        m_replayResult->setText(
-            failedAgain ? tr("Replay answered 0: the script failed again (see the "
-                             "newest error).")
-                        : tr("Replay answered: %1").arg(shown.join(QStringLiteral(", "))));
-    }
-    const QModelIndex source = m_proxy->mapToSource(m_view->currentIndex());
-    m_replayButton->setEnabled(source.isValid() &&
-                               source.data(ErrorInboxModel::HasMessageRole).toBool());
-    Q_EMIT replayFinished(ok, replies, errorText);
+            : tr("Message given to %1: %2")
+                  .arg(call, source.data(ErrorInboxModel::MessageSummaryRole).toString()));
+    if (source.row() != m_replayedRow)
+        m_replayResult->setVisible(false);
+    updateReplayButton();
 }
 
 } // namespace qpalm

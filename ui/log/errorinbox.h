@@ -21,6 +21,7 @@ namespace qpalm {
 
 class Cluster;
 class ReplayRunner;
+struct CallReplayResult;
 class TracebackView;
 
 // Caught errors (records at ERROR and above) grouped by message and first traceback frame.
@@ -136,12 +137,15 @@ public Q_SLOTS:
     // Counts the errors among records (connect to ServerHandle::recordsLogged).
     void appendRecords(const qpalm::LogBatch &records);
     void clear();
-    // Sends the selected group's kept message again through the current script; false (with
-    // the reason shown) when there is none or no server can take it. See replayFinished.
+    // Replays the selected group's kept message on the current script: a handler or scatter
+    // error's message goes in again as a client's; a gather or handle_stream error's input is run
+    // through that function inside its server. False (with the reason shown) when it cannot be
+    // replayed. See replayFinished.
     bool replaySelected();
 
 Q_SIGNALS:
-    // GUI thread: a replay ended; replies as received, or errorText.
+    // GUI thread: a replay ended; replies as received (a call replay: the payloads it gave), or
+    // errorText.
     void replayFinished(bool ok, const QByteArrayList &replies, const QString &errorText);
     // GUI thread: a traceback line or a group's first frame was clicked/activated.
     void tracebackLineActivated(const QString &file, int line);
@@ -150,7 +154,11 @@ Q_SIGNALS:
 
 private:
     void showCurrent();
+    // Enables Replay for the current group when it can be replayed; the tooltip says how, or why
+    // not (errorinboxreplay.cpp, as are the two below).
+    void updateReplayButton();
     void showReplayResult(bool ok, const QByteArrayList &replies, const QString &errorText);
+    void showCallReplayResult(const qpalm::CallReplayResult &result);
 
     ErrorInboxModel *m_model;
     QSortFilterProxyModel *m_proxy;
@@ -162,6 +170,7 @@ private:
     QLabel *m_replayResult;
     ReplayRunner *m_replay;
     QPointer<Cluster> m_cluster;
+    int m_replayedRow = -1; // source row whose replay result is shown
 };
 
 } // namespace qpalm
