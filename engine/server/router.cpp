@@ -9,6 +9,7 @@
 #include "serverstats.h"
 #include "socketplan.h"
 
+#include <cstring>
 #include <limits>
 
 namespace qpalm::server {
@@ -131,6 +132,24 @@ bool Router::callUser(const Message &message, bool anyServer, std::vector<std::s
     return true;
 }
 
+namespace {
+
+// The frame with a fresh uuid appended as its cache field (field 5, length-delimited): a field
+// later in the bytes is read as the field, so the rest is handed on untouched.
+zmq::message_t withCacheId(const zmq::message_t &frame)
+{
+    const std::string id = newUuid();
+    zmq::message_t out(frame.size() + 2 + id.size());
+    auto *bytes = static_cast<char *>(out.data());
+    std::memcpy(bytes, frame.data(), frame.size());
+    bytes[frame.size()] = char((5 << 3) | 2);
+    bytes[frame.size() + 1] = char(id.size());
+    std::memcpy(bytes + frame.size() + 2, id.data(), id.size());
+    return out;
+}
+
+} // namespace
+
 void Router::onRequest(zmq::message_t &&frame, const char *socketName)
 {
     const bool hasWorkers = m_sockets.plan.hasWorkers;
@@ -139,7 +158,7 @@ void Router::onRequest(zmq::message_t &&frame, const char *socketName)
         MessageView peek;
         if (peekMessage(view(frame), peek) && functionWithinLimits(peek.function)) {
             ++m_stats.toWorkers;
-            m_sockets.workers.send(std::move(frame));
+            m_sockets.workers.send(peek.cache.empty() ? withCacheId(frame) : std::move(frame));
             return;
         }
         // What the peek rejects, the decoder rejects too (one rule, tst_hostile_codec); a function
@@ -161,8 +180,17 @@ void Router::onRequest(zmq::message_t &&frame, const char *socketName)
     std::vector<Message> &out = m_fanOutBuffer;
     out.clear();
     if (fanOut(FanOut::Scatter, std::move(message), out)) {
-        for (const Message &each : out)
+        // As pylm's master: what goes on without a cache field gets a fresh id there, one per
+        // inbound message, so gather can tell which scattered parts belong together.
+        std::string id;
+        for (Message &each : out) {
+            if (each.cache.empty()) {
+                if (id.empty())
+                    id = newUuid();
+                each.cache = id;
+            }
             sendToWorkers(each);
+        }
     }
     out.clear();
 }
