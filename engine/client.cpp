@@ -283,6 +283,12 @@ std::optional<std::vector<std::string>> Client::keys()
     auto reply = cacheRequest("keys", {});
     if (!reply)
         return std::nullopt;
+    if (reply->empty()) {
+        // A qpalm cache always holds "name"; pylm's answers an unknown verb with nothing.
+        m_error = "the server at " + m_options.dbAddress +
+                  " does not list its keys ('keys' is qpalm's; a pylm server has no such verb)";
+        return std::nullopt;
+    }
     std::vector<std::string> out;
     std::string_view rest = *reply;
     while (!rest.empty()) {
