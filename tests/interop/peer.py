@@ -204,6 +204,7 @@ def run_client(args):
         push.send(message.SerializeToString())
 
     replies = []
+    caches = []  # pylm's master gives each inbound message a cache id when the client gave none
     topics_ok = True
     poller = zmq.Poller()
     poller.register(sub, zmq.POLLIN)
@@ -219,7 +220,9 @@ def run_client(args):
         message = PalmMessage()
         message.ParseFromString(frames[1])
         replies.append(text(message.payload))
+        caches.append(message.cache)
     report['replies'] = replies
+    report['caches'] = caches
     report['topics_ok'] = topics_ok
     say(json.dumps(report))
     return 0 if len(replies) == expected else 4

@@ -445,6 +445,70 @@ private Q_SLOTS:
                  pipe->address(QStringLiteral("pub_address")));
     }
 
+    void masterGivesEachMessageACacheId()
+    {
+        // pylm's master stamps each inbound message that has no cache field with a fresh uuid
+        // before it goes to the workers (one per message: its scattered parts share it), and the
+        // reply carries it back; a gather may group by it.
+        auto masterHandlers = newHandlers();
+        masterHandlers->setScatter(
+            [](ServerContext &, Message &&message, std::vector<Message> &out) {
+                for (int i = 0; i < 3; ++i)
+                    out.push_back(message);
+            });
+        auto workerHandlers = newHandlers();
+        workerHandlers->add("foo", tagHandler());
+        for (const bool scatter : {false, true}) {
+            Rig rig;
+            const QString name =
+                scatter ? QStringLiteral("ids_scatter") : QStringLiteral("ids_plain");
+            QPALM_START(master, rig, masterConfig(name, scatter ? masterHandlers : nullptr));
+            const QString db = master->address(QStringLiteral("db_address"));
+            QPALM_START(w1, rig, workerConfig(QStringLiteral("iw1"), db, workerHandlers));
+            Q_UNUSED(w1);
+            Peer client({QStringLiteral("client"), QStringLiteral("--db"), db,
+                         QStringLiteral("--server"), name, QStringLiteral("--function"),
+                         name + QStringLiteral(".foo"), QStringLiteral("--count"),
+                         QStringLiteral("5"), QStringLiteral("--replies"),
+                         scatter ? QStringLiteral("3") : QStringLiteral("1")});
+            QVERIFY2(client.waitForFinished(20000), qPrintable(client.describe()));
+            QVERIFY2(client.exitCode() == 0, qPrintable(client.describe()));
+            const QJsonObject report =
+                QJsonDocument::fromJson(client.lines().value(0).toUtf8()).object();
+            QMap<QString, QSet<QString>> payloadsById;
+            const QStringList caches = jsonStrings(report.value(QStringLiteral("caches")));
+            const QStringList replies = jsonStrings(report.value(QStringLiteral("replies")));
+            QCOMPARE(caches.size(), scatter ? 15 : 5);
+            for (qsizetype i = 0; i < caches.size(); ++i) {
+                QCOMPARE(caches.at(i).size(), 36);
+                payloadsById[caches.at(i)].insert(replies.at(i));
+            }
+            QCOMPARE(payloadsById.size(), 5); // one id per message the client sent
+            for (const QSet<QString> &payloads : std::as_const(payloadsById))
+                QCOMPARE(payloads.size(), 1);
+        }
+    }
+
+    void keysOfAPylmCacheFailClearly()
+    {
+        // pylm's cache answers a verb it does not know ('keys' is qpalm's) with nothing: the
+        // client says so instead of listing an empty cache.
+        Peer pyServer(
+            {QStringLiteral("server"), QStringLiteral("--name"), QStringLiteral("pykeys")});
+        const QString ready = pyServer.waitForLine(QStringLiteral("READY"));
+        QVERIFY2(!ready.isEmpty(), qPrintable(pyServer.describe()));
+        Client::Options options;
+        options.serverName = "pykeys";
+        options.dbAddress = str(parseReady(ready).value(QStringLiteral("db")));
+        options.timeoutMs = 5000;
+        Client client(options);
+        QVERIFY2(client.connect(), client.lastError().c_str());
+        QCOMPARE(client.keys(), std::nullopt);
+        QVERIFY2(client.lastError().find("does not list its keys") != std::string::npos,
+                 client.lastError().c_str());
+        QCOMPARE(client.get("name"), std::optional<std::string>("pykeys"));
+    }
+
 private:
     static bool logged(const Rig &rig, const QString &text)
     {
