@@ -3,9 +3,8 @@
 // The reliable master-worker path in one process (docs/delivery.md): the ledger, a worker that
 // leaves mid-job, a handler stuck in native code, pylm-style PUSH/PULL workers mixed in.
 
-#include "enginetest.h"
 #include "rawzmq.h"
-#include "serverstats.h"
+#include "reliabletest.h"
 
 #include <QSignalSpy>
 
@@ -16,39 +15,6 @@
 using namespace qpalm;
 using namespace qpalm::test;
 using namespace Qt::StringLiterals;
-
-namespace {
-
-// The master's ledger entry of worker (the live one when there are several).
-std::optional<WorkerLedger> ledgerOf(const ServerHandle *master, const QString &worker)
-{
-    std::optional<WorkerLedger> found;
-    for (const WorkerLedger &entry : master->stats().ledger) {
-        if (entry.worker == worker && (!found || found->gone))
-            found = entry;
-    }
-    return found;
-}
-
-bool joined(Rig &rig, const QString &worker, int times = 1)
-{
-    return waitUntil(
-        [&] {
-            return rig.find(u"Worker '%1' joined on the reliable path"_s.arg(worker)).size() >=
-                   times;
-        },
-        10000);
-}
-
-std::vector<std::string> numbered(const std::string &prefix, int n)
-{
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i)
-        out.push_back(prefix + std::to_string(i));
-    return out;
-}
-
-} // namespace
 
 class TestReliable : public QObject
 {

@@ -5,8 +5,7 @@
 // that used to hang a worker are answered, and SIGTERM ends the workers with 0 within 2 s.
 
 #include "clitest.h"
-#include "enginetest.h"
-#include "serverstats.h"
+#include "reliabletest.h"
 
 #include <QTemporaryDir>
 
@@ -29,16 +28,6 @@ const QByteArray kScript = "function work(payload)\n"
                            "function find(payload)\n"
                            "  return tostring(string.find(string.rep('a', 3000), '.-.-.-.-b'))\n"
                            "end\n";
-
-std::optional<WorkerLedger> ledgerOf(const ServerHandle *master, const QString &worker)
-{
-    std::optional<WorkerLedger> found;
-    for (const WorkerLedger &entry : master->stats().ledger) {
-        if (entry.worker == worker && (!found || found->gone))
-            found = entry;
-    }
-    return found;
-}
 
 // An in-process master on ipc db_address and two worker processes of one cluster file.
 struct Setup
@@ -77,12 +66,7 @@ struct Setup
             }
         }
         for (int i = 0; i < 2; ++i) {
-            if (!waitUntil(
-                    [&] {
-                        return !rig.find(u"Worker 'w-%1' joined on the reliable path"_s.arg(i + 1))
-                                    .isEmpty();
-                    },
-                    10000)) {
+            if (!joined(rig, u"w-%1"_s.arg(i + 1))) {
                 error = rig.dump();
                 return false;
             }
@@ -90,14 +74,6 @@ struct Setup
         return true;
     }
 };
-
-std::vector<std::string> numbered(const std::string &prefix, int n)
-{
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i)
-        out.push_back(prefix + std::to_string(i));
-    return out;
-}
 
 } // namespace
 
