@@ -37,6 +37,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#ifdef QPALM_SERVER_CONFIG_HOOK
+// Test builds (tests/process/qpalm-server-stuck) adjust each server's config before it is added.
+void QPALM_SERVER_CONFIG_HOOK(qpalm::ServerConfig &config);
+#endif
+
 namespace {
 
 using namespace qpalm;
@@ -345,6 +350,9 @@ int main(int argc, char *argv[])
         config.printLog = true;
         if (levelOverride)
             config.logLevel = *levelOverride;
+#ifdef QPALM_SERVER_CONFIG_HOOK
+        QPALM_SERVER_CONFIG_HOOK(config);
+#endif
         cluster.addServer(config);
     }
 
@@ -452,8 +460,20 @@ int main(int argc, char *argv[])
             complain(QStringLiteral("servers did not stop within 5 s, exiting"));
             std::_Exit(1);
         }).detach();
-        QObject::connect(&cluster, &Cluster::allStopped, &app, [] {
+        // A hung server's run is abandoned on stop: its thread stays in the call and cannot be
+        // joined, so the normal exit's destructors could run under it. After everything else
+        // stopped and every line is written, such a process ends at once, still with 0.
+        bool abandoned = false;
+        for (const ServerHandle *server : cluster.servers())
+            abandoned = abandoned || server->state() == ServerHandle::State::Hung;
+        QObject::connect(&cluster, &Cluster::allStopped, &app, [abandoned] {
             say(QStringLiteral("stopped"));
+            if (abandoned) {
+                flushConsoleLog();
+                std::fflush(stdout);
+                std::fflush(stderr);
+                std::_Exit(0);
+            }
             QCoreApplication::exit(0);
         });
         cluster.stopAll();

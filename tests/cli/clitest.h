@@ -122,12 +122,15 @@ public:
         }
     }
 
+    // Another build of qpalm-server's main (a test stand-in) instead of qpalm-server.
+    void setProgram(const QString &path) { m_program = path; }
+
     // Starts the server and waits for its "ready" line; false if it ended first.
     bool start(const QStringList &args, int timeoutMs = 15000, const QString &workingDir = {})
     {
         if (!workingDir.isEmpty())
             m_process.setWorkingDirectory(workingDir);
-        m_process.start(serverPath(), args);
+        m_process.start(m_program.isEmpty() ? serverPath() : m_program, args);
         if (!m_process.waitForStarted(5000))
             return false;
         QElapsedTimer timer;
@@ -216,6 +219,7 @@ private:
         }
     }
 
+    QString m_program;
     QProcess m_process;
     QByteArray m_out;
     QByteArray m_err;
