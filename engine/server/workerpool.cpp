@@ -15,8 +15,8 @@ namespace qpalm::server {
 namespace r = reliable;
 
 namespace {
-constexpr std::size_t kKeptGone = 64; // ledger entries of departed workers kept for the stats
-constexpr qint64 kMalformedRecordEvery = 1000;
+constexpr std::size_t kKeptGone = 64;     // ledger entries of departed workers kept for the stats
+constexpr quint64 kBadRecordEvery = 1000; // bad inputs of one kind: the first, then every 1000th
 } // namespace
 
 WorkerPool::WorkerPool(Logger &logger, ServerStats &stats) : m_logger(logger), m_stats(stats) {}
@@ -104,6 +104,8 @@ bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
     }
     const qint64 sentUs = steadyUs();
     peer.lastSent = sentUs / 1000;
+    if (peer.inFlight.empty())
+        peer.lastAck = peer.lastSent; // holding starts now
     peer.inFlight.push_back(InFlight{id, Task{std::move(bytes), {}, sentUs}});
     peer.refill = qsizetype(peer.inFlight.size()) >= peer.window;
     return true;
@@ -141,12 +143,12 @@ void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResu
         if (!receiveFrames(*router, m_frames))
             break;
         if (m_frames.size() != 2 || m_frames[1].size() == 0) {
-            ++m_stats.errors;
-            ++m_stats.malformed;
-            if (m_malformed++ % kMalformedRecordEvery == 0)
-                m_logger.error(QStringLiteral("Malformed message on worker_reliable_address "
-                                              "(%1 frames): dropped")
-                                   .arg(m_frames.size()));
+            badInput(
+                m_frames.size() == 2 ? Bad::EmptyFrame : Bad::FrameCount,
+                QStringLiteral("Malformed message on worker_reliable_address (%1 frames%2): "
+                               "dropped")
+                    .arg(m_frames.size())
+                    .arg(m_frames.size() == 2 ? QStringLiteral(", the second empty") : QString()));
             continue;
         }
         const std::string_view head = view(m_frames[1]);
@@ -158,6 +160,11 @@ void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResu
         if (!peer || peer->gone) {
             if (peer && (head[0] == r::kResult || head[0] == r::kDone))
                 ++peer->duplicates; // late: what it held went to the others
+            if (!peer)
+                badInput(Bad::NoHello,
+                         QStringLiteral("A peer on worker_reliable_address sent a '%1' frame "
+                                        "without a hello: told to say hello")
+                             .arg(printable(head[0])));
             sendWho(m_frames[0]);
             continue;
         }
@@ -174,8 +181,11 @@ void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResu
             giveUp(*peer, QStringLiteral("left"), true);
             break;
         default:
-            ++m_stats.errors;
-            ++m_stats.malformed;
+            badInput(Bad::UnknownType,
+                     QStringLiteral("Worker '%1' sent an unknown frame type '%2' (%3 bytes) on "
+                                    "worker_reliable_address: dropped")
+                         .arg(peer->name, printable(head[0]))
+                         .arg(head.size()));
             break;
         }
     }
@@ -184,8 +194,13 @@ void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResu
 
 void WorkerPool::hello(const zmq::message_t &identity, std::string_view frame, qint64 now)
 {
-    if (frame.size() < 5)
+    if (frame.size() < 5) {
+        badInput(Bad::ShortHello,
+                 QStringLiteral("A hello of %1 bytes on worker_reliable_address (at least 5: "
+                                "'H', credit, name): dropped")
+                     .arg(frame.size()));
         return;
+    }
     quint32 window = 0;
     for (int i = 0; i < 4; ++i)
         window |= quint32(static_cast<unsigned char>(frame[1 + i])) << (8 * i);
@@ -209,6 +224,12 @@ void WorkerPool::hello(const zmq::message_t &identity, std::string_view frame, q
     }
     peer->name = name;
     peer->window = int(std::clamp<quint32>(window, 1, 100000));
+    if (quint32(peer->window) != window)
+        m_logger.warning(QStringLiteral("Worker '%1' asked for a credit of %2; it gets %3 "
+                                        "(1 to 100000)")
+                             .arg(name)
+                             .arg(window)
+                             .arg(peer->window));
     peer->gone = false;
     peer->full = false;
     peer->lastSeen = now;
@@ -227,7 +248,17 @@ void WorkerPool::result(Peer &peer, char type, std::string_view frame,
         it = std::find_if(peer.inFlight.begin(), peer.inFlight.end(),
                           [&](const InFlight &each) { return each.id == *id; });
     if (!id || it == peer.inFlight.end()) {
-        ++peer.duplicates; // already answered, or taken back and sent again
+        ++peer.duplicates;                      // already answered, or taken back and sent again
+        if (!id || *id == 0 || *id >= m_nextId) // never given to anyone: a broken peer
+            badInput(!id ? Bad::Truncated : Bad::UnknownId,
+                     !id ? QStringLiteral("Worker '%1' sent a truncated '%2' frame (%3 bytes): "
+                                          "dropped")
+                               .arg(peer.name, printable(type))
+                               .arg(frame.size())
+                         : QStringLiteral("Worker '%1' acknowledged id %2, which was never "
+                                          "given out: dropped")
+                               .arg(peer.name)
+                               .arg(*id));
         return;
     }
     const std::string_view body = frame.substr(r::kHeadSize);
@@ -242,6 +273,7 @@ void WorkerPool::result(Peer &peer, char type, std::string_view frame,
         peer.inFlight.erase(it);
     if (qsizetype(peer.inFlight.size()) <= peer.window / 2)
         peer.refill = false;
+    peer.lastAck = steadyMs();
     const qint64 latency = std::clamp<qint64>(steadyUs() - task.sentUs, 0, UINT32_MAX);
     peer.latencyUs[peer.latencies++ % kLatencyWindow] = quint32(latency);
     ++peer.done;
@@ -260,6 +292,7 @@ void WorkerPool::giveUp(Peer &peer, const QString &why, bool gone)
     peer.inFlight.clear();
     peer.refill = false;
     peer.requeued += held;
+    m_pruneWanted = m_pruneWanted || (gone && !peer.gone);
     peer.gone = peer.gone || gone;
     if (held > 0 || gone)
         m_logger.warning(QStringLiteral("Worker '%1' %2: %3 message(s) it held go to the others")
@@ -279,8 +312,21 @@ void WorkerPool::tick(qint64 now)
                        .arg(m_settings.heartbeatMissed)
                        .arg(now - peer.lastSeen),
                    true);
+        else if (!peer.inFlight.empty() && now - peer.lastAck > timeout)
+            // A qpalm worker cannot heartbeat during a call: alive but acknowledging nothing
+            // for that long is a broken or hostile peer that would hold its messages forever.
+            giveUp(peer,
+                   QStringLiteral("acknowledged none of its %1 message(s) for %2 ms while "
+                                  "sending heartbeats")
+                       .arg(peer.inFlight.size())
+                       .arg(now - peer.lastAck),
+                   true);
         else if (now - peer.lastSent >= m_settings.heartbeatMs)
             sendControl(peer, r::kHeartbeat);
+    }
+    if (m_pruneWanted) {
+        m_pruneWanted = false;
+        pruneGone();
     }
     flushPending(now);
 }
@@ -326,6 +372,29 @@ void WorkerPool::pruneGone()
         --gone;
     }
     m_next = 0;
+}
+
+void WorkerPool::badInput(Bad kind, const QString &what)
+{
+    // A frame without a hello is also what a restarted master gets from its workers at first.
+    const bool benign = kind == Bad::NoHello;
+    if (!benign) {
+        ++m_stats.errors;
+        ++m_stats.malformed;
+    }
+    if (m_bad[std::size_t(kind)]++ % kBadRecordEvery != 0)
+        return;
+    if (benign)
+        m_logger.warning(what);
+    else
+        m_logger.error(what);
+}
+
+QString WorkerPool::printable(char type)
+{
+    const auto byte = static_cast<unsigned char>(type);
+    return byte >= 0x20 && byte < 0x7f ? QString(QChar(char16_t(byte)))
+                                       : QStringLiteral("\\x%1").arg(byte, 2, 16, QChar(u'0'));
 }
 
 QList<WorkerLedger> WorkerPool::ledger(qint64 now) const

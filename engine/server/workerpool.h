@@ -71,6 +71,7 @@ private:
         quint64 duplicates = 0;
         qint64 lastSeen = 0; // steady ms
         qint64 lastSent = 0; // steady ms
+        qint64 lastAck = 0;  // steady ms: last ack, or when it started holding messages
         bool gone = false;
         bool full = false;   // its pipe refused a send; cleared when it answers
         bool refill = false; // its window filled up; cleared when half of it came back
@@ -98,6 +99,19 @@ private:
     void giveUp(Peer &peer, const QString &why, bool gone);
     void flushPending(qint64 now);
     void pruneGone();
+    // What a peer sent wrong: counted; the first of each kind logged, then every 1000th.
+    enum class Bad {
+        FrameCount,
+        EmptyFrame,
+        NoHello,
+        UnknownType,
+        ShortHello,
+        Truncated,
+        UnknownId,
+        Count
+    };
+    void badInput(Bad kind, const QString &what);
+    static QString printable(char type);
 
     Logger &m_logger;
     ServerStats &m_stats;
@@ -107,7 +121,8 @@ private:
     std::vector<zmq::message_t> m_frames;
     std::uint64_t m_nextId = 1;
     std::size_t m_next = 0; // round robin over m_peers
-    quint64 m_malformed = 0;
+    std::array<quint64, std::size_t(Bad::Count)> m_bad{};
+    bool m_pruneWanted = false; // a peer was given up on: prune departed ones at the next tick
 };
 
 } // namespace qpalm::server
