@@ -138,13 +138,8 @@ MainWindow::MainWindow(AppSettings *settings, QWidget *parent)
     connect(m_settings, &AppSettings::preferencesChanged, this, &MainWindow::applyPreferences);
     applyPreferences();
 
-    resize(1400, 900);
-    fitToScreen();
     m_defaultState = saveState(kStateVersion);
-    if (!m_settings->windowGeometry().isEmpty()) {
-        restoreGeometry(m_settings->windowGeometry());
-        fitToScreen(); // saved on a larger screen (or at another scale)
-    }
+    restoreWindowGeometry(m_settings->windowGeometry());
     // Without a saved layout, dock sizes are set once the window has its size (first show).
     m_sizeDocksOnShow = m_settings->windowState().isEmpty() ||
                         !restoreState(m_settings->windowState(), kStateVersion);
@@ -173,26 +168,6 @@ void MainWindow::updateCentral()
                                     !m_document->configs().isEmpty(),
                                 int(m_document->configs().size()));
     m_central->setCurrentWidget(editing ? static_cast<QWidget *>(m_scriptEditor) : m_welcome);
-}
-
-void MainWindow::fitToScreen()
-{
-    // A size saved on a bigger screen (or at another scale factor) fits this one's free area.
-    const QScreen *where = screen() ? screen() : QGuiApplication::primaryScreen();
-    if (!where)
-        return;
-    const QRect available = where->availableGeometry();
-    const QRect frame = frameGeometry();
-    const QSize decoration = frame.size() - size();
-    const QSize most = available.size() - decoration;
-    if (width() > most.width() || height() > most.height())
-        resize(qMin(width(), most.width()), qMin(height(), most.height()));
-    QRect now = frameGeometry();
-    if (!available.contains(now)) {
-        now.moveLeft(qBound(available.left(), now.left(), available.right() - now.width() + 1));
-        now.moveTop(qBound(available.top(), now.top(), available.bottom() - now.height() + 1));
-        move(now.topLeft());
-    }
 }
 
 MainWindow::~MainWindow()
@@ -480,6 +455,8 @@ void MainWindow::showEvent(QShowEvent *event)
         m_sizeDocksOnShow = false;
         sizeDocks();
     }
+    if (!m_frameSeen && !event->spontaneous())
+        watchFrame();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -6,12 +6,14 @@
 
 #include <QList>
 #include <QMainWindow>
+#include <QMargins>
 
 class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
 class QStackedWidget;
+class QTimer;
 
 namespace qpalm {
 
@@ -114,6 +116,8 @@ Q_SIGNALS:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    void moveEvent(QMoveEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
@@ -137,7 +141,14 @@ private:
     void reportStartFailures(const QStringList &failures);
     bool askToStart(const QString &path);
     void forgetPreviousCluster(const QList<ServerConfig> &previous);
-    void fitToScreen();
+    // Restores a saved geometry (or sizes and centers the window at first run) on the screen.
+    void restoreWindowGeometry(const QByteArray &geometry);
+    // Moves and shrinks the window's frame into its screen's free area (centered: in its middle).
+    void fitToScreen(bool center);
+    // The frame the window manager draws around the window, or a guess until it says.
+    QMargins frameMarginsOrGuess() const;
+    void watchFrame();
+    void refitAfterStateChange(Qt::WindowStates previous);
     void updateCentral();
     void onServerAboutToBeRemoved(ServerHandle *server);
     void onReplicasChanged(const QString &base, int count);
@@ -154,6 +165,12 @@ private:
     QByteArray m_defaultState;
     QString m_demoPath;
     bool m_sizeDocksOnShow = false;
+    QMargins m_frameGuess;       // before the window manager reported its frame
+    bool m_centerOnShow = false; // no saved geometry: centered once the frame is known
+    bool m_frameSeen = false;    // the window manager's frame is known (or never will be)
+    QTimer *m_frameWatch = nullptr;
+    int m_frameWatchTicks = 0;
+    QTimer *m_refit = nullptr; // fits the window once it settled after un-maximizing
 
     ClusterPanel *m_clusterPanel = nullptr;
     TopologyView *m_topology = nullptr;
