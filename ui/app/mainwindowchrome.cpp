@@ -162,8 +162,13 @@ void MainWindow::createActions()
          QKeySequence(Qt::CTRL | Qt::Key_Plus), [this] { m_clusterPanel->addReplica(); });
     make("actionRemoveReplica", tr("Remove Re&plica"), icon("list-remove", "remove-replica"),
          QKeySequence(Qt::CTRL | Qt::Key_Minus), [this] { m_clusterPanel->removeReplica(); });
+    // The desktop's key for Preferences; where it has none (Xfce, LXQt, openbox), Ctrl+, as on
+    // GNOME and macOS.
+    const QKeySequence preferencesKey = QKeySequence(QKeySequence::Preferences).isEmpty()
+                                            ? QKeySequence(Qt::CTRL | Qt::Key_Comma)
+                                            : QKeySequence(QKeySequence::Preferences);
     make("actionPreferences", tr("&Preferences…"), icon("preferences-system", "preferences"),
-         QKeySequence(QKeySequence::Preferences), [this] { showPreferences(); });
+         preferencesKey, [this] { showPreferences(); });
     make("actionOpenScript", tr("Open Server's S&cript"), icon("text-x-script", "edit-server"), {},
          [this] {
              const QString name = m_clusterPanel->currentServer();
@@ -264,7 +269,7 @@ void MainWindow::createMenus()
     m_viewMenu->addAction(a("actionShowAllLogs"));
     m_viewMenu->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
 
-    QMenu *script = menuBar()->addMenu(tr("&Script"));
+    QMenu *script = menuBar()->addMenu(tr("Sc&ript"));
     script->addAction(a("actionOpenScript"));
     script->addSeparator();
     script->addAction(m_scriptEditor->saveAction());

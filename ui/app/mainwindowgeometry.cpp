@@ -68,16 +68,20 @@ void MainWindow::fitToScreen(bool center)
     if (!qFuzzyCompare(ratio, std::round(ratio)))
         available.adjust(1, 1, -1, -1);
     const QMargins margins = frameMarginsOrGuess();
-    // Before the frame is known, pos() is where the frame's top left corner is asked to be.
-    const QRect frame =
-        m_frameSeen ? geometry().marginsAdded(margins) : QRect(pos(), size().grownBy(margins));
-    const QRect target = center ? centeredFrame(frame, available) : fittedFrame(frame, available);
+    const QRect frame = geometry().marginsAdded(margins);
+    QRect target = center ? centeredFrame(frame, available) : fittedFrame(frame, available);
+    // No smaller than the window's layout allows; placed again at that size.
+    const QSize least = minimumSizeHint().grownBy(margins);
+    if (target.width() < least.width() || target.height() < least.height()) {
+        target.setSize(target.size().expandedTo(least));
+        target = center ? centeredFrame(target, available) : fittedFrame(target, available);
+        target.setSize(target.size().expandedTo(least));
+    }
     if (target == frame)
         return;
-    const QSize client = target.size().shrunkBy(margins).expandedTo(minimumSizeHint());
-    if (client != size())
-        resize(client);
-    move(target.topLeft());
+    // The client area, placed exactly: a window manager keeps it where asked, also as the
+    // geometry un-maximizing returns to.
+    setGeometry(target.marginsRemoved(margins));
 }
 
 void MainWindow::watchFrame()

@@ -83,12 +83,12 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     m_server = new ServerChooser(this);
     m_server->setObjectName(QStringLiteral("server"));
     m_server->setToolTip(tr("Whose cache to inspect (a worker's cache is its master's)."));
-    m_refreshButton = new QPushButton(tr("&Refresh"), this);
+    m_refreshButton = new QPushButton(tr("Refresh"), this);
     m_refreshButton->setObjectName(QStringLiteral("refreshButton"));
-    m_snapshotButton = new QPushButton(tr("S&napshot..."), this);
+    m_snapshotButton = new QPushButton(tr("Snapshot..."), this);
     m_snapshotButton->setObjectName(QStringLiteral("snapshotButton"));
     m_snapshotButton->setToolTip(tr("Save every key and value of this cache to a file."));
-    m_restoreButton = new QPushButton(tr("Rest&ore..."), this);
+    m_restoreButton = new QPushButton(tr("Restore..."), this);
     m_restoreButton->setObjectName(QStringLiteral("restoreButton"));
     m_restoreButton->setToolTip(
         tr("Put a snapshot file's keys and values into this cache (it may be another server's)."));
@@ -113,7 +113,7 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     m_valueEdit = new QPlainTextEdit(this);
     m_valueEdit->setObjectName(QStringLiteral("value"));
     m_valueEdit->setLineWrapMode(QPlainTextEdit::WidgetWidth);
-    m_textMode = new QRadioButton(tr("&Text"), this);
+    m_textMode = new QRadioButton(tr("Text"), this);
     m_textMode->setObjectName(QStringLiteral("textMode"));
     m_textMode->setChecked(true);
     m_hexMode = new QRadioButton(tr("He&x"), this);
@@ -123,10 +123,10 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     modeGroup->addButton(m_hexMode);
     m_valueInfo = new QLabel(this);
     m_valueInfo->setObjectName(QStringLiteral("valueInfo"));
-    m_setButton = new QPushButton(tr("&Set"), this);
+    m_setButton = new QPushButton(tr("Set"), this);
     m_setButton->setObjectName(QStringLiteral("setButton"));
     m_setButton->setToolTip(tr("Store the value under the key."));
-    m_deleteButton = new QPushButton(tr("&Delete"), this);
+    m_deleteButton = new QPushButton(tr("Delete"), this);
     m_deleteButton->setObjectName(QStringLiteral("deleteButton"));
     m_deleteButton->setToolTip(tr("Delete the key from the cache."));
     m_status = new QLabel(this);
@@ -135,7 +135,7 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *top = new QHBoxLayout;
-    auto *serverLabel = new QLabel(tr("Ser&ver:"), this);
+    auto *serverLabel = new QLabel(tr("Server:"), this);
     serverLabel->setBuddy(m_server);
     top->addWidget(serverLabel);
     top->addWidget(m_server, 1);
@@ -159,7 +159,7 @@ CachePanel::CachePanel(QWidget *parent) : QWidget(parent)
     modeRow->addSpacing(12);
     modeRow->addWidget(m_valueInfo, 1);
     form->addRow(tr("Show as:"), modeRow);
-    form->addRow(tr("&Value:"), m_valueEdit);
+    form->addRow(tr("Value:"), m_valueEdit);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
     buttons->addWidget(m_setButton);

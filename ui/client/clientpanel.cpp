@@ -112,13 +112,13 @@ ClientPanel::ClientPanel(QWidget *parent) : QWidget(parent)
     m_timeout->setSuffix(tr(" ms"));
     m_timeout->setToolTip(tr("How long to wait for each reply before giving up."));
 
-    m_evalButton = new QPushButton(tr("&Eval"), this);
+    m_evalButton = new QPushButton(tr("Eva&l"), this);
     m_evalButton->setObjectName(QStringLiteral("evalButton"));
     m_evalButton->setToolTip(tr("Send one message and wait for its replies."));
     m_jobButton = new QPushButton(tr("&Job"), this);
     m_jobButton->setObjectName(QStringLiteral("jobButton"));
     m_jobButton->setToolTip(tr("Stream Count messages at the chosen rate."));
-    m_stopButton = new QPushButton(tr("&Stop"), this);
+    m_stopButton = new QPushButton(tr("S&top"), this);
     m_stopButton->setObjectName(QStringLiteral("stopButton"));
     m_stopButton->setEnabled(false);
 
@@ -175,12 +175,12 @@ ClientPanel::ClientPanel(QWidget *parent) : QWidget(parent)
     serverRow->addWidget(m_server, 1);
     serverRow->addWidget(label(tr("Replies fro&m:"), m_replyServer));
     serverRow->addWidget(m_replyServer, 1);
-    form->addRow(label(tr("Ser&ver:"), m_server), serverRow);
-    form->addRow(tr("&Function:"), m_function);
+    form->addRow(label(tr("S&erver:"), m_server), serverRow);
+    form->addRow(tr("Funct&ion:"), m_function);
     auto *payloadRow = new QHBoxLayout;
     payloadRow->addWidget(m_payload, 1);
     payloadRow->addWidget(m_payloadHex, 0, Qt::AlignTop);
-    form->addRow(label(tr("&Payload:"), m_payload), payloadRow);
+    form->addRow(label(tr("Pa&yload:"), m_payload), payloadRow);
     auto *numbers = new QHBoxLayout;
     auto addNumber = [&](const QString &label, QWidget *field) {
         auto *text = new QLabel(label, this);
@@ -188,10 +188,10 @@ ClientPanel::ClientPanel(QWidget *parent) : QWidget(parent)
         numbers->addWidget(text);
         numbers->addWidget(field);
     };
-    addNumber(tr("C&ount:"), m_count);
-    addNumber(tr("&Rate:"), m_rate);
-    addNumber(tr("Replies/m&sg:"), m_repliesPerMessage);
-    addNumber(tr("&Timeout:"), m_timeout);
+    addNumber(tr("Co&unt:"), m_count);
+    addNumber(tr("Rate:"), m_rate);
+    addNumber(tr("Replies/msg:"), m_repliesPerMessage);
+    addNumber(tr("Timeout:"), m_timeout);
     numbers->addStretch();
     form->addRow(numbers);
 

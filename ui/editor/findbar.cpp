@@ -47,7 +47,7 @@ FindBar::FindBar(QWidget *parent) : QWidget(parent)
     m_goto->setValidator(new QIntValidator(1, 99999999, m_goto));
     m_regex = new QCheckBox(tr("Re&gex"), this);
     m_regex->setToolTip(tr("ECMAScript regular expression"));
-    m_case = new QCheckBox(tr("&Case"), this);
+    m_case = new QCheckBox(tr("C&ase"), this);
     m_word = new QCheckBox(tr("&Whole word"), this);
     m_wrap = new QCheckBox(tr("Wra&p"), this);
     m_wrap->setChecked(true);
