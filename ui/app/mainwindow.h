@@ -166,6 +166,7 @@ private:
     QString m_demoPath;
     bool m_sizeDocksOnShow = false;
     QMargins m_frameGuess;       // before the window manager reported its frame
+    QRect m_placed;              // where restoreWindowGeometry() put the window
     bool m_centerOnShow = false; // no saved geometry: centered once the frame is known
     bool m_frameSeen = false;    // the window manager's frame is known (or never will be)
     QTimer *m_frameWatch = nullptr;

@@ -41,6 +41,7 @@ void MainWindow::restoreWindowGeometry(const QByteArray &geometry)
     if (m_centerOnShow)
         resize(kFirstRunSize);
     fitToScreen(m_centerOnShow);
+    m_placed = QWidget::geometry();
 }
 
 QMargins MainWindow::frameMarginsOrGuess() const
@@ -86,6 +87,12 @@ void MainWindow::fitToScreen(bool center)
 
 void MainWindow::watchFrame()
 {
+    // Moved or resized by the program itself after construction (a screenshot, a test): left
+    // where it was put.
+    if (geometry() != m_placed) {
+        m_frameSeen = true;
+        return;
+    }
     // The frame's size is known only once the window manager has taken the window; it is then
     // fitted again (a first-run window centered) with the frame it really drew.
     if (!m_frameWatch) {
