@@ -67,7 +67,8 @@ void Cluster::removeServer(ServerHandle *server)
         return;
     Q_EMIT serverAboutToBeRemoved(server);
     m_servers.removeOne(server);
-    server->stop();
+    if (!server->config().attach.isSet()) // not ours to stop
+        server->stop();
     delete server;
 }
 
@@ -131,8 +132,15 @@ void Cluster::startAll()
     runByRank(true);
 }
 
-void Cluster::stopAll()
+void Cluster::stopAll(StopScope scope)
 {
+    // A detached server shows Unreachable, which counts as settled, and stop() does nothing.
+    if (scope == StopScope::OwnOnly) {
+        for (ServerHandle *server : std::as_const(m_servers)) {
+            if (auto *remote = qobject_cast<RemoteServer *>(server))
+                remote->detach();
+        }
+    }
     runByRank(false);
 }
 

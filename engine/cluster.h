@@ -25,7 +25,8 @@ public:
     void addServers(const QList<ServerConfig> &configs);
     // Adds one server; the cluster owns the handle.
     ServerHandle *addServer(const ServerConfig &config);
-    // Stops and deletes one server.
+    // Stops and deletes one server; an attached one (config().attach) is only let go: it keeps
+    // running where it is.
     void removeServer(ServerHandle *server);
     QList<ServerHandle *> servers() const { return m_servers; }
     ServerHandle *server(const QString &name) const;
@@ -33,8 +34,13 @@ public:
     // Returns at once; starts every stopped server by rank (a rank starts once the one before is
     // up), then allStarted(ok), ok false when any failed (the rest keep running).
     void startAll();
+    // Which servers stopAll stops.
+    enum class StopScope {
+        All,    // attached servers too (the user's Stop all)
+        OwnOnly // a supervisor shutting down: attached servers are detached and left running
+    };
     // Returns at once; stops every server by rank in reverse (workers first), then allStopped.
-    void stopAll();
+    void stopAll(StopScope scope = StopScope::All);
 
     // The workers of a cluster-file entry (by ServerConfig::entry, never by name).
     QList<ServerHandle *> replicas(const QString &entry) const;

@@ -374,7 +374,7 @@ int main(int argc, char *argv[])
     auto stopCluster = [&cluster] {
         QEventLoop loop;
         QObject::connect(&cluster, &Cluster::allStopped, &loop, &QEventLoop::quit);
-        cluster.stopAll();
+        cluster.stopAll(Cluster::StopScope::OwnOnly); // attached servers are not ours
         loop.exec();
     };
     {
@@ -476,7 +476,7 @@ int main(int argc, char *argv[])
             }
             QCoreApplication::exit(0);
         });
-        cluster.stopAll();
+        cluster.stopAll(Cluster::StopScope::OwnOnly); // attached servers are not ours
     });
 
     return app.exec();

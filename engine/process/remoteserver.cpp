@@ -6,6 +6,7 @@
 #include "endpoint.h"
 #include "remote/controlclient.h"
 #include "remote/controlsecurity.h"
+#include "serverstatenames.h"
 
 namespace qpalm {
 
@@ -41,6 +42,19 @@ void RemoteServer::attach()
         options.serverKey = *serverKey;
     }
     m_link->open(options);
+}
+
+void RemoteServer::detach()
+{
+    if (!m_link->isOpen())
+        return;
+    const bool wasUp = m_link->isUp();
+    m_link->close();
+    m_error = QStringLiteral("detached from %1").arg(m_config.attach.control);
+    if (wasUp)
+        logRecord(LogLevel::Info, QStringLiteral("detached; left %1 at %2")
+                                      .arg(stateName(m_state), m_config.attach.control));
+    setState(State::Unreachable);
 }
 
 std::optional<QList<ServerConfig>> RemoteServer::probe(const AttachSpec &attach, int timeoutMs,

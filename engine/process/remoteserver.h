@@ -28,6 +28,8 @@ public:
 
     // Connects; the state follows what the server reports (Unreachable until it answers).
     void attach();
+    // Closes the link and leaves the server as it is (Unreachable here); start() attaches again.
+    void detach();
     // Ask the remote qpalm-server to start or stop this server.
     void start() override;
     void stop() override;
