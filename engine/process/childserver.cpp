@@ -9,7 +9,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 
 namespace qpalm {
@@ -109,7 +108,9 @@ void ChildServer::launch()
     const QString control = QStringLiteral("ipc://") + m_dir->filePath(QStringLiteral("control"));
     delete m_process;
     m_process = ProcessSupervisor::newProcess(this);
-    connect(m_process, &QProcess::readyReadStandardOutput, this, &ChildServer::readOutput);
+    // Addresses, state and records come over the control link (addresses with the status that
+    // says Running); the child's stdout only repeats them.
+    m_process->setStandardOutputFile(QProcess::nullDevice());
     connect(m_process, &QProcess::readyReadStandardError, this, &ChildServer::readErrors);
     connect(m_process, &QProcess::finished, this, &ChildServer::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
@@ -135,48 +136,9 @@ void ChildServer::launch()
 void ChildServer::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     m_link->close();
-    readOutput();
     readErrors();
-    const qint64 pid = std::exchange(m_pid, 0);
-    if (m_stopping) {
-        m_stopping = false;
-        setState(State::Stopped);
-        Q_EMIT stopped();
-        return;
-    }
-    const ProcessSupervisor::Outcome outcome = m_supervisor->ended(
-        exitCode, status, pid, m_lastComplaint,
-        [this](LogLevel level, const QString &text) { logRecord(level, text); });
-    m_error = outcome.error;
-    setState(outcome.failed ? State::Failed : State::Stopped);
-    if (outcome.failed)
-        Q_EMIT failed(m_error);
-    else
-        Q_EMIT stopped();
-    if (!outcome.note.isEmpty())
-        logRecord(outcome.noteLevel, outcome.note);
-}
-
-void ChildServer::readOutput()
-{
-    // Records arrive over the control link; stdout tells the addresses once bound.
-    static const QRegularExpression serving(
-        QStringLiteral("^qpalm-server: (\\S+) \\(\\w+\\) serving (.*)$"));
-    while (m_process && m_process->canReadLine()) {
-        const QString line = QString::fromUtf8(m_process->readLine()).trimmed();
-        const auto match = serving.match(line);
-        if (!match.hasMatch() || match.captured(1) != m_config.name)
-            continue;
-        for (const QString &pair : match.captured(2).split(u' ', Qt::SkipEmptyParts)) {
-            const qsizetype equals = pair.indexOf(u'=');
-            if (equals <= 0)
-                continue;
-            QString key = pair.left(equals);
-            if (!key.startsWith(QLatin1String("sub_addresses")))
-                key += QStringLiteral("_address");
-            m_addresses.insert(key, pair.mid(equals + 1));
-        }
-    }
+    m_supervisor->exited(*this, std::exchange(m_stopping, false), exitCode, status,
+                         std::exchange(m_pid, 0), m_lastComplaint);
 }
 
 void ChildServer::readErrors()

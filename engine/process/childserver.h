@@ -36,7 +36,6 @@ public:
 private:
     void launch();
     void onFinished(int exitCode, QProcess::ExitStatus status);
-    void readOutput();
     void readErrors();
     void remoteStateChanged(State state, const QString &error) override;
     void linkLost() override;

@@ -13,7 +13,7 @@
 namespace qpalm {
 
 ExternalProcess::ExternalProcess(ServerConfig config, QObject *parent)
-    : ServerHandle(parent), m_config(std::move(config)), m_flushTimer(new QTimer(this)),
+    : HandleBase(std::move(config), parent), m_flushTimer(new QTimer(this)),
       m_supervisor(new ProcessSupervisor(
           m_config.restart, [this] { launch(); }, this))
 {
@@ -25,7 +25,7 @@ ExternalProcess::ExternalProcess(ServerConfig config, QObject *parent)
             if (parser)
                 records << parser->flush();
         }
-        publish(records);
+        publishOwn(records);
     });
 }
 
@@ -39,28 +39,10 @@ QString ExternalProcess::hostLabel() const
     return m_pid > 0 ? QStringLiteral("pid %1").arg(m_pid) : QStringLiteral("process");
 }
 
-void ExternalProcess::setState(State state)
-{
-    if (m_state == state)
-        return;
-    m_state = state;
-    Q_EMIT stateChanged(state);
-}
-
-void ExternalProcess::logRecord(LogLevel level, const QString &text)
-{
-    LogRecord record;
-    record.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
-    record.server = m_config.name;
-    record.level = level;
-    record.text = text;
-    publish({record});
-}
-
-void ExternalProcess::publish(LogBatch records)
+void ExternalProcess::publishOwn(const LogBatch &records)
 {
     LogBatch shown;
-    for (LogRecord &record : records) {
+    for (const LogRecord &record : records) {
         if (record.level < m_config.logLevel)
             continue;
         if (record.level >= LogLevel::Error)
@@ -153,7 +135,7 @@ void ExternalProcess::readChannel(QProcess::ProcessChannel channel)
         start = end + 1;
     }
     m_partial[i].remove(0, start);
-    publish(records);
+    publishOwn(records);
     if (m_parsers[i]->hasPending())
         m_flushTimer->start();
 }
@@ -184,26 +166,9 @@ void ExternalProcess::onFinished(int exitCode, QProcess::ExitStatus status)
         m_partial[i].clear();
         rest << m_parsers[i]->flush();
     }
-    publish(rest);
-    const qint64 pid = std::exchange(m_pid, 0);
-    if (m_stopping) {
-        m_stopping = false;
-        setState(State::Stopped);
-        Q_EMIT stopped();
-        return;
-    }
-    const ProcessSupervisor::Outcome outcome =
-        m_supervisor->ended(exitCode, status, pid, {}, [this](LogLevel level, const QString &text) {
-            logRecord(level, text);
-        });
-    m_error = outcome.error;
-    setState(outcome.failed ? State::Failed : State::Stopped);
-    if (outcome.failed)
-        Q_EMIT failed(m_error);
-    else
-        Q_EMIT stopped();
-    if (!outcome.note.isEmpty())
-        logRecord(outcome.noteLevel, outcome.note);
+    publishOwn(rest);
+    m_supervisor->exited(*this, std::exchange(m_stopping, false), exitCode, status,
+                         std::exchange(m_pid, 0), {});
 }
 
 void ExternalProcess::setLogLevel(LogLevel level)

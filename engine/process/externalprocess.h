@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "handlebase.h"
 #include "processsupervisor.h"
-#include "serverhandle.h"
 
 #include <QProcess>
 
@@ -18,7 +18,7 @@ class PylmLogParser;
 // A cluster-file entry of kind process: any command (a pylm worker in Python, say) run as a child
 // process under the same supervision as child servers. Its stdout and stderr are read as pylm
 // log lines, tracebacks kept with their record.
-class ExternalProcess final : public ServerHandle
+class ExternalProcess final : public HandleBase
 {
     Q_OBJECT
 public:
@@ -26,13 +26,7 @@ public:
     // Returns at once; the process gets SIGTERM (SIGKILL after 3 s) and is reaped later.
     ~ExternalProcess() override;
 
-    const ServerConfig &config() const override { return m_config; }
-    State state() const override { return m_state; }
-    QString errorString() const override { return m_error; }
-    LogLevel logLevel() const override { return m_config.logLevel; }
     QMap<QString, QString> addresses() const override { return {}; }
-    ServerStats stats() const override { return m_stats; }
-    quint64 generation() const override { return m_generation; }
     QString hostLabel() const override;
     qint64 processId() const { return m_pid; }
 
@@ -47,15 +41,9 @@ private:
     void launch();
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void readChannel(QProcess::ProcessChannel channel);
-    void publish(LogBatch records);
-    void setState(State state);
-    void logRecord(LogLevel level, const QString &text);
+    // Records at or above the level, counting errors.
+    void publishOwn(const LogBatch &records) override;
 
-    ServerConfig m_config;
-    State m_state = State::Stopped;
-    QString m_error;
-    ServerStats m_stats;
-    quint64 m_generation = 0;
     QProcess *m_process = nullptr;
     std::unique_ptr<PylmLogParser> m_parsers[2]; // stdout, stderr
     QByteArray m_partial[2];

@@ -5,13 +5,12 @@
 #include "controllink.h"
 #include "serverstatenames.h"
 
-#include <QDateTime>
 #include <QFileInfo>
 
 namespace qpalm {
 
 LinkedServer::LinkedServer(ServerConfig config, QObject *parent)
-    : ServerHandle(parent), m_config(std::move(config)), m_link(new ControlLink(this))
+    : HandleBase(std::move(config), parent), m_link(new ControlLink(this))
 {
     connect(m_link, &ControlLink::statusReceived, this, &LinkedServer::onStatus);
     connect(m_link, &ControlLink::commandAnswered, this, &LinkedServer::onAnswer);
@@ -34,24 +33,6 @@ LinkedServer::LinkedServer(ServerConfig config, QObject *parent)
 ScriptSource LinkedServer::runningScript() const
 {
     return m_runningScript.isEmpty() ? m_config.script : m_runningScript;
-}
-
-void LinkedServer::setState(State state)
-{
-    if (m_state == state)
-        return;
-    m_state = state;
-    Q_EMIT stateChanged(state);
-}
-
-void LinkedServer::logRecord(LogLevel level, const QString &text)
-{
-    LogRecord record;
-    record.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
-    record.server = m_config.name;
-    record.level = level;
-    record.text = text;
-    Q_EMIT recordsLogged({record});
 }
 
 void LinkedServer::remoteStateChanged(State state, const QString &error)

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "processsupervisor.h"
 
+#include "handlebase.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QHash>
@@ -105,6 +107,28 @@ ProcessSupervisor::ended(int exitCode, QProcess::ExitStatus status, qint64 pid,
     outcome.note = report.note;
     outcome.noteLevel = decision.flapping ? LogLevel::Error : LogLevel::Warning;
     return outcome;
+}
+
+void ProcessSupervisor::exited(HandleBase &handle, bool stopping, int exitCode,
+                               QProcess::ExitStatus status, qint64 pid, const QString &complaint)
+{
+    using State = ServerHandle::State;
+    if (stopping) {
+        handle.setState(State::Stopped);
+        Q_EMIT handle.stopped();
+        return;
+    }
+    const Outcome outcome =
+        ended(exitCode, status, pid, complaint,
+              [&handle](LogLevel level, const QString &text) { handle.logRecord(level, text); });
+    handle.m_error = outcome.error;
+    handle.setState(outcome.failed ? State::Failed : State::Stopped);
+    if (outcome.failed)
+        Q_EMIT handle.failed(handle.m_error);
+    else
+        Q_EMIT handle.stopped();
+    if (!outcome.note.isEmpty())
+        handle.logRecord(outcome.noteLevel, outcome.note);
 }
 
 } // namespace qpalm

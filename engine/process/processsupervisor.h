@@ -14,6 +14,8 @@ class QTimer;
 
 namespace qpalm {
 
+class HandleBase;
+
 // What ChildServer and ExternalProcess share: their processes die with us, stop with SIGTERM
 // then SIGKILL, are reaped in the background when their handle goes, and what an exit means
 // (failed or stopped, restarted with backoff, flapping) is decided here once.
@@ -39,6 +41,13 @@ public:
     // No restart pending (a stop by the user).
     void cancelRestart();
 
+    // The handle's process ended: stopped by the handle (stopping) it shows Stopped; else as
+    // ended() decides (Failed or Stopped with the error, the restart note logged). Emits stopped
+    // or failed.
+    void exited(HandleBase &handle, bool stopping, int exitCode, QProcess::ExitStatus status,
+                qint64 pid, const QString &complaint);
+
+private:
     struct Outcome
     {
         bool failed = false; // else it counts as stopped
@@ -50,8 +59,6 @@ public:
     // log, schedules a restart per the policy, and says how the handle ends.
     Outcome ended(int exitCode, QProcess::ExitStatus status, qint64 pid, const QString &complaint,
                   const std::function<void(LogLevel, const QString &)> &log);
-
-private:
     RestartPolicy m_policy;
     QTimer *m_restartTimer;
 };
