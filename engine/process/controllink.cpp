@@ -5,11 +5,13 @@
 #include "control.pb.h"
 #include "remote/controlwire.h"
 #include "remote/recordgap.h"
+#include "remote/wakeup.h"
 #include "server/controlcodec.h"
 
 #include <QDateTime>
 #include <QPointer>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -42,6 +44,7 @@ struct ControlLink::Worker
     std::mutex mutex;
     std::deque<std::pair<quint64, std::string>> outbound;
     std::atomic<bool> stop{false};
+    remote::Wakeup wakeup; // commands and close() wake the thread at once
 
     // Runs fn on the link's thread, unless the link was closed or deleted meanwhile.
     template <typename Fn> void post(Fn fn)
@@ -88,7 +91,10 @@ void ControlLink::Worker::run()
     bool up = false;
     bool everUp = false;
     qint64 lastHeard = 0;
-    qint64 nextPing = 0;
+    qint64 lastPing = -(1LL << 40);
+    // While up, the watch pushes state changes, stats and records: a status request goes out
+    // only after keepaliveMs of silence, to tell a quiet server from a lost link.
+    const int keepaliveMs = std::max(options.heartbeatMs, options.lostAfterMs / 2);
     qint64 lostAtMsecs = 0; // wall clock, for the gap record
     remote::RecordGap gap;
     // The running script is fetched when its digest changes, not with every status.
@@ -120,7 +126,7 @@ void ControlLink::Worker::run()
     };
 
     while (!stop.load()) {
-        const qint64 now = nowMs();
+        wakeup.drain(); // before the queue is read: a later notify wakes the next poll
         std::deque<std::pair<quint64, std::string>> commands;
         {
             std::lock_guard lock(mutex);
@@ -134,15 +140,26 @@ void ControlLink::Worker::run()
                 });
             }
         }
-        if (now >= nextPing) {
+        const qint64 now = nowMs();
+        // Not up: look for the server every heartbeatMs. Up: keep alive after silence.
+        auto nextPing = [&] {
+            return up ? std::max(lastHeard, lastPing) + keepaliveMs
+                      : lastPing + options.heartbeatMs;
+        };
+        if (now >= nextPing()) {
             control::ControlRequest request;
             request.set_id(heartbeatId = nextId++);
             request.mutable_status();
             sendRequest(request);
-            nextPing = now + options.heartbeatMs;
+            lastPing = now;
         }
-        zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
-        zmq_poll(&item, 1, 50);
+        qint64 wakeAt = nextPing();
+        if (up)
+            wakeAt = std::min(wakeAt, lastHeard + options.lostAfterMs + 1);
+        zmq_pollitem_t items[2] = {{socket, 0, ZMQ_POLLIN, 0},
+                                   {nullptr, wakeup.fd(), ZMQ_POLLIN, 0}};
+        zmq_poll(items, wakeup.fd() >= 0 ? 2 : 1,
+                 long(std::clamp<qint64>(wakeAt - now, 0, wakeup.fd() >= 0 ? 60000 : 50)));
         for (int i = 0; i < 512; ++i) {
             zmq_msg_t message;
             zmq_msg_init(&message);
@@ -256,6 +273,7 @@ void ControlLink::close()
     if (!m_worker)
         return;
     m_worker->stop = true;
+    m_worker->wakeup.notify();
     if (m_worker->thread.joinable())
         m_worker->thread.join();
     m_worker.reset();
@@ -278,8 +296,11 @@ quint64 ControlLink::send(std::string request, quint64 id)
             Qt::QueuedConnection);
         return id;
     }
-    std::lock_guard lock(m_worker->mutex);
-    m_worker->outbound.emplace_back(id, std::move(request));
+    {
+        std::lock_guard lock(m_worker->mutex);
+        m_worker->outbound.emplace_back(id, std::move(request));
+    }
+    m_worker->wakeup.notify();
     return id;
 }
 

@@ -15,9 +15,10 @@
 namespace qpalm {
 
 // A live link to one server of a qpalm-server control channel: its own thread owns a DEALER that
-// polls status (the heartbeat), watches the server's events and carries commands. A link that
-// stops answering is reported lost; when it answers again the watch is renewed and the records
-// missed in between are counted.
+// watches the server's events (state changes, stats and records are pushed), carries commands
+// (which wake it at once) and sends a status request only to find the server or after a quiet
+// spell (the keepalive). A link that stops answering is reported lost; when it answers again the
+// watch is renewed and the records missed in between are counted.
 class ControlLink : public QObject
 {
     Q_OBJECT
@@ -28,8 +29,8 @@ public:
         std::optional<remote::KeyPair> key; // with serverKey: CURVE
         QByteArray serverKey;
         QString server;         // the server watched and commanded
-        int heartbeatMs = 400;  // status polls
-        int lostAfterMs = 2000; // silence that counts as a lost link
+        int heartbeatMs = 400;  // status requests until the server answers
+        int lostAfterMs = 2000; // silence that counts as a lost link (keepalive at half of it)
     };
 
     explicit ControlLink(QObject *parent = nullptr);

@@ -5,6 +5,7 @@
 #include "control.pb.h"
 #include "controlwire.h"
 #include "server/controlcodec.h"
+#include "wakeup.h"
 
 #include <QFile>
 
@@ -32,6 +33,7 @@ struct ControlSockets::Shared
     std::vector<std::pair<QByteArray, std::string>> replies;
     std::atomic<bool> stop{false};
     std::atomic<quint64> overflow{0};
+    Wakeup wakeup; // posted events and replies, and stop, wake the socket thread
     static constexpr std::size_t kMaxPending = 200000;
 };
 
@@ -87,24 +89,38 @@ ControlSockets::ControlSockets(RequestHandler onRequest, RefusalHandler onRefusa
 ControlSockets::~ControlSockets()
 {
     m_shared->stop = true;
+    m_shared->wakeup.notify();
     if (m_thread.joinable())
         m_thread.join();
 }
 
 void ControlSockets::post(WatchEvent &&event)
 {
-    std::lock_guard lock(m_shared->mutex);
-    if (m_shared->events.size() >= Shared::kMaxPending) {
-        m_shared->overflow.fetch_add(1, std::memory_order_relaxed);
-        return;
+    bool wake = false;
+    {
+        std::lock_guard lock(m_shared->mutex);
+        if (m_shared->events.size() >= Shared::kMaxPending) {
+            m_shared->overflow.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        // The socket thread takes the whole queue: only the first of a batch needs to wake it.
+        wake = m_shared->events.empty() && m_shared->replies.empty();
+        m_shared->events.push_back(std::move(event));
     }
-    m_shared->events.push_back(std::move(event));
+    if (wake)
+        m_shared->wakeup.notify();
 }
 
 void ControlSockets::reply(const QByteArray &peer, std::string bytes)
 {
-    std::lock_guard lock(m_shared->mutex);
-    m_shared->replies.emplace_back(peer, std::move(bytes));
+    bool wake = false;
+    {
+        std::lock_guard lock(m_shared->mutex);
+        wake = m_shared->events.empty() && m_shared->replies.empty();
+        m_shared->replies.emplace_back(peer, std::move(bytes));
+    }
+    if (wake)
+        m_shared->wakeup.notify();
 }
 
 bool ControlSockets::start(const ControlSocketOptions &options, QString *boundAddress,
@@ -284,13 +300,22 @@ void ControlSockets::run(const ControlSocketOptions &options,
     };
 
     // One round: ZAP, requests, then replies and events out.
+    // Sleeps until a peer, ZAP, the monitor or a poster (the wakeup pipe) has something; a
+    // watcher whose queue did not all go out (a full pipe to it) is retried every 10 ms.
+    bool backlog = false;
     auto step = [&] {
-        zmq_pollitem_t items[3] = {
-            {router, 0, ZMQ_POLLIN, 0}, {zap, 0, ZMQ_POLLIN, 0}, {monitor, 0, ZMQ_POLLIN, 0}};
-        zmq_poll(items, monitor ? 3 : (zap ? 2 : 1), 10);
+        const int wakeFd = shared.wakeup.fd();
+        zmq_pollitem_t items[4] = {{router, 0, ZMQ_POLLIN, 0},
+                                   {nullptr, wakeFd, ZMQ_POLLIN, 0},
+                                   {zap, 0, ZMQ_POLLIN, 0},
+                                   {monitor, 0, ZMQ_POLLIN, 0}};
+        const int count = monitor ? 4 : (zap ? 3 : 2);
+        zmq_poll(items, count, backlog || wakeFd < 0 ? 10 : 1000);
+        shared.wakeup.drain(); // before the queues are taken: a later post wakes the next poll
+        backlog = false;
         if (monitor)
             handleMonitor();
-        if (zap && (items[1].revents & ZMQ_POLLIN))
+        if (zap && (items[2].revents & ZMQ_POLLIN))
             handleZap();
         for (int i = 0; i < 256; ++i) {
             std::vector<std::string> frames = receiveAll(router);
@@ -348,6 +373,7 @@ void ControlSockets::run(const ControlSocketOptions &options,
             while (!watcher.queue.empty() &&
                    sendMessage(router, it->first, watcher.queue.front(), &gone))
                 watcher.queue.pop_front();
+            backlog = backlog || (!gone && !watcher.queue.empty());
             it = gone ? watchers.erase(it) : std::next(it);
         }
     };

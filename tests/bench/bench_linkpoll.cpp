@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The qpalm developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What attached handles cost while nothing happens: N RemoteServer handles on one idle
-// qpalm-server (each with its control link: a 400 ms status poll and a watch), CPU of this
-// process and of the server over idle windows, as % of one core (median of the windows).
+// qpalm-server (each with its control link: a watch the server pushes to, and a keepalive), CPU of
+// this process and of the server over idle windows, as % of one core (median of the windows).
 // Usage: bench_linkpoll [WINDOW_MS] [ROUNDS] (run from the build tree).
 
 #include "process/remoteserver.h"
