@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The qpalm developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The log viewer's klogg/lnav tools on a real LogViewer: match highlighting (painted), next /
-// previous error (F8), bookmarks (marker painted, kept across filters), time range, saved
-// filters (persisted), line wrap, and a DEBUG flood that no longer evicts the errors.
+// previous error (F8), bookmarks (marker painted, kept across filters), time range (a recent one
+// rolls forward), saved filters (persisted), line wrap, and a DEBUG flood that no longer evicts
+// the errors.
 #include "logmodel.h"
 #include "logtestutil.h"
 #include "logview.h"
@@ -14,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 
 using namespace qpalm;
@@ -288,6 +290,57 @@ private Q_SLOTS:
         QCOMPARE(m_viewer->savedFilterNames(), (QStringList{QStringLiteral("errors that speak"),
                                                             QStringLiteral("errors 10 to 30 s"),
                                                             QStringLiteral("recent errors")}));
+    }
+
+    void recentRangeRollsForward()
+    {
+        // "Last N min" is re-evaluated as time passes: a record that ages out leaves with no user
+        // action (on a worker thread over a large store, like any filter); a tick where nothing
+        // ages refilters nothing; a saved recent filter rolls too, a fixed range does not.
+        QCOMPARE(LogViewer::rollInterval(60'000), 1'000);
+        QCOMPARE(LogViewer::rollInterval(60 * 60'000), 10'000);
+        QTemporaryDir dir;
+        LogViewer viewer;
+        viewer.setSettingsPath(dir.filePath(QStringLiteral("filters.ini")));
+        auto *timer = viewer.findChild<QTimer *>(QStringLiteral("timeRangeRollTimer"));
+        QVERIFY(timer);
+        QVERIFY(!timer->isActive());
+        constexpr qint64 Span = 1'000;
+        viewer.setRecentTimeRange(Span);
+        QVERIFY(timer->isActive());
+        QCOMPARE(timer->interval(), 1'000);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        viewer.appendRecords({makeRecord(now + 600'000, QStringLiteral("w"), LogLevel::Info,
+                                         QStringLiteral("ten minutes ahead: stays"))});
+        viewer.model()->flush();
+        viewer.model()->setBackgroundThreshold(1);
+        QSignalSpy resets(viewer.model(), &QAbstractItemModel::modelReset);
+        QSignalSpy background(viewer.model(), &LogModel::filterStarted);
+        QTest::qWait(1'300);
+        QCOMPARE(resets.count(), 0); // a tick passed; nothing aged, nothing refiltered
+        QCOMPARE(background.count(), 0);
+        QVERIFY(viewer.timeFrom() > now - Span); // but the range moved on
+
+        viewer.appendRecords({makeRecord(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("w"),
+                                         LogLevel::Info, QStringLiteral("now: ages out"))});
+        viewer.model()->flush();
+        QCOMPARE(viewer.model()->rowCount(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(viewer.model()->rowCount(), 1, 4'000);
+        QVERIFY(background.count() >= 1); // the roll's refilter ran on a worker thread
+        QCOMPARE(viewer.model()->recordAt(0).text, QStringLiteral("ten minutes ahead: stays"));
+
+        // Saved, then a fixed range (no timer), then the saved one again: it rolls.
+        viewer.saveFilter(QStringLiteral("last second"));
+        viewer.setTimeRange();
+        QVERIFY(!timer->isActive());
+        QTRY_COMPARE_WITH_TIMEOUT(viewer.model()->rowCount(), 2, 4'000); // in the background
+        viewer.appendRecords({makeRecord(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("w"),
+                                         LogLevel::Info, QStringLiteral("again: ages out"))});
+        viewer.model()->flush();
+        QVERIFY(viewer.applySavedFilter(QStringLiteral("last second")));
+        QVERIFY(timer->isActive());
+        QTRY_COMPARE_WITH_TIMEOUT(viewer.model()->rowCount(), 1, 4'000);
+        QCOMPARE(viewer.model()->recordAt(0).text, QStringLiteral("ten minutes ahead: stays"));
     }
 
     void wrapOnDemand()

@@ -58,8 +58,11 @@ public:
 
     // The filter box is never narrower than this many characters.
     static constexpr int MinimumFilterChars = 16;
-    // Set by setRecentTimeRange: the range is the last timeSpan() ms (0: a fixed range).
+    // Set by setRecentTimeRange: the range is the last timeSpan() ms (0: a fixed range). It
+    // rolls forward: every rollInterval ms, records that aged out leave (a refilter, in the
+    // background over a large store, as any filter; none while paused or while one runs).
     qint64 timeSpan() const { return m_timeSpan; }
+    static int rollInterval(qint64 spanMsecs);
 
     // Named filters (text, regex, case, level, servers, time range), kept in the settings.
     QStringList savedFilterNames() const;
@@ -133,6 +136,10 @@ Q_SIGNALS:
 private:
     void createTools();
     void updateTimeButton();
+    // Starts or stops the roll timer for the current range.
+    void updateRollTimer();
+    // Moves a recent range to end now; refilters when a shown record fell out of it.
+    void rollTimeRange();
     void updateSavedMenu();
     void askCustomTimeRange();
     void askSaveFilter();
@@ -165,6 +172,7 @@ private:
     QToolButton *m_cancelFilterButton;
     QToolButton *m_timeButton;
     QMenu *m_timeMenu;
+    QTimer *m_rollTimer;
     QToolButton *m_savedButton;
     QMenu *m_savedMenu;
     QToolButton *m_wrapButton;

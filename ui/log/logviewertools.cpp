@@ -18,6 +18,7 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QSettings>
+#include <QTimer>
 #include <QToolButton>
 
 #include <memory>
@@ -111,6 +112,9 @@ QAction *addShortcut(QWidget *owner, const QString &text, const QKeySequence &ke
 void LogViewer::createTools()
 {
     m_timeMenu = new QMenu(this);
+    m_rollTimer = new QTimer(this);
+    m_rollTimer->setObjectName(QStringLiteral("timeRangeRollTimer"));
+    connect(m_rollTimer, &QTimer::timeout, this, &LogViewer::rollTimeRange);
     m_timeButton = new QToolButton(this);
     m_timeButton->setObjectName(QStringLiteral("timeRangeButton"));
     m_timeButton->setMenu(m_timeMenu);
@@ -238,6 +242,39 @@ void LogViewer::setRecentTimeRange(qint64 spanMsecs)
     applyFilter();
 }
 
+int LogViewer::rollInterval(qint64 spanMsecs)
+{
+    // A sixtieth of the span: every second for the last minute, every 10 s for an hour.
+    return int(std::clamp<qint64>(spanMsecs / 60, 1'000, 10'000));
+}
+
+void LogViewer::updateRollTimer()
+{
+    if (m_timeSpan <= 0)
+        m_rollTimer->stop();
+    else if (m_rollTimer->interval() != rollInterval(m_timeSpan) || !m_rollTimer->isActive())
+        m_rollTimer->start(rollInterval(m_timeSpan));
+}
+
+void LogViewer::rollTimeRange()
+{
+    // Throttled: one refilter at a time, and none while paused (the rows are frozen).
+    if (m_timeSpan <= 0 || m_model->isFiltering() || m_model->isPaused())
+        return;
+    const qint64 from = QDateTime::currentMSecsSinceEpoch() - m_timeSpan;
+    m_timeFrom = from;
+    // Refilter (all rows, in the background over a large store) only when a shown record fell
+    // out: this scan reads one timestamp per shown row and stops at the first that is out.
+    const LogStore &store = m_model->store();
+    const int rows = m_model->rowCount();
+    for (int row = 0; row < rows; ++row) {
+        if (store.at(m_model->serialAt(row)).msecsSinceEpoch < from) {
+            applyFilter();
+            return;
+        }
+    }
+}
+
 void LogViewer::updateTimeButton()
 {
     constexpr qint64 Min = std::numeric_limits<qint64>::min();
@@ -255,8 +292,10 @@ void LogViewer::updateTimeButton()
         m_timeButton->setText(tr("Until %1").arg(stamp(m_timeTo)));
     else
         m_timeButton->setText(tr("%1\u2013%2").arg(stamp(m_timeFrom), stamp(m_timeTo)));
+    updateRollTimer();
     m_timeButton->setToolTip(
-        m_timeFrom == Min && m_timeTo == Max
+        m_timeSpan > 0 ? tr("%1, rolling forward as time passes").arg(m_timeButton->text())
+        : m_timeFrom == Min && m_timeTo == Max
             ? tr("Show records of a time range only")
             : tr("Records logged from %1 until %2")
                   .arg(m_timeFrom == Min ? tr("the start") : formatTimestamp(m_timeFrom),
