@@ -242,7 +242,6 @@ void ErrorInboxModel::appendRecords(const LogBatch &records)
             g.messagePayloadBytes = r.messagePayloadBytes;
             g.messageServer = r.server;
             g.failedCall = r.failedCall;
-            g.failedCallText = describeFailedCall(r);
         }
     };
 
@@ -278,7 +277,6 @@ void ErrorInboxModel::appendRecords(const LogBatch &records)
         g.messagePayloadBytes = r.messagePayloadBytes;
         g.messageServer = r.message ? r.server : QString();
         g.failedCall = r.message ? r.failedCall : FailedCall::Unknown;
-        g.failedCallText = r.message ? describeFailedCall(r) : QString();
         addedRow.insert(key, int(added.size()));
         added.append(std::move(g));
     }
@@ -521,7 +519,7 @@ void ErrorInbox::showCurrent()
     m_traceback->setContent(source.data(ErrorInboxModel::TextRole).toString(),
                             source.data(ErrorInboxModel::TracebackRole).toString());
     const bool kept = source.data(ErrorInboxModel::HasMessageRole).toBool();
-    const QString call = m_model->group(source.row()).failedCallText;
+    const QString call = failedCallName(m_model->group(source.row()).failedCall);
     m_messageInfo->setText(
         !kept ? tr("No message kept for this error (not raised by a user function).")
         : call.isEmpty()

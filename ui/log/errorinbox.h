@@ -67,7 +67,6 @@ public:
         qint64 messagePayloadBytes = 0;
         QString messageServer;
         FailedCall failedCall = FailedCall::Unknown; // the function that message was given to
-        QString failedCallText;                      // describeFailedCall of that record
     };
     static constexpr int MaxServersListed = 8; // shown in the Servers column
     static constexpr int MaxServersTracked = 256;
