@@ -305,6 +305,8 @@ void TestReplay::gatherErrorRunsTheRecordedInputThroughTheCurrentGather()
     QCOMPARE(g.messageServer, QStringLiteral("boss"));
     QCOMPARE(g.failedMessage->payload, std::string("w:poison"));
     inbox.selectGroup(0);
+    const QString recorded = tracebackText(inbox);
+    QVERIFY2(recorded.contains(QStringLiteral("cannot gather w:poison")), qPrintable(recorded));
     QVERIFY(inbox.replayButton()->isEnabled());
     QVERIFY2(inbox.replayButton()->toolTip().contains(QStringLiteral("exact input")),
              qPrintable(inbox.replayButton()->toolTip()));
@@ -319,12 +321,16 @@ void TestReplay::gatherErrorRunsTheRecordedInputThroughTheCurrentGather()
              qPrintable(inbox.replayResultText()));
     QVERIFY2(tracebackText(inbox).contains(QStringLiteral("boss.lua:3")),
              qPrintable(tracebackText(inbox)));
+    QVERIFY2(tracebackText(inbox).startsWith(QStringLiteral("Replay: ")),
+             qPrintable(tracebackText(inbox)));
 
     // Fix the gather live: Replay gives the fixed gather's output for exactly that input.
     QVERIFY(reload(master, kFixedGather));
     QCOMPARE(replayOnlyGroup(inbox, &error), (QByteArrayList{"g2:w:poison", "g2 again"}));
     QVERIFY2(inbox.replayResultText().contains(QStringLiteral("'g2:w:poison', 'g2 again'")),
              qPrintable(inbox.replayResultText()));
+    // The same row stays selected: the failed replay's traceback gives way to the recorded one.
+    QCOMPARE(tracebackText(inbox), recorded);
     QVERIFY(inbox.replayButton()->isEnabled());
 
     // It went through nothing else: no new task for the worker, nothing new from workers, and

@@ -95,6 +95,8 @@ bool ErrorInbox::replaySelected()
     m_replayResult->setVisible(true);
     m_replayResult->setStyleSheet({});
     m_replayResult->setText(started);
+    // The recorded traceback again, in place of an earlier replay's.
+    m_traceback->setContent(g.latest.text, g.latest.traceback);
     return true;
 }
 
