@@ -3,12 +3,11 @@
 // The error path a user walks in the app: a Lua handler fails, the log shows the record with its
 // traceback while the server keeps answering, clicking the traceback line opens the script at
 // that line, the fix is applied live and the next reply shows it. All on a real cluster.
-#include "appsettings.h"
+#include "errorapptest.h"
 #include "errorinbox.h"
 #include "logmodel.h"
 #include "logview.h"
 #include "logviewer.h"
-#include "mainwindow.h"
 #include "scripteditor.h"
 
 #include "client.h"
@@ -22,7 +21,6 @@
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QStatusBar>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <thread>
@@ -34,6 +32,7 @@
 #undef slots
 
 using namespace qpalm;
+using errorapptest::serverEntry;
 
 namespace {
 const char *kBroken = "-- a handler with a bug on line 4\n"
@@ -43,12 +42,6 @@ const char *kBroken = "-- a handler with a bug on line 4\n"
                       "    end\n"
                       "    return 'ok ' .. payload\n"
                       "end\n";
-
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
-}
 } // namespace
 
 class TestErrorFlow : public QObject
@@ -62,22 +55,11 @@ private Q_SLOTS:
 
 void TestErrorFlow::tracebackToEditorAndLiveFix()
 {
-    QTemporaryDir dir;
-    const QString script = dir.filePath(QStringLiteral("handler.lua"));
-    QVERIFY(writeFile(script, kBroken));
-    const QString cluster = dir.filePath(QStringLiteral("cluster.json"));
-    QVERIFY(writeFile(
-        cluster,
-        "{\"servers\": [{\"kind\": \"server\", \"name\": \"srv\", "
-        "\"script\": \"handler.lua\", \"db_address\": \"tcp://127.0.0.1:*\", "
-        "\"pull_address\": \"tcp://127.0.0.1:*\", \"pub_address\": \"tcp://127.0.0.1:*\"}]}"));
-
-    AppSettings settings(dir.filePath(QStringLiteral("settings.ini")));
-    MainWindow window(&settings);
-    window.setInteractive(false);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY2(window.openClusterFile(cluster, true), qPrintable(window.lastError()));
+    errorapptest::App app;
+    MainWindow &window = app.window;
+    const QString script = app.path(QStringLiteral("handler.lua"));
+    QVERIFY(app.write(QStringLiteral("handler.lua"), kBroken));
+    QVERIFY2(app.open({serverEntry("srv", "handler.lua")}), qPrintable(window.lastError()));
     ServerHandle *server = window.cluster()->server(QStringLiteral("srv"));
     QVERIFY(server);
     QTRY_COMPARE(server->state(), ServerHandle::State::Running);
@@ -153,24 +135,17 @@ void TestErrorFlow::tracebackToEditorAndLiveFix()
 
 void TestErrorFlow::applyDoesNotWaitForABusyServer()
 {
-    QTemporaryDir dir;
-    const QString script = dir.filePath(QStringLiteral("busy.lua"));
-    QVERIFY(writeFile(script, "function slow(payload)\n"
-                              "    local n = 0\n"
-                              "    for i = 1, 400000000 do n = n + 1 end\n"
-                              "    return 'slow done'\n"
-                              "end\n"
-                              "function version(payload) return 'v1' end\n"));
-    const QString cluster = dir.filePath(QStringLiteral("cluster.json"));
-    QVERIFY(writeFile(cluster, "{\"servers\": [{\"kind\": \"server\", \"name\": \"busy\", "
-                               "\"script\": \"busy.lua\", \"limits\": {\"time_ms\": 1500}, "
-                               "\"db_address\": \"tcp://127.0.0.1:*\", "
-                               "\"pull_address\": \"tcp://127.0.0.1:*\", "
-                               "\"pub_address\": \"tcp://127.0.0.1:*\"}]}"));
-    AppSettings settings(dir.filePath(QStringLiteral("settings.ini")));
-    MainWindow window(&settings);
-    window.setInteractive(false);
-    QVERIFY2(window.openClusterFile(cluster, true), qPrintable(window.lastError()));
+    errorapptest::App app;
+    MainWindow &window = app.window;
+    const QString script = app.path(QStringLiteral("busy.lua"));
+    QVERIFY(app.write(QStringLiteral("busy.lua"), "function slow(payload)\n"
+                                                  "    local n = 0\n"
+                                                  "    for i = 1, 400000000 do n = n + 1 end\n"
+                                                  "    return 'slow done'\n"
+                                                  "end\n"
+                                                  "function version(payload) return 'v1' end\n"));
+    QVERIFY2(app.open({serverEntry("busy", "busy.lua", "\"limits\": {\"time_ms\": 1500}")}, false),
+             qPrintable(window.lastError()));
     ServerHandle *server = window.cluster()->server(QStringLiteral("busy"));
     QVERIFY(server);
     QTRY_COMPARE(server->state(), ServerHandle::State::Running);
@@ -222,27 +197,17 @@ void TestErrorFlow::applyDoesNotWaitForABusyServer()
 
 void TestErrorFlow::oneMessageAndStartErrorsMarked()
 {
-    QTemporaryDir dir;
-    const QString good = dir.filePath(QStringLiteral("good.lua"));
+    errorapptest::App app;
+    MainWindow &window = app.window;
+    const QString good = app.path(QStringLiteral("good.lua"));
     const QByteArray goodText = "function hello(payload) return 'hi ' .. payload end\n";
-    QVERIFY(writeFile(good, goodText));
-    const QString broken = dir.filePath(QStringLiteral("broken.lua"));
-    QVERIFY(writeFile(broken, "function hello(payload)\n    return 'x' ..\nend\n"));
-    const QString cluster = dir.filePath(QStringLiteral("cluster.json"));
-    const QByteArray any = "\"db_address\": \"tcp://127.0.0.1:*\", "
-                           "\"pull_address\": \"tcp://127.0.0.1:*\", "
-                           "\"pub_address\": \"tcp://127.0.0.1:*\"";
-    QVERIFY(writeFile(cluster, "{\"servers\": [{\"kind\": \"server\", \"name\": \"good\", "
-                               "\"script\": \"good.lua\", " +
-                                   any +
-                                   "}, "
-                                   "{\"kind\": \"server\", \"name\": \"broken\", "
-                                   "\"script\": \"broken.lua\", " +
-                                   any + "}]}"));
-    AppSettings settings(dir.filePath(QStringLiteral("settings.ini")));
-    MainWindow window(&settings);
-    window.setInteractive(false);
-    QVERIFY2(window.openClusterFile(cluster, true), qPrintable(window.lastError()));
+    QVERIFY(app.write(QStringLiteral("good.lua"), goodText));
+    const QString broken = app.path(QStringLiteral("broken.lua"));
+    QVERIFY(app.write(QStringLiteral("broken.lua"),
+                      "function hello(payload)\n    return 'x' ..\nend\n"));
+    QVERIFY2(
+        app.open({serverEntry("good", "good.lua"), serverEntry("broken", "broken.lua")}, false),
+        qPrintable(window.lastError()));
     ServerHandle *goodServer = window.cluster()->server(QStringLiteral("good"));
     ServerHandle *brokenServer = window.cluster()->server(QStringLiteral("broken"));
     QTRY_COMPARE(goodServer->state(), ServerHandle::State::Running);

@@ -2,30 +2,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Issue 10 item 5: the status bar's "Errors: N" and the Errors tab's "(N)" are one count (the
 // inbox's), and restarting a server does not reset it while the inbox lists its errors.
-#include "appsettings.h"
+#include "errorapptest.h"
 #include "errorinbox.h"
-#include "mainwindow.h"
 
 #include "client.h"
 #include "cluster.h"
 #include "serverhandle.h"
 
 #include <QDockWidget>
-#include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace qpalm;
 
 namespace {
-
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
-}
 
 int sendBooms(ServerHandle *server, int n)
 {
@@ -51,25 +42,16 @@ private Q_SLOTS:
 
 void TestErrorCount::statusBarTabAndInboxAgreeAcrossRestart()
 {
-    QTemporaryDir dir;
+    errorapptest::App app;
+    MainWindow &window = app.window;
     // Two different errors (two groups), so a group count and an error count would differ.
-    QVERIFY(writeFile(dir.filePath(QStringLiteral("handler.lua")),
+    QVERIFY(app.write(QStringLiteral("handler.lua"),
                       "function foo(payload)\n"
                       "    if payload:sub(-1) == '0' then error('even') end\n"
                       "    return missing .. payload\n"
                       "end\n"));
-    const QString cluster = dir.filePath(QStringLiteral("cluster.json"));
-    QVERIFY(writeFile(
-        cluster,
-        "{\"servers\": [{\"kind\": \"server\", \"name\": \"srv\", "
-        "\"script\": \"handler.lua\", \"db_address\": \"tcp://127.0.0.1:*\", "
-        "\"pull_address\": \"tcp://127.0.0.1:*\", \"pub_address\": \"tcp://127.0.0.1:*\"}]}"));
-    AppSettings settings(dir.filePath(QStringLiteral("settings.ini")));
-    MainWindow window(&settings);
-    window.setInteractive(false);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY2(window.openClusterFile(cluster, true), qPrintable(window.lastError()));
+    QVERIFY2(app.open({errorapptest::serverEntry("srv", "handler.lua")}),
+             qPrintable(window.lastError()));
     ServerHandle *server = window.cluster()->server(QStringLiteral("srv"));
     QTRY_COMPARE_WITH_TIMEOUT(server->state(), ServerHandle::State::Running, 10000);
 
