@@ -13,6 +13,7 @@ PACKAGES=(
   liblua5.4-dev libzip-dev
   python3 python3-zmq python3-protobuf
   xvfb xauth x11-utils imagemagick fonts-dejavu-core
+  openbox  # ui_mainwindowwm: the window and its dialogs under a real window manager
   dpkg-dev file appstream desktop-file-utils iproute2
   lintian man-db  # tests/packaging: lintian on the .deb, man -l on the man pages
   clang libclang-rt-dev  # preset "fuzz": libFuzzer targets of tests/fuzz

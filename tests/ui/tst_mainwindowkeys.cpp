@@ -2,16 +2,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window's keyboard: every Alt+letter reaches one thing (a menu, or one field of what is
 // shown), Preferences has a key on every desktop, and the saved geometry fits the screen with the
-// frame a window manager draws (offscreen half; tests/wm drives a real window manager).
+// frame a window manager draws (offscreen half; ui_mainwindowwm runs the window under openbox).
 #include "mainwindow.h"
 #include "windowplacement.h"
 
 #include "appsettings.h"
+#include "geometryblob.h"
 #include "scripteditor.h"
 
 #include <QAbstractButton>
 #include <QAction>
-#include <QDataStream>
 #include <QDockWidget>
 #include <QFile>
 #include <QGroupBox>
@@ -23,6 +23,7 @@
 #include <QTest>
 
 using namespace qpalm;
+using qpalm::test::geometryBlob;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -58,19 +59,6 @@ QMap<QString, QStringList> mnemonics(const QMainWindow &window)
             claim(box->title(), u"group "_s + box->title());
     }
     return claims;
-}
-
-// A QWidget::saveGeometry() blob (format 3) of a window whose frame adds margins to client.
-QByteArray geometryBlob(const QRect &client, const QMargins &margins, bool maximized,
-                        int screenWidth)
-{
-    QByteArray blob;
-    QDataStream stream(&blob, QIODevice::WriteOnly);
-    stream.setVersion(QDataStream::Qt_4_0);
-    stream << quint32(0x1D9D0CB) << quint16(3) << quint16(0) << client.marginsAdded(margins)
-           << client << qint32(0) << quint8(maximized ? 1 : 0) << quint8(0) << qint32(screenWidth)
-           << client;
-    return blob;
 }
 
 } // namespace

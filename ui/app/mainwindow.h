@@ -129,8 +129,9 @@ private:
     void createDocks();
     void sizeDocks();
     void applyPreferences();
+    // scrolls: the widget sits in a scroll area (a form that must not be pressed smaller).
     QDockWidget *addDock(const QString &objectName, const QString &title, QWidget *widget,
-                         Qt::DockWidgetArea area);
+                         Qt::DockWidgetArea area, bool scrolls = false);
     void wireServer(ServerHandle *server);
     void detachCluster();
     void attachCluster(Cluster *cluster);

@@ -23,6 +23,7 @@
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QToolBar>
 
@@ -40,14 +41,25 @@ QIcon icon(const char *theme, const char *file)
 } // namespace
 
 QDockWidget *MainWindow::addDock(const QString &objectName, const QString &title, QWidget *widget,
-                                 Qt::DockWidgetArea area)
+                                 Qt::DockWidgetArea area, bool scrolls)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
+    // A form (the client, the cache) scrolls where its dock is smaller than its layout needs (a
+    // small screen) rather than pressing its rows onto each other.
+    QWidget *content = widget;
+    if (scrolls) {
+        auto *scroll = new QScrollArea(dock);
+        scroll->setObjectName(objectName + QStringLiteral("Scroll"));
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidgetResizable(true);
+        scroll->setWidget(widget);
+        content = scroll;
+    }
     // An explicit minimum: what the panel shows (counts, long names) never widens its dock or the
     // window; the user's splitter positions hold.
-    widget->setMinimumSize(160, 80);
-    dock->setWidget(widget);
+    content->setMinimumSize(160, 80);
+    dock->setWidget(content);
     addDockWidget(area, dock);
     return dock;
 }
@@ -92,13 +104,13 @@ void MainWindow::createDocks()
     QDockWidget *logDock =
         addDock(QStringLiteral("logDock"), tr("Log"), m_logViewer, Qt::BottomDockWidgetArea);
     QDockWidget *clientDock = addDock(QStringLiteral("clientDock"), tr("Client"), m_clientPanel,
-                                      Qt::BottomDockWidgetArea);
+                                      Qt::BottomDockWidgetArea, true);
     splitDockWidget(logDock, clientDock, Qt::Horizontal);
     QDockWidget *errorDock =
         addDock(QStringLiteral("errorDock"), tr("Errors"), m_errorInbox, Qt::BottomDockWidgetArea);
     tabifyDockWidget(logDock, errorDock);
-    QDockWidget *cacheDock =
-        addDock(QStringLiteral("cacheDock"), tr("Cache"), m_cachePanel, Qt::BottomDockWidgetArea);
+    QDockWidget *cacheDock = addDock(QStringLiteral("cacheDock"), tr("Cache"), m_cachePanel,
+                                     Qt::BottomDockWidgetArea, true);
     tabifyDockWidget(clientDock, cacheDock);
     logDock->raise();
     clientDock->raise();
