@@ -36,6 +36,9 @@ struct ServerStats
     quint64 dropped = 0;     // published with no subscriber after the grace time
     quint64 toWorkers = 0;   // master/hub: sent to workers
     quint64 fromWorkers = 0; // master/hub: received from workers
+    // master/hub: of fromWorkers, those read on worker_pull_address (PUSH/PULL workers: pylm's,
+    // or qpalm's off the reliable path)
+    quint64 fromPlainWorkers = 0;
     quint64 cacheRequests = 0;
     int pendingOut = 0;           // messages waiting for a full socket (backpressure)
     int heldForSubscriber = 0;    // replies waiting for their topic's first subscriber

@@ -54,6 +54,7 @@ void putStats(const ServerStats &in, Stats *out)
     out->set_dropped(in.dropped);
     out->set_to_workers(in.toWorkers);
     out->set_from_workers(in.fromWorkers);
+    out->set_from_plain_workers(in.fromPlainWorkers);
     out->set_cache_requests(in.cacheRequests);
     out->set_pending_out(in.pendingOut);
     out->set_held_for_subscriber(in.heldForSubscriber);
@@ -85,6 +86,7 @@ ServerStats takeStats(const Stats &in, quint64 generation)
     out.dropped = in.dropped();
     out.toWorkers = in.to_workers();
     out.fromWorkers = in.from_workers();
+    out.fromPlainWorkers = in.from_plain_workers();
     out.cacheRequests = in.cache_requests();
     out.pendingOut = in.pending_out();
     out.heldForSubscriber = in.held_for_subscriber();

@@ -517,6 +517,7 @@ void ServerActor::readWorkerResults()
                                .arg(rest.size() + 1));
             continue;
         }
+        ++m_stats.fromPlainWorkers;
         m_router.onWorkerResult(std::move(frame));
     }
 }

@@ -618,6 +618,7 @@ private Q_SLOTS:
         stats.stats.dropped = 5;
         stats.stats.toWorkers = 6;
         stats.stats.fromWorkers = 7;
+        stats.stats.fromPlainWorkers = 5;
         stats.stats.cacheRequests = 8;
         stats.stats.pendingOut = 9;
         stats.stats.heldForSubscriber = 10;
@@ -717,6 +718,7 @@ private Q_SLOTS:
                 QCOMPARE(a.dropped, b.dropped);
                 QCOMPARE(a.toWorkers, b.toWorkers);
                 QCOMPARE(a.fromWorkers, b.fromWorkers);
+                QCOMPARE(a.fromPlainWorkers, b.fromPlainWorkers);
                 QCOMPARE(a.cacheRequests, b.cacheRequests);
                 QCOMPARE(a.pendingOut, b.pendingOut);
                 QCOMPARE(a.heldForSubscriber, b.heldForSubscriber);

@@ -244,6 +244,12 @@ double ClusterModel::outRate(const QString &name) const
     return row >= 0 ? m_rows[row].outRate : 0;
 }
 
+double ClusterModel::plainWorkerRate(const QString &name) const
+{
+    const int row = rowOf(name);
+    return row >= 0 ? m_rows[row].plainRate : 0;
+}
+
 ClusterModel::Totals ClusterModel::totals() const
 {
     Totals totals;
@@ -270,9 +276,9 @@ void ClusterModel::onStats(ServerHandle *server, const ServerStats &stats)
         stats.msecsSinceEpoch > 0 ? stats.msecsSinceEpoch : QDateTime::currentMSecsSinceEpoch();
     if (!r.samples.isEmpty() &&
         (stats.messagesIn < r.samples.last().in || stats.messagesOut < r.samples.last().out ||
-         now < r.samples.last().msecs))
+         stats.fromPlainWorkers < r.samples.last().plain || now < r.samples.last().msecs))
         r.samples.clear(); // restarted: counters begin again
-    r.samples.append({now, stats.messagesIn, stats.messagesOut});
+    r.samples.append({now, stats.messagesIn, stats.messagesOut, stats.fromPlainWorkers});
     while (r.samples.size() > 2 && now - r.samples.first().msecs > m_rateWindowMs)
         r.samples.removeFirst();
     const Sample &first = r.samples.first();
@@ -281,6 +287,7 @@ void ClusterModel::onStats(ServerHandle *server, const ServerStats &stats)
     if (dt > 0) {
         r.inRate = double(last.in - first.in) * 1000.0 / double(dt);
         r.outRate = double(last.out - first.out) * 1000.0 / double(dt);
+        r.plainRate = double(last.plain - first.plain) * 1000.0 / double(dt);
     }
     // Workers publish nothing themselves: their activity is what they send back.
     r.history.append(server->kind() == ServerKind::Worker ? qMax(r.outRate, r.inRate) : r.outRate);
@@ -310,6 +317,7 @@ void ClusterModel::onStateChanged(ServerHandle *server)
         r.samples.clear();
         r.inRate = 0;
         r.outRate = 0;
+        r.plainRate = 0;
     }
     updateTicker();
     emitRowChanged(row, NameColumn, LogLevelColumn);

@@ -84,6 +84,8 @@ public:
     const ClusterGraph &graph() const;
     double inRate(const QString &name) const;
     double outRate(const QString &name) const;
+    // Master/hub: results per second from its PUSH/PULL workers (ServerStats::fromPlainWorkers).
+    double plainWorkerRate(const QString &name) const;
     Totals totals() const;
 
     // Sets a server's log level now; with revertAfterMs > 0 the level before is restored after that
@@ -130,6 +132,7 @@ private:
         qint64 msecs;
         quint64 in;
         quint64 out;
+        quint64 plain; // results from PUSH/PULL workers (master/hub)
     };
     struct Row
     {
@@ -137,6 +140,7 @@ private:
         QList<Sample> samples;
         double inRate = 0;
         double outRate = 0;
+        double plainRate = 0;
         QTimer *revertTimer = nullptr;
         LogLevel revertLevel = LogLevel::Info;
         qint64 upSinceMsecs = 0; // when it last became running, 0 when not running

@@ -50,9 +50,15 @@ TopologyNode::TopologyNode(QString name, bool isClient)
     setZValue(1);
 }
 
+namespace {
+constexpr qreal kStackOffset = 5; // the box behind a stacked node
+} // namespace
+
 QRectF TopologyNode::boundingRect() const
 {
-    return QRectF(-width() / 2 - 3, -kNodeHeight / 2 - 3, width() + 6, kNodeHeight + 6);
+    const qreal behind = m_stacked ? kStackOffset : 0;
+    return QRectF(-width() / 2 - 3, -kNodeHeight / 2 - 3 - behind, width() + 6 + behind,
+                  kNodeHeight + 6 + behind);
 }
 
 void TopologyNode::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
@@ -65,6 +71,11 @@ void TopologyNode::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     QColor fill = palette.color(QPalette::Base);
     if (m_state == int(ServerHandle::State::Failed))
         fill = QColor(0xfd, 0xec, 0xec);
+    if (m_stacked) {
+        painter->setPen(QPen(stateColour.darker(110), 1.2));
+        painter->setBrush(fill);
+        painter->drawRoundedRect(box.translated(kStackOffset, -kStackOffset), 8, 8);
+    }
     painter->setPen(
         QPen(m_highlighted ? palette.color(QPalette::Highlight) : stateColour.darker(110),
              m_highlighted ? 3.0 : 1.6));
@@ -110,6 +121,15 @@ void TopologyNode::setInfo(int state, const QString &subtitle, const QString &to
     m_state = state;
     m_subtitle = subtitle;
     setToolTip(tooltip);
+    update();
+}
+
+void TopologyNode::setStacked(bool on)
+{
+    if (on == m_stacked)
+        return;
+    prepareGeometryChange();
+    m_stacked = on;
     update();
 }
 

@@ -38,6 +38,8 @@ public:
     // state is a ServerHandle::State; tooltip shows on hover.
     void setInfo(int state, const QString &subtitle, const QString &tooltip);
     void setHighlighted(bool on);
+    // Stands for several peers drawn as one (a master's PUSH/PULL workers): a box behind the box.
+    void setStacked(bool on);
 
     const QString &name() const { return m_name; }
     bool isClient() const { return m_isClient; }
@@ -51,6 +53,7 @@ private:
     int m_state;
     QString m_subtitle;
     bool m_highlighted = false;
+    bool m_stacked = false;
 };
 
 // One connection: a curve with an arrow head and, when the flow is live, its rate.

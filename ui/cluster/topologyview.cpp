@@ -5,6 +5,7 @@
 #include "topologyitems.h"
 #include "topologylayout.h"
 #include "topologyledger.h"
+#include "topologyplain.h"
 
 #include "clustermodel.h"
 #include "serverhandle.h"
@@ -81,7 +82,13 @@ TopologyView::TopologyView(QWidget *parent) : QGraphicsView(parent)
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(250);
-    connect(m_refreshTimer, &QTimer::timeout, this, &TopologyView::refresh);
+    // Rates; and PUSH/PULL workers appear with the first results they send back.
+    connect(m_refreshTimer, &QTimer::timeout, this, [this] {
+        if (m_model && graphEdges() != m_edges)
+            relayout();
+        else
+            refresh();
+    });
 }
 
 TopologyView::~TopologyView() = default;
@@ -127,6 +134,13 @@ QList<TopologyView::Edge> TopologyView::graphEdges() const
         if (edge.to == ClusterGraph::clientNode())
             edge.to = client;
         edges.append(edge);
+    }
+    // A master's PUSH/PULL workers, not servers of the cluster: one node, one task/result pair.
+    const QStringList masters = topologyplain::masters(*m_model);
+    for (const QString &master : masters) {
+        const QString plain = topologyplain::nodeName(master);
+        edges.append({master, plain, EdgeKind::Task, {}});
+        edges.append({plain, master, EdgeKind::Result, {}});
     }
     return edges;
 }
@@ -194,6 +208,7 @@ void TopologyView::relayout()
 {
     scene()->clear();
     m_nodes.clear();
+    m_plainNodes.clear();
     m_edgeItems.clear();
     m_groups.clear();
     m_labels = nullptr;
@@ -223,6 +238,13 @@ void TopologyView::relayout()
                 names.append(s->name());
         }
     }
+    // PUSH/PULL workers sit in their master's worker column, in no host's group.
+    for (const Edge &e : std::as_const(m_edges)) {
+        if (e.kind == EdgeKind::Task && !hostByServer.contains(e.to)) {
+            m_plainNodes.insert(e.to, e.from);
+            names.append(e.to);
+        }
+    }
     const QString client = clientNodeName();
     // Room before a worker column for its task edges' ledger labels (the widest they grow to).
     const QFontMetricsF metrics(topology::labelFont());
@@ -236,6 +258,7 @@ void TopologyView::relayout()
         layoutTopology(names, m_edges, client, workerGapExtra);
     for (auto it = positions.cbegin(); it != positions.cend(); ++it) {
         auto *node = new TopologyNode(it.key(), it.key() == client);
+        node->setStacked(m_plainNodes.contains(it.key()));
         node->setPos(it.value());
         scene()->addItem(node);
         m_nodes.insert(it.key(), node);
@@ -296,12 +319,20 @@ void TopologyView::refresh()
     auto running = [this, &client](const QString &name) {
         if (name == client)
             return true;
-        const ServerHandle *s = m_model->serverAt(m_model->rowOf(name));
+        const ServerHandle *s = m_model->serverAt(m_model->rowOf(m_plainNodes.value(name, name)));
         return s && s->state() == ServerHandle::State::Running;
     };
     for (TopologyNode *node : std::as_const(m_nodes)) {
         if (node->isClient())
             continue;
+        if (const QString master = m_plainNodes.value(node->name()); !master.isEmpty()) {
+            const ServerHandle *s = m_model->serverAt(m_model->rowOf(master));
+            const quint64 results = s ? s->stats().fromPlainWorkers : 0;
+            node->setInfo(
+                int(running(master) ? ServerHandle::State::Running : ServerHandle::State::Stopped),
+                topologyplain::subtitle(), topologyplain::toolTip(master, results));
+            continue;
+        }
         const ServerHandle *s = m_model->serverAt(m_model->rowOf(node->name()));
         if (!s)
             continue;
@@ -340,6 +371,17 @@ void TopologyView::refresh()
                 ? topologyledger::entryOf(ledgers.value(master), worker)
                 : std::nullopt;
         const bool gone = ledger && ledger->gone;
+        if (const QString plainMaster = m_plainNodes.value(e.to); !plainMaster.isEmpty()) {
+            const ServerHandle *s = m_model->serverAt(m_model->rowOf(plainMaster));
+            const quint64 results = s ? s->stats().fromPlainWorkers : 0;
+            item->setFlow(live, live && m_showRates
+                                    ? topologyplain::label(
+                                          rateLabel(m_model->plainWorkerRate(plainMaster)), results)
+                                    : QString());
+            item->setGone(false);
+            item->setToolTip(topologyplain::toolTip(plainMaster, results));
+            continue;
+        }
         double rate = 0;
         switch (e.kind) {
         case EdgeKind::Request:
@@ -472,7 +514,10 @@ void TopologyView::mousePressEvent(QMouseEvent *event)
                 }
             }
         }
-        const QString name = node && !node->isClient() ? node->name() : QString();
+        // The clients and PUSH/PULL workers are no servers of the cluster.
+        const QString name = node && !node->isClient() && !m_plainNodes.contains(node->name())
+                                 ? node->name()
+                                 : QString();
         highlightServer(name);
         Q_EMIT serverActivated(name);
     }

@@ -23,7 +23,8 @@ class TopologyLabels;
 
 // The cluster as a graph: servers as nodes grouped by host, their sockets' connections as edges
 // with live rates (and latency where measured); master -> worker edges show the master's ledger of
-// that worker (in flight, requeued, duplicates dropped, gone). Zoom with Ctrl+wheel, +/- or the
+// that worker (in flight, requeued, duplicates dropped, gone); a master's PUSH/PULL (pylm) workers
+// are one node with what they returned. Zoom with Ctrl+wheel, +/- or the
 // buttons; drag to pan; a legend names edge kinds and states.
 class TopologyView : public QGraphicsView
 {
@@ -106,6 +107,7 @@ private:
     ClusterModel *m_model = nullptr;
     QList<Edge> m_edges;
     QHash<QString, TopologyNode *> m_nodes;
+    QHash<QString, QString> m_plainNodes; // a master's PUSH/PULL workers' node -> the master
     QList<TopologyEdge *> m_edgeItems;
     QList<TopologyGroup *> m_groups;
     TopologyLabels *m_labels = nullptr;              // in the scene
