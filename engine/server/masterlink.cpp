@@ -26,16 +26,23 @@ void MasterLink::sendFrame(zmq::socket_t &socket, const std::string &frame)
     }
 }
 
+void MasterLink::sendHello(zmq::socket_t &socket)
+{
+    m_batchResults = false; // until this master's answer says otherwise
+    sendFrame(socket, r::helloFrame(quint32(m_settings.credit), m_name));
+}
+
 void MasterLink::start(zmq::socket_t &socket, qint64 now)
 {
     m_lastHeard = now;
     m_lastBeat = now;
     m_lastHello = now;
-    sendFrame(socket, r::helloFrame(quint32(m_settings.credit), m_name));
+    sendHello(socket);
 }
 
 void MasterLink::read(zmq::socket_t &socket, int burst, const std::function<bool()> &keepGoing,
-                      const std::function<void(std::uint64_t, std::string_view)> &onTask)
+                      const std::function<void(std::uint64_t, std::string_view)> &onTask,
+                      const std::function<bool()> &stopping)
 {
     for (int n = 0; n < burst && keepGoing(); ++n) {
         if (!receiveFrames(socket, m_frames) || m_frames.empty())
@@ -51,9 +58,27 @@ void MasterLink::read(zmq::socket_t &socket, int burst, const std::function<bool
         if (head[0] == r::kTask && m_frames.size() == 1) {
             if (const auto id = r::idOf(head))
                 onTask(*id, head.substr(r::kHeadSize));
+        } else if (head[0] == r::kTasks && m_frames.size() == 1) {
+            // Every task of it is run (what a stop leaves undone, goodbye gives back).
+            if (!r::forEachEntry(head, [&](const r::BatchEntry &task) {
+                    if (!stopping())
+                        onTask(task.id, task.body);
+                })) {
+                // Nothing of it ran: a new hello makes the master requeue what this worker holds.
+                m_logger.error(QStringLiteral("Malformed batch of tasks from the master (%1 "
+                                              "bytes): dropped; saying hello again")
+                                   .arg(head.size()));
+                m_lastHello = m_lastHeard;
+                sendHello(socket);
+            }
+        } else if (head[0] == r::kHeartbeat && head.size() > 1) {
+            // The answer to a hello: the features this master has; we list ours.
+            m_batchResults = head.find(r::kFeatureBatch, 1) != std::string_view::npos;
+            if (m_batchResults)
+                sendFrame(socket, std::string{r::kCanDo, r::kFeatureTasks});
         } else if (head[0] == r::kWho) {
             m_lastHello = m_lastHeard;
-            sendFrame(socket, r::helloFrame(quint32(m_settings.credit), m_name));
+            sendHello(socket);
         }
     }
     m_frames.clear();
@@ -70,7 +95,7 @@ void MasterLink::tick(zmq::socket_t &socket, qint64 now)
                                  .arg(m_settings.heartbeatMissed));
         }
         m_lastHello = now;
-        sendFrame(socket, r::helloFrame(quint32(m_settings.credit), m_name));
+        sendHello(socket);
     }
     if (now - m_lastBeat >= m_settings.heartbeatMs) {
         m_lastBeat = now;

@@ -281,23 +281,49 @@ void Router::onReliableTask(std::uint64_t id, std::string_view bytes)
         results.clear();
         results.push_back("0");
     }
-    // One frame per result: head and PalmMessage together (reliableprotocol.h).
+    // One frame per result (head and PalmMessage together), or several to an 'A' frame.
     const std::size_t n = results.size();
     for (std::size_t i = 0; i < n; ++i) {
         message.payload = std::move(results[i]);
         encodeMessage(message, m_encodeBuffer);
         ++m_stats.messagesOut;
-        Frames frames;
-        frames.push_back(reliable::messageFrame(i + 1 < n ? reliable::kResult : reliable::kDone, id,
-                                                m_encodeBuffer));
-        m_sockets.toMaster.send(std::move(frames));
+        sendResult(i + 1 < n ? reliable::kResult : reliable::kDone, id, m_encodeBuffer);
     }
-    if (n == 0) {
-        Frames frames;
-        frames.push_back(reliable::messageFrame(reliable::kDone, id, {}));
-        m_sockets.toMaster.send(std::move(frames));
-    }
+    if (n == 0)
+        sendResult(reliable::kDone, id, {});
     results.clear();
+}
+
+void Router::sendResult(char type, std::uint64_t id, std::string_view body)
+{
+    // A batch goes out at kBatchEntries, kBatchBytes, kBatchMs after its first entry, or when
+    // the worker has read every task that waited (flushResults): acks are never held idle.
+    constexpr qint64 kBatchMs = 2;
+    if (m_batchResults && body.size() < reliable::kBatchBytes) {
+        if (m_resultBatch.empty())
+            m_batchSinceMs = steadyMs();
+        reliable::appendEntry(m_resultBatch, reliable::kBatch, type, id, body);
+        if (++m_batched >= reliable::kBatchEntries ||
+            m_resultBatch.size() >= reliable::kBatchBytes ||
+            steadyMs() - m_batchSinceMs >= kBatchMs)
+            flushResults();
+        return;
+    }
+    flushResults(); // what was batched goes first
+    Frames frames;
+    frames.push_back(reliable::messageFrame(type, id, body));
+    m_sockets.toMaster.send(std::move(frames));
+}
+
+void Router::flushResults()
+{
+    if (m_resultBatch.empty())
+        return;
+    Frames frames;
+    frames.push_back(frameOf(m_resultBatch));
+    m_sockets.toMaster.send(std::move(frames));
+    m_resultBatch.clear();
+    m_batched = 0;
 }
 
 void Router::onWorkerResult(zmq::message_t &&frame)

@@ -41,6 +41,10 @@ public:
     void onWorkerTask(std::string_view bytes);
     // Worker on the reliable path: a task with its id; the results end with the ack.
     void onReliableTask(std::uint64_t id, std::string_view bytes);
+    // Worker on the reliable path: results go out several to an 'A' frame (the master said it
+    // reads them); flushResults sends what is batched (call it when no task waits any more).
+    void setBatchResults(bool on) { m_batchResults = on; }
+    void flushResults();
     // Writes the records aggregated since the last one when due (call it every few 100 ms).
     void flushRecords(qint64 now);
 
@@ -63,6 +67,7 @@ private:
     void publish(std::string_view topic, const Message &message);
     void sendToWorkers(const Message &message);
     void sendToMaster(const Message &message);
+    void sendResult(char type, std::uint64_t id, std::string_view body);
     void reportUserError(const UserError &error);
 
     const std::string m_name;
@@ -75,6 +80,10 @@ private:
     std::string m_encodeBuffer;
     std::vector<std::string> m_resultBuffer;
     std::vector<Message> m_fanOutBuffer;
+    bool m_batchResults = false;
+    std::string m_resultBatch; // an 'A' frame being built
+    int m_batched = 0;
+    qint64 m_batchSinceMs = 0;
     quint64 m_rejectedNames = 0; // since the last record
     std::size_t m_longestRejected = 0;
     qint64 m_lastRejectRecord = std::numeric_limits<qint64>::min() / 2;

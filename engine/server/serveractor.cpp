@@ -525,13 +525,16 @@ void ServerActor::readWorkerResults()
 void ServerActor::readLink()
 {
     server::ServerSockets &s = m_sockets;
+    m_router.setBatchResults(m_link->batchResults());
     m_link->read(
         *s.toMaster.socket, kBurst,
         [this, &s] { return !s.toMaster.blocked() && !m_control->stopRequested(); },
         [this](std::uint64_t id, std::string_view bytes) {
             ++m_stats.messagesIn;
             m_router.onReliableTask(id, bytes);
-        });
+        },
+        [this] { return m_control->stopRequested(); });
+    m_router.flushResults();
 }
 
 qint64 ServerActor::tickDelivery(qint64 now, qint64 timeout)

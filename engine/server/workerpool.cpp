@@ -89,6 +89,22 @@ bool WorkerPool::sendPush(zmq::message_t &bytes)
 
 bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
 {
+    if (peer.batchTasks && bytes.size() < r::kBatchBytes) {
+        // Into its 'M' frame, sent at the end of this loop turn (or when full): one frame and
+        // one wake-up of the worker for many tasks.
+        r::appendEntry(peer.batch, r::kTasks, r::kTask, id, view(bytes));
+        const qint64 sentUs = steadyUs();
+        peer.lastSent = sentUs / 1000;
+        if (peer.inFlight.empty())
+            peer.lastAck = peer.lastSent; // holding starts now
+        peer.inFlight.push_back(InFlight{id, Task{std::move(bytes), {}, sentUs}});
+        peer.refill = qsizetype(peer.inFlight.size()) >= peer.window;
+        if (peer.batch.size() >= r::kBatchBytes || ++peer.batched >= r::kBatchEntries)
+            flushBatch(peer);
+        return true;
+    }
+    if (!peer.batch.empty() && !flushBatch(peer))
+        return false; // a large task waits behind the batch
     try {
         if (!router->send(frameOf(peer.identity),
                           zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
@@ -111,12 +127,38 @@ bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
     return true;
 }
 
-void WorkerPool::sendControl(Peer &peer, char type)
+bool WorkerPool::flushBatch(Peer &peer)
+{
+    try {
+        if (!router->send(frameOf(peer.identity),
+                          zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+            peer.full = true; // no room: no new work; the batch goes at a later turn
+            return false;
+        }
+        router->send(frameOf(peer.batch), zmq::send_flags::none);
+    } catch (const zmq::error_t &e) {
+        if (e.num() == EHOSTUNREACH)
+            giveUp(peer, QStringLiteral("is disconnected"), true); // takes the batch's tasks back
+        return false;
+    }
+    peer.batch.clear();
+    peer.batched = 0;
+    return true;
+}
+
+void WorkerPool::flushBatches()
+{
+    for (Peer &peer : m_peers)
+        if (!peer.batch.empty() && !peer.gone)
+            flushBatch(peer);
+}
+
+void WorkerPool::sendControl(Peer &peer, std::string_view frame)
 {
     try {
         if (router->send(frameOf(peer.identity),
                          zmq::send_flags::sndmore | zmq::send_flags::dontwait))
-            router->send(zmq::message_t(&type, 1), zmq::send_flags::none);
+            router->send(frameOf(frame), zmq::send_flags::none);
     } catch (const zmq::error_t &e) {
         if (e.num() == EHOSTUNREACH)
             giveUp(peer, QStringLiteral("is disconnected"), true);
@@ -160,6 +202,8 @@ void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResu
         if (!peer || peer->gone) {
             if (peer && (head[0] == r::kResult || head[0] == r::kDone))
                 ++peer->duplicates; // late: what it held went to the others
+            else if (peer && head[0] == r::kBatch)
+                r::forEachEntry(head, [&](const r::BatchEntry &) { ++peer->duplicates; });
             if (!peer)
                 badInput(Bad::NoHello,
                          QStringLiteral("A peer on worker_reliable_address sent a '%1' frame "
@@ -175,7 +219,31 @@ void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResu
             break;
         case r::kResult:
         case r::kDone:
-            result(*peer, head[0], head, onResult);
+            if (const auto id = r::idOf(head)) {
+                result(*peer, head[0], *id, head.substr(r::kHeadSize), onResult);
+            } else {
+                ++peer->duplicates;
+                badInput(Bad::Truncated,
+                         QStringLiteral("Worker '%1' sent a truncated '%2' frame (%3 bytes): "
+                                        "dropped")
+                             .arg(peer->name, printable(head[0]))
+                             .arg(head.size()));
+            }
+            break;
+        case r::kBatch:
+            if (!r::forEachEntry(head, [&](const r::BatchEntry &entry) {
+                    result(*peer, entry.type, entry.id, entry.body, onResult);
+                })) {
+                // Nothing of it was taken; what the worker holds goes to the others.
+                ++m_stats.errors;
+                ++m_stats.malformed;
+                giveUp(*peer,
+                       QStringLiteral("sent a malformed result batch (%1 bytes)").arg(head.size()),
+                       true);
+            }
+            break;
+        case r::kCanDo:
+            peer->batchTasks = head.find(r::kFeatureTasks, 1) != std::string_view::npos;
             break;
         case r::kGoodbye:
             giveUp(*peer, QStringLiteral("left"), true);
@@ -223,6 +291,7 @@ void WorkerPool::hello(const zmq::message_t &identity, std::string_view frame, q
         peer->identity = std::string(id);
     }
     peer->name = name;
+    peer->batchTasks = false; // until its 'C' says so
     peer->window = int(std::clamp<quint32>(window, 1, 100000));
     if (quint32(peer->window) != window)
         m_logger.warning(QStringLiteral("Worker '%1' asked for a credit of %2; it gets %3 "
@@ -236,32 +305,28 @@ void WorkerPool::hello(const zmq::message_t &identity, std::string_view frame, q
     m_logger.info(QStringLiteral("Worker '%1' joined on the reliable path (credit %2)")
                       .arg(name)
                       .arg(peer->window));
-    sendControl(*peer, r::kHeartbeat);
+    // The answer lists what this master reads besides single results.
+    static constexpr char kWelcome[] = {r::kHeartbeat, r::kFeatureBatch};
+    sendControl(*peer, std::string_view(kWelcome, sizeof kWelcome));
 }
 
-void WorkerPool::result(Peer &peer, char type, std::string_view frame,
+void WorkerPool::result(Peer &peer, char type, std::uint64_t id, std::string_view body,
                         const std::function<void(zmq::message_t &&)> &onResult)
 {
-    const auto id = r::idOf(frame);
     auto it = peer.inFlight.begin();
-    if (id && it != peer.inFlight.end() && it->id != *id) // out of order: rare
+    if (it != peer.inFlight.end() && it->id != id) // out of order: rare
         it = std::find_if(peer.inFlight.begin(), peer.inFlight.end(),
-                          [&](const InFlight &each) { return each.id == *id; });
-    if (!id || it == peer.inFlight.end()) {
-        ++peer.duplicates;                      // already answered, or taken back and sent again
-        if (!id || *id == 0 || *id >= m_nextId) // never given to anyone: a broken peer
-            badInput(!id ? Bad::Truncated : Bad::UnknownId,
-                     !id ? QStringLiteral("Worker '%1' sent a truncated '%2' frame (%3 bytes): "
-                                          "dropped")
-                               .arg(peer.name, printable(type))
-                               .arg(frame.size())
-                         : QStringLiteral("Worker '%1' acknowledged id %2, which was never "
-                                          "given out: dropped")
-                               .arg(peer.name)
-                               .arg(*id));
+                          [&](const InFlight &each) { return each.id == id; });
+    if (it == peer.inFlight.end()) {
+        ++peer.duplicates;             // already answered, or taken back and sent again
+        if (id == 0 || id >= m_nextId) // never given to anyone: a broken peer
+            badInput(Bad::UnknownId,
+                     QStringLiteral("Worker '%1' acknowledged id %2, which was never given "
+                                    "out: dropped")
+                         .arg(peer.name)
+                         .arg(id));
         return;
     }
-    const std::string_view body = frame.substr(r::kHeadSize);
     if (type == r::kResult) {
         it->task.partial.emplace_back(body.data(), body.size());
         return;
@@ -290,6 +355,8 @@ void WorkerPool::giveUp(Peer &peer, const QString &why, bool gone)
     for (auto it = peer.inFlight.rbegin(); it != peer.inFlight.rend(); ++it)
         m_pending.push_front(Waiting{0, std::move(it->task.bytes)});
     peer.inFlight.clear();
+    peer.batch.clear(); // its tasks are among those taken back
+    peer.batched = 0;
     peer.refill = false;
     peer.requeued += held;
     m_pruneWanted = m_pruneWanted || (gone && !peer.gone);
@@ -322,13 +389,14 @@ void WorkerPool::tick(qint64 now)
                        .arg(now - peer.lastAck),
                    true);
         else if (now - peer.lastSent >= m_settings.heartbeatMs)
-            sendControl(peer, r::kHeartbeat);
+            sendControl(peer, std::string_view(&r::kHeartbeat, 1));
     }
     if (m_pruneWanted) {
         m_pruneWanted = false;
         pruneGone();
     }
     flushPending(now);
+    flushBatches();
 }
 
 void WorkerPool::flushPending(qint64 now)
@@ -351,6 +419,8 @@ qint64 WorkerPool::nextDeadline(qint64 now, qint64 fallback) const
     for (const Peer &peer : m_peers) {
         if (peer.gone)
             continue;
+        if (!peer.batch.empty())
+            next = std::min<qint64>(next, 1); // found no room: try again soon
         next = std::min(next, peer.lastSent + m_settings.heartbeatMs - now);
         next = std::min(next, peer.lastSeen + timeout + 1 - now);
         // A suspect worker becomes able to take work again as soon as it answers; a worker

@@ -73,8 +73,11 @@ private:
         qint64 lastSent = 0; // steady ms
         qint64 lastAck = 0;  // steady ms: last ack, or when it started holding messages
         bool gone = false;
-        bool full = false;   // its pipe refused a send; cleared when it answers
-        bool refill = false; // its window filled up; cleared when half of it came back
+        bool full = false;       // its pipe refused a send; cleared when it answers
+        bool refill = false;     // its window filled up; cleared when half of it came back
+        bool batchTasks = false; // it reads 'M' frames (said so in its 'C')
+        std::string batch;       // an 'M' frame being built; sent by flushBatches
+        int batched = 0;         // entries in batch
         std::array<quint32, kLatencyWindow> latencyUs{}; // ring of dispatch -> ack times
         std::size_t latencies = 0;                       // results recorded in the ring ever
     };
@@ -90,14 +93,18 @@ private:
     bool dispatch(Waiting &task, qint64 now);
     bool sendPush(zmq::message_t &bytes);
     bool sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes);
-    void sendControl(Peer &peer, char type);
+    void sendControl(Peer &peer, std::string_view frame);
     void sendWho(const zmq::message_t &identity);
     void hello(const zmq::message_t &identity, std::string_view frame, qint64 now);
-    void result(Peer &peer, char type, std::string_view frame,
+    // One result ('r') or ack ('R', with or without a last result) of task id.
+    void result(Peer &peer, char type, std::uint64_t id, std::string_view body,
                 const std::function<void(zmq::message_t &&)> &onResult);
     // Takes back what the peer holds and puts it first in line.
     void giveUp(Peer &peer, const QString &why, bool gone);
     void flushPending(qint64 now);
+    // Sends every peer's 'M' frame being built; one that finds no room waits for the next turn.
+    void flushBatches();
+    bool flushBatch(Peer &peer);
     void pruneGone();
     // What a peer sent wrong: counted; the first of each kind logged, then every 1000th.
     enum class Bad {
