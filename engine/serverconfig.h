@@ -30,7 +30,7 @@ struct DeliverySettings
     bool reliable = true;    // master/hub: offer the path; worker: use it when offered
     int heartbeatMs = 1000;  // both sides send one per interval when otherwise silent
     int heartbeatMissed = 3; // intervals of silence after which the peer is gone
-    int credit = 100;        // worker: messages it may hold at once (its window)
+    int credit = 256;        // worker: messages it may hold at once (its window)
     bool operator==(const DeliverySettings &) const = default;
 };
 

@@ -348,6 +348,7 @@ void ServerActor::loop()
         timeout = std::max<qint64>(s.publisher.nextDeadline(now, timeout), 0);
 
         zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
+        s.workers.startTurn();
 
         for (std::size_t i = 0; i < items.size(); ++i) {
             if (!(items[i].revents & ZMQ_POLLIN))

@@ -43,7 +43,7 @@ bool WorkerPool::hasCredit(const Peer &peer, qint64 now) const
 void WorkerPool::send(zmq::message_t &&task)
 {
     Waiting waiting{0, std::move(task)};
-    if (m_pending.empty() && dispatch(waiting, steadyMs()))
+    if (m_pending.empty() && dispatch(waiting, m_turnUs / 1000))
         return;
     m_pending.push_back(std::move(waiting));
 }
@@ -93,7 +93,7 @@ bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
         // Into its 'M' frame, sent at the end of this loop turn (or when full): one frame and
         // one wake-up of the worker for many tasks.
         r::appendEntry(peer.batch, r::kTasks, r::kTask, id, view(bytes));
-        const qint64 sentUs = steadyUs();
+        const qint64 sentUs = m_turnUs;
         peer.lastSent = sentUs / 1000;
         if (peer.inFlight.empty())
             peer.lastAck = peer.lastSent; // holding starts now
@@ -118,7 +118,7 @@ bool WorkerPool::sendTo(Peer &peer, std::uint64_t id, zmq::message_t &bytes)
             giveUp(peer, QStringLiteral("is disconnected"), true);
         return false;
     }
-    const qint64 sentUs = steadyUs();
+    const qint64 sentUs = m_turnUs;
     peer.lastSent = sentUs / 1000;
     if (peer.inFlight.empty())
         peer.lastAck = peer.lastSent; // holding starts now
@@ -180,7 +180,7 @@ void WorkerPool::sendWho(const zmq::message_t &identity)
 
 void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResult, int burst)
 {
-    const qint64 now = steadyMs();
+    const qint64 now = m_turnUs / 1000;
     for (int n = 0; n < burst; ++n) {
         if (!receiveFrames(*router, m_frames))
             break;
@@ -338,8 +338,8 @@ void WorkerPool::result(Peer &peer, char type, std::uint64_t id, std::string_vie
         peer.inFlight.erase(it);
     if (qsizetype(peer.inFlight.size()) <= peer.window / 2)
         peer.refill = false;
-    peer.lastAck = steadyMs();
-    const qint64 latency = std::clamp<qint64>(steadyUs() - task.sentUs, 0, UINT32_MAX);
+    peer.lastAck = m_turnUs / 1000;
+    const qint64 latency = std::clamp<qint64>(m_turnUs - task.sentUs, 0, UINT32_MAX);
     peer.latencyUs[peer.latencies++ % kLatencyWindow] = quint32(latency);
     ++peer.done;
     for (zmq::message_t &each : task.partial)

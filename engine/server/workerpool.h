@@ -33,6 +33,8 @@ public:
     std::optional<zmq::socket_t> push;   // worker_push_address (pylm and plain workers)
 
     void configure(const DeliverySettings &settings) { m_settings = settings; }
+    // Reads the clock once for this loop turn (dispatch and ack times, last seen).
+    void startTurn() { m_turnUs = steadyUs(); }
     // Takes one encoded PalmMessage for some worker; it waits here when nobody can take it.
     void send(zmq::message_t &&task);
     // Inputs stop while messages wait for a worker (backpressure).
@@ -127,6 +129,7 @@ private:
     std::deque<Waiting> m_pending;
     std::vector<zmq::message_t> m_frames;
     std::uint64_t m_nextId = 1;
+    qint64 m_turnUs = steadyUs();
     std::size_t m_next = 0; // round robin over m_peers
     std::array<quint64, std::size_t(Bad::Count)> m_bad{};
     bool m_pruneWanted = false; // a peer was given up on: prune departed ones at the next tick

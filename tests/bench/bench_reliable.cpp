@@ -4,7 +4,7 @@
 // (docs/benchmarks.md, docs/delivery.md): throughput of a client -> master -> 2 workers ->
 // client job and eval latency, in-process and all-tcp, with native and Lua echo handlers.
 // Usage: bench_reliable [messages=300000] [rounds=5] [evals=3000] [only=reliable|plain]
-// (`only` runs one path's jobs alone, for a profiler; no ratios then).
+// [in-process|all-tcp] (`only` runs one path's jobs alone, for a profiler; no ratios then).
 #include "benchcluster.h"
 #include "dispatcher.h"
 #include "localendpoints.h"
@@ -46,7 +46,10 @@ int main(int argc, char **argv)
     if (*only) {
         // One path alone, e.g. under perf: its jobs, rounds times, nothing else.
         const bool reliable = std::strcmp(only, "reliable") == 0;
+        const char *variant = argc > 5 ? argv[5] : "";
         for (bool local : {true, false}) {
+            if (*variant && (std::strcmp(variant, "in-process") == 0) != local)
+                continue;
             setLocalShortcutsEnabled(local);
             Cluster cluster = startCluster(reliable, QStringLiteral("bench"), {});
             for (int round = 0; round < rounds; ++round)
