@@ -180,6 +180,7 @@ void WorkerPool::sendWho(const zmq::message_t &identity)
 
 void WorkerPool::readRouter(const std::function<void(zmq::message_t &&)> &onResult, int burst)
 {
+    startTurn(); // after what this turn dispatched: acks read now have their own time
     const qint64 now = m_turnUs / 1000;
     for (int n = 0; n < burst; ++n) {
         if (!receiveFrames(*router, m_frames))

@@ -33,7 +33,7 @@ public:
     std::optional<zmq::socket_t> push;   // worker_push_address (pylm and plain workers)
 
     void configure(const DeliverySettings &settings) { m_settings = settings; }
-    // Reads the clock once for this loop turn (dispatch and ack times, last seen).
+    // Reads the clock for this loop turn (dispatch and ack times, last seen); readRouter again.
     void startTurn() { m_turnUs = steadyUs(); }
     // Takes one encoded PalmMessage for some worker; it waits here when nobody can take it.
     void send(zmq::message_t &&task);

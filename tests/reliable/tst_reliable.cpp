@@ -5,7 +5,9 @@
 
 #include "rawzmq.h"
 #include "reliabletest.h"
+#include "server/reliableprotocol.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 
 #include <atomic>
@@ -170,6 +172,94 @@ private Q_SLOTS:
         QVERIFY2(fromQpalm > 0 && plain > 0,
                  qPrintable(u"qpalm %1, plain %2"_s.arg(fromQpalm).arg(plain.load())));
         QCOMPARE(fromQpalm + plain.load(), 1000);
+    }
+
+    // A hostile peer on the reliable path takes a full window of tasks in batches, then answers
+    // with a malformed result batch: one record, the frame counted as malformed, what it held
+    // requeued to the real worker; every reply arrives once. Its later (well-formed) batch of the
+    // same results is a late duplicate.
+    void malformedBatchIsRejected()
+    {
+        namespace r = server::reliable;
+        Rig rig;
+        LocalServer *master = rig.start(masterConfig(u"bm"_s));
+        QVERIFY2(master, qPrintable(rig.lastError()));
+        auto handlers = newHandlers();
+        handlers->add("tag", tagHandler());
+        QVERIFY(rig.start(workerConfig(u"bw"_s, master->address(u"db_address"_s), handlers)));
+        QVERIFY(joined(rig, u"bw"_s));
+
+        std::atomic<bool> done{false};
+        std::atomic<bool> welcomed{false};
+        std::atomic<int> received{0}; // tasks it got (all requeued)
+        std::atomic<int> answered{0}; // of them, in its malformed and later its late batch
+        const std::string address = str(master->address(u"worker_reliable_address"_s));
+        std::thread peer([&] {
+            zmq::socket_t hostile = rawSocket(zmq::socket_type::dealer);
+            hostile.connect(address);
+            hostile.set(zmq::sockopt::rcvtimeo, 50);
+            constexpr int kWindow = 50; // it holds no more until half comes back (never)
+            hostile.send(zmq::buffer(r::helloFrame(kWindow, "hostile")));
+            std::vector<std::uint64_t> ids;
+            std::string late;
+            while (!done) {
+                zmq::message_t frame;
+                if (!hostile.recv(frame))
+                    continue;
+                const std::string_view head(static_cast<const char *>(frame.data()), frame.size());
+                if (head.size() > 1 && head[0] == r::kHeartbeat) {
+                    welcomed = head.find(r::kFeatureBatch, 1) != std::string_view::npos;
+                    hostile.send(zmq::buffer(std::string{r::kCanDo, r::kFeatureTasks}));
+                    continue;
+                }
+                if (head[0] == r::kTasks)
+                    r::forEachEntry(head,
+                                    [&](const r::BatchEntry &task) { ids.push_back(task.id); });
+                else if (head[0] == r::kTask)
+                    ids.push_back(*r::idOf(head));
+                received = int(ids.size());
+                // Answered only with its window full: the master sends it nothing more, so what
+                // it held is exactly what it received.
+                if (int(ids.size()) < kWindow || answered > 0)
+                    continue;
+                answered = int(ids.size());
+                for (std::uint64_t id : ids)
+                    r::appendEntry(late, r::kBatch, r::kDone, id, "x");
+                // Its last entry claims more bytes than the frame has.
+                std::string bad = late;
+                bad.append("R12345678\xff\xff\xff\x7f", 13);
+                hostile.send(zmq::buffer(bad));
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                hostile.send(zmq::buffer(late)); // after being given up on: late, dropped
+            }
+        });
+        auto stopPeer = qScopeGuard([&] {
+            done = true;
+            if (peer.joinable())
+                peer.join();
+        });
+        QVERIFY(joined(rig, u"hostile"_s));
+        auto client = rig.client(master);
+        QVERIFY(client);
+        const auto replies = client->job("bm.tag", numbered("b", 2000));
+        QVERIFY(waitUntil([&] {
+            const auto h = ledgerOf(master, u"hostile"_s);
+            return h && h->duplicatesDropped > 0;
+        }));
+        done = true;
+        peer.join();
+        QVERIFY2(replies, client->lastError().c_str());
+        QCOMPARE(replies->size(), std::size_t(2000));
+        QCOMPARE(std::set<std::string>(replies->begin(), replies->end()).size(), std::size_t(2000));
+        QVERIFY(welcomed);
+        QVERIFY(answered > 0);
+        QCOMPARE(rig.find(u"sent a malformed result batch"_s).size(), 1);
+        const WorkerLedger h = *ledgerOf(master, u"hostile"_s);
+        QVERIFY(h.gone);
+        QCOMPARE(h.requeued, quint64(received.load()));
+        QCOMPARE(h.done, quint64(0));
+        QCOMPARE(h.duplicatesDropped, quint64(answered.load()));
+        QVERIFY(master->stats().malformed >= 1);
     }
 
     // What escapes every guard (a native handler that never returns): a stuck-call record naming
