@@ -10,147 +10,22 @@
 
 #include "clitest.h"
 #include "cluster.h"
+#include "hostilepeer.h"
 #include "process/remoteserver.h"
 #include "serverstats.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <zmq.hpp>
-
-#include <atomic>
-#include <functional>
 #include <random>
-#include <set>
-#include <thread>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace qpalm;
+using namespace hostile;
 using namespace Qt::StringLiterals;
 
 namespace {
-
 constexpr int kHeartbeatMs = 200;
 constexpr int kMissed = 5; // a silent worker is given up on after 1 s
-
-zmq::context_t &context()
-{
-    static zmq::context_t ctx;
-    return ctx;
-}
-
-std::string le(std::uint64_t value, int size)
-{
-    std::string out(std::size_t(size), '\0');
-    for (int i = 0; i < size; ++i)
-        out[std::size_t(i)] = char((value >> (8 * i)) & 0xff);
-    return out;
-}
-
-std::string hello(std::uint32_t credit, const std::string &name)
-{
-    return "H" + le(credit, 4) + name;
-}
-
-std::string frame(char type, std::uint64_t id, const std::string &body = {})
-{
-    return std::string(1, type) + le(id, 8) + body;
-}
-
-std::uint64_t idOf(const std::string &task)
-{
-    std::uint64_t id = 0;
-    for (int i = 0; i < 8; ++i)
-        id |= std::uint64_t(static_cast<unsigned char>(task[std::size_t(1 + i)])) << (8 * i);
-    return id;
-}
-
-// A raw DEALER on the reliable path, run on a thread of its own until stopped. behave is called
-// with the socket and every frame that arrives (an empty string every 50 ms when none did).
-class FakeWorker
-{
-public:
-    using Behaviour = std::function<void(zmq::socket_t &, const std::string &)>;
-
-    FakeWorker(std::string address, std::string identity, std::string first, Behaviour behave)
-    {
-        m_thread = std::thread([this, address = std::move(address), identity = std::move(identity),
-                                first = std::move(first), behave = std::move(behave)] {
-            zmq::socket_t socket(context(), zmq::socket_type::dealer);
-            socket.set(zmq::sockopt::linger, 0);
-            socket.set(zmq::sockopt::routing_id, identity);
-            socket.connect(address);
-            if (!first.empty())
-                socket.send(zmq::buffer(first), zmq::send_flags::none);
-            while (!m_stop) {
-                zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
-                zmq::poll(&item, 1, std::chrono::milliseconds(50));
-                zmq::message_t message;
-                bool any = false;
-                while (socket.recv(message, zmq::recv_flags::dontwait)) {
-                    any = true;
-                    ++m_received;
-                    behave(socket, message.to_string());
-                }
-                if (!any)
-                    behave(socket, {});
-            }
-        });
-    }
-    ~FakeWorker() { stop(); }
-    void stop()
-    {
-        m_stop = true;
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-    int received() const { return m_received; }
-
-private:
-    std::atomic<bool> m_stop{false};
-    std::atomic<int> m_received{0};
-    std::thread m_thread;
-};
-
-// Answers every task with its own message (the result a worker running `return payload` sends).
-void echo(zmq::socket_t &socket, const std::string &in)
-{
-    if (!in.empty() && in[0] == 'T' && in.size() >= 9)
-        socket.send(zmq::buffer(frame('R', idOf(in), in.substr(9))), zmq::send_flags::none);
-}
-
-qint64 rssKb(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
-
-int rawTcp(const QString &address)
-{
-    const qsizetype colon = address.lastIndexOf(u':');
-    const int port = address.mid(colon + 1).toInt();
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(quint16(port));
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 } // namespace
 
 class TestHostileReliable : public QObject
@@ -342,6 +217,8 @@ private Q_SLOTS:
             send({"H\x01"});
             send({"R\x01\x02"});
             send({"T" + le(5, 8) + "a task from a worker"});
+            send({"M" + entry('T', 5, "tasks from a worker")}); // the same kind as 'Z'
+            send({std::string("C\xff\x00junk", 7)}); // features it does not know: ignored
         }
         send({"Q" + std::string(8 << 20, 'x')});
         QTest::qWait(500);
