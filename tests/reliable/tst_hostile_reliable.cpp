@@ -3,7 +3,8 @@
 // Hostile peers on a qpalm-server master's reliable path (worker_reliable_address, a ROUTER):
 // raw DEALER peers that join and go silent, heartbeat without ever acknowledging, acknowledge ids
 // they were never given or twice, send malformed, truncated and oversized frames, claim a huge
-// credit, only heartbeat, come back under the same identity, or join 200 times and vanish. After
+// credit, only heartbeat, come back under the same identity, or join 200 times and vanish; peers
+// that take their tasks in 'M' batches and lie or send malformed 'A' batches back. After
 // each, a real qpalm worker process serves a 200-message job with every reply exactly once; every
 // bad input is logged once, naming what was wrong; the ledger of vanished peers stays bounded
 // and the master's memory does not grow.
@@ -345,6 +346,105 @@ private Q_SLOTS:
               static_cast<long long>(rss), static_cast<long long>(ledger().size()));
         QVERIFY2(rss < m_rssBefore + 40 * 1024,
                  qPrintable(u"%1 kB -> %2 kB"_s.arg(m_rssBefore).arg(rss)));
+    }
+
+    // Reads 'M' frames (says so in its 'C'), and answers each with one 'A' holding an id never
+    // given out, every result, and every result again; its first answer is followed by a 650 kB
+    // 'A' of 50,000 ids never given out. The client sees every reply once, the peer stays.
+    void batchPeerLiesInItsBatches()
+    {
+        std::atomic<int> batches{0};
+        std::atomic<bool> flooded{false};
+        FakeWorker fake(m_reliable, "batch-id", hello(100, "fake-batch"),
+                        [&](zmq::socket_t &socket, const std::string &in) {
+                            if (offersBatches(in)) {
+                                socket.send(zmq::buffer("Cm", 2), zmq::send_flags::none);
+                                return;
+                            }
+                            const auto tasks = tasksOf(in);
+                            if (tasks.empty()) {
+                                echo(socket, in); // a single 'T' (before its 'C' was read)
+                                return;
+                            }
+                            ++batches;
+                            std::string out = "A" + entry('R', 1000000000, "a lie");
+                            for (int twice = 0; twice < 2; ++twice)
+                                for (const auto &[id, body] : tasks)
+                                    out += entry('R', id, body);
+                            socket.send(zmq::buffer(out), zmq::send_flags::none);
+                            if (flooded.exchange(true))
+                                return;
+                            std::string flood = "A";
+                            for (int i = 0; i < 50000; ++i)
+                                flood += entry('R', 2000000000 + std::uint64_t(i), {});
+                            socket.send(zmq::buffer(flood), zmq::send_flags::none);
+                        });
+        QVERIFY(m_master.waitFor(u"Worker 'fake-batch' joined"_s));
+        QString problem;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY2(jobServedOnce(&problem), qPrintable(problem));
+        qInfo("a 200-message job beside a peer answering in lying batches: %lld ms",
+              static_cast<long long>(timer.elapsed()));
+        QVERIFY2(batches > 0, "the master never sent it an 'M' frame");
+        auto served = [this] {
+            const auto entry = ledgerOf(u"fake-batch"_s);
+            return entry && !entry->gone && entry->done > 0 && entry->duplicatesDropped > 50000;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(served(), 5000);
+        fake.stop();
+        QCOMPARE(count(u"Worker 'fake-batch' sent a malformed result batch"_s), 0);
+    }
+
+    // A batch peer whose first answer is a malformed 'A' frame: given up on at once, what it
+    // held served by the real worker, none of it taken from the bad frame; said once.
+    void malformedBatchIsGivenUpOn_data()
+    {
+        QTest::addColumn<QString>("kind");
+        for (const char *kind : {"empty", "cut-short", "task-inside", "head-only"})
+            QTest::newRow(kind) << QString::fromLatin1(kind);
+    }
+
+    void malformedBatchIsGivenUpOn()
+    {
+        QFETCH(QString, kind);
+        const std::string name = "fake-bad-" + kind.toStdString();
+        std::atomic<bool> sent{false};
+        FakeWorker fake(m_reliable, name + "-id", hello(100, name),
+                        [&](zmq::socket_t &socket, const std::string &in) {
+                            if (offersBatches(in)) {
+                                socket.send(zmq::buffer("Cm", 2), zmq::send_flags::none);
+                                return;
+                            }
+                            auto tasks = tasksOf(in);
+                            if (tasks.empty() && !in.empty() && in[0] == 'T' && in.size() >= 9)
+                                tasks.emplace_back(idOf(in), in.substr(9));
+                            if (tasks.empty() || sent.exchange(true))
+                                return;
+                            const auto &[id, body] = tasks.front();
+                            std::string bad = "A";
+                            if (kind == u"cut-short"_s) // claims 1000 bytes more than follow
+                                bad += std::string(1, 'R') + le(id, 8) + le(body.size() + 1000, 4) +
+                                       body;
+                            else if (kind == u"task-inside"_s)
+                                bad += entry('T', id, body);
+                            else if (kind == u"head-only"_s)
+                                bad += std::string(1, 'R') + le(id, 8) + le(0, 3);
+                            socket.send(zmq::buffer(bad), zmq::send_flags::none);
+                        });
+        const QString qname = QString::fromStdString(name);
+        QVERIFY(m_master.waitFor(u"Worker '%1' joined"_s.arg(qname)));
+        QString problem;
+        QVERIFY2(jobServedOnce(&problem), qPrintable(problem));
+        QVERIFY(sent);
+        const QString record = u"Worker '%1' sent a malformed result batch"_s.arg(qname);
+        QVERIFY2(m_master.waitFor(record), qPrintable(m_master.describe()));
+        QTRY_VERIFY_WITH_TIMEOUT(ledgerOf(qname) && ledgerOf(qname)->gone, 5000);
+        const WorkerLedger entry = *ledgerOf(qname);
+        QVERIFY(entry.requeued > 0);
+        QCOMPARE(entry.done, quint64(0));
+        fake.stop();
+        QCOMPARE(count(record), 1);
     }
 
     // Raw TCP garbage (1-4096 random bytes, 40 connections) on every port the master binds,
