@@ -42,7 +42,7 @@ bool WorkerPool::hasCredit(const Peer &peer, qint64 now) const
 
 void WorkerPool::send(zmq::message_t &&task)
 {
-    Waiting waiting{0, std::move(task)};
+    Waiting waiting{std::move(task)};
     if (m_pending.empty() && dispatch(waiting, m_turnUs / 1000))
         return;
     m_pending.push_back(std::move(waiting));
@@ -66,9 +66,8 @@ bool WorkerPool::dispatch(Waiting &task, qint64 now)
         }
         if (!hasCredit(m_peers[i], now))
             continue;
-        if (task.id == 0)
-            task.id = m_nextId++;
-        if (sendTo(m_peers[i], task.id, task.bytes)) {
+        // A new id for every attempt, so each worker's in-flight ids rise (searched by bisection).
+        if (sendTo(m_peers[i], m_nextId++, task.bytes)) {
             m_next = i + 1;
             return true;
         }
@@ -315,9 +314,14 @@ void WorkerPool::result(Peer &peer, char type, std::uint64_t id, std::string_vie
                         const std::function<void(zmq::message_t &&)> &onResult)
 {
     auto it = peer.inFlight.begin();
-    if (it != peer.inFlight.end() && it->id != id) // out of order: rare
-        it = std::find_if(peer.inFlight.begin(), peer.inFlight.end(),
-                          [&](const InFlight &each) { return each.id == id; });
+    if (it != peer.inFlight.end() && it->id != id) { // out of order (rare) or unknown
+        // Ids rise in dispatch order: a bisection, so a peer's stream of unknown ids stays cheap.
+        it = std::lower_bound(
+            peer.inFlight.begin(), peer.inFlight.end(), id,
+            [](const InFlight &each, std::uint64_t wanted) { return each.id < wanted; });
+        if (it != peer.inFlight.end() && it->id != id)
+            it = peer.inFlight.end();
+    }
     if (it == peer.inFlight.end()) {
         ++peer.duplicates;             // already answered, or taken back and sent again
         if (id == 0 || id >= m_nextId) // never given to anyone: a broken peer
@@ -354,7 +358,7 @@ void WorkerPool::giveUp(Peer &peer, const QString &why, bool gone)
     // Back to the front of the line in their order, each to get a new id.
     const std::size_t held = peer.inFlight.size();
     for (auto it = peer.inFlight.rbegin(); it != peer.inFlight.rend(); ++it)
-        m_pending.push_front(Waiting{0, std::move(it->task.bytes)});
+        m_pending.push_front(Waiting{std::move(it->task.bytes)});
     peer.inFlight.clear();
     peer.batch.clear(); // its tasks are among those taken back
     peer.batched = 0;

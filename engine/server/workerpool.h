@@ -85,8 +85,7 @@ private:
     };
     struct Waiting
     {
-        std::uint64_t id = 0; // 0: not given one yet
-        zmq::message_t bytes;
+        zmq::message_t bytes; // given a new id at each attempt to send it
     };
 
     Peer *peerOf(std::string_view identity);

@@ -146,6 +146,21 @@ inline void echo(zmq::socket_t &socket, const std::string &in)
         socket.send(zmq::buffer(frame('R', idOf(in), in.substr(9))), zmq::send_flags::none);
 }
 
+// A batch peer's first look at a frame: takes the master's offer of batches (answers 'C' 'm')
+// and echoes a single 'T'; returns the tasks of an 'M' frame, none when it dealt with the frame.
+inline std::vector<std::pair<std::uint64_t, std::string>> batchTasks(zmq::socket_t &socket,
+                                                                     const std::string &in)
+{
+    if (offersBatches(in)) {
+        socket.send(zmq::buffer("Cm", 2), zmq::send_flags::none);
+        return {};
+    }
+    auto tasks = tasksOf(in);
+    if (tasks.empty())
+        echo(socket, in); // a single 'T' (before its 'C' was read)
+    return tasks;
+}
+
 inline qint64 rssKb(qint64 pid)
 {
     QFile status(QStringLiteral("/proc/%1/status").arg(pid));

@@ -357,15 +357,9 @@ private Q_SLOTS:
         std::atomic<bool> flooded{false};
         FakeWorker fake(m_reliable, "batch-id", hello(100, "fake-batch"),
                         [&](zmq::socket_t &socket, const std::string &in) {
-                            if (offersBatches(in)) {
-                                socket.send(zmq::buffer("Cm", 2), zmq::send_flags::none);
+                            const auto tasks = batchTasks(socket, in);
+                            if (tasks.empty())
                                 return;
-                            }
-                            const auto tasks = tasksOf(in);
-                            if (tasks.empty()) {
-                                echo(socket, in); // a single 'T' (before its 'C' was read)
-                                return;
-                            }
                             ++batches;
                             std::string out = "A" + entry('R', 1000000000, "a lie");
                             for (int twice = 0; twice < 2; ++twice)
@@ -394,6 +388,39 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(served(), 5000);
         fake.stop();
         QCOMPARE(count(u"Worker 'fake-batch' sent a malformed result batch"_s), 0);
+    }
+
+    // Answers each 'M' batch in reverse order (last task first): every out-of-order ack is
+    // found among what it holds (a bisection over rising ids), none counted as a duplicate.
+    void acksEachBatchInReverse()
+    {
+        std::atomic<int> answered{0};
+        std::atomic<int> reversed{0}; // batches of two tasks or more
+        FakeWorker fake(m_reliable, "reverse-id", hello(100, "fake-reverse"),
+                        [&](zmq::socket_t &socket, const std::string &in) {
+                            const auto tasks = batchTasks(socket, in);
+                            if (tasks.empty()) {
+                                answered += in.size() > 1 && in[0] == 'T'; // echoed
+                                return;
+                            }
+                            std::string out = "A";
+                            for (auto it = tasks.rbegin(); it != tasks.rend(); ++it)
+                                out += entry('R', it->first, it->second);
+                            socket.send(zmq::buffer(out), zmq::send_flags::none);
+                            answered += int(tasks.size());
+                            reversed += tasks.size() > 1;
+                        });
+        QVERIFY(m_master.waitFor(u"Worker 'fake-reverse' joined"_s));
+        QString problem;
+        QVERIFY2(jobServedOnce(&problem), qPrintable(problem));
+        QTRY_VERIFY_WITH_TIMEOUT(ledgerOf(u"fake-reverse"_s) &&
+                                     ledgerOf(u"fake-reverse"_s)->done == quint64(answered.load()),
+                                 5000);
+        QVERIFY2(reversed > 0, "no batch of two or more tasks reached it");
+        const WorkerLedger entry = *ledgerOf(u"fake-reverse"_s);
+        QCOMPARE(entry.duplicatesDropped, quint64(0));
+        QCOMPARE(entry.inFlight, qint64(0));
+        fake.stop();
     }
 
     // A batch peer whose first answer is a malformed 'A' frame: given up on at once, what it
