@@ -28,17 +28,6 @@ std::optional<WorkerLedger> ledgerOf(Cluster &cluster, const QString &master, co
     return topologyledger::entryOf(cluster.server(master)->stats().ledger, worker);
 }
 
-// The number before word in text ("1,234 done" -> 1234), or -1.
-qint64 numberBefore(const QString &text, const QString &word)
-{
-    const QRegularExpression re(u"([\\d,.\u00a0\u202f]+) "_s + QRegularExpression::escape(word));
-    const auto match = re.match(text);
-    if (!match.hasMatch())
-        return -1;
-    QString digits = match.captured(1);
-    digits.remove(QRegularExpression(u"[^\\d]"_s));
-    return digits.toLongLong();
-}
 } // namespace
 
 class TestTopologyLedger : public QObject
@@ -174,7 +163,7 @@ void TestTopologyLedger::ledgerOnWorkerEdges()
     const QString goneLabel = view.edgeLabel(u"m"_s, u"w-1"_s);
     QVERIFY2(goneLabel.startsWith(u"gone"_s), qPrintable(goneLabel));
     QVERIFY2(gone.requeued > 0, "w-1 held nothing when it was stopped");
-    QCOMPARE(numberBefore(goneLabel, u"requeued"_s), qint64(gone.requeued));
+    QCOMPARE(uitest::numberBefore(goneLabel, u"requeued"_s), qint64(gone.requeued));
     QVERIFY(!view.isEdgeGone(u"m"_s, u"w-2"_s));
 
     // The others: nothing in flight after the job, and their tooltips' done counts add up to
@@ -184,7 +173,8 @@ void TestTopologyLedger::ledgerOnWorkerEdges()
         const QString worker = u"w-%1"_s.arg(i);
         QTRY_VERIFY_WITH_TIMEOUT(ledgerOf(cluster, u"m"_s, worker)->inFlight == 0, 5000);
         const quint64 real = ledgerOf(cluster, u"m"_s, worker)->done;
-        QTRY_COMPARE(numberBefore(view.edgeToolTip(u"m"_s, worker), u"done"_s), qint64(real));
+        QTRY_COMPARE(uitest::numberBefore(view.edgeToolTip(u"m"_s, worker), u"done"_s),
+                     qint64(real));
         if (i > 1)
             QVERIFY2(view.edgeLabel(u"m"_s, worker).contains(u"0 in flight"_s),
                      qPrintable(view.edgeLabel(u"m"_s, worker)));

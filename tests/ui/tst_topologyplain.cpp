@@ -72,18 +72,6 @@ private:
     std::thread m_thread;
 };
 
-// The number before word in text ("1,234 done" -> 1234), or -1.
-qint64 numberBefore(const QString &text, const QString &word)
-{
-    const QRegularExpression re(u"([\\d,.\u00a0\u202f]+) "_s + QRegularExpression::escape(word));
-    const auto match = re.match(text);
-    if (!match.hasMatch())
-        return -1;
-    QString digits = match.captured(1);
-    digits.remove(QRegularExpression(u"[^\\d]"_s));
-    return digits.toLongLong();
-}
-
 // Sends count messages to master's m.echo and waits for every reply; the replies from the PUSH/PULL
 // peer are counted into plain.
 bool runJob(Cluster &cluster, const QString &master, int count, int *plain)
@@ -162,13 +150,14 @@ void TestTopologyPlain::plainWorkersAreOneNode()
     const QList<TopologyView::Edge> edges = view.edges();
     QVERIFY(edges.contains(TopologyView::Edge{u"m"_s, node, TopologyView::EdgeKind::Task, {}}));
     QVERIFY(edges.contains(TopologyView::Edge{node, u"m"_s, TopologyView::EdgeKind::Result, {}}));
-    QTRY_COMPARE_WITH_TIMEOUT(numberBefore(view.edgeLabel(u"m"_s, node), u"done"_s), qint64(plain),
-                              5000);
+    QTRY_COMPARE_WITH_TIMEOUT(uitest::numberBefore(view.edgeLabel(u"m"_s, node), u"done"_s),
+                              qint64(plain), 5000);
     QVERIFY2(view.edgeLabel(u"m"_s, node).contains(u"/s"_s),
              qPrintable(view.edgeLabel(u"m"_s, node)));
     QVERIFY2(view.nodeText(node).contains(topologyplain::subtitle()),
              qPrintable(view.nodeText(node)));
-    QCOMPARE(numberBefore(topologyplain::toolTip(u"m"_s, plain), u"results"_s), qint64(plain));
+    QCOMPARE(uitest::numberBefore(topologyplain::toolTip(u"m"_s, plain), u"results"_s),
+             qint64(plain));
     // Under xvfb-run on xcb, QPALM_TOPOLOGY_SHOT=FILE.png keeps a capture of the screen.
     if (const QString shot = qEnvironmentVariable("QPALM_TOPOLOGY_SHOT"); !shot.isEmpty()) {
         view.resize(1000, 560);

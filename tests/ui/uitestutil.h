@@ -11,6 +11,7 @@
 #include "logger.h"
 #include "serverconfig.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QString>
 
@@ -118,6 +119,19 @@ inline std::unique_ptr<qpalm::Client> client(const QString &serverName, const QS
         return nullptr;
     }
     return c;
+}
+
+// The number before word in text ("1,234 done" -> 1234, any group separator), or -1.
+inline qint64 numberBefore(const QString &text, const QString &word)
+{
+    const QRegularExpression re(QStringLiteral("([\\d,.\u00a0\u202f]+) ") +
+                                QRegularExpression::escape(word));
+    const auto match = re.match(text);
+    if (!match.hasMatch())
+        return -1;
+    QString digits = match.captured(1);
+    digits.remove(QRegularExpression(QStringLiteral("[^\\d]")));
+    return digits.toLongLong();
 }
 
 } // namespace uitest

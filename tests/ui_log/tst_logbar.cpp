@@ -150,7 +150,9 @@ private Q_SLOTS:
         QVERIFY(status()->text().contains(u"filtering"_s));
         QTest::qWait(20);
         CHECK_BAR("filtering");
-        QVERIFY(finished.wait(30000));
+        // It may have finished during the waits above (a loaded machine runs the filter thread
+        // while this one sleeps): wait only for an emission not yet seen.
+        QVERIFY(!finished.isEmpty() || finished.wait(30000));
         QCOMPARE(status()->text(), u"111,111 shown of 1,000,000"_s);
         CHECK_BAR("filtered");
         QCOMPARE(m_window->size(), QSize(1400, 900));
