@@ -344,8 +344,14 @@ private Q_SLOTS:
               "%lld kB after 1,000; ledger %lld entries",
               static_cast<long long>(m_rssBefore), static_cast<long long>(rssFirst),
               static_cast<long long>(rss), static_cast<long long>(ledger().size()));
+#ifdef __SANITIZE_ADDRESS__
+        // The master runs under AddressSanitizer too: freed blocks stay in its quarantine, so RSS
+        // says nothing; the ledger bound above still holds.
+        qInfo("RSS not compared under AddressSanitizer (freed memory stays quarantined)");
+#else
         QVERIFY2(rss < m_rssBefore + 40 * 1024,
                  qPrintable(u"%1 kB -> %2 kB"_s.arg(m_rssBefore).arg(rss)));
+#endif
     }
 
     // Reads 'M' frames (says so in its 'C'), and answers each with one 'A' holding an id never
