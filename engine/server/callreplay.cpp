@@ -16,6 +16,26 @@ QString quoted(const std::string &text)
            QLatin1Char('\'');
 }
 
+// Runs call under the watch (a call stuck past its limit is reported as any other) and keeps
+// its error in out; false when it failed.
+template <typename Call>
+bool runWatched(CallWatch *watch, const char *name, CallReplayResult &out, Call &&call)
+{
+    UserError error;
+    if (watch)
+        watch->begin(name);
+    const CallResult result = call(error);
+    if (watch)
+        watch->end();
+    out.ran = true;
+    if (result != CallResult::Failed)
+        return true;
+    out.failed = true;
+    out.text = error.text;
+    out.traceback = error.traceback.isEmpty() ? error.text : error.traceback;
+    return false;
+}
+
 // Gather on the recorded input: what it yields, or its error.
 void runGather(Dispatcher &dispatcher, CallWatch *watch, Message message, CallReplayResult &out)
 {
@@ -26,19 +46,10 @@ void runGather(Dispatcher &dispatcher, CallWatch *watch, Message message, CallRe
         return;
     }
     std::vector<Message> yielded;
-    UserError error;
-    if (watch)
-        watch->begin("gather");
-    const CallResult result = dispatcher.gather(std::move(message), yielded, error);
-    if (watch)
-        watch->end();
-    out.ran = true;
-    if (result == CallResult::Failed) {
-        out.failed = true;
-        out.text = error.text;
-        out.traceback = error.traceback.isEmpty() ? error.text : error.traceback;
+    if (!runWatched(watch, "gather", out, [&](UserError &error) {
+            return dispatcher.gather(std::move(message), yielded, error);
+        }))
         return;
-    }
     for (Message &m : yielded)
         out.outputs.append(std::move(m));
 }
@@ -56,19 +67,10 @@ void runHandleStream(Dispatcher &dispatcher, CallWatch *watch, Message message,
         return;
     }
     std::string topic;
-    UserError error;
-    if (watch)
-        watch->begin("handle_stream");
-    const CallResult result = dispatcher.handleStream(message, topic, error);
-    if (watch)
-        watch->end();
-    out.ran = true;
-    if (result == CallResult::Failed) {
-        out.failed = true;
-        out.text = error.text;
-        out.traceback = error.traceback.isEmpty() ? error.text : error.traceback;
+    if (!runWatched(watch, "handle_stream", out, [&](UserError &error) {
+            return dispatcher.handleStream(message, topic, error);
+        }))
         return;
-    }
     out.topic = QString::fromStdString(topic);
     out.outputs.append(std::move(message));
 }
