@@ -78,6 +78,14 @@ inline std::shared_ptr<NativeHandlers> newHandlers()
     return std::make_shared<NativeHandlers>();
 }
 
+// Handlers with one native "echo" that returns its payload.
+inline std::shared_ptr<NativeHandlers> echoHandlers()
+{
+    auto handlers = newHandlers();
+    handlers->add("echo", suffixHandler(""));
+    return handlers;
+}
+
 // Registers handlers under a fresh name for ServerConfig::nativeHandlers; empty for none.
 inline QString registerHandlers(std::shared_ptr<const NativeHandlers> handlers)
 {
