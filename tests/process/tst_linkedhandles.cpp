@@ -8,6 +8,7 @@
 #include "cluster.h"
 #include "clusterfile.h"
 #include "clustergraph.h"
+#include "freeport.h"
 #include "message.h"
 #include "process/childserver.h"
 #include "process/remoteserver.h"
@@ -23,11 +24,6 @@
 #include <csignal>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 using namespace qpalm;
 using namespace Qt::StringLiterals;
 
@@ -36,21 +32,6 @@ namespace {
 QString binary(const QString &relative)
 {
     return qEnvironmentVariable("QPALM_BINARY_DIR") + u'/' + relative;
-}
-
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&address), size) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &size) == 0)
-        port = ntohs(address.sin_port);
-    ::close(fd);
-    return port;
 }
 
 bool writeFile(const QString &path, const QByteArray &bytes)
@@ -219,7 +200,7 @@ private Q_SLOTS:
                           "\"script\": \"w.lua\"}]}"));
         // The worker connects to the master's cache: a port from the kernel for both.
         const QString control = u"ipc://"_s + m_dir.filePath(QStringLiteral("pair-control"));
-        const int port = freePort();
+        const int port = qpalm::test::freePort();
         QVERIFY(port > 0);
         QFile json(m_dir.filePath(QStringLiteral("pair.json")));
         QVERIFY(json.open(QIODevice::ReadOnly));

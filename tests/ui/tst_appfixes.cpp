@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The tryout's findings (issue 10) on a real MainWindow and real in-process servers: opening
 // another cluster, replicas from the dialog, start failures, the layout under load, Help.
+#include "freeport.h"
 #include "mainwindow.h"
 
 #include "appsettings.h"
@@ -37,11 +38,6 @@
 #include <QTreeWidget>
 
 #include <memory>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace qpalm;
 using namespace Qt::StringLiterals;
@@ -112,20 +108,6 @@ LogRecord errorRecord(const QString &server, const QString &text)
 }
 
 // A loopback port free right now (the kernel's pick, released at once).
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
-        port = ntohs(address.sin_port);
-    ::close(fd);
-    return port;
-}
 
 } // namespace
 
@@ -173,7 +155,7 @@ void TestAppFixes::openingAnotherClusterLeavesNothingBehind()
 void TestAppFixes::replicasFromTheDialogKeepRunningOnes()
 {
     ServerConfig m = uitest::master(u"m"_s);
-    m.dbAddress = u"tcp://127.0.0.1:%1"_s.arg(freePort());
+    m.dbAddress = u"tcp://127.0.0.1:%1"_s.arg(qpalm::test::freePort());
     QVERIFY(m_window->addServerEntry(m));
     QVERIFY(m_window->addServerEntry(uitest::worker(u"w"_s, m.dbAddress, 2)));
     QVERIFY(m_window->addServerEntry(uitest::server(u"z"_s)));
@@ -234,7 +216,7 @@ void TestAppFixes::everyServerThatDidNotStartSaysWhy()
     m_window->clusterPanel()->startAll();
     QVERIFY(waitForState(server(u"a"_s), ServerHandle::State::Running, 10000));
     ServerConfig m = uitest::master(u"m"_s);
-    m.dbAddress = u"tcp://127.0.0.1:%1"_s.arg(freePort());
+    m.dbAddress = u"tcp://127.0.0.1:%1"_s.arg(qpalm::test::freePort());
     m.pullAddress = server(u"a"_s)->address(u"pull_address"_s); // in use: m cannot start
     QVERIFY(m_window->addServerEntry(m));
     QVERIFY(m_window->addServerEntry(uitest::worker(u"w"_s, m.dbAddress, 2)));

@@ -9,6 +9,7 @@
 #include "attachdialog.h"
 #include "cluster.h"
 #include "clustermodel.h"
+#include "freeport.h"
 #include "mainwindow.h"
 #include "remote/controlsecurity.h"
 #include "serverhandle.h"
@@ -29,31 +30,7 @@
 
 #include <functional>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 using namespace qpalm;
-
-namespace {
-
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&address), size) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &size) == 0)
-        port = ntohs(address.sin_port);
-    ::close(fd);
-    return port;
-}
-
-} // namespace
 
 class TestAttachDialog : public QObject
 {
@@ -117,7 +94,7 @@ private Q_SLOTS:
             "\"db_address\": \"tcp://127.0.0.1:*\", \"pull_address\": \"tcp://127.0.0.1:*\", "
             "\"pub_address\": \"tcp://127.0.0.1:*\"}]}");
         json.close();
-        m_control = QStringLiteral("tcp://127.0.0.1:%1").arg(freePort());
+        m_control = QStringLiteral("tcp://127.0.0.1:%1").arg(qpalm::test::freePort());
         m_server.setStandardOutputFile(path(QStringLiteral("server.out")));
         m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_server.start(qEnvironmentVariable("QPALM_BINARY_DIR") +
