@@ -78,6 +78,15 @@ inline std::shared_ptr<NativeHandlers> newHandlers()
     return std::make_shared<NativeHandlers>();
 }
 
+// Registers the types a handle's signals carry, for QSignalSpy and queued connections.
+inline void registerHandleMetaTypes()
+{
+    qRegisterMetaType<ServerHandle::State>();
+    qRegisterMetaType<ServerHandle *>();
+    qRegisterMetaType<ServerStats>();
+    qRegisterMetaType<LogLevel>();
+}
+
 // Handlers with one native "echo" that returns its payload.
 inline std::shared_ptr<NativeHandlers> echoHandlers()
 {

@@ -53,13 +53,7 @@ class TestActorLoop : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        qRegisterMetaType<qpalm::ServerHandle::State>();
-        qRegisterMetaType<qpalm::ServerHandle *>();
-        qRegisterMetaType<qpalm::ServerStats>();
-        qRegisterMetaType<qpalm::LogLevel>();
-    }
+    void initTestCase() { registerHandleMetaTypes(); }
 
     void clusterReplicas()
     {

@@ -31,13 +31,7 @@ class TestLifecycle : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        qRegisterMetaType<qpalm::ServerHandle::State>();
-        qRegisterMetaType<qpalm::ServerHandle *>();
-        qRegisterMetaType<qpalm::ServerStats>();
-        qRegisterMetaType<qpalm::LogLevel>();
-    }
+    void initTestCase() { registerHandleMetaTypes(); }
 
     // A master on wildcard ports comes back on the same ports, so its running workers find it,
     // over tcp (ZeroMQ reconnects) and through the in-process twins (the engine reconnects).
