@@ -111,6 +111,20 @@ QString tracebackText(ErrorInbox &inbox)
     return lines.join(u'\n');
 }
 
+// Under QPALM_SCREENSHOT_DIR (tests/ui/screenshot.sh): widget shown at size, saved there as name.
+bool saveScreenshot(QWidget &widget, QSize size, const QString &name)
+{
+    const QString shots = qEnvironmentVariable("QPALM_SCREENSHOT_DIR");
+    if (shots.isEmpty())
+        return true;
+    widget.resize(size);
+    widget.show();
+    if (!QTest::qWaitForWindowExposed(&widget))
+        return false;
+    QTest::qWait(200);
+    return widget.grab().save(shots + u'/' + name);
+}
+
 } // namespace
 
 class TestReplay : public QObject
@@ -175,14 +189,7 @@ void TestReplay::handlerErrorKeepsMessageAndReplaysAfterFix()
     QCOMPARE(replies, QByteArrayList{"fixed boom"});
     QVERIFY2(inbox.replayResultText().contains(QStringLiteral("fixed boom")),
              qPrintable(inbox.replayResultText()));
-    const QString shots = qEnvironmentVariable("QPALM_SCREENSHOT_DIR");
-    if (!shots.isEmpty()) {
-        inbox.resize(900, 520);
-        inbox.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&inbox));
-        QTest::qWait(200);
-        QVERIFY(inbox.grab().save(shots + QStringLiteral("/replay.png")));
-    }
+    QVERIFY(saveScreenshot(inbox, QSize(900, 520), QStringLiteral("replay.png")));
     cluster.stopAll();
     QTRY_VERIFY_WITH_TIMEOUT(srv->state() == ServerHandle::State::Stopped, 5000);
 }
@@ -338,14 +345,7 @@ void TestReplay::gatherErrorRunsTheRecordedInputThroughTheCurrentGather()
     QTest::qWait(1200);
     QCOMPARE(worker->stats().messagesIn, quint64(2));
     QCOMPARE(master->stats().fromWorkers, quint64(2));
-    const QString shots = qEnvironmentVariable("QPALM_SCREENSHOT_DIR");
-    if (!shots.isEmpty()) {
-        inbox.resize(1000, 560);
-        inbox.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&inbox));
-        QTest::qWait(200);
-        QVERIFY(inbox.grab().save(shots + QStringLiteral("/replay-gather.png")));
-    }
+    QVERIFY(saveScreenshot(inbox, QSize(1000, 560), QStringLiteral("replay-gather.png")));
     cluster.stopAll();
     QTRY_VERIFY_WITH_TIMEOUT(master->state() == ServerHandle::State::Stopped, 5000);
 }
